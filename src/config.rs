@@ -1,0 +1,216 @@
+//! All settings of a scan, one sub-config per stage, with documented defaults.
+//!
+//! Every front end (the CLI, a library caller) builds a [`Config`] and calls
+//! [`Config::validate`] once; stages then trust the values they receive.
+
+use serde::Serialize;
+
+/// Settings of a whole scan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Config {
+    /// Jaccard similarity (of shingle sets) at or above which two documents are
+    /// near-duplicates. Default 0.5.
+    pub threshold: f64,
+    /// Seed of the shingle hash and of the MinHash permutations. Default 42.
+    pub seed: u64,
+    /// How documents are read.
+    pub input: InputConfig,
+    /// How texts are cut into shingles.
+    pub shingle: ShingleConfig,
+    /// MinHash settings.
+    pub sketch: SketchConfig,
+    /// Banding settings.
+    pub lsh: LshConfig,
+    /// Which document represents a cluster.
+    pub cluster: ClusterConfig,
+    /// Shared-passage settings.
+    pub align: AlignConfig,
+    /// Worker threads; 0 means one per core. The report does not depend on it.
+    #[serde(skip)]
+    pub threads: usize,
+}
+
+/// How documents are read from JSON Lines.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputConfig {
+    /// The JSON field holding the document id (string or number). Default `id`.
+    pub id_field: String,
+    /// The JSON field holding the text. Default `text`.
+    pub text_field: String,
+    /// Skip malformed lines, missing text fields and duplicate ids (counting and
+    /// listing them in the report) instead of stopping at the first. Default off.
+    pub skip_bad_lines: bool,
+}
+
+/// What a shingle is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShingleUnit {
+    /// Word k-grams.
+    Words,
+    /// Character n-grams of the normalized text.
+    Chars,
+}
+
+/// How texts are cut into shingles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ShingleConfig {
+    /// Words or characters.
+    pub unit: ShingleUnit,
+    /// Words (or characters) per shingle. Default 5 words.
+    pub size: usize,
+}
+
+/// MinHash settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SketchConfig {
+    /// Number of hash permutations (signature length). Default 128.
+    pub num_perm: usize,
+}
+
+/// Banding settings. Both `None` chooses bands x rows from the threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LshConfig {
+    /// Number of bands, or `None` to choose.
+    pub bands: Option<usize>,
+    /// Rows (permutations) per band, or `None` to choose.
+    pub rows: Option<usize>,
+}
+
+/// Which member represents a duplicate cluster (and is kept by `dedup`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Keep {
+    /// The member that came first in the input.
+    First,
+    /// The member with the most characters (ties: the first).
+    Longest,
+}
+
+/// Cluster settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClusterConfig {
+    /// Which member represents a cluster. Default [`Keep::First`].
+    pub keep: Keep,
+}
+
+/// Shared-passage settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AlignConfig {
+    /// Shortest shared run of words reported as a passage. Default 8.
+    pub min_passage_tokens: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            threshold: 0.5,
+            seed: 42,
+            input: InputConfig {
+                id_field: "id".to_string(),
+                text_field: "text".to_string(),
+                skip_bad_lines: false,
+            },
+            shingle: ShingleConfig {
+                unit: ShingleUnit::Words,
+                size: 5,
+            },
+            sketch: SketchConfig { num_perm: 128 },
+            lsh: LshConfig {
+                bands: None,
+                rows: None,
+            },
+            cluster: ClusterConfig { keep: Keep::First },
+            align: AlignConfig {
+                min_passage_tokens: 8,
+            },
+            threads: 0,
+        }
+    }
+}
+
+/// Largest signature length accepted; beyond it sketching cost grows with no
+/// practical gain in accuracy (the estimator's error falls as 1/sqrt(num_perm)).
+pub const MAX_NUM_PERM: usize = 4096;
+
+impl Config {
+    /// Checks ranges and consistency.
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] naming the setting and the accepted range.
+    pub fn validate(&self) -> crate::Result<()> {
+        let fail = |msg: String| Err(crate::Error::Config(msg));
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return fail(format!(
+                "threshold must be in (0, 1], got {}",
+                self.threshold
+            ));
+        }
+        if self.shingle.size == 0 || self.shingle.size > 64 {
+            return fail(format!(
+                "shingle size must be 1 to 64, got {}",
+                self.shingle.size
+            ));
+        }
+        let num_perm = self.sketch.num_perm;
+        if num_perm == 0 || num_perm > MAX_NUM_PERM {
+            return fail(format!(
+                "num-perm must be 1 to {MAX_NUM_PERM}, got {num_perm}"
+            ));
+        }
+        match (self.lsh.bands, self.lsh.rows) {
+            (Some(0), _) | (_, Some(0)) => return fail("bands and rows must be positive".into()),
+            (Some(b), Some(r)) if b * r > num_perm => {
+                return fail(format!(
+                    "bands x rows = {b} x {r} = {} exceeds num-perm {num_perm}",
+                    b * r
+                ))
+            }
+            (Some(x), None) | (None, Some(x)) if x > num_perm => {
+                return fail(format!("bands or rows {x} exceeds num-perm {num_perm}"))
+            }
+            _ => {}
+        }
+        if self.align.min_passage_tokens == 0 {
+            return fail("min-passage must be at least 1 word".into());
+        }
+        if self.input.id_field.is_empty() || self.input.text_field.is_empty() {
+            return fail("id and text field names must not be empty".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    macro_rules! rejects {
+        ($($name:ident: $edit:expr, $needle:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let mut config = Config::default();
+                let edit: fn(&mut Config) = $edit;
+                edit(&mut config);
+                let message = config.validate().unwrap_err().to_string();
+                assert!(message.contains($needle), "{message}");
+            }
+        )*};
+    }
+
+    rejects! {
+        zero_threshold: |c| c.threshold = 0.0, "threshold";
+        nan_threshold: |c| c.threshold = f64::NAN, "threshold";
+        big_threshold: |c| c.threshold = 1.5, "threshold";
+        zero_shingle: |c| c.shingle.size = 0, "shingle size";
+        zero_perm: |c| c.sketch.num_perm = 0, "num-perm";
+        too_many_bands: |c| { c.lsh.bands = Some(20); c.lsh.rows = Some(7); }, "exceeds num-perm";
+        zero_rows: |c| c.lsh.rows = Some(0), "positive";
+        zero_passage: |c| c.align.min_passage_tokens = 0, "min-passage";
+    }
+}

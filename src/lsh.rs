@@ -1,0 +1,173 @@
+//! Locality-sensitive hashing by banding (Leskovec, Rajaraman and Ullman, *Mining of
+//! Massive Datasets*, ch. 3.4).
+//!
+//! Input: one [`Signature`] per document. Output: [`CandidatePair`]s, sorted and
+//! deduplicated, each with `a < b`.
+//!
+//! A signature is cut into `bands` bands of `rows` values; two documents become a
+//! candidate pair when all rows of at least one band agree. For a pair with Jaccard
+//! `s` that happens with probability `P(s) = 1 - (1 - s^rows)^bands`, an S-curve.
+//! Each band is a sorted array of (band key, document) rather than a hash map, so
+//! building it is one sort and equal keys are adjacent.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::hash::hash_bytes;
+use crate::input::DocId;
+use crate::sketch::Signature;
+
+/// Weight of the false-positive area when choosing bands x rows. Candidates are
+/// verified exactly, so a false candidate costs only a set comparison while a
+/// missed pair is lost for good: misses weigh 19 times more (0.95 vs 0.05).
+pub const FALSE_POSITIVE_WEIGHT: f64 = 0.05;
+/// Weight of the false-negative area (see [`FALSE_POSITIVE_WEIGHT`]).
+pub const FALSE_NEGATIVE_WEIGHT: f64 = 0.95;
+
+/// Bands x rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LshParams {
+    /// Number of bands.
+    pub bands: usize,
+    /// Signature values per band.
+    pub rows: usize,
+}
+
+impl LshParams {
+    /// The bands x rows (with `bands * rows <= num_perm`) that minimise the weighted
+    /// false-positive area (integral of `P(s)` over `[0, threshold]`) plus the
+    /// false-negative area (integral of `1 - P(s)` over `[threshold, 1]`), the
+    /// criterion of datasketch's `MinHashLSH` with our weights.
+    pub fn optimal(threshold: f64, num_perm: usize) -> Self {
+        let mut best = (f64::INFINITY, LshParams { bands: 1, rows: 1 });
+        for bands in 1..=num_perm {
+            for rows in 1..=num_perm / bands {
+                let params = LshParams { bands, rows };
+                let fp = integrate(|s| params.candidate_probability(s), 0.0, threshold);
+                let fn_ = integrate(|s| 1.0 - params.candidate_probability(s), threshold, 1.0);
+                let cost = FALSE_POSITIVE_WEIGHT * fp + FALSE_NEGATIVE_WEIGHT * fn_;
+                if cost < best.0 {
+                    best = (cost, params);
+                }
+            }
+        }
+        best.1
+    }
+
+    /// Resolves user overrides: both given, one given (the other fills
+    /// `num_perm`), or none (optimal for `threshold`).
+    pub fn resolve(bands: Option<usize>, rows: Option<usize>, threshold: f64, num_perm: usize) -> Self {
+        match (bands, rows) {
+            (Some(bands), Some(rows)) => LshParams { bands, rows },
+            (Some(bands), None) => LshParams { bands, rows: (num_perm / bands).max(1) },
+            (None, Some(rows)) => LshParams { bands: (num_perm / rows).max(1), rows },
+            (None, None) => Self::optimal(threshold, num_perm),
+        }
+    }
+
+    /// Probability that a pair with Jaccard `s` becomes a candidate.
+    pub fn candidate_probability(&self, s: f64) -> f64 {
+        1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+}
+
+/// Midpoint rule; the integrands are smooth, 200 steps are accurate to ~1e-5.
+fn integrate(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
+    const STEPS: usize = 200;
+    let step = (to - from) / STEPS as f64;
+    (0..STEPS).map(|i| f(from + (i as f64 + 0.5) * step)).sum::<f64>() * step
+}
+
+/// Two documents that share at least one band; `a < b`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct CandidatePair {
+    /// The earlier document.
+    pub a: DocId,
+    /// The later document.
+    pub b: DocId,
+}
+
+impl CandidatePair {
+    /// The pair in canonical order.
+    pub fn new(x: DocId, y: DocId) -> Self {
+        CandidatePair { a: x.min(y), b: x.max(y) }
+    }
+}
+
+/// All candidate pairs of `signatures` (document `i` has `DocId(i)`), sorted.
+pub fn candidates(signatures: &[Signature], params: LshParams) -> Vec<CandidatePair> {
+    let mut packed: Vec<u64> = (0..params.bands)
+        .into_par_iter()
+        .flat_map_iter(|band| band_pairs(signatures, params, band))
+        .collect();
+    packed.par_sort_unstable();
+    packed.dedup();
+    packed
+        .into_iter()
+        .map(|p| CandidatePair { a: DocId((p >> 32) as u32), b: DocId(p as u32) })
+        .collect()
+}
+
+/// Pairs that agree on one band, packed as `a << 32 | b` for a cheap global sort.
+fn band_pairs(signatures: &[Signature], params: LshParams, band: usize) -> Vec<u64> {
+    let rows = band * params.rows..(band + 1) * params.rows;
+    let mut keys: Vec<(u64, u32)> = signatures
+        .iter()
+        .enumerate()
+        .map(|(doc, sig)| {
+            let values = &sig.mins()[rows.clone()];
+            let mut bytes = [0u8; 4 * 64];
+            let key = if values.len() <= 64 {
+                for (chunk, v) in bytes.chunks_exact_mut(4).zip(values) {
+                    chunk.copy_from_slice(&v.to_le_bytes());
+                }
+                hash_bytes(&bytes[..values.len() * 4], band as u64)
+            } else {
+                let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+                hash_bytes(&bytes, band as u64)
+            };
+            (key, doc as u32)
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut pairs = Vec::new();
+    for bucket in keys.chunk_by(|x, y| x.0 == y.0).filter(|b| b.len() > 1) {
+        for (i, &(_, a)) in bucket.iter().enumerate() {
+            for &(_, b) in &bucket[i + 1..] {
+                pairs.push((a as u64) << 32 | b as u64);
+            }
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optimal_params_favour_recall() {
+        let p = LshParams::optimal(0.5, 128);
+        assert!(p.bands * p.rows <= 128);
+        assert!(p.candidate_probability(0.5) > 0.95, "{p:?}");
+        assert!(p.candidate_probability(0.6) > 0.99, "{p:?}");
+        assert!(p.candidate_probability(0.1) < 0.05, "{p:?}");
+        let strict = LshParams::optimal(0.9, 128);
+        assert!(strict.rows > p.rows, "a higher threshold needs longer bands");
+    }
+
+    #[test]
+    fn overrides_fill_the_other_dimension() {
+        assert_eq!(LshParams::resolve(Some(16), None, 0.5, 128), LshParams { bands: 16, rows: 8 });
+        assert_eq!(LshParams::resolve(None, Some(5), 0.5, 128), LshParams { bands: 25, rows: 5 });
+        assert_eq!(LshParams::resolve(Some(3), Some(2), 0.5, 128), LshParams { bands: 3, rows: 2 });
+    }
+
+    #[test]
+    fn s_curve_is_monotone() {
+        let p = LshParams { bands: 20, rows: 5 };
+        let values: Vec<f64> = (0..=10).map(|i| p.candidate_probability(i as f64 / 10.0)).collect();
+        assert!(values.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!((values[0], values[10]), (0.0, 1.0));
+    }
+}

@@ -1,0 +1,269 @@
+//! Shingling: words (with their spans in the original text) and the set of
+//! hashed k-grams that MinHash and exact verification work on.
+//!
+//! Input: an original text. Output: [`Token`]s (for alignment) or a
+//! [`ShingleSet`] (sorted, deduplicated 64-bit shingle hashes).
+//!
+//! Words are maximal runs of alphanumeric characters or `_` in the normalized
+//! text (the `\w+` rule most MinHash tools use). A word's hash is the named hash of
+//! its normalized bytes; a word shingle's hash is the named hash of its words'
+//! hashes; a character shingle's hash is the named hash of its normalized bytes.
+//! A text with fewer than k words (or characters) but at least one gets a single
+//! shingle made of all of them, so short documents still compare by content and
+//! never share a placeholder signature.
+
+use serde::Serialize;
+
+use crate::config::{ShingleConfig, ShingleUnit};
+use crate::hash::{hash_bytes, hash_u64s};
+use crate::normalize::{normalize, normalize_text_into};
+
+/// A byte range `[start, end)` of an original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+/// One normalized word and where it stands in the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Hash of the normalized word.
+    pub hash: u64,
+    /// Its bytes in the original text.
+    pub span: Span,
+}
+
+/// The distinct shingle hashes of one document, sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShingleSet {
+    hashes: Vec<u64>,
+}
+
+impl ShingleSet {
+    /// Builds a set from any hashes (sorts and deduplicates).
+    pub fn from_hashes(mut hashes: Vec<u64>) -> Self {
+        hashes.sort_unstable();
+        hashes.dedup();
+        ShingleSet { hashes }
+    }
+
+    /// The sorted, distinct hashes.
+    pub fn hashes(&self) -> &[u64] {
+        &self.hashes
+    }
+
+    /// Number of distinct shingles.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// True when the text had no words.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// Size of the intersection with `other` (a linear merge of two sorted lists).
+    pub fn intersection_len(&self, other: &ShingleSet) -> usize {
+        let (mut i, mut j, mut shared) = (0, 0, 0);
+        let (a, b) = (&self.hashes, &other.hashes);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        shared
+    }
+}
+
+/// Cuts texts into words and shingles with one configuration and seed.
+#[derive(Debug, Clone, Copy)]
+pub struct Shingler {
+    config: ShingleConfig,
+    seed: u64,
+}
+
+impl Shingler {
+    /// A shingler for `config`, hashing with `seed`.
+    pub fn new(config: ShingleConfig, seed: u64) -> Self {
+        Shingler { config, seed }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> ShingleConfig {
+        self.config
+    }
+
+    /// The words of `text` with their original spans, in order.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let norm = normalize(text);
+        let mut tokens = Vec::new();
+        for_each_word(norm.as_str(), |range| {
+            let span = norm.original_span(range.clone());
+            tokens.push(Token {
+                hash: hash_bytes(&norm.as_str().as_bytes()[range], self.seed),
+                span: Span {
+                    start: span.start as u32,
+                    end: span.end as u32,
+                },
+            });
+        });
+        tokens
+    }
+
+    /// The shingle set of `text`. `scratch` is reused between calls to avoid
+    /// allocating in the per-document hot path.
+    pub fn shingle_set(&self, text: &str, scratch: &mut Scratch) -> ShingleSet {
+        normalize_text_into(text, &mut scratch.normalized);
+        let norm = scratch.normalized.as_str();
+        let mut hashes = Vec::with_capacity(norm.len() / 5);
+        let k = self.config.size;
+        match self.config.unit {
+            ShingleUnit::Words => {
+                scratch.words.clear();
+                for_each_word(norm, |range| {
+                    scratch
+                        .words
+                        .push(hash_bytes(&norm.as_bytes()[range], self.seed))
+                });
+                let words = &scratch.words;
+                if !words.is_empty() && words.len() < k {
+                    hashes.push(hash_u64s(words, self.seed));
+                }
+                hashes.extend(words.windows(k).map(|w| hash_u64s(w, self.seed)));
+            }
+            ShingleUnit::Chars => {
+                scratch.boundaries.clear();
+                scratch
+                    .boundaries
+                    .extend(norm.char_indices().map(|(i, _)| i));
+                scratch.boundaries.push(norm.len());
+                let bounds = &scratch.boundaries;
+                let chars = bounds.len() - 1;
+                if chars > 0 && chars < k {
+                    hashes.push(hash_bytes(norm.as_bytes(), self.seed));
+                }
+                hashes.extend(
+                    bounds
+                        .windows(k + 1)
+                        .map(|w| hash_bytes(&norm.as_bytes()[w[0]..w[k]], self.seed)),
+                );
+            }
+        }
+        ShingleSet::from_hashes(hashes)
+    }
+}
+
+/// Buffers reused across documents by one worker.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    normalized: String,
+    words: Vec<u64>,
+    boundaries: Vec<usize>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Calls `f` with the byte range of every word of a normalized text.
+fn for_each_word(norm: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
+    let mut start = None;
+    for (i, c) in norm.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                f(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        f(s..norm.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(k: usize) -> Shingler {
+        Shingler::new(
+            ShingleConfig {
+                unit: ShingleUnit::Words,
+                size: k,
+            },
+            1,
+        )
+    }
+
+    fn set(shingler: &Shingler, text: &str) -> ShingleSet {
+        shingler.shingle_set(text, &mut Scratch::default())
+    }
+
+    #[test]
+    fn word_shingle_counts() {
+        let s = words(3);
+        assert_eq!(set(&s, "a b c d e").len(), 3);
+        assert_eq!(set(&s, "a b c a b c").len(), 3, "repeats are deduplicated");
+        assert_eq!(set(&s, "").len(), 0);
+        assert_eq!(set(&s, " ,.; ").len(), 0, "punctuation only has no words");
+    }
+
+    #[test]
+    fn short_texts_get_one_shingle_of_their_own() {
+        let s = words(5);
+        let (one, two, other) = (set(&s, "hello"), set(&s, "hello world"), set(&s, "goodbye"));
+        assert_eq!((one.len(), two.len()), (1, 1));
+        assert_ne!(one, two);
+        assert_eq!(one.intersection_len(&other), 0);
+    }
+
+    #[test]
+    fn normalization_makes_variants_equal() {
+        let s = words(2);
+        assert_eq!(set(&s, "The “Quick” Brown—fox"), set(&s, "the \"quick\" brown-FOX"));
+    }
+
+    #[test]
+    fn tokens_span_original_words() {
+        let text = "Ünïcode,  “quoted” 1,200 ﬁne";
+        let got: Vec<&str> = words(5)
+            .tokens(text)
+            .iter()
+            .map(|t| &text[t.span.start as usize..t.span.end as usize])
+            .collect();
+        assert_eq!(got, ["Ünïcode", "quoted", "1", "200", "ﬁne"]);
+    }
+
+    #[test]
+    fn char_ngrams() {
+        let s = Shingler::new(
+            ShingleConfig {
+                unit: ShingleUnit::Chars,
+                size: 3,
+            },
+            1,
+        );
+        assert_eq!(set(&s, "abcd").len(), 2);
+        assert_eq!(set(&s, "AB").len(), 1);
+        assert_eq!(set(&s, "é北京x").len(), 2);
+    }
+
+    #[test]
+    fn intersection_counts_shared_hashes() {
+        let a = ShingleSet::from_hashes(vec![5, 1, 3, 3]);
+        let b = ShingleSet::from_hashes(vec![3, 4, 5]);
+        assert_eq!(a.hashes(), [1, 3, 5]);
+        assert_eq!(a.intersection_len(&b), 2);
+    }
+}
