@@ -59,7 +59,13 @@ struct Run {
 
 /// The shared passages of two documents of at least `min_passage_tokens` words
 /// (or of the whole shorter document, when it is shorter than that).
-pub fn align(a_text: &str, a_tokens: &[Token], b_text: &str, b_tokens: &[Token], min_passage_tokens: usize) -> Vec<Passage> {
+pub fn align(
+    a_text: &str,
+    a_tokens: &[Token],
+    b_text: &str,
+    b_tokens: &[Token],
+    min_passage_tokens: usize,
+) -> Vec<Passage> {
     let a: Vec<u64> = a_tokens.iter().map(|t| t.hash).collect();
     let b: Vec<u64> = b_tokens.iter().map(|t| t.hash).collect();
     let anchor = min_passage_tokens.min(a.len()).min(b.len());
@@ -73,15 +79,19 @@ pub fn align(a_text: &str, a_tokens: &[Token], b_text: &str, b_tokens: &[Token],
         .into_iter()
         .zip(b_sides)
         .zip(&runs)
-        .map(|((a, b), run)| Passage { a, b, words: run.len })
+        .map(|((a, b), run)| Passage {
+            a,
+            b,
+            words: run.len,
+        })
         .collect()
 }
 
 /// Hash of `len` consecutive word hashes (in memory only, never stored).
 fn window_key(words: &[u64]) -> u64 {
-    words
-        .iter()
-        .fold(0u64, |h, &w| (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    words.iter().fold(0u64, |h, &w| {
+        (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    })
 }
 
 fn maximal_runs(a: &[u64], b: &[u64], anchor: usize) -> Vec<Run> {
@@ -100,13 +110,21 @@ fn maximal_runs(a: &[u64], b: &[u64], anchor: usize) -> Vec<Run> {
         for &j in positions {
             let j = j as usize;
             let diagonal = i as isize - j as isize;
-            if covered.get(&diagonal).is_some_and(|&end| end > i) || a[i..i + anchor] != b[j..j + anchor] {
+            if covered.get(&diagonal).is_some_and(|&end| end > i)
+                || a[i..i + anchor] != b[j..j + anchor]
+            {
                 continue;
             }
             let back = (1..=i.min(j)).take_while(|&k| a[i - k] == b[j - k]).count();
-            let forward = (0..).take_while(|&k| i + k < a.len() && j + k < b.len() && a[i + k] == b[j + k]).count();
+            let forward = (0..)
+                .take_while(|&k| i + k < a.len() && j + k < b.len() && a[i + k] == b[j + k])
+                .count();
             covered.insert(diagonal, i + forward);
-            runs.push(Run { a_start: i - back, b_start: j - back, len: back + forward });
+            runs.push(Run {
+                a_start: i - back,
+                b_start: j - back,
+                len: back + forward,
+            });
         }
     }
     runs
@@ -115,8 +133,16 @@ fn maximal_runs(a: &[u64], b: &[u64], anchor: usize) -> Vec<Run> {
 /// Greedy tiling: longest runs first; a run that overlaps tiles already taken
 /// keeps its free stretches of at least `min_len` words.
 fn tile(mut runs: Vec<Run>, a_len: usize, b_len: usize, min_len: usize) -> Vec<Run> {
-    runs.sort_by(|x, y| y.len.cmp(&x.len).then(x.a_start.cmp(&y.a_start)).then(x.b_start.cmp(&y.b_start)));
-    let (mut used_a, mut used_b) = (BitVec::from_elem(a_len, false), BitVec::from_elem(b_len, false));
+    runs.sort_by(|x, y| {
+        y.len
+            .cmp(&x.len)
+            .then(x.a_start.cmp(&y.a_start))
+            .then(x.b_start.cmp(&y.b_start))
+    });
+    let (mut used_a, mut used_b) = (
+        BitVec::from_elem(a_len, false),
+        BitVec::from_elem(b_len, false),
+    );
     let mut tiles = Vec::new();
     for run in runs {
         let mut k = 0;
@@ -135,7 +161,11 @@ fn tile(mut runs: Vec<Run>, a_len: usize, b_len: usize, min_len: usize) -> Vec<R
                     used_a.set(run.a_start + t, true);
                     used_b.set(run.b_start + t, true);
                 }
-                tiles.push(Run { a_start: run.a_start + start, b_start: run.b_start + start, len: k - start });
+                tiles.push(Run {
+                    a_start: run.a_start + start,
+                    b_start: run.b_start + start,
+                    len: k - start,
+                });
             }
         }
     }
@@ -144,9 +174,18 @@ fn tile(mut runs: Vec<Run>, a_len: usize, b_len: usize, min_len: usize) -> Vec<R
 }
 
 /// Turns word runs `(start, len)` into original-text spans with character offsets.
-fn sides(text: &str, tokens: &[Token], runs: impl Iterator<Item = (usize, usize)>) -> Vec<PassageSide> {
+fn sides(
+    text: &str,
+    tokens: &[Token],
+    runs: impl Iterator<Item = (usize, usize)>,
+) -> Vec<PassageSide> {
     let bytes: Vec<(usize, usize)> = runs
-        .map(|(start, len)| (tokens[start].span.start as usize, tokens[start + len - 1].span.end as usize))
+        .map(|(start, len)| {
+            (
+                tokens[start].span.start as usize,
+                tokens[start + len - 1].span.end as usize,
+            )
+        })
         .collect();
     let flat: Vec<usize> = bytes.iter().flat_map(|&(s, e)| [s, e]).collect();
     let chars = char_offsets(text, &flat);
@@ -186,7 +225,13 @@ mod tests {
     use crate::shingle::Shingler;
 
     fn passages(a: &str, b: &str, min: usize) -> Vec<Passage> {
-        let s = Shingler::new(ShingleConfig { unit: ShingleUnit::Words, size: 5 }, 3);
+        let s = Shingler::new(
+            ShingleConfig {
+                unit: ShingleUnit::Words,
+                size: 5,
+            },
+            3,
+        );
         align(a, &s.tokens(a), b, &s.tokens(b), min)
     }
 
@@ -208,7 +253,11 @@ mod tests {
         let b = "the shared passage is right here";
         let p = passages(a, b, 3);
         assert_eq!(p.len(), 1);
-        let chars: String = a.chars().skip(p[0].a.start_char).take(p[0].a.end_char - p[0].a.start_char).collect();
+        let chars: String = a
+            .chars()
+            .skip(p[0].a.start_char)
+            .take(p[0].a.end_char - p[0].a.start_char)
+            .collect();
         assert_eq!(chars, p[0].a.text);
         assert!(p[0].a.start_byte > p[0].a.start_char);
     }

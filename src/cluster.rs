@@ -23,7 +23,12 @@ pub struct Cluster {
 
 /// Groups `doc_count` documents by `pairs`; `char_lengths[i]` is document `i`'s
 /// length in characters (used by [`Keep::Longest`]).
-pub fn cluster(doc_count: usize, pairs: &[CandidatePair], char_lengths: &[usize], keep: Keep) -> Vec<Cluster> {
+pub fn cluster(
+    doc_count: usize,
+    pairs: &[CandidatePair],
+    char_lengths: &[usize],
+    keep: Keep,
+) -> Vec<Cluster> {
     let mut parent: Vec<u32> = (0..doc_count as u32).collect();
     for pair in pairs {
         let (ra, rb) = (find(&mut parent, pair.a.0), find(&mut parent, pair.b.0));
@@ -50,10 +55,18 @@ pub fn cluster(doc_count: usize, pairs: &[CandidatePair], char_lengths: &[usize]
                     .max_by_key(|d| char_lengths[d.index()])
                     .expect("clusters have members"),
             };
-            Cluster { representative, members }
+            Cluster {
+                representative,
+                members,
+            }
         })
         .collect();
-    clusters.sort_by(|x, y| y.members.len().cmp(&x.members.len()).then(x.members[0].cmp(&y.members[0])));
+    clusters.sort_by(|x, y| {
+        y.members
+            .len()
+            .cmp(&x.members.len())
+            .then(x.members[0].cmp(&y.members[0]))
+    });
     clusters
 }
 
@@ -78,7 +91,10 @@ mod tests {
     fn components_in_stable_order() {
         let pairs = [pair(5, 6), pair(1, 3), pair(3, 4), pair(0, 4)];
         let clusters = cluster(7, &pairs, &[1; 7], Keep::First);
-        let ids: Vec<Vec<u32>> = clusters.iter().map(|c| c.members.iter().map(|d| d.0).collect()).collect();
+        let ids: Vec<Vec<u32>> = clusters
+            .iter()
+            .map(|c| c.members.iter().map(|d| d.0).collect())
+            .collect();
         assert_eq!(ids, [vec![0, 1, 3, 4], vec![5, 6]]);
         assert_eq!(clusters[0].representative, DocId(0));
     }
@@ -86,7 +102,12 @@ mod tests {
     #[test]
     fn longest_keeps_first_of_equal_lengths() {
         let lengths = [10, 30, 30, 5];
-        let clusters = cluster(4, &[pair(0, 1), pair(1, 2), pair(2, 3)], &lengths, Keep::Longest);
+        let clusters = cluster(
+            4,
+            &[pair(0, 1), pair(1, 2), pair(2, 3)],
+            &lengths,
+            Keep::Longest,
+        );
         assert_eq!(clusters[0].representative, DocId(1));
     }
 

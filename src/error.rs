@@ -42,6 +42,12 @@ pub enum Error {
         /// Where the first copy is.
         first: String,
     },
+    /// A document given to compare has no words to compare.
+    #[error("{document}: no words to compare (the text is empty or only punctuation)")]
+    NoWords {
+        /// Where the document came from.
+        document: String,
+    },
     /// A setting is out of range or settings contradict each other.
     #[error("invalid setting: {0}")]
     Config(String),

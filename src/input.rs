@@ -341,7 +341,10 @@ fn parse_record(
     let value: Value =
         serde_json::from_str(text).map_err(|e| (None, format!("malformed JSON: {e}")))?;
     let Value::Object(mut record) = value else {
-        return Err((None, format!("expected a JSON object, got {}", kind(&value))));
+        return Err((
+            None,
+            format!("expected a JSON object, got {}", kind(&value)),
+        ));
     };
     let id = match record.remove(&config.id_field) {
         None => line.to_string(),
@@ -430,7 +433,8 @@ fn display_path(path: &Path) -> String {
 }
 
 fn is_gzipped(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
 /// The extension that decides the format, looking through a `.gz` suffix.
@@ -448,8 +452,11 @@ fn is_text_file(path: &Path) -> bool {
 }
 
 fn is_readme(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().starts_with("readme."))
+    path.file_name().is_some_and(|n| {
+        n.to_string_lossy()
+            .to_ascii_lowercase()
+            .starts_with("readme.")
+    })
 }
 
 fn open_maybe_gzipped(path: &Path) -> crate::Result<Box<dyn Read>> {
@@ -515,8 +522,12 @@ mod tests {
 
     #[test]
     fn record_keeps_other_fields_in_order_and_numeric_ids() {
-        let doc = parse_record(br#"{"z": 1, "id": 7, "text": "hi", "a": "b"}"#, &config(false), 3)
-            .unwrap();
+        let doc = parse_record(
+            br#"{"z": 1, "id": 7, "text": "hi", "a": "b"}"#,
+            &config(false),
+            3,
+        )
+        .unwrap();
         assert_eq!(doc.id, "7");
         assert_eq!(doc.text, "hi");
         assert_eq!(doc.metadata.keys().collect::<Vec<_>>(), ["z", "a"]);

@@ -58,7 +58,7 @@ pub mod verify;
 pub use config::Config;
 pub use error::Error;
 pub use input::{CorpusReader, DocId, Document, Entry, Skipped};
-pub use pipeline::{run, Scan};
+pub use pipeline::{compare, run, Scan};
 pub use report::Report;
 
 /// The library's result type.

@@ -56,11 +56,22 @@ impl LshParams {
 
     /// Resolves user overrides: both given, one given (the other fills
     /// `num_perm`), or none (optimal for `threshold`).
-    pub fn resolve(bands: Option<usize>, rows: Option<usize>, threshold: f64, num_perm: usize) -> Self {
+    pub fn resolve(
+        bands: Option<usize>,
+        rows: Option<usize>,
+        threshold: f64,
+        num_perm: usize,
+    ) -> Self {
         match (bands, rows) {
             (Some(bands), Some(rows)) => LshParams { bands, rows },
-            (Some(bands), None) => LshParams { bands, rows: (num_perm / bands).max(1) },
-            (None, Some(rows)) => LshParams { bands: (num_perm / rows).max(1), rows },
+            (Some(bands), None) => LshParams {
+                bands,
+                rows: (num_perm / bands).max(1),
+            },
+            (None, Some(rows)) => LshParams {
+                bands: (num_perm / rows).max(1),
+                rows,
+            },
             (None, None) => Self::optimal(threshold, num_perm),
         }
     }
@@ -75,7 +86,10 @@ impl LshParams {
 fn integrate(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
     const STEPS: usize = 200;
     let step = (to - from) / STEPS as f64;
-    (0..STEPS).map(|i| f(from + (i as f64 + 0.5) * step)).sum::<f64>() * step
+    (0..STEPS)
+        .map(|i| f(from + (i as f64 + 0.5) * step))
+        .sum::<f64>()
+        * step
 }
 
 /// Two documents that share at least one band; `a < b`.
@@ -90,7 +104,10 @@ pub struct CandidatePair {
 impl CandidatePair {
     /// The pair in canonical order.
     pub fn new(x: DocId, y: DocId) -> Self {
-        CandidatePair { a: x.min(y), b: x.max(y) }
+        CandidatePair {
+            a: x.min(y),
+            b: x.max(y),
+        }
     }
 }
 
@@ -104,7 +121,10 @@ pub fn candidates(signatures: &[Signature], params: LshParams) -> Vec<CandidateP
     packed.dedup();
     packed
         .into_iter()
-        .map(|p| CandidatePair { a: DocId((p >> 32) as u32), b: DocId(p as u32) })
+        .map(|p| CandidatePair {
+            a: DocId((p >> 32) as u32),
+            b: DocId(p as u32),
+        })
         .collect()
 }
 
@@ -153,20 +173,34 @@ mod tests {
         assert!(p.candidate_probability(0.6) > 0.99, "{p:?}");
         assert!(p.candidate_probability(0.1) < 0.05, "{p:?}");
         let strict = LshParams::optimal(0.9, 128);
-        assert!(strict.rows > p.rows, "a higher threshold needs longer bands");
+        assert!(
+            strict.rows > p.rows,
+            "a higher threshold needs longer bands"
+        );
     }
 
     #[test]
     fn overrides_fill_the_other_dimension() {
-        assert_eq!(LshParams::resolve(Some(16), None, 0.5, 128), LshParams { bands: 16, rows: 8 });
-        assert_eq!(LshParams::resolve(None, Some(5), 0.5, 128), LshParams { bands: 25, rows: 5 });
-        assert_eq!(LshParams::resolve(Some(3), Some(2), 0.5, 128), LshParams { bands: 3, rows: 2 });
+        assert_eq!(
+            LshParams::resolve(Some(16), None, 0.5, 128),
+            LshParams { bands: 16, rows: 8 }
+        );
+        assert_eq!(
+            LshParams::resolve(None, Some(5), 0.5, 128),
+            LshParams { bands: 25, rows: 5 }
+        );
+        assert_eq!(
+            LshParams::resolve(Some(3), Some(2), 0.5, 128),
+            LshParams { bands: 3, rows: 2 }
+        );
     }
 
     #[test]
     fn s_curve_is_monotone() {
         let p = LshParams { bands: 20, rows: 5 };
-        let values: Vec<f64> = (0..=10).map(|i| p.candidate_probability(i as f64 / 10.0)).collect();
+        let values: Vec<f64> = (0..=10)
+            .map(|i| p.candidate_probability(i as f64 / 10.0))
+            .collect();
         assert!(values.windows(2).all(|w| w[0] <= w[1]));
         assert_eq!((values[0], values[10]), (0.0, 1.0));
     }

@@ -129,7 +129,10 @@ fn map_char(c: char) -> Mapped {
 
 /// Soft hyphens and zero-width characters split words invisibly in web text.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
 }
 
 fn normalize_into(original: &str, sink: &mut impl Sink) {
@@ -174,7 +177,12 @@ fn segment_end(text: &str, start: usize) -> usize {
 /// Sends one mapped character to the sink. Whitespace is held back until the next
 /// visible character, so runs collapse to one space and leading/trailing whitespace
 /// disappears; the space's origin spans the whole run.
-fn emit(sink: &mut impl Sink, pending_space: &mut Option<Range<usize>>, mapped: Mapped, origin: Range<usize>) {
+fn emit(
+    sink: &mut impl Sink,
+    pending_space: &mut Option<Range<usize>>,
+    mapped: Mapped,
+    origin: Range<usize>,
+) {
     match mapped {
         Mapped::Drop => {}
         Mapped::Space => {

@@ -22,8 +22,8 @@ use crate::hash::HASH_NAME;
 use crate::input::{DocId, Document, Entry, Skipped};
 use crate::lsh::{candidates, CandidatePair, LshParams};
 use crate::report::{
-    ClusterReport, Counts, HashInfo, LshReport, PairReport, PairScores, Parameters, Report, RunInfo, Timings, Tool,
-    FORMAT_VERSION,
+    ClusterReport, Comparison, Counts, HashInfo, LshReport, PairReport, PairScores, Parameters,
+    Report, RunInfo, Timings, Tool, FORMAT_VERSION,
 };
 use crate::shingle::{Scratch, ShingleSet, Shingler};
 use crate::sketch::{MinHasher, Signature};
@@ -62,8 +62,63 @@ where
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
-        .map_err(|source| Error::ThreadPool { threads: config.threads, source })?;
+        .map_err(|source| Error::ThreadPool {
+            threads: config.threads,
+            source,
+        })?;
     run_stages(config, entries.into_iter(), &pool)
+}
+
+/// Scores two documents and finds their shared passages, whatever their
+/// similarity (no threshold, no LSH).
+///
+/// # Errors
+/// An invalid config, or a document with no words.
+pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Comparison> {
+    config.validate()?;
+    let shingler = Shingler::new(config.shingle, config.seed);
+    let hasher = MinHasher::new(config.shingle, config.sketch.num_perm, config.seed);
+    let mut scratch = Scratch::default();
+    let mut sketch = |doc: &Document| {
+        let set = shingler.shingle_set(&doc.text, &mut scratch);
+        if set.is_empty() {
+            return Err(Error::NoWords {
+                document: doc.origin.to_string(),
+            });
+        }
+        let signature = hasher.sketch(&set);
+        Ok((Some(set), signature))
+    };
+    let ((set_a, sig_a), (set_b, sig_b)) = (sketch(a)?, sketch(b)?);
+    let documents = [a.clone(), b.clone()];
+    let pair = CandidatePair {
+        a: DocId(0),
+        b: DocId(1),
+    };
+    let scored = score(pair, &[set_a, set_b], &[sig_a, sig_b]);
+    let (scored, passages) = align_pairs(
+        &[scored],
+        &documents,
+        &shingler,
+        config.align.min_passage_tokens,
+    )
+    .pop()
+    .expect("one pair in, one pair out");
+    Ok(Comparison {
+        format_version: FORMAT_VERSION,
+        tool: Tool::default(),
+        shingle: config.shingle,
+        hash: HashInfo {
+            name: HASH_NAME,
+            seed: config.seed,
+        },
+        num_perm: config.sketch.num_perm,
+        min_passage_words: config.align.min_passage_tokens,
+        pair: PairReport {
+            scores: pair_scores(&scored, &documents),
+            passages,
+        },
+    })
 }
 
 /// The documents that survived reading, with their signatures.
@@ -100,10 +155,20 @@ fn find_pairs(
     started: Instant,
     threads: usize,
 ) -> Scan {
-    let Sketched { documents, signatures, skipped, read_count } = sketched;
+    let Sketched {
+        documents,
+        signatures,
+        skipped,
+        read_count,
+    } = sketched;
 
     let clock = Instant::now();
-    let lsh = LshParams::resolve(config.lsh.bands, config.lsh.rows, config.threshold, config.sketch.num_perm);
+    let lsh = LshParams::resolve(
+        config.lsh.bands,
+        config.lsh.rows,
+        config.threshold,
+        config.sketch.num_perm,
+    );
     let candidate_pairs = candidates(&signatures, lsh);
     timings.lsh = clock.elapsed().as_secs_f64();
 
@@ -122,18 +187,38 @@ fn find_pairs(
         })
         .collect();
     let verdicts = verify(&candidate_pairs, &shingles, &signatures, config.threshold);
-    let near_misses = near_misses(&verdicts.rejected, &candidate_pairs, exhaustive, &shingles, &signatures, &documents);
+    let near_misses = near_misses(
+        &verdicts.rejected,
+        &candidate_pairs,
+        exhaustive,
+        &shingles,
+        &signatures,
+        &documents,
+    );
     drop(shingles);
     timings.verify = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
     let verified: Vec<CandidatePair> = verdicts.passed.iter().map(|p| p.pair).collect();
-    let char_lengths: Vec<usize> = documents.par_iter().map(|d| d.text.chars().count()).collect();
-    let clusters = cluster(documents.len(), &verified, &char_lengths, config.cluster.keep);
+    let char_lengths: Vec<usize> = documents
+        .par_iter()
+        .map(|d| d.text.chars().count())
+        .collect();
+    let clusters = cluster(
+        documents.len(),
+        &verified,
+        &char_lengths,
+        config.cluster.keep,
+    );
     timings.cluster = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
-    let mut pairs = align_pairs(&verdicts.passed, &documents, shingler, config.align.min_passage_tokens);
+    let mut pairs = align_pairs(
+        &verdicts.passed,
+        &documents,
+        shingler,
+        config.align.min_passage_tokens,
+    );
     pairs.sort_by(|x, y| order(&x.0, &y.0));
     timings.align = clock.elapsed().as_secs_f64();
     timings.total = started.elapsed().as_secs_f64();
@@ -156,13 +241,20 @@ fn find_pairs(
         tool: Tool::default(),
         parameters: Parameters {
             shingle: config.shingle,
-            hash: HashInfo { name: HASH_NAME, seed: config.seed },
+            hash: HashInfo {
+                name: HASH_NAME,
+                seed: config.seed,
+            },
             num_perm: config.sketch.num_perm,
             threshold: config.threshold,
             lsh: LshReport {
                 bands: lsh.bands,
                 rows: lsh.rows,
-                chosen: if config.lsh.bands.is_none() && config.lsh.rows.is_none() { "auto" } else { "set" },
+                chosen: if config.lsh.bands.is_none() && config.lsh.rows.is_none() {
+                    "auto"
+                } else {
+                    "set"
+                },
                 unused_permutations: config.sketch.num_perm - lsh.bands * lsh.rows,
                 candidate_probability_at_threshold: lsh.candidate_probability(config.threshold),
             },
@@ -173,7 +265,10 @@ fn find_pairs(
         skipped,
         pairs: pairs
             .into_iter()
-            .map(|(scored, passages)| PairReport { scores: pair_scores(&scored, &documents), passages })
+            .map(|(scored, passages)| PairReport {
+                scores: pair_scores(&scored, &documents),
+                passages,
+            })
             .collect(),
         clusters: clusters
             .iter()
@@ -183,8 +278,14 @@ fn find_pairs(
                 members: c.members.iter().map(|&m| id(m)).collect(),
             })
             .collect(),
-        near_misses: near_misses.iter().map(|p| pair_scores(p, &documents)).collect(),
-        run: RunInfo { threads, seconds: timings },
+        near_misses: near_misses
+            .iter()
+            .map(|p| pair_scores(p, &documents))
+            .collect(),
+        run: RunInfo {
+            threads,
+            seconds: timings,
+        },
     };
     Scan { report, documents }
 }
@@ -197,10 +298,18 @@ fn read_and_sketch(
     hasher: &MinHasher,
     timings: &mut Timings,
 ) -> crate::Result<Sketched> {
-    let mut out = Sketched { documents: Vec::new(), signatures: Vec::new(), skipped: Vec::new(), read_count: 0 };
+    let mut out = Sketched {
+        documents: Vec::new(),
+        signatures: Vec::new(),
+        skipped: Vec::new(),
+        read_count: 0,
+    };
     loop {
         let clock = Instant::now();
-        let chunk: Vec<Entry> = entries.by_ref().take(CHUNK_DOCS).collect::<crate::Result<_>>()?;
+        let chunk: Vec<Entry> = entries
+            .by_ref()
+            .take(CHUNK_DOCS)
+            .collect::<crate::Result<_>>()?;
         timings.read += clock.elapsed().as_secs_f64();
         if chunk.is_empty() {
             return Ok(out);
@@ -240,14 +349,20 @@ fn read_and_sketch(
         }
         timings.sketch += clock.elapsed().as_secs_f64();
         if out.documents.len() > u32::MAX as usize - CHUNK_DOCS {
-            return Err(Error::Config(format!("a scan holds at most {} documents", u32::MAX as usize - CHUNK_DOCS)));
+            return Err(Error::Config(format!(
+                "a scan holds at most {} documents",
+                u32::MAX as usize - CHUNK_DOCS
+            )));
         }
     }
 }
 
 /// Report order: exact Jaccard (highest first), then the documents' input order.
 fn order(x: &ScoredPair, y: &ScoredPair) -> std::cmp::Ordering {
-    y.similarity.jaccard.total_cmp(&x.similarity.jaccard).then(x.pair.cmp(&y.pair))
+    y.similarity
+        .jaccard
+        .total_cmp(&x.similarity.jaccard)
+        .then(x.pair.cmp(&y.pair))
 }
 
 /// The closest pairs below the threshold: rejected candidates, and for a small
@@ -264,7 +379,12 @@ fn near_misses(
     if exhaustive {
         let n = documents.len() as u32;
         let extra: Vec<ScoredPair> = (0..n)
-            .flat_map(|a| (a + 1..n).map(move |b| CandidatePair { a: DocId(a), b: DocId(b) }))
+            .flat_map(|a| {
+                (a + 1..n).map(move |b| CandidatePair {
+                    a: DocId(a),
+                    b: DocId(b),
+                })
+            })
             .filter(|pair| candidate_pairs.binary_search(pair).is_err())
             .map(|pair| score(pair, shingles, signatures))
             .filter(|p| p.similarity.shared_shingles > 0)
@@ -298,8 +418,18 @@ fn align_pairs(
         .par_iter()
         .map(|scored| {
             let (a, b) = (scored.pair.a.index(), scored.pair.b.index());
-            let tokens_of = |i: usize| tokens[i].as_deref().expect("tokens are computed for every paired document");
-            let passages = align(&documents[a].text, tokens_of(a), &documents[b].text, tokens_of(b), min_passage_tokens);
+            let tokens_of = |i: usize| {
+                tokens[i]
+                    .as_deref()
+                    .expect("tokens are computed for every paired document")
+            };
+            let passages = align(
+                &documents[a].text,
+                tokens_of(a),
+                &documents[b].text,
+                tokens_of(b),
+                min_passage_tokens,
+            );
             (*scored, passages)
         })
         .collect()

@@ -231,7 +231,10 @@ mod tests {
     #[test]
     fn normalization_makes_variants_equal() {
         let s = words(2);
-        assert_eq!(set(&s, "The “Quick” Brown—fox"), set(&s, "the \"quick\" brown-FOX"));
+        assert_eq!(
+            set(&s, "The “Quick” Brown—fox"),
+            set(&s, "the \"quick\" brown-FOX")
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub struct Signature {
 impl MinHasher {
     /// Derives `num_perm` permutations from `seed`.
     pub fn new(shingle: ShingleConfig, num_perm: usize, seed: u64) -> Self {
-        let mut rng = SplitMix64::new(seed ^ 0x5EED_0F_4D1_4A54);
+        let mut rng = SplitMix64::new(seed ^ 0x0005_EED0_F4D1_4A54);
         let mut multipliers = Vec::with_capacity(num_perm);
         let mut increments = Vec::with_capacity(num_perm);
         for _ in 0..num_perm {
@@ -158,7 +158,11 @@ mod tests {
     };
 
     fn set(range: std::ops::Range<u64>) -> ShingleSet {
-        ShingleSet::from_hashes(range.map(|i| crate::hash::hash_bytes(&i.to_le_bytes(), 0)).collect())
+        ShingleSet::from_hashes(
+            range
+                .map(|i| crate::hash::hash_bytes(&i.to_le_bytes(), 0))
+                .collect(),
+        )
     }
 
     #[test]
@@ -171,14 +175,23 @@ mod tests {
             let b = hasher.sketch(&set(shift..shift + 1000));
             let exact = (1000 - shift) as f64 / (1000 + shift) as f64;
             let estimate = a.jaccard(&b).unwrap();
-            assert!((estimate - exact).abs() < 0.08, "shift {shift}: {estimate} vs {exact}");
+            assert!(
+                (estimate - exact).abs() < 0.08,
+                "shift {shift}: {estimate} vs {exact}"
+            );
         }
     }
 
     #[test]
     fn identical_sets_agree_everywhere() {
         let hasher = MinHasher::new(WORDS5, 64, 1);
-        assert_eq!(hasher.sketch(&set(0..50)).jaccard(&hasher.sketch(&set(0..50))).unwrap(), 1.0);
+        assert_eq!(
+            hasher
+                .sketch(&set(0..50))
+                .jaccard(&hasher.sketch(&set(0..50)))
+                .unwrap(),
+            1.0
+        );
     }
 
     #[test]

@@ -60,7 +60,9 @@ pub fn generate(spec: &CorpusSpec) -> SyntheticCorpus {
     }
     let draw = |rng: &mut SplitMix64| {
         let x = rng.next_f64() * total;
-        cumulative.partition_point(|&c| c < x).min(vocabulary.len() - 1)
+        cumulative
+            .partition_point(|&c| c < x)
+            .min(vocabulary.len() - 1)
     };
     let mut words_of: Vec<Vec<usize>> = Vec::with_capacity(spec.documents);
     let mut planted = Vec::new();
@@ -89,7 +91,10 @@ pub fn generate(spec: &CorpusSpec) -> SyntheticCorpus {
         };
         words_of.push(words);
     }
-    let texts = words_of.iter().map(|w| render(w, &vocabulary, &mut rng)).collect();
+    let texts = words_of
+        .iter()
+        .map(|w| render(w, &vocabulary, &mut rng))
+        .collect();
     SyntheticCorpus { texts, planted }
 }
 
@@ -146,7 +151,10 @@ mod tests {
 
     #[test]
     fn same_seed_same_corpus() {
-        let spec = CorpusSpec { documents: 50, ..CorpusSpec::default() };
+        let spec = CorpusSpec {
+            documents: 50,
+            ..CorpusSpec::default()
+        };
         let (x, y) = (generate(&spec), generate(&spec));
         assert_eq!(x.texts, y.texts);
         assert_eq!(x.texts.len(), 50);

@@ -36,7 +36,13 @@ impl Similarity {
     pub fn between(a: &ShingleSet, b: &ShingleSet) -> Self {
         let shared = a.intersection_len(b);
         let union = a.len() + b.len() - shared;
-        let ratio = |num: usize, den: usize| if den == 0 { 0.0 } else { num as f64 / den as f64 };
+        let ratio = |num: usize, den: usize| {
+            if den == 0 {
+                0.0
+            } else {
+                num as f64 / den as f64
+            }
+        };
         Similarity {
             jaccard: ratio(shared, union),
             containment_a_in_b: ratio(shared, a.len()),
@@ -76,13 +82,22 @@ pub fn verify(
     signatures: &[Signature],
     threshold: f64,
 ) -> Verdicts {
-    let scored: Vec<ScoredPair> = pairs.par_iter().map(|&pair| score(pair, shingles, signatures)).collect();
-    let (passed, rejected) = scored.into_iter().partition(|p| p.similarity.jaccard >= threshold);
+    let scored: Vec<ScoredPair> = pairs
+        .par_iter()
+        .map(|&pair| score(pair, shingles, signatures))
+        .collect();
+    let (passed, rejected) = scored
+        .into_iter()
+        .partition(|p| p.similarity.jaccard >= threshold);
     Verdicts { passed, rejected }
 }
 
 /// Scores one pair.
-pub fn score(pair: CandidatePair, shingles: &[Option<ShingleSet>], signatures: &[Signature]) -> ScoredPair {
+pub fn score(
+    pair: CandidatePair,
+    shingles: &[Option<ShingleSet>],
+    signatures: &[Signature],
+) -> ScoredPair {
     let set = |id: crate::input::DocId| {
         shingles[id.index()]
             .as_ref()
@@ -91,7 +106,8 @@ pub fn score(pair: CandidatePair, shingles: &[Option<ShingleSet>], signatures: &
     ScoredPair {
         pair,
         similarity: Similarity::between(set(pair.a), set(pair.b)),
-        estimated_jaccard: signatures[pair.a.index()].jaccard_unchecked(&signatures[pair.b.index()]),
+        estimated_jaccard: signatures[pair.a.index()]
+            .jaccard_unchecked(&signatures[pair.b.index()]),
     }
 }
 
@@ -108,7 +124,10 @@ mod tests {
         assert_eq!(s.jaccard, 2.0 / 8.0);
         assert_eq!(s.containment_a_in_b, 0.5);
         assert_eq!(s.containment_b_in_a, 2.0 / 6.0);
-        assert_eq!(Similarity::between(&ShingleSet::default(), &ShingleSet::default()).jaccard, 0.0);
+        assert_eq!(
+            Similarity::between(&ShingleSet::default(), &ShingleSet::default()).jaccard,
+            0.0
+        );
     }
 
     proptest! {

@@ -31,7 +31,7 @@
 //! | `counts.rejected_pairs` | candidates below the threshold |
 //! | `counts.clusters`, `.documents_in_clusters` | duplicate clusters and their members |
 //! | `counts.duplicates` | cluster members that are not representatives (what `dedup` removes) |
-//! | `skipped[]` | `{location, id, reason}`: `location` is the file, plus `, line N` for JSON Lines; `id` may be null |
+//! | `skipped[]` | items not scanned: `location` (the file, plus `, line N` for JSON Lines), `id` (null when unreadable), `reason` |
 //! | `pairs[]` | verified pairs, by Jaccard (highest first), then by input order |
 //! | `pairs[].a`, `.b` | document ids; `a` came first in the input |
 //! | `pairs[].jaccard` | exact Jaccard of the two shingle sets |
@@ -40,9 +40,9 @@
 //! | `pairs[].containment_b_in_a` | share of B's shingles found in A |
 //! | `pairs[].shingles_a`, `.shingles_b`, `.shared_shingles` | distinct shingles of A, of B, and of both |
 //! | `pairs[].passages[]` | shared passages, in A's order |
-//! | `passages[].a`, `.b` | `{start_byte, end_byte, start_char, end_char, text}` in each original text; `text` is exactly the original slice |
+//! | `passages[].a`, `.b` | the passage in each original text: `start_byte`, `end_byte`, `start_char`, `end_char`, and `text`, exactly the original slice |
 //! | `passages[].words` | passage length in words |
-//! | `clusters[]` | `{size, representative, members}`, largest first, members in input order |
+//! | `clusters[]` | largest first: `size`, `representative` (the id `dedup` keeps), `members` (ids in input order) |
 //! | `near_misses[]` | up to 10 closest pairs below the threshold, with the score fields of `pairs[]` and no passages; drawn from the rejected candidates, and from all pairs when the corpus has at most 100 documents |
 //! | `run.threads` | worker threads |
 //! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `verify`, `cluster`, `align`, `total` |

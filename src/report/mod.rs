@@ -195,3 +195,22 @@ pub struct Timings {
     /// Everything.
     pub total: f64,
 }
+
+/// The result of `compare`: one pair, with the settings that scored it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The program that wrote it.
+    pub tool: Tool,
+    /// Shingle unit and size.
+    pub shingle: ShingleConfig,
+    /// The shingle hash.
+    pub hash: HashInfo,
+    /// MinHash signature length (for the estimate).
+    pub num_perm: usize,
+    /// Shortest passage reported, in words.
+    pub min_passage_words: usize,
+    /// The two documents' scores and shared passages.
+    pub pair: PairReport,
+}

@@ -42,7 +42,11 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
         writeln!(out, "  skipped {}: {}", skipped.location, skipped.reason)?;
     }
     if report.skipped.len() > options.max_skipped {
-        writeln!(out, "  ... and {} more (all are listed in the JSON report)", report.skipped.len() - options.max_skipped)?;
+        writeln!(
+            out,
+            "  ... and {} more (all are listed in the JSON report)",
+            report.skipped.len() - options.max_skipped
+        )?;
     }
     let unit = shingle_name(report);
     writeln!(
@@ -92,9 +96,15 @@ fn shingle_name(report: &Report) -> String {
 fn write_near_misses(report: &Report, out: &mut impl Write) -> io::Result<()> {
     let threshold = report.parameters.threshold;
     if report.counts.documents_scanned < 2 {
-        return writeln!(out, "Nothing to compare: a scan needs at least two documents with words.");
+        return writeln!(
+            out,
+            "Nothing to compare: a scan needs at least two documents with words."
+        );
     }
-    writeln!(out, "No pair reaches Jaccard {threshold:.2}: no near-duplicates found.")?;
+    writeln!(
+        out,
+        "No pair reaches Jaccard {threshold:.2}: no near-duplicates found."
+    )?;
     if report.near_misses.is_empty() {
         return writeln!(
             out,
@@ -109,25 +119,43 @@ fn write_near_misses(report: &Report, out: &mut impl Write) -> io::Result<()> {
     for pair in &report.near_misses {
         writeln!(out, "  {}", scores_line(pair))?;
     }
+    let closest = &report.near_misses[0];
+    if closest.jaccard < 0.1 {
+        writeln!(
+            out,
+            "Even the closest pair shares only {:.1}% of its shingles: these texts were written independently \
+             (they may still report the same events in their own words).",
+            100.0 * closest.containment_a_in_b.max(closest.containment_b_in_a)
+        )?;
+    }
     Ok(())
 }
 
 fn scores_line(s: &PairScores) -> String {
     format!(
-        "{:.4}  {} ~ {}  (containment {:.1}% / {:.1}%, {} shared shingles)",
+        "{:.4}  {} ~ {}  (containment {:.1}% / {:.1}%, {} shared {})",
         s.jaccard,
         s.a,
         s.b,
         100.0 * s.containment_a_in_b,
         100.0 * s.containment_b_in_a,
-        s.shared_shingles
+        s.shared_shingles,
+        if s.shared_shingles == 1 {
+            "shingle"
+        } else {
+            "shingles"
+        }
     )
 }
 
 fn write_pairs(report: &Report, options: TextOptions, out: &mut impl Write) -> io::Result<()> {
     let total = report.pairs.len();
     let shown = total.min(options.max_pairs);
-    let more = if shown < total { format!(" (showing {shown}; the JSON report has all)") } else { String::new() };
+    let more = if shown < total {
+        format!(" (showing {shown}; the JSON report has all)")
+    } else {
+        String::new()
+    };
     writeln!(out, "Near-duplicate pairs: {total}{more}")?;
     for (i, pair) in report.pairs.iter().take(shown).enumerate() {
         write_pair(i + 1, pair, options, out)?;
@@ -135,7 +163,12 @@ fn write_pairs(report: &Report, options: TextOptions, out: &mut impl Write) -> i
     writeln!(out)
 }
 
-fn write_pair(number: usize, pair: &PairReport, options: TextOptions, out: &mut impl Write) -> io::Result<()> {
+fn write_pair(
+    number: usize,
+    pair: &PairReport,
+    options: TextOptions,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let s = &pair.scores;
     writeln!(
         out,
@@ -152,7 +185,11 @@ fn write_pair(number: usize, pair: &PairReport, options: TextOptions, out: &mut 
         s.a
     )?;
     let words: usize = pair.passages.iter().map(|p| p.words).sum();
-    writeln!(out, "     {} shared passages, {words} words", pair.passages.len())?;
+    writeln!(
+        out,
+        "     {} shared passages, {words} words",
+        pair.passages.len()
+    )?;
     for passage in pair.passages.iter().take(options.max_passages) {
         writeln!(
             out,
@@ -166,7 +203,11 @@ fn write_pair(number: usize, pair: &PairReport, options: TextOptions, out: &mut 
         )?;
     }
     if pair.passages.len() > options.max_passages {
-        writeln!(out, "     - ... {} more", pair.passages.len() - options.max_passages)?;
+        writeln!(
+            out,
+            "     - ... {} more",
+            pair.passages.len() - options.max_passages
+        )?;
     }
     Ok(())
 }
@@ -174,9 +215,23 @@ fn write_pair(number: usize, pair: &PairReport, options: TextOptions, out: &mut 
 fn write_clusters(report: &Report, options: TextOptions, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "Duplicate clusters: {}", report.clusters.len())?;
     for cluster in report.clusters.iter().take(options.max_pairs) {
-        let members = cluster.members.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
-        let more = if cluster.size > 8 { format!(", ... {} more", cluster.size - 8) } else { String::new() };
-        writeln!(out, "  {} documents, keep {}: {members}{more}", cluster.size, cluster.representative)?;
+        let members = cluster
+            .members
+            .iter()
+            .take(8)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = if cluster.size > 8 {
+            format!(", ... {} more", cluster.size - 8)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "  {} documents, keep {}: {members}{more}",
+            cluster.size, cluster.representative
+        )?;
     }
     Ok(())
 }
@@ -184,7 +239,12 @@ fn write_clusters(report: &Report, options: TextOptions, out: &mut impl Write) -
 /// One line of at most about `max_chars` characters: whitespace collapsed, the
 /// middle elided.
 fn excerpt(text: &str, max_chars: usize) -> String {
-    let flat: Vec<char> = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
+    let flat: Vec<char> = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
     if flat.len() <= max_chars {
         return flat.into_iter().collect();
     }

@@ -1,1 +1,7 @@
-fn main(){}
+//! One integration-test binary, one module per area (see STYLE.md, section 8).
+
+mod cli;
+mod formats;
+mod library;
+mod properties;
+mod util;

@@ -1,0 +1,89 @@
+//! `reprint dedup`: the corpus without its duplicates, as JSON Lines.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use bit_vec::BitVec;
+use reprint::report::json::write_json;
+use serde_json::{Map, Value};
+
+use super::scan::scan_corpus;
+use super::{create_output, CorpusArgs, GlobalArgs, SimilarityArgs};
+use crate::exit::Exit;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct DedupArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    #[command(flatten)]
+    pub similarity: SimilarityArgs,
+    /// Write the kept articles to FILE as JSON Lines (default: stdout), in input
+    /// order, with the id and text fields and every other field of the input.
+    #[arg(long, short = 'o', default_value = "-", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Also write the full scan report as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: &DedupArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let scan = scan_corpus(&args.corpus, &args.similarity, global)?;
+    let report = &scan.report;
+    let by_id: std::collections::HashMap<&str, usize> = scan
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut removed = BitVec::from_elem(scan.documents.len(), false);
+    for cluster in &report.clusters {
+        for member in cluster
+            .members
+            .iter()
+            .filter(|m| **m != cluster.representative)
+        {
+            removed.set(by_id[member.as_str()], true);
+        }
+    }
+
+    let mut out = create_output(&args.output)?;
+    let write_error = || format!("cannot write {}", args.output.display());
+    for (doc, _) in scan
+        .documents
+        .iter()
+        .zip(removed.iter())
+        .filter(|(_, gone)| !gone)
+    {
+        let mut record = Map::with_capacity(doc.metadata.len() + 2);
+        record.insert(args.corpus.id_field.clone(), Value::String(doc.id.clone()));
+        record.insert(
+            args.corpus.text_field.clone(),
+            Value::String(doc.text.clone()),
+        );
+        record.extend(doc.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+        serde_json::to_writer(&mut out, &record).with_context(write_error)?;
+        out.write_all(b"\n").with_context(write_error)?;
+    }
+    out.flush().with_context(write_error)?;
+
+    if let Some(path) = &args.json {
+        let mut json = create_output(path)?;
+        write_json(report, &mut json)
+            .and_then(|()| json.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if !global.quiet {
+        let c = &report.counts;
+        eprintln!(
+            "reprint dedup: kept {} of {} documents: removed {} duplicates in {} clusters; {} input items skipped{}",
+            c.documents_scanned - c.duplicates,
+            c.documents_read,
+            c.duplicates,
+            c.clusters,
+            c.documents_skipped,
+            if c.documents_skipped > 0 { " (listed in the JSON report, --json)" } else { "" }
+        );
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,254 @@
+//! Command-line arguments and their one validating conversion into a [`Config`].
+
+pub(crate) mod compare;
+pub(crate) mod dedup;
+pub(crate) mod scan;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use reprint::config::{Keep, ShingleUnit};
+use reprint::Config;
+
+/// Find near-duplicate and overlapping news articles.
+///
+/// reprint normalizes each article, cuts it into word shingles, sketches it with
+/// MinHash, finds candidate pairs with LSH, verifies them with the exact Jaccard
+/// similarity and reports the passages each pair shares, with offsets into the
+/// original texts.
+#[derive(Debug, Parser)]
+#[command(
+    name = "reprint",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options of every command.
+#[derive(Debug, clap::Args)]
+pub(crate) struct GlobalArgs {
+    /// Worker threads (0: one per core). Results do not depend on it.
+    #[arg(
+        long,
+        short = 'j',
+        global = true,
+        default_value_t = 0,
+        value_name = "N"
+    )]
+    pub threads: usize,
+    /// Print nothing but errors and the requested output.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Find near-duplicate pairs and clusters in a corpus and print a summary.
+    ///
+    /// Examples:
+    ///   reprint scan seeds
+    ///   reprint scan articles.jsonl --json report.json
+    ///   zcat feed.jsonl.gz | reprint scan - --threshold 0.8
+    Scan(scan::ScanArgs),
+    /// Keep one article per duplicate cluster and write the kept ones as JSON Lines.
+    ///
+    /// Example: reprint dedup articles.jsonl --output kept.jsonl
+    Dedup(dedup::DedupArgs),
+    /// Score two texts against each other and print their shared passages.
+    ///
+    /// Example: reprint compare a.txt b.txt
+    Compare(compare::CompareArgs),
+}
+
+/// Where the corpus comes from.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CorpusArgs {
+    /// Folders (every .txt and .md file below them; id = path relative to the
+    /// folder), .txt/.md files, JSON Lines files (one {"id": .., "text": ..} object
+    /// per line), or - for JSON Lines on stdin. Names ending in .gz are decompressed.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// JSON field holding the document id (a string or number; if absent, the line number).
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    /// JSON field holding the text. Other fields are kept as metadata.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_field: String,
+    /// Skip malformed lines, missing text fields and duplicate ids instead of
+    /// stopping; each is counted and listed in the report.
+    #[arg(long)]
+    pub skip_bad_lines: bool,
+}
+
+/// How similarity is measured.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SimilarityArgs {
+    /// Exact Jaccard similarity (of shingle sets) at or above which two articles are
+    /// near-duplicates. 1.0 finds only identical word sequences.
+    #[arg(long, short = 't', default_value_t = 0.5, value_name = "J")]
+    pub threshold: f64,
+    #[command(flatten)]
+    pub shingles: ShingleArgs,
+    /// MinHash signature length. More permutations estimate Jaccard more
+    /// precisely and cost proportionally more time.
+    #[arg(long, default_value_t = 128, value_name = "N")]
+    pub num_perm: usize,
+    /// LSH bands (default: chosen from the threshold to favour recall).
+    #[arg(long, value_name = "B")]
+    pub bands: Option<usize>,
+    /// LSH rows per band (default: chosen from the threshold).
+    #[arg(long, value_name = "R")]
+    pub rows: Option<usize>,
+    /// Which article represents a duplicate cluster (and is kept by dedup).
+    #[arg(long, value_enum, default_value_t = KeepArg::First)]
+    pub keep: KeepArg,
+}
+
+/// Shingle and passage settings (shared with `compare`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct ShingleArgs {
+    /// Words per shingle.
+    #[arg(long, short = 'k', default_value_t = 5, value_name = "K")]
+    pub shingle_size: usize,
+    /// Use character N-grams of the normalized text instead of word shingles
+    /// (for languages written without spaces, or very short texts).
+    #[arg(long, value_name = "N", conflicts_with = "shingle_size")]
+    pub char_ngrams: Option<usize>,
+    /// Shortest shared passage reported, in words.
+    #[arg(long, default_value_t = 8, value_name = "WORDS")]
+    pub min_passage: usize,
+    /// Seed of the shingle hash and MinHash permutations; reports made with
+    /// different seeds are not comparable.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum KeepArg {
+    /// The article that came first in the input.
+    First,
+    /// The article with the most characters.
+    Longest,
+}
+
+impl ShingleArgs {
+    fn apply(&self, config: &mut Config) {
+        match self.char_ngrams {
+            Some(n) => {
+                config.shingle.unit = ShingleUnit::Chars;
+                config.shingle.size = n;
+            }
+            None => config.shingle.size = self.shingle_size,
+        }
+        config.align.min_passage_tokens = self.min_passage;
+        config.seed = self.seed;
+    }
+}
+
+/// Builds and validates the library config from the parsed arguments.
+pub(crate) fn to_config(
+    global: &GlobalArgs,
+    corpus: Option<&CorpusArgs>,
+    similarity: Option<&SimilarityArgs>,
+    shingles: &ShingleArgs,
+) -> anyhow::Result<Config> {
+    let mut config = Config {
+        threads: global.threads,
+        ..Config::default()
+    };
+    shingles.apply(&mut config);
+    if let Some(corpus) = corpus {
+        config.input.id_field = corpus.id_field.clone();
+        config.input.text_field = corpus.text_field.clone();
+        config.input.skip_bad_lines = corpus.skip_bad_lines;
+    }
+    if let Some(s) = similarity {
+        config.threshold = s.threshold;
+        config.sketch.num_perm = s.num_perm;
+        config.lsh.bands = s.bands;
+        config.lsh.rows = s.rows;
+        config.cluster.keep = match s.keep {
+            KeepArg::First => Keep::First,
+            KeepArg::Longest => Keep::Longest,
+        };
+    }
+    config.validate()?;
+    Ok(config)
+}
+
+/// Opens an output path for writing; `-` is standard output.
+pub(crate) fn create_output(path: &std::path::Path) -> anyhow::Result<Box<dyn std::io::Write>> {
+    use anyhow::Context;
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::BufWriter::new(std::io::stdout().lock())));
+    }
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(Box::new(std::io::BufWriter::new(file)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn arguments_reach_the_config() {
+        let args = Args::parse_from([
+            "reprint",
+            "scan",
+            "x",
+            "--threshold",
+            "0.8",
+            "--char-ngrams",
+            "7",
+            "--keep",
+            "longest",
+            "-j",
+            "3",
+        ]);
+        let Command::Scan(scan) = &args.command else {
+            panic!("parsed as scan")
+        };
+        let config = to_config(
+            &args.global,
+            Some(&scan.corpus),
+            Some(&scan.similarity),
+            &scan.similarity.shingles,
+        )
+        .unwrap();
+        assert_eq!(config.threshold, 0.8);
+        assert_eq!(
+            (config.shingle.unit, config.shingle.size),
+            (ShingleUnit::Chars, 7)
+        );
+        assert_eq!((config.cluster.keep, config.threads), (Keep::Longest, 3));
+    }
+
+    #[test]
+    fn invalid_settings_are_rejected_with_the_setting_named() {
+        let args = Args::parse_from(["reprint", "scan", "x", "--bands", "50", "--rows", "5"]);
+        let Command::Scan(scan) = &args.command else {
+            panic!("parsed as scan")
+        };
+        let err = to_config(
+            &args.global,
+            Some(&scan.corpus),
+            Some(&scan.similarity),
+            &scan.similarity.shingles,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("exceeds num-perm"), "{err}");
+    }
+}

@@ -1,0 +1,333 @@
+//! The binary as a user runs it: every bad input gets a clear message and the
+//! right exit code, and nothing is dropped without being listed.
+
+use std::fs;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::util::{reprint, reprint_in, seeds_dir, small_corpus, stderr, stdout, write_jsonl};
+
+fn temp() -> TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// Runs `scan` with `--json -` and returns the parsed report.
+fn scan_json(dir: &TempDir, args: &[&str]) -> Value {
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--json", "-"]);
+    let out = reprint(dir.path(), &all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn scan_of_seeds_explains_that_nothing_is_a_near_duplicate() {
+    let out = reprint(seeds_dir().parent().unwrap(), &["scan", "seeds"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for needle in [
+        "Documents: 6 read, 5 scanned, 1 skipped",
+        "skipped seeds/README.md: README file",
+        "bands x",
+        "No pair reaches Jaccard 0.50",
+        "Closest pairs",
+        "written independently",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn scan_lists_found_pairs_with_passages_and_writes_json() {
+    let dir = temp();
+    write_jsonl(&dir.path().join("docs.jsonl"), &small_corpus(300, 5));
+    let out = reprint(dir.path(), &["scan", "docs.jsonl", "--json", "report.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Near-duplicate pairs:") && text.contains("shared passages"),
+        "{text}"
+    );
+    assert!(text.contains("Full report: report.json"));
+    let report: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    assert!(report["counts"]["verified_pairs"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn invalid_utf8_file_is_skipped_and_listed() {
+    let dir = temp();
+    fs::write(dir.path().join("good.txt"), "some words here").unwrap();
+    fs::write(dir.path().join("bad.txt"), b"caf\xe9 au lait").unwrap();
+    let report = scan_json(&dir, &["."]);
+    assert_eq!(report["counts"]["documents_scanned"], 1);
+    assert_eq!(report["skipped"][0]["id"], "bad.txt");
+    assert_eq!(
+        report["skipped"][0]["reason"],
+        "not valid UTF-8 (first bad byte at offset 3)"
+    );
+}
+
+#[test]
+fn empty_and_wordless_files_are_skipped_with_reasons() {
+    let dir = temp();
+    fs::write(dir.path().join("a.txt"), "").unwrap();
+    fs::write(dir.path().join("b.txt"), " -- !! ").unwrap();
+    let report = scan_json(&dir, &["."]);
+    let reasons: Vec<&str> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        ["empty text", "no words (only punctuation or symbols)"]
+    );
+    assert_eq!(report["counts"]["documents_read"], 2);
+}
+
+#[test]
+fn malformed_json_line_names_file_and_line() {
+    let dir = temp();
+    fs::write(
+        dir.path().join("docs.jsonl"),
+        "{\"id\": 1, \"text\": \"ok\"}\n{\"id\": 2, \"text\": \n",
+    )
+    .unwrap();
+    let out = reprint(dir.path(), &["scan", "docs.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("docs.jsonl, line 2: malformed JSON"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn skip_bad_lines_continues_and_counts_them() {
+    let dir = temp();
+    let lines = "{\"id\": 1, \"text\": \"first text\"}\nnot json\n[1]\n{\"id\": 4, \"text\": \"last text\"}\n";
+    fs::write(dir.path().join("docs.jsonl"), lines).unwrap();
+    let report = scan_json(&dir, &["docs.jsonl", "--skip-bad-lines"]);
+    assert_eq!(report["counts"]["documents_scanned"], 2);
+    assert_eq!(report["counts"]["documents_skipped"], 2);
+    let locations: Vec<&str> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["location"].as_str().unwrap())
+        .collect();
+    assert_eq!(locations, ["docs.jsonl, line 2", "docs.jsonl, line 3"]);
+}
+
+#[test]
+fn missing_text_field_is_named_and_can_be_chosen() {
+    let dir = temp();
+    fs::write(
+        dir.path().join("docs.jsonl"),
+        "{\"id\": \"a\", \"body\": \"hello there\"}\n",
+    )
+    .unwrap();
+    let out = reprint(dir.path(), &["scan", "docs.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("line 1: no text field \"text\" (fields present: body"),
+        "{}",
+        stderr(&out)
+    );
+    let report = scan_json(&dir, &["docs.jsonl", "--text-field", "body"]);
+    assert_eq!(report["counts"]["documents_scanned"], 1);
+}
+
+#[test]
+fn invalid_utf8_line_is_a_bad_line() {
+    let dir = temp();
+    fs::write(
+        dir.path().join("docs.jsonl"),
+        b"{\"id\": 1, \"text\": \"caf\xe9\"}\n",
+    )
+    .unwrap();
+    let out = reprint(dir.path(), &["scan", "docs.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("docs.jsonl, line 1: not valid UTF-8"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn duplicate_ids_stop_the_scan_or_are_listed() {
+    let dir = temp();
+    let lines = "{\"id\": \"x\", \"text\": \"one\"}\n{\"id\": \"y\", \"text\": \"two\"}\n{\"id\": \"x\", \"text\": \"three\"}\n";
+    fs::write(dir.path().join("docs.jsonl"), lines).unwrap();
+    let out = reprint(dir.path(), &["scan", "docs.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "docs.jsonl, line 3: duplicate document id \"x\" (first seen at docs.jsonl, line 1)"
+        ),
+        "{err}"
+    );
+    let report = scan_json(&dir, &["docs.jsonl", "--skip-bad-lines"]);
+    assert_eq!(report["counts"]["documents_scanned"], 2);
+    assert_eq!(report["skipped"][0]["id"], "x");
+}
+
+#[test]
+fn missing_path_is_a_clear_error() {
+    let dir = temp();
+    let out = reprint(dir.path(), &["scan", "no/such/folder"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim(),
+        "reprint: error: no/such/folder: no such file or folder"
+    );
+}
+
+#[test]
+fn empty_corpus_says_so_and_succeeds() {
+    let dir = temp();
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = reprint(dir.path(), &["scan", "empty"]);
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("Nothing to compare"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("no documents to scan in empty (0 read, 0 skipped)"),
+        "{}",
+        stderr(&out)
+    );
+    let report = scan_json(&dir, &["-"]);
+    assert_eq!(report["counts"]["documents_read"], 0);
+}
+
+#[test]
+fn stdin_and_gzip_give_the_same_report_as_a_plain_file() {
+    let dir = temp();
+    let path = dir.path().join("docs.jsonl");
+    write_jsonl(&path, &small_corpus(120, 8));
+    let bytes = fs::read(&path).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &bytes).unwrap();
+    fs::write(dir.path().join("docs.jsonl.gz"), gz.finish().unwrap()).unwrap();
+
+    let pairs = |v: &Value| v["pairs"].clone();
+    let plain = scan_json(&dir, &["docs.jsonl"]);
+    let zipped = scan_json(&dir, &["docs.jsonl.gz"]);
+    let out = reprint_in(dir.path(), &["scan", "-", "--json", "-"], &bytes);
+    let piped: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!pairs(&plain).as_array().unwrap().is_empty());
+    assert_eq!(pairs(&plain), pairs(&zipped));
+    assert_eq!(pairs(&plain), pairs(&piped));
+}
+
+#[test]
+fn dedup_keeps_one_per_cluster_with_metadata() {
+    let dir = temp();
+    let text = "The council approved the new budget after a long debate on Tuesday night in the city hall.";
+    let lines = [
+        serde_json::json!({"id": "a", "text": text, "outlet": "Wire"}),
+        serde_json::json!({"id": "b", "text": format!("{text} More soon."), "outlet": "Daily"}),
+        serde_json::json!({"id": "c", "text": "A completely different story about the weather this weekend in the hills.", "outlet": "Post"}),
+    ];
+    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    fs::write(dir.path().join("docs.jsonl"), input).unwrap();
+    let out = reprint(
+        dir.path(),
+        &[
+            "dedup",
+            "docs.jsonl",
+            "--keep",
+            "longest",
+            "--output",
+            "kept.jsonl",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("kept 2 of 3 documents: removed 1 duplicates in 1 clusters"),
+        "{}",
+        stderr(&out)
+    );
+    let kept: Vec<Value> = fs::read_to_string(dir.path().join("kept.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = kept.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["b", "c"], "--keep longest keeps b, the longer copy");
+    assert_eq!(kept[0]["outlet"], "Daily");
+}
+
+#[test]
+fn compare_prints_scores_and_passages() {
+    let dir = temp();
+    let shared =
+        "Prices of staple foods rose for the fourth month in a row, the statistics office said";
+    fs::write(
+        dir.path().join("a.txt"),
+        format!("Opening line. {shared}. Closing."),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("b.txt"),
+        format!("{shared}, adding that fuel was cheaper."),
+    )
+    .unwrap();
+    let out = reprint(dir.path(), &["compare", "a.txt", "b.txt"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Shared passages of at least 8 words: 1 (16 words)"),
+        "{text}"
+    );
+    assert!(text.contains(shared), "{text}");
+
+    let out = reprint(dir.path(), &["compare", "a.txt", "b.txt", "--json", "-"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["pair"]["passages"][0]["b"]["start_char"], 0);
+
+    fs::write(dir.path().join("empty.txt"), "").unwrap();
+    let out = reprint(dir.path(), &["compare", "a.txt", "empty.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("empty.txt: no words to compare"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn invalid_settings_and_usage_errors_are_reported() {
+    let dir = temp();
+    let out = reprint(dir.path(), &["scan", ".", "--threshold", "1.5"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("threshold must be in (0, 1], got 1.5"),
+        "{}",
+        stderr(&out)
+    );
+    let out = reprint(dir.path(), &["scan"]);
+    assert_eq!(out.status.code(), Some(2), "clap usage error");
+}
+
+#[test]
+fn help_explains_inputs_and_examples() {
+    let out = reprint(&seeds_dir(), &["scan", "--help"]);
+    let text = stdout(&out);
+    for needle in [
+        "JSON Lines",
+        "--threshold",
+        "--skip-bad-lines",
+        "reprint scan seeds",
+        ".gz",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in --help");
+    }
+}

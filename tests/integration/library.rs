@@ -1,0 +1,101 @@
+//! The library on the default corpus: seeds/ must scan as `seeds/expected.json` says.
+
+use reprint::{Config, CorpusReader};
+use serde::Deserialize;
+
+use crate::util::seeds_dir;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    #[allow(dead_code)]
+    why: String,
+    documents_scanned: usize,
+    skipped: Vec<String>,
+    verified_pairs: usize,
+    clusters: usize,
+    near_misses_at_least: usize,
+    max_near_miss_jaccard: f64,
+}
+
+#[test]
+fn seeds_scan_as_expected() {
+    let expected: Expected =
+        serde_json::from_str(&std::fs::read_to_string(seeds_dir().join("expected.json")).unwrap())
+            .unwrap();
+    let config = Config::default();
+    let reader = CorpusReader::open(&[seeds_dir()], &config.input).unwrap();
+    let report = reprint::run(&config, reader).unwrap().report;
+
+    assert_eq!(report.counts.documents_scanned, expected.documents_scanned);
+    let skipped: Vec<&str> = report
+        .skipped
+        .iter()
+        .map(|s| s.id.as_deref().unwrap())
+        .collect();
+    assert_eq!(skipped, expected.skipped);
+    assert_eq!(report.counts.verified_pairs, expected.verified_pairs);
+    assert_eq!(report.clusters.len(), expected.clusters);
+    assert!(report.near_misses.len() >= expected.near_misses_at_least);
+    for miss in &report.near_misses {
+        assert!(miss.jaccard <= expected.max_near_miss_jaccard, "{miss:?}");
+        assert!(miss.shared_shingles > 0);
+    }
+    let ids: Vec<&str> = report
+        .near_misses
+        .iter()
+        .flat_map(|m| [m.a.as_str(), m.b.as_str()])
+        .collect();
+    assert!(
+        ids.iter()
+            .all(|id| id.ends_with(".txt") && !id.contains('/')),
+        "ids are paths relative to seeds/"
+    );
+}
+
+#[test]
+fn a_seed_and_its_lightly_edited_reprint_are_found_with_the_whole_text_as_passages() {
+    let original = std::fs::read_to_string(seeds_dir().join("001_c71a66b30bf68585.txt")).unwrap();
+    // A syndication partner's copy: new headline, curly quotes straightened, one word changed.
+    let reprinted = format!(
+        "BREAKING (Wire) — {}",
+        original
+            .replace(['\u{201C}', '\u{201D}'], "\"")
+            .replacen(" the ", " a ", 1)
+    );
+    let config = Config::default();
+    let mut reader = CorpusReader::open(&[seeds_dir()], &config.input)
+        .unwrap()
+        .collect::<Vec<_>>();
+    reader.push(Ok(reprint::Entry::Document(reprint::Document::new(
+        "reprint.txt",
+        reprinted.clone(),
+    ))));
+    let report = reprint::run(&config, reader).unwrap().report;
+
+    assert_eq!(report.pairs.len(), 1, "only the reprint pairs up");
+    let pair = &report.pairs[0];
+    assert_eq!(
+        (pair.scores.a.as_str(), pair.scores.b.as_str()),
+        ("001_c71a66b30bf68585.txt", "reprint.txt")
+    );
+    assert!(pair.scores.jaccard > 0.9, "{:?}", pair.scores);
+    let covered: usize = pair.passages.iter().map(|p| p.words).sum();
+    let words = original
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count();
+    assert!(
+        covered + 10 >= words,
+        "passages cover nearly all {words} words, got {covered}"
+    );
+    for p in &pair.passages {
+        assert_eq!(&original[p.a.start_byte..p.a.end_byte], p.a.text);
+        assert_eq!(&reprinted[p.b.start_byte..p.b.end_byte], p.b.text);
+    }
+    assert_eq!(report.clusters.len(), 1);
+    assert_eq!(
+        report.clusters[0].representative,
+        "001_c71a66b30bf68585.txt"
+    );
+}

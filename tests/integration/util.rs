@@ -1,0 +1,80 @@
+//! Helpers shared by the integration tests.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use reprint::synthetic::{generate, CorpusSpec, SyntheticCorpus};
+use reprint::{Document, Entry};
+
+/// The repository's seeds folder.
+pub fn seeds_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+}
+
+/// Runs the built binary in `dir` with `args`, feeding `stdin`.
+pub fn reprint_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Runs the binary with no stdin.
+pub fn reprint(dir: &Path, args: &[&str]) -> Output {
+    reprint_in(dir, args, b"")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A generated corpus as in-memory entries, ids "0", "1", ...
+pub fn entries(corpus: &SyntheticCorpus) -> Vec<reprint::Result<Entry>> {
+    corpus
+        .texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Ok(Entry::Document(Document::new(i.to_string(), t.clone()))))
+        .collect()
+}
+
+/// A small generated corpus with planted copies.
+pub fn small_corpus(documents: usize, seed: u64) -> SyntheticCorpus {
+    generate(&CorpusSpec {
+        documents,
+        mean_words: 200,
+        seed,
+        ..CorpusSpec::default()
+    })
+}
+
+/// Writes `corpus` as JSON Lines to `path`.
+pub fn write_jsonl(path: &Path, corpus: &SyntheticCorpus) {
+    let mut out = String::new();
+    for (i, text) in corpus.texts.iter().enumerate() {
+        out.push_str(
+            &serde_json::json!({"id": format!("d{i}"), "text": text, "source": "synthetic"})
+                .to_string(),
+        );
+        out.push('\n');
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+/// The JSON report without its `run` object (threads and timings).
+pub fn without_run(report: &reprint::Report) -> String {
+    let mut value = serde_json::to_value(report).unwrap();
+    value.as_object_mut().unwrap().remove("run");
+    serde_json::to_string_pretty(&value).unwrap()
+}
