@@ -99,3 +99,34 @@ fn a_seed_and_its_lightly_edited_reprint_are_found_with_the_whole_text_as_passag
         "001_c71a66b30bf68585.txt"
     );
 }
+
+/// Opt-in (runs when ../shared/data/reuters21578 is present): every group of
+/// identical wires the dataset lists lies inside one reprint cluster.
+#[test]
+fn reuters_exact_duplicate_groups_fall_inside_clusters() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/reuters21578");
+    if !data.join("docs.jsonl").exists() {
+        eprintln!("skipped: {} is absent", data.display());
+        return;
+    }
+    let config = Config::default();
+    let reader = CorpusReader::open(&[data.join("docs.jsonl")], &config.input).unwrap();
+    let report = reprint::run(&config, reader).unwrap().report;
+    let mut cluster_of = std::collections::HashMap::new();
+    for (i, cluster) in report.clusters.iter().enumerate() {
+        for member in &cluster.members {
+            cluster_of.insert(member.clone(), i);
+        }
+    }
+    let csv = std::fs::read_to_string(data.join("derived_exact_dups.csv")).unwrap();
+    let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for line in csv.lines().skip(1) {
+        let (group, id) = line.split_once(',').unwrap();
+        groups.entry(group.to_string()).or_default().push(id.to_string());
+    }
+    assert!(groups.len() > 200);
+    for (group, ids) in &groups {
+        let clusters: std::collections::BTreeSet<Option<&usize>> = ids.iter().map(|id| cluster_of.get(id)).collect();
+        assert!(clusters.len() == 1 && !clusters.contains(&None), "group {group} {ids:?} split: {clusters:?}");
+    }
+}
