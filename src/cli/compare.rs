@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use reprint::input::Origin;
-use reprint::report::Comparison;
+use reprint::report::text::write_comparison;
 use reprint::Document;
 
 use super::{create_output, to_config, GlobalArgs, ShingleArgs};
@@ -37,7 +37,9 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<Exi
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !global.quiet && !json_to_stdout {
-        print_comparison(&comparison)?;
+        let mut stdout = std::io::stdout().lock();
+        write_comparison(&comparison, &mut stdout)?;
+        stdout.flush()?;
     }
     Ok(Exit::Success)
 }
@@ -61,55 +63,4 @@ fn read_document(path: &Path) -> anyhow::Result<Document> {
             line: None,
         },
     })
-}
-
-fn print_comparison(c: &Comparison) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    let s = &c.pair.scores;
-    let unit = match c.shingle.unit {
-        reprint::config::ShingleUnit::Words => "word",
-        reprint::config::ShingleUnit::Chars => "character",
-    };
-    writeln!(out, "{} ~ {}", s.a, s.b)?;
-    writeln!(
-        out,
-        "Jaccard {:.4} (MinHash estimate {:.4}); {unit} {}-gram shingles: {} in {}, {} in {}, {} shared",
-        s.jaccard, s.estimated_jaccard, c.shingle.size, s.shingles_a, s.a, s.shingles_b, s.b, s.shared_shingles
-    )?;
-    writeln!(
-        out,
-        "Containment: {:.1}% of {} is in {}; {:.1}% of {} is in {}",
-        100.0 * s.containment_a_in_b,
-        s.a,
-        s.b,
-        100.0 * s.containment_b_in_a,
-        s.b,
-        s.a
-    )?;
-    let words: usize = c.pair.passages.iter().map(|p| p.words).sum();
-    writeln!(
-        out,
-        "Shared passages of at least {} words: {} ({words} words)",
-        c.min_passage_words,
-        c.pair.passages.len()
-    )?;
-    for (i, p) in c.pair.passages.iter().enumerate() {
-        writeln!(
-            out,
-            "{:>3}. {} words; {} chars {}..{}, {} chars {}..{}",
-            i + 1,
-            p.words,
-            s.a,
-            p.a.start_char,
-            p.a.end_char,
-            s.b,
-            p.b.start_char,
-            p.b.end_char
-        )?;
-        writeln!(out, "     {}: {:?}", s.a, p.a.text)?;
-        if p.b.text != p.a.text {
-            writeln!(out, "     {}: {:?}", s.b, p.b.text)?;
-        }
-    }
-    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{PairReport, PairScores, Report};
+use super::{Comparison, PairReport, PairScores, Report};
 use crate::config::ShingleUnit;
 
 /// How much of a long report the terminal shows.
@@ -172,17 +172,12 @@ fn write_pair(
     let s = &pair.scores;
     writeln!(
         out,
-        "{number:>3}. {} ~ {}: Jaccard {:.3} (estimate {:.3}); {:.0}% of {} is in {}, {:.0}% of {} is in {}",
+        "{number:>3}. {} ~ {}: Jaccard {:.3} (estimate {:.3}); {}",
         s.a,
         s.b,
         s.jaccard,
         s.estimated_jaccard,
-        100.0 * s.containment_a_in_b,
-        s.a,
-        s.b,
-        100.0 * s.containment_b_in_a,
-        s.b,
-        s.a
+        containment(s)
     )?;
     let words: usize = pair.passages.iter().map(|p| p.words).sum();
     writeln!(
@@ -232,6 +227,64 @@ fn write_clusters(report: &Report, options: TextOptions, out: &mut impl Write) -
             "  {} documents, keep {}: {members}{more}",
             cluster.size, cluster.representative
         )?;
+    }
+    Ok(())
+}
+
+/// "x% of A is in B, y% of B is in A".
+fn containment(s: &PairScores) -> String {
+    format!(
+        "{:.1}% of {} is in {}, {:.1}% of {} is in {}",
+        100.0 * s.containment_a_in_b,
+        s.a,
+        s.b,
+        100.0 * s.containment_b_in_a,
+        s.b,
+        s.a
+    )
+}
+
+/// Writes the result of `compare`: scores, then every shared passage from both sides.
+///
+/// # Errors
+/// The writer's I/O error.
+pub fn write_comparison(c: &Comparison, mut out: impl Write) -> io::Result<()> {
+    let s = &c.pair.scores;
+    let unit = match c.shingle.unit {
+        ShingleUnit::Words => "word",
+        ShingleUnit::Chars => "character",
+    };
+    writeln!(out, "{} ~ {}", s.a, s.b)?;
+    writeln!(
+        out,
+        "Jaccard {:.4} (MinHash estimate {:.4}); {unit} {}-gram shingles: {} in {}, {} in {}, {} shared",
+        s.jaccard, s.estimated_jaccard, c.shingle.size, s.shingles_a, s.a, s.shingles_b, s.b, s.shared_shingles
+    )?;
+    writeln!(out, "Containment: {}", containment(s))?;
+    let words: usize = c.pair.passages.iter().map(|p| p.words).sum();
+    writeln!(
+        out,
+        "Shared passages of at least {} words: {} ({words} words)",
+        c.min_passage_words,
+        c.pair.passages.len()
+    )?;
+    for (i, p) in c.pair.passages.iter().enumerate() {
+        writeln!(
+            out,
+            "{:>3}. {} words; {} chars {}..{}, {} chars {}..{}",
+            i + 1,
+            p.words,
+            s.a,
+            p.a.start_char,
+            p.a.end_char,
+            s.b,
+            p.b.start_char,
+            p.b.end_char
+        )?;
+        writeln!(out, "     {}: {:?}", s.a, p.a.text)?;
+        if p.b.text != p.a.text {
+            writeln!(out, "     {}: {:?}", s.b, p.b.text)?;
+        }
     }
     Ok(())
 }

@@ -122,11 +122,18 @@ fn reuters_exact_duplicate_groups_fall_inside_clusters() {
     let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for line in csv.lines().skip(1) {
         let (group, id) = line.split_once(',').unwrap();
-        groups.entry(group.to_string()).or_default().push(id.to_string());
+        groups
+            .entry(group.to_string())
+            .or_default()
+            .push(id.to_string());
     }
     assert!(groups.len() > 200);
     for (group, ids) in &groups {
-        let clusters: std::collections::BTreeSet<Option<&usize>> = ids.iter().map(|id| cluster_of.get(id)).collect();
-        assert!(clusters.len() == 1 && !clusters.contains(&None), "group {group} {ids:?} split: {clusters:?}");
+        let clusters: std::collections::BTreeSet<Option<&usize>> =
+            ids.iter().map(|id| cluster_of.get(id)).collect();
+        assert!(
+            clusters.len() == 1 && !clusters.contains(&None),
+            "group {group} {ids:?} split: {clusters:?}"
+        );
     }
 }

@@ -33,6 +33,16 @@ fn report_is_identical_at_1_2_and_8_threads() {
     assert_eq!(reports[0], reports[2]);
 }
 
+/// The shingle sets of every text, with `config`'s settings.
+fn shingle_sets(texts: &[String], config: &Config) -> Vec<ShingleSet> {
+    let shingler = Shingler::new(config.shingle, config.seed);
+    let mut scratch = Scratch::default();
+    texts
+        .iter()
+        .map(|t| shingler.shingle_set(t, &mut scratch))
+        .collect()
+}
+
 /// Exact Jaccard of every pair sharing a shingle, through an inverted index
 /// (pairs sharing none have Jaccard 0): the brute-force oracle.
 fn exact_pairs(sets: &[ShingleSet]) -> HashMap<(u32, u32), f64> {
@@ -74,14 +84,8 @@ fn lsh_finds_99_percent_of_pairs_above_threshold_plus_a_tenth_and_estimates_are_
     };
     let corpus = generate(&spec);
     let config = Config::default();
-    let shingler = Shingler::new(config.shingle, config.seed);
     let hasher = MinHasher::new(config.shingle, config.sketch.num_perm, config.seed);
-    let mut scratch = Scratch::default();
-    let sets: Vec<ShingleSet> = corpus
-        .texts
-        .iter()
-        .map(|t| shingler.shingle_set(t, &mut scratch))
-        .collect();
+    let sets = shingle_sets(&corpus.texts, &config);
     let signatures: Vec<_> = sets.iter().map(|s| hasher.sketch(s)).collect();
     let params = LshParams::optimal(config.threshold, config.sketch.num_perm);
     let found: std::collections::HashSet<(u32, u32)> = candidates(&signatures, params)
@@ -136,13 +140,7 @@ fn verified_pairs_are_exactly_the_candidates_at_or_above_threshold() {
     let corpus = small_corpus(600, 21);
     let config = Config::default();
     let report = reprint::run(&config, entries(&corpus)).unwrap().report;
-    let shingler = Shingler::new(config.shingle, config.seed);
-    let mut scratch = Scratch::default();
-    let sets: Vec<ShingleSet> = corpus
-        .texts
-        .iter()
-        .map(|t| shingler.shingle_set(t, &mut scratch))
-        .collect();
+    let sets = shingle_sets(&corpus.texts, &config);
     let exact = exact_pairs(&sets);
     for pair in &report.pairs {
         let key = (
