@@ -1,1 +1,363 @@
-fn main(){}
+//! Per-stage benchmarks: one criterion group per pipeline stage, in pipeline
+//! order (normalize, shingle, sketch, lsh, verify, align, cluster).
+//!
+//! Input: a seeded synthetic corpus (2,000 documents, mean 600 words, with planted
+//! near-duplicates so that LSH, verification and alignment have real work) and,
+//! for the per-document stages, the five articles in `seeds/`. Each stage runs on
+//! inputs precomputed by the stages before it, outside the timed loop.
+//!
+//! Every stage reports `Throughput::Bytes` of the *whole* corpus text, so the
+//! bytes/s of different stages compare directly (a stage at half the rate costs
+//! twice as much per corpus). A second benchmark of the same work reports
+//! elements: documents for per-document stages, LSH and clustering; candidate
+//! pairs for verify and verified pairs for align. Stages that use rayon (lsh,
+//! verify) run on a one-thread pool, so all stage costs are per core and add up to
+//! roughly the one-thread run in `benches/pipeline.rs`.
+//!
+//! Each timed closure asserts a sanity result (non-empty shingle sets, candidates
+//! found, pairs verified, ...) so a broken stage cannot benchmark as fast.
+//!
+//! Run with:
+//!
+//! ```text
+//! cargo bench --bench stages                  # all stages
+//! cargo bench --bench stages -- sketch        # one stage (a name filter)
+//! cargo bench --bench stages -- --quick       # shorter, rougher
+//! cargo bench --bench stages -- --test        # run each benchmark once
+//! ```
+
+use std::hint::black_box;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use reprint::align::align;
+use reprint::cluster::cluster;
+use reprint::config::Keep;
+use reprint::input::DocId;
+use reprint::lsh::{candidates, CandidatePair, LshParams};
+use reprint::normalize::normalize;
+use reprint::shingle::{Scratch, ShingleSet, Shingler, Token};
+use reprint::sketch::{MinHasher, Signature};
+use reprint::synthetic::{generate, CorpusSpec};
+use reprint::verify::verify;
+use reprint::Config;
+
+/// Threshold and signature length the corpus-level stages are measured at.
+const THRESHOLD: f64 = 0.5;
+const NUM_PERM: usize = 128;
+
+/// A named list of texts and their total size.
+struct Corpus {
+    name: &'static str,
+    texts: Vec<String>,
+    bytes: u64,
+}
+
+impl Corpus {
+    fn new(name: &'static str, texts: Vec<String>) -> Self {
+        let bytes = texts.iter().map(|t| t.len() as u64).sum();
+        Corpus { name, texts, bytes }
+    }
+
+    fn documents(&self) -> u64 {
+        self.texts.len() as u64
+    }
+}
+
+fn synthetic() -> &'static Corpus {
+    static CORPUS: OnceLock<Corpus> = OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let spec = CorpusSpec {
+            documents: 2000,
+            mean_words: 600,
+            ..Default::default()
+        };
+        Corpus::new("synthetic", generate(&spec).texts)
+    })
+}
+
+fn seeds() -> &'static Corpus {
+    static CORPUS: OnceLock<Corpus> = OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .expect("seeds/ is part of the crate")
+            .map(|entry| entry.expect("seeds/ is readable").path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "txt"))
+            .collect();
+        paths.sort();
+        assert!(!paths.is_empty(), "no .txt files in {dir}");
+        let texts = paths
+            .iter()
+            .map(|path| std::fs::read_to_string(path).expect("seed files are UTF-8 text"))
+            .collect();
+        Corpus::new("seeds", texts)
+    })
+}
+
+/// The synthetic corpus carried through every stage once, untimed: each stage's
+/// benchmark starts from the previous stage's output.
+struct Prepared {
+    shingler: Shingler,
+    hasher: MinHasher,
+    sets: Vec<ShingleSet>,
+    signatures: Vec<Signature>,
+    lsh: LshParams,
+    candidates: Vec<CandidatePair>,
+    /// `Some` for every document, as `verify` expects.
+    shingles: Vec<Option<ShingleSet>>,
+    verified: Vec<CandidatePair>,
+    /// `Some` for the documents in a verified pair, as the pipeline tokenizes them.
+    tokens: Vec<Option<Vec<Token>>>,
+    char_lengths: Vec<usize>,
+}
+
+fn prepared() -> &'static Prepared {
+    static PREPARED: OnceLock<Prepared> = OnceLock::new();
+    PREPARED.get_or_init(|| {
+        let corpus = synthetic();
+        let config = Config::default();
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let hasher = MinHasher::new(config.shingle, NUM_PERM, config.seed);
+        let mut scratch = Scratch::default();
+        let sets: Vec<ShingleSet> = corpus
+            .texts
+            .iter()
+            .map(|text| shingler.shingle_set(text, &mut scratch))
+            .collect();
+        assert!(
+            sets.iter().all(|set| !set.is_empty()),
+            "every synthetic document has words"
+        );
+        let signatures: Vec<Signature> = sets.iter().map(|set| hasher.sketch(set)).collect();
+        let lsh = LshParams::optimal(THRESHOLD, NUM_PERM);
+        let candidates = candidates(&signatures, lsh);
+        let shingles: Vec<Option<ShingleSet>> = sets.iter().cloned().map(Some).collect();
+        let verdicts = verify(&candidates, &shingles, &signatures, THRESHOLD);
+        let verified: Vec<CandidatePair> = verdicts.passed.iter().map(|p| p.pair).collect();
+        assert!(
+            !verified.is_empty(),
+            "the synthetic corpus plants near-duplicates"
+        );
+        let mut tokens: Vec<Option<Vec<Token>>> = vec![None; corpus.texts.len()];
+        for id in verified.iter().flat_map(|p| [p.a, p.b]) {
+            tokens[id.index()].get_or_insert_with(|| shingler.tokens(&corpus.texts[id.index()]));
+        }
+        let char_lengths = corpus.texts.iter().map(|t| t.chars().count()).collect();
+        Prepared {
+            shingler,
+            hasher,
+            sets,
+            signatures,
+            lsh,
+            candidates,
+            shingles,
+            verified,
+            tokens,
+            char_lengths,
+        }
+    })
+}
+
+/// A pool of one thread for the stages that use rayon internally.
+fn one_thread() -> &'static rayon::ThreadPool {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a one-thread pool starts")
+    })
+}
+
+/// Benchmarks `routine` as `{input}/bytes` and, when `per` is given, again as
+/// `{input}/{unit}`: criterion keeps one throughput per benchmark, so reporting
+/// both bytes/s and elements/s takes two runs of the same work.
+fn rates<O>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    input: &str,
+    bytes: u64,
+    per: Option<(&str, u64)>,
+    mut routine: impl FnMut() -> O,
+) {
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function(format!("{input}/bytes"), |b| b.iter(&mut routine));
+    if let Some((unit, count)) = per {
+        group.throughput(Throughput::Elements(count));
+        group.bench_function(format!("{input}/{unit}"), |b| b.iter(&mut routine));
+    }
+}
+
+/// The per-document stages run on both inputs: elements/s for the synthetic
+/// corpus, bytes/s only for the five seeds (real text, with typographic
+/// quotes and dashes, where a documents/s figure over five texts says little).
+fn per_document_inputs() -> [(&'static Corpus, Option<(&'static str, u64)>); 2] {
+    let synthetic = synthetic();
+    [
+        (synthetic, Some(("docs", synthetic.documents()))),
+        (seeds(), None),
+    ]
+}
+
+fn bench_normalize(c: &mut Criterion) {
+    let mut group = c.benchmark_group("normalize");
+    for (corpus, per) in per_document_inputs() {
+        rates(&mut group, corpus.name, corpus.bytes, per, || {
+            let mut normalized = 0;
+            for text in &corpus.texts {
+                normalized += normalize(black_box(text)).as_str().len();
+            }
+            // Normalizing collapses whitespace and folds case; it never loses
+            // half of a news text.
+            assert!(normalized as u64 > corpus.bytes / 2, "{normalized} bytes");
+            normalized
+        });
+    }
+    group.finish();
+}
+
+fn bench_shingle(c: &mut Criterion) {
+    let shingler = prepared().shingler;
+    let mut group = c.benchmark_group("shingle");
+    for (corpus, per) in per_document_inputs() {
+        let mut scratch = Scratch::default();
+        rates(&mut group, corpus.name, corpus.bytes, per, || {
+            let mut shingles = 0;
+            for text in &corpus.texts {
+                let set = shingler.shingle_set(black_box(text), &mut scratch);
+                assert!(!set.is_empty(), "every benchmark document has words");
+                shingles += set.len();
+            }
+            shingles
+        });
+    }
+    group.finish();
+}
+
+fn bench_sketch(c: &mut Criterion) {
+    let prepared = prepared();
+    let seed_sets: Vec<ShingleSet> = {
+        let mut scratch = Scratch::default();
+        seeds()
+            .texts
+            .iter()
+            .map(|text| prepared.shingler.shingle_set(text, &mut scratch))
+            .collect()
+    };
+    let [(synthetic, synthetic_per), (seed_corpus, seed_per)] = per_document_inputs();
+    let mut group = c.benchmark_group("sketch");
+    for (corpus, per, sets) in [
+        (synthetic, synthetic_per, &prepared.sets),
+        (seed_corpus, seed_per, &seed_sets),
+    ] {
+        rates(&mut group, corpus.name, corpus.bytes, per, || {
+            let mut checksum = 0u64;
+            for set in sets {
+                let signature = prepared.hasher.sketch(black_box(set));
+                let first = signature.mins()[0];
+                assert_ne!(first, u32::MAX, "a non-empty set has a minimum");
+                checksum = checksum.wrapping_add(u64::from(first));
+            }
+            checksum
+        });
+    }
+    group.finish();
+}
+
+fn bench_lsh(c: &mut Criterion) {
+    let (corpus, prepared) = (synthetic(), prepared());
+    let mut group = c.benchmark_group("lsh");
+    let per = Some(("docs", corpus.documents()));
+    rates(&mut group, corpus.name, corpus.bytes, per, || {
+        let found =
+            one_thread().install(|| candidates(black_box(&prepared.signatures), prepared.lsh));
+        assert!(
+            !found.is_empty(),
+            "planted near-duplicates become candidates"
+        );
+        found.len()
+    });
+    group.finish();
+}
+
+fn bench_verify(c: &mut Criterion) {
+    let (corpus, prepared) = (synthetic(), prepared());
+    let mut group = c.benchmark_group("verify");
+    let per = Some(("pairs", prepared.candidates.len() as u64));
+    rates(&mut group, corpus.name, corpus.bytes, per, || {
+        let verdicts = one_thread().install(|| {
+            verify(
+                black_box(&prepared.candidates),
+                &prepared.shingles,
+                &prepared.signatures,
+                THRESHOLD,
+            )
+        });
+        assert!(!verdicts.passed.is_empty(), "some candidates pass");
+        verdicts.passed.len()
+    });
+    group.finish();
+}
+
+fn bench_align(c: &mut Criterion) {
+    let (corpus, prepared) = (synthetic(), prepared());
+    let min_passage_tokens = Config::default().align.min_passage_tokens;
+    let tokens_of = |id: DocId| {
+        prepared.tokens[id.index()]
+            .as_deref()
+            .expect("every document in a verified pair is tokenized")
+    };
+    let mut group = c.benchmark_group("align");
+    let per = Some(("pairs", prepared.verified.len() as u64));
+    rates(&mut group, corpus.name, corpus.bytes, per, || {
+        let mut passages = 0;
+        for pair in black_box(&prepared.verified) {
+            let (a, b) = (pair.a, pair.b);
+            passages += align(
+                &corpus.texts[a.index()],
+                tokens_of(a),
+                &corpus.texts[b.index()],
+                tokens_of(b),
+                min_passage_tokens,
+            )
+            .len();
+        }
+        assert!(passages > 0, "verified near-duplicates share passages");
+        passages
+    });
+    group.finish();
+}
+
+fn bench_cluster(c: &mut Criterion) {
+    let (corpus, prepared) = (synthetic(), prepared());
+    let mut group = c.benchmark_group("cluster");
+    let per = Some(("docs", corpus.documents()));
+    rates(&mut group, corpus.name, corpus.bytes, per, || {
+        let clusters = cluster(
+            corpus.texts.len(),
+            black_box(&prepared.verified),
+            &prepared.char_lengths,
+            Keep::First,
+        );
+        assert!(!clusters.is_empty(), "verified pairs form clusters");
+        clusters.len()
+    });
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = stages;
+    config = config();
+    targets = bench_normalize, bench_shingle, bench_sketch, bench_lsh, bench_verify,
+        bench_align, bench_cluster
+}
+criterion_main!(stages);
