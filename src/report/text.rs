@@ -66,8 +66,15 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
     let s = &report.run.seconds;
     writeln!(
         out,
-        "Time:      read {:.2}s, sketch {:.2}s, lsh {:.2}s, verify {:.2}s, cluster {:.2}s, align {:.2}s; total {:.2}s on {} threads",
-        s.read, s.sketch, s.lsh, s.verify, s.cluster, s.align, s.total, report.run.threads
+        "Time:      read {}, sketch {}, lsh {}, verify {}, cluster {}, align {}; total {} on {} threads",
+        duration(s.read),
+        duration(s.sketch),
+        duration(s.lsh),
+        duration(s.verify),
+        duration(s.cluster),
+        duration(s.align),
+        duration(s.total),
+        report.run.threads
     )?;
     writeln!(
         out,
@@ -231,6 +238,15 @@ fn write_clusters(report: &Report, options: TextOptions, out: &mut impl Write) -
     Ok(())
 }
 
+/// Seconds as "1.25 s", or "3.4 ms" below one second.
+fn duration(seconds: f64) -> String {
+    if seconds >= 1.0 {
+        format!("{seconds:.2} s")
+    } else {
+        format!("{:.1} ms", seconds * 1000.0)
+    }
+}
+
 /// "x% of A is in B, y% of B is in A".
 fn containment(s: &PairScores) -> String {
     format!(
@@ -316,5 +332,11 @@ mod tests {
         let long = "word ".repeat(100);
         let e = excerpt(&long, 30);
         assert!(e.contains(" ... ") && e.chars().count() < 40, "{e}");
+    }
+
+    #[test]
+    fn durations_read_at_both_scales() {
+        assert_eq!(duration(0.00345), "3.5 ms");
+        assert_eq!(duration(12.345), "12.35 s");
     }
 }
