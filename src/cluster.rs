@@ -1,6 +1,7 @@
 //! Duplicate clusters: connected components of the verified pairs (union-find).
 //!
-//! Input: verified pairs and per-document lengths. Output: [`Cluster`]s of two or
+//! Input: verified pairs (and, for [`Keep::Longest`], a way to measure a
+//! document). Output: [`Cluster`]s of two or
 //! more members, each with a representative chosen by [`Keep`].
 //!
 //! Invariants: members are in input order; clusters are ordered by size
@@ -21,12 +22,13 @@ pub struct Cluster {
     pub members: Vec<DocId>,
 }
 
-/// Groups `doc_count` documents by `pairs`; `char_lengths[i]` is document `i`'s
-/// length in characters (used by [`Keep::Longest`]).
+/// Groups `doc_count` documents by `pairs`. `char_length` gives a document's
+/// length in characters; it is asked only for cluster members, and only by
+/// [`Keep::Longest`].
 pub fn cluster(
     doc_count: usize,
     pairs: &[CandidatePair],
-    char_lengths: &[usize],
+    char_length: impl Fn(DocId) -> usize,
     keep: Keep,
 ) -> Vec<Cluster> {
     let mut parent: Vec<u32> = (0..doc_count as u32).collect();
@@ -52,7 +54,7 @@ pub fn cluster(
                 Keep::Longest => *members
                     .iter()
                     .rev() // max_by_key returns the last maximum; reversed, that is the first
-                    .max_by_key(|d| char_lengths[d.index()])
+                    .max_by_key(|&&d| char_length(d))
                     .expect("clusters have members"),
             };
             Cluster {
@@ -90,7 +92,7 @@ mod tests {
     #[test]
     fn components_in_stable_order() {
         let pairs = [pair(5, 6), pair(1, 3), pair(3, 4), pair(0, 4)];
-        let clusters = cluster(7, &pairs, &[1; 7], Keep::First);
+        let clusters = cluster(7, &pairs, |_| 1, Keep::First);
         let ids: Vec<Vec<u32>> = clusters
             .iter()
             .map(|c| c.members.iter().map(|d| d.0).collect())
@@ -105,7 +107,7 @@ mod tests {
         let clusters = cluster(
             4,
             &[pair(0, 1), pair(1, 2), pair(2, 3)],
-            &lengths,
+            |d: DocId| lengths[d.index()],
             Keep::Longest,
         );
         assert_eq!(clusters[0].representative, DocId(1));
@@ -113,6 +115,6 @@ mod tests {
 
     #[test]
     fn no_pairs_no_clusters() {
-        assert!(cluster(3, &[], &[1; 3], Keep::First).is_empty());
+        assert!(cluster(3, &[], |_| 1, Keep::First).is_empty());
     }
 }

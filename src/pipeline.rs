@@ -200,14 +200,10 @@ fn find_pairs(
 
     let clock = Instant::now();
     let verified: Vec<CandidatePair> = verdicts.passed.iter().map(|p| p.pair).collect();
-    let char_lengths: Vec<usize> = documents
-        .par_iter()
-        .map(|d| d.text.chars().count())
-        .collect();
     let clusters = cluster(
         documents.len(),
         &verified,
-        &char_lengths,
+        |d: DocId| documents[d.index()].text.chars().count(),
         config.cluster.keep,
     );
     timings.cluster = clock.elapsed().as_secs_f64();
