@@ -166,39 +166,12 @@ impl CorpusReader {
         Ok(None)
     }
 
-    /// Reads one whole text file as one document.
+    /// Reads one whole text file as one document, with a unique id.
     fn read_text_file(&mut self, path: &Path, id: String) -> crate::Result<Entry> {
-        let location = display_path(path);
-        let mut bytes = Vec::new();
-        open_maybe_gzipped(path)?
-            .read_to_end(&mut bytes)
-            .map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                return Ok(Entry::Skipped(Skipped {
-                    location,
-                    id: Some(id),
-                    reason: format!(
-                        "not valid UTF-8 (first bad byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                }))
-            }
-        };
-        let origin = Origin {
-            path: path.to_path_buf(),
-            line: None,
-        };
-        self.accept(Document {
-            id,
-            text,
-            metadata: Map::new(),
-            origin,
-        })
+        match read_document(path, id)? {
+            Entry::Document(document) => self.accept(document),
+            skipped => Ok(skipped),
+        }
     }
 
     /// Registers the id, or reports it as a duplicate.
@@ -321,6 +294,43 @@ impl Iterator for CorpusReader {
             }
         }
     }
+}
+
+/// Reads one whole text file (gzipped if its name ends in `.gz`) as a document
+/// with the given id, or a [`Skipped`] entry if it is not valid UTF-8.
+///
+/// # Errors
+/// [`Error::Io`] if the file cannot be opened or read.
+pub fn read_document(path: &Path, id: String) -> crate::Result<Entry> {
+    let mut bytes = Vec::new();
+    open_maybe_gzipped(path)?
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            return Ok(Entry::Skipped(Skipped {
+                location: display_path(path),
+                id: Some(id),
+                reason: format!(
+                    "not valid UTF-8 (first bad byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            }))
+        }
+    };
+    Ok(Entry::Document(Document {
+        id,
+        text,
+        metadata: Map::new(),
+        origin: Origin {
+            path: path.to_path_buf(),
+            line: None,
+        },
+    }))
 }
 
 /// Parses one JSON Lines record; on failure returns the id (if readable) and the reason.

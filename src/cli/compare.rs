@@ -4,9 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use reprint::input::Origin;
 use reprint::report::text::write_comparison;
-use reprint::Document;
+use reprint::{Document, Entry};
 
 use super::{create_output, to_config, GlobalArgs, ShingleArgs};
 use crate::exit::Exit;
@@ -44,23 +43,10 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<Exi
     Ok(Exit::Success)
 }
 
+/// Reads one text file (through the library's reader, so `.gz` works too).
 fn read_document(path: &Path) -> anyhow::Result<Document> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => bail!(
-            "{}: not valid UTF-8 (first bad byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ),
-    };
-    Ok(Document {
-        id: path.display().to_string(),
-        text,
-        metadata: Default::default(),
-        origin: Origin {
-            path: path.to_path_buf(),
-            line: None,
-        },
-    })
+    match reprint::input::read_document(path, path.display().to_string())? {
+        Entry::Document(document) => Ok(document),
+        Entry::Skipped(skipped) => bail!("{}: {}", skipped.location, skipped.reason),
+    }
 }
