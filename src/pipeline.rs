@@ -15,7 +15,7 @@ use bit_vec::BitVec;
 use rayon::prelude::*;
 
 use crate::align::align;
-use crate::cluster::cluster;
+use crate::cluster::{cluster, Cluster};
 use crate::config::Config;
 use crate::error::Error;
 use crate::hash::HASH_NAME;
@@ -47,6 +47,29 @@ pub struct Scan {
     pub report: Report,
     /// The scanned documents; `DocId(i)` is `documents[i]`.
     pub documents: Vec<Document>,
+    /// The duplicate clusters of the report, by document number.
+    pub clusters: Vec<Cluster>,
+}
+
+impl Scan {
+    /// The documents `dedup` keeps, in input order: every scanned document
+    /// except the cluster members that are not their cluster's representative.
+    pub fn kept(&self) -> impl Iterator<Item = &Document> {
+        let mut removed = BitVec::from_elem(self.documents.len(), false);
+        for cluster in &self.clusters {
+            for &member in cluster
+                .members
+                .iter()
+                .filter(|&&m| m != cluster.representative)
+            {
+                removed.set(member.index(), true);
+            }
+        }
+        self.documents
+            .iter()
+            .zip(removed)
+            .filter_map(|(doc, gone)| (!gone).then_some(doc))
+    }
 }
 
 /// Runs a scan over `entries` (for example a [`crate::CorpusReader`]).
@@ -283,7 +306,11 @@ fn find_pairs(
             seconds: timings,
         },
     };
-    Scan { report, documents }
+    Scan {
+        report,
+        documents,
+        clusters,
+    }
 }
 
 /// Reads entries in chunks and sketches each chunk in parallel, in input order.

@@ -4,7 +4,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use bit_vec::BitVec;
 use reprint::report::json::write_json;
 use serde_json::{Map, Value};
 
@@ -30,31 +29,9 @@ pub(crate) struct DedupArgs {
 pub(crate) fn run(args: &DedupArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let scan = scan_corpus(&args.corpus, &args.similarity, global)?;
     let report = &scan.report;
-    let by_id: std::collections::HashMap<&str, usize> = scan
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-    let mut removed = BitVec::from_elem(scan.documents.len(), false);
-    for cluster in &report.clusters {
-        for member in cluster
-            .members
-            .iter()
-            .filter(|m| **m != cluster.representative)
-        {
-            removed.set(by_id[member.as_str()], true);
-        }
-    }
-
     let mut out = create_output(&args.output)?;
     let write_error = || format!("cannot write {}", args.output.display());
-    for (doc, _) in scan
-        .documents
-        .iter()
-        .zip(removed.iter())
-        .filter(|(_, gone)| !gone)
-    {
+    for doc in scan.kept() {
         let mut record = Map::with_capacity(doc.metadata.len() + 2);
         record.insert(args.corpus.id_field.clone(), Value::String(doc.id.clone()));
         record.insert(

@@ -71,7 +71,11 @@ fn a_seed_and_its_lightly_edited_reprint_are_found_with_the_whole_text_as_passag
         "reprint.txt",
         reprinted.clone(),
     ))));
-    let report = reprint::run(&config, reader).unwrap().report;
+    let scan = reprint::run(&config, reader).unwrap();
+    let kept: Vec<&str> = scan.kept().map(|d| d.id.as_str()).collect();
+    assert_eq!(kept.len(), 5, "dedup keeps the five seeds: {kept:?}");
+    assert!(!kept.contains(&"reprint.txt"));
+    let report = scan.report;
 
     assert_eq!(report.pairs.len(), 1, "only the reprint pairs up");
     let pair = &report.pairs[0];
