@@ -1,0 +1,1 @@
+//! PAN text alignment evaluation (placeholder, being written).

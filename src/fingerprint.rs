@@ -1,0 +1,1 @@
+//! Winnowing fingerprints (placeholder, being written).

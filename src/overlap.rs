@@ -1,0 +1,1 @@
+//! Partial-overlap candidates (placeholder, being written).
