@@ -95,10 +95,22 @@ pub struct ClusterConfig {
 }
 
 /// Shared-passage settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct AlignConfig {
-    /// Shortest shared run of words reported as a passage. Default 8.
+    /// Shortest passage reported, in words on each side; also the shortest run
+    /// of identical words that seeds a passage by itself. Default 8.
     pub min_passage_tokens: usize,
+    /// Largest gap, in words, between two pieces of matching text that still
+    /// joins them into one passage. Default 40 (about two sentences).
+    pub max_gap_tokens: usize,
+    /// Two sentences match when the cosine of their tf-isf vectors of stemmed
+    /// content words is above this... Default 0.33.
+    pub min_sentence_cosine: f64,
+    /// ...and the Dice coefficient of their term sets is above this. Default 0.33.
+    pub min_sentence_dice: f64,
+    /// A passage holds when the cosine of its two sides, as wholes, is at least
+    /// this; otherwise it is split at its widest gaps. Default 0.34.
+    pub min_fragment_similarity: f64,
 }
 
 impl Default for Config {
@@ -123,6 +135,10 @@ impl Default for Config {
             cluster: ClusterConfig { keep: Keep::First },
             align: AlignConfig {
                 min_passage_tokens: 8,
+                max_gap_tokens: 40,
+                min_sentence_cosine: 0.33,
+                min_sentence_dice: 0.33,
+                min_fragment_similarity: 0.34,
             },
             threads: 0,
         }
@@ -174,6 +190,11 @@ impl Config {
         if self.align.min_passage_tokens == 0 {
             return fail("min-passage must be at least 1 word".into());
         }
+        let unit = |x: f64| (0.0..=1.0).contains(&x);
+        let a = &self.align;
+        if !(unit(a.min_sentence_cosine) && unit(a.min_sentence_dice) && unit(a.min_fragment_similarity)) {
+            return fail("sentence and passage similarity thresholds must be in [0, 1]".into());
+        }
         if self.input.id_field.is_empty() || self.input.text_field.is_empty() {
             return fail("id and text field names must not be empty".into());
         }
@@ -212,5 +233,6 @@ mod tests {
         too_many_bands: |c| { c.lsh.bands = Some(20); c.lsh.rows = Some(7); }, "exceeds num-perm";
         zero_rows: |c| c.lsh.rows = Some(0), "positive";
         zero_passage: |c| c.align.min_passage_tokens = 0, "min-passage";
+        bad_cosine: |c| c.align.min_sentence_cosine = 1.5, "similarity thresholds";
     }
 }

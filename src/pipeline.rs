@@ -14,9 +14,9 @@ use std::time::Instant;
 use bit_vec::BitVec;
 use rayon::prelude::*;
 
-use crate::align::align;
+use crate::align::{align, AlignText, Passage};
 use crate::cluster::{cluster, Cluster};
-use crate::config::Config;
+use crate::config::{AlignConfig, Config};
 use crate::error::Error;
 use crate::hash::HASH_NAME;
 use crate::input::{DocId, Document, Entry, Skipped};
@@ -119,12 +119,7 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
         b: DocId(1),
     };
     let scored = score(pair, &[set_a, set_b], &[sig_a, sig_b]);
-    let (scored, passages) = align_pairs(
-        &[scored],
-        &documents,
-        &shingler,
-        config.align.min_passage_tokens,
-    )
+    let (scored, passages) = align_pairs(&[scored], &documents, &shingler, &config.align)
     .pop()
     .expect("one pair in, one pair out");
     Ok(Comparison {
@@ -232,12 +227,7 @@ fn find_pairs(
     timings.cluster = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
-    let mut pairs = align_pairs(
-        &verdicts.passed,
-        &documents,
-        shingler,
-        config.align.min_passage_tokens,
-    );
+    let mut pairs = align_pairs(&verdicts.passed, &documents, shingler, &config.align);
     pairs.sort_by(|x, y| order(&x.0, &y.0));
     timings.align = clock.elapsed().as_secs_f64();
     timings.total = started.elapsed().as_secs_f64();
@@ -420,39 +410,32 @@ fn near_misses(
 }
 
 /// Shared passages of every verified pair, in parallel; each document is
-/// tokenized once.
+/// prepared once.
 fn align_pairs(
     passed: &[ScoredPair],
     documents: &[Document],
     shingler: &Shingler,
-    min_passage_tokens: usize,
-) -> Vec<(ScoredPair, Vec<crate::align::Passage>)> {
+    config: &AlignConfig,
+) -> Vec<(ScoredPair, Vec<Passage>)> {
     let mut needed = BitVec::from_elem(documents.len(), false);
     for p in passed {
         needed.set(p.pair.a.index(), true);
         needed.set(p.pair.b.index(), true);
     }
-    let tokens: Vec<Option<Vec<crate::shingle::Token>>> = documents
+    let prepared: Vec<Option<AlignText>> = documents
         .par_iter()
         .enumerate()
-        .map(|(i, doc)| needed[i].then(|| shingler.tokens(&doc.text)))
+        .map(|(i, doc)| needed[i].then(|| AlignText::new(&doc.text, shingler)))
         .collect();
     passed
         .par_iter()
         .map(|scored| {
-            let (a, b) = (scored.pair.a.index(), scored.pair.b.index());
-            let tokens_of = |i: usize| {
-                tokens[i]
-                    .as_deref()
-                    .expect("tokens are computed for every paired document")
+            let prepared_of = |d: DocId| {
+                prepared[d.index()]
+                    .as_ref()
+                    .expect("every paired document is prepared")
             };
-            let passages = align(
-                &documents[a].text,
-                tokens_of(a),
-                &documents[b].text,
-                tokens_of(b),
-                min_passage_tokens,
-            );
+            let passages = align(prepared_of(scored.pair.a), prepared_of(scored.pair.b), config);
             (*scored, passages)
         })
         .collect()

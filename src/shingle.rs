@@ -104,19 +104,29 @@ impl Shingler {
 
     /// The words of `text` with their original spans, in order.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        let norm = normalize(text);
         let mut tokens = Vec::new();
+        self.for_each_token(text, |_, token| tokens.push(token));
+        tokens
+    }
+
+    /// Calls `f` with every word of `text` in order: the normalized word and its
+    /// token. For stages that need the words themselves (alignment stems them).
+    pub fn for_each_token(&self, text: &str, mut f: impl FnMut(&str, Token)) {
+        let norm = normalize(text);
         for_each_word(norm.as_str(), |range| {
             let span = norm.original_span(range.clone());
-            tokens.push(Token {
-                hash: hash_bytes(&norm.as_str().as_bytes()[range], self.seed),
-                span: Span {
-                    start: span.start as u32,
-                    end: span.end as u32,
+            let word = &norm.as_str()[range];
+            f(
+                word,
+                Token {
+                    hash: hash_bytes(word.as_bytes(), self.seed),
+                    span: Span {
+                        start: span.start as u32,
+                        end: span.end as u32,
+                    },
                 },
-            });
+            );
         });
-        tokens
     }
 
     /// The shingle set of `text`. `scratch` is reused between calls to avoid

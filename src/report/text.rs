@@ -186,7 +186,7 @@ fn write_pair(
         s.estimated_jaccard,
         containment(s)
     )?;
-    let words: usize = pair.passages.iter().map(|p| p.words).sum();
+    let words: usize = pair.passages.iter().map(|p| p.a.words).sum();
     writeln!(
         out,
         "     {} shared passages, {words} words",
@@ -196,7 +196,7 @@ fn write_pair(
         writeln!(
             out,
             "     - {} words, chars {}..{} ~ {}..{}: \"{}\"",
-            passage.words,
+            passage.a.words,
             passage.a.start_char,
             passage.a.end_char,
             passage.b.start_char,
@@ -277,7 +277,7 @@ pub fn write_comparison(c: &Comparison, mut out: impl Write) -> io::Result<()> {
         s.jaccard, s.estimated_jaccard, c.shingle.size, s.shingles_a, s.a, s.shingles_b, s.b, s.shared_shingles
     )?;
     writeln!(out, "Containment: {}", containment(s))?;
-    let words: usize = c.pair.passages.iter().map(|p| p.words).sum();
+    let words: usize = c.pair.passages.iter().map(|p| p.a.words).sum();
     writeln!(
         out,
         "Shared passages of at least {} words: {} ({words} words)",
@@ -289,7 +289,7 @@ pub fn write_comparison(c: &Comparison, mut out: impl Write) -> io::Result<()> {
             out,
             "{:>3}. {} words; {} chars {}..{}, {} chars {}..{}",
             i + 1,
-            p.words,
+            p.a.words,
             s.a,
             p.a.start_char,
             p.a.end_char,

@@ -1,0 +1,189 @@
+//! Extension: seeds that lie close together in both documents become one
+//! fragment, and fragments that do not hold up are split or dropped.
+//!
+//! Input: [`Seed`]s of one document pair. Output: [`Fragment`]s that overlap
+//! neither in A nor in B, ordered by their start in A.
+//!
+//! Method (after Sanchez-Perez et al. 2014): seeds are grouped by position in A,
+//! a new group starting where the gap to the previous seeds exceeds `max_gap`
+//! words; each group is then split the same way by position in B, and the two
+//! splits alternate until no group changes. Grouping by each side in turn (rather
+//! than along one diagonal) keeps reordered sentences of a passage together. A
+//! group whose two regions are not similar as wholes (tf-isf cosine below
+//! `min_fragment_similarity`) is regrouped with half the gap, down to zero, so a
+//! weak bridge between two passages breaks instead of merging them. Fragment ends
+//! are then trimmed to the first and last words that begin a word pair found in
+//! the other region, so a passage that starts mid-sentence starts where the
+//! reuse starts.
+
+use std::ops::Range;
+
+use ahash::AHashSet;
+
+use super::seed::{PairWeights, Seed};
+use super::text::AlignText;
+use crate::config::AlignConfig;
+
+/// An aligned pair of word ranges.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Fragment {
+    pub(crate) a: Range<u32>,
+    pub(crate) b: Range<u32>,
+    /// tf-isf cosine of the two ranges.
+    pub(crate) similarity: f64,
+}
+
+pub(crate) fn extend(
+    seeds: Vec<Seed>,
+    weights: &PairWeights,
+    a: &AlignText,
+    b: &AlignText,
+    config: &AlignConfig,
+) -> Vec<Fragment> {
+    let gap = config.max_gap_tokens as u32;
+    let mut fragments = Vec::new();
+    for group in groups(seeds, gap) {
+        validate(group, gap, weights, config, &mut fragments);
+    }
+    let fragments = fragments
+        .into_iter()
+        .filter_map(|f| trim(f, a, b))
+        .filter(|f| {
+            f.a.len() >= config.min_passage_tokens && f.b.len() >= config.min_passage_tokens
+        })
+        .collect();
+    without_overlaps(fragments)
+}
+
+/// Splits seeds into groups by gaps on A, then B, until stable.
+fn groups(seeds: Vec<Seed>, max_gap: u32) -> Vec<Vec<Seed>> {
+    let mut groups = vec![seeds];
+    let mut on_a = true;
+    let mut unchanged_splits = 0;
+    // Two splits in a row (one per side) without a change means stable.
+    while unchanged_splits < 2 {
+        let before = groups.len();
+        groups = groups
+            .into_iter()
+            .flat_map(|group| split(group, max_gap, on_a))
+            .collect();
+        unchanged_splits = if groups.len() == before {
+            unchanged_splits + 1
+        } else {
+            0
+        };
+        on_a = !on_a;
+    }
+    groups
+}
+
+fn split(mut group: Vec<Seed>, max_gap: u32, on_a: bool) -> Vec<Vec<Seed>> {
+    let side = |s: &Seed| if on_a { s.a.clone() } else { s.b.clone() };
+    group.sort_by_key(|s| {
+        let (r, other) = if on_a { (&s.a, &s.b) } else { (&s.b, &s.a) };
+        (r.start, r.end, other.start, other.end)
+    });
+    let mut out: Vec<Vec<Seed>> = Vec::new();
+    let mut end = 0;
+    for seed in group {
+        let range = side(&seed);
+        match out.last_mut() {
+            Some(current) if range.start <= end + max_gap => {
+                end = end.max(range.end);
+                current.push(seed);
+            }
+            _ => {
+                end = range.end;
+                out.push(vec![seed]);
+            }
+        }
+    }
+    out
+}
+
+fn bounds(group: &[Seed]) -> (Range<u32>, Range<u32>) {
+    let a = group.iter().map(|s| s.a.start).min().unwrap_or(0)
+        ..group.iter().map(|s| s.a.end).max().unwrap_or(0);
+    let b = group.iter().map(|s| s.b.start).min().unwrap_or(0)
+        ..group.iter().map(|s| s.b.end).max().unwrap_or(0);
+    (a, b)
+}
+
+fn validate(
+    group: Vec<Seed>,
+    gap: u32,
+    weights: &PairWeights,
+    config: &AlignConfig,
+    out: &mut Vec<Fragment>,
+) {
+    let (a, b) = bounds(&group);
+    let similarity = weights.cosine(a.clone(), b.clone());
+    if similarity >= config.min_fragment_similarity {
+        out.push(Fragment { a, b, similarity });
+    } else if gap > 0 {
+        for smaller in groups(group, gap / 2) {
+            validate(smaller, gap / 2, weights, config, out);
+        }
+    }
+}
+
+/// Moves each end of a fragment inwards to the first (last) word that starts a
+/// pair of words also found in the other region; `None` when nothing is left.
+fn trim(fragment: Fragment, a: &AlignText, b: &AlignText) -> Option<Fragment> {
+    let a_range = trim_side(&fragment.a, a, &bigrams(&fragment.b, b))?;
+    let b_range = trim_side(&fragment.b, b, &bigrams(&fragment.a, a))?;
+    Some(Fragment {
+        a: a_range,
+        b: b_range,
+        ..fragment
+    })
+}
+
+fn bigram(text: &AlignText, i: usize) -> u64 {
+    text.tokens[i]
+        .hash
+        .rotate_left(17)
+        .wrapping_add(text.tokens[i + 1].hash)
+}
+
+fn bigrams(range: &Range<u32>, text: &AlignText) -> AHashSet<u64> {
+    (range.start as usize..(range.end as usize).saturating_sub(1))
+        .map(|i| bigram(text, i))
+        .collect()
+}
+
+fn trim_side(range: &Range<u32>, text: &AlignText, other: &AHashSet<u64>) -> Option<Range<u32>> {
+    let (start, end) = (range.start as usize, range.end as usize);
+    if end < start + 2 {
+        return None;
+    }
+    let first = (start..end - 1).find(|&i| other.contains(&bigram(text, i)))?;
+    let last = (start..end - 1)
+        .rev()
+        .find(|&i| other.contains(&bigram(text, i)))?;
+    Some(first as u32..last as u32 + 2)
+}
+
+/// Keeps the strongest fragments (similarity times length) that overlap no
+/// stronger one on either side, ordered by their start in A.
+fn without_overlaps(mut fragments: Vec<Fragment>) -> Vec<Fragment> {
+    let strength = |f: &Fragment| f.similarity * (f.a.len() + f.b.len()) as f64;
+    fragments.sort_by(|x, y| {
+        strength(y)
+            .total_cmp(&strength(x))
+            .then(x.a.start.cmp(&y.a.start))
+            .then(x.b.start.cmp(&y.b.start))
+    });
+    let overlaps = |x: &Range<u32>, y: &Range<u32>| x.start < y.end && y.start < x.end;
+    let mut kept: Vec<Fragment> = Vec::new();
+    for f in fragments {
+        if kept
+            .iter()
+            .all(|k| !overlaps(&k.a, &f.a) && !overlaps(&k.b, &f.b))
+        {
+            kept.push(f);
+        }
+    }
+    kept.sort_by_key(|f| (f.a.start, f.b.start));
+    kept
+}

@@ -1,0 +1,216 @@
+//! Shared passages: the regions two documents have in common, copied verbatim
+//! or reworded, reported as spans of both *original* texts.
+//!
+//! Input: two [`AlignText`]s (each document prepared once) and the
+//! [`AlignConfig`]. Output: [`Passage`]s ordered by their position in the first
+//! document; no two overlap on either side.
+//!
+//! Stages, one submodule each: [`text`] prepares a document (words, stems,
+//! sentences); [`seed`] finds evidence (runs of identical words, and sentence
+//! pairs similar after stemming); [`extend`] groups nearby seeds into passages,
+//! splits weak groups and trims the ends. Exact runs alone make a copied passage
+//! word-exact; sentence seeds make a reworded or reordered passage one passage
+//! rather than nothing.
+
+mod extend;
+pub mod seed;
+pub mod text;
+
+use bit_vec::BitVec;
+use serde::Serialize;
+
+use crate::config::AlignConfig;
+use extend::extend;
+use seed::{exact_runs, sentence_pairs, PairWeights};
+pub use text::AlignText;
+
+/// One side of a passage: where it is in an original text, and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PassageSide {
+    /// First byte in the original text.
+    pub start_byte: usize,
+    /// One past the last byte.
+    pub end_byte: usize,
+    /// First character (Unicode scalar value) in the original text.
+    pub start_char: usize,
+    /// One past the last character.
+    pub end_char: usize,
+    /// Its length in words.
+    pub words: usize,
+    /// The original text of the passage: `text[start_byte..end_byte]`.
+    pub text: String,
+}
+
+/// A region both documents share.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Passage {
+    /// The passage in the first document.
+    pub a: PassageSide,
+    /// The passage in the second document.
+    pub b: PassageSide,
+    /// Cosine of the two sides' tf-isf vectors of stemmed content words: 1 for a
+    /// verbatim copy, lower the more it was reworded.
+    pub similarity: f64,
+}
+
+/// The shared passages of two documents.
+pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Vec<Passage> {
+    if a.is_empty() || b.is_empty() {
+        return Vec::new();
+    }
+    let weights = PairWeights::new(a, b);
+    let anchor = config.min_passage_tokens.min(a.len()).min(b.len());
+    let mut seeds = exact_runs(a, b, anchor);
+    // Where words were copied exactly, the runs give word-exact ends; sentence
+    // pairs only add evidence where no run is.
+    let runs_a = covered(seeds.iter().map(|s| s.a.clone()), a.len());
+    let runs_b = covered(seeds.iter().map(|s| s.b.clone()), b.len());
+    seeds.extend(
+        sentence_pairs(&weights, config.min_sentence_cosine, config.min_sentence_dice)
+            .into_iter()
+            .filter(|s| !(overlaps_any(&runs_a, &s.a) && overlaps_any(&runs_b, &s.b))),
+    );
+    let short = AlignConfig {
+        min_passage_tokens: anchor,
+        ..*config
+    };
+    let fragments = extend(seeds, &weights, a, b, &short);
+    let a_sides = sides(a, fragments.iter().map(|f| f.a.clone()));
+    let b_sides = sides(b, fragments.iter().map(|f| f.b.clone()));
+    a_sides
+        .into_iter()
+        .zip(b_sides)
+        .zip(&fragments)
+        .map(|((a, b), f)| Passage {
+            a,
+            b,
+            similarity: f.similarity,
+        })
+        .collect()
+}
+
+/// Marks the words inside any of `ranges`.
+fn covered(ranges: impl Iterator<Item = std::ops::Range<u32>>, len: usize) -> BitVec {
+    let mut marks = BitVec::from_elem(len, false);
+    for range in ranges {
+        for i in range {
+            marks.set(i as usize, true);
+        }
+    }
+    marks
+}
+
+fn overlaps_any(marks: &BitVec, range: &std::ops::Range<u32>) -> bool {
+    range.clone().any(|i| marks[i as usize])
+}
+
+/// Turns word ranges into original-text spans with character offsets.
+fn sides(text: &AlignText, ranges: impl Iterator<Item = std::ops::Range<u32>>) -> Vec<PassageSide> {
+    let words: Vec<(usize, usize, usize)> = ranges
+        .map(|r| {
+            (
+                text.tokens[r.start as usize].span.start as usize,
+                text.tokens[r.end as usize - 1].span.end as usize,
+                r.len(),
+            )
+        })
+        .collect();
+    let flat: Vec<usize> = words.iter().flat_map(|&(s, e, _)| [s, e]).collect();
+    let chars = char_offsets(text.text, &flat);
+    words
+        .iter()
+        .zip(chars.chunks_exact(2))
+        .map(|(&(start_byte, end_byte, words), c)| PassageSide {
+            start_byte,
+            end_byte,
+            start_char: c[0],
+            end_char: c[1],
+            words,
+            text: text.text[start_byte..end_byte].to_string(),
+        })
+        .collect()
+}
+
+/// Character offsets of the given byte offsets (each on a character boundary),
+/// in one pass over the text.
+fn char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..byte_offsets.len()).collect();
+    order.sort_by_key(|&i| byte_offsets[i]);
+    let mut result = vec![0; byte_offsets.len()];
+    let (mut byte, mut chars) = (0, 0);
+    for i in order {
+        let target = byte_offsets[i];
+        chars += text[byte..target].chars().count();
+        byte = target;
+        result[i] = chars;
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::shingle::Shingler;
+
+    fn passages(a: &str, b: &str, min: usize) -> Vec<Passage> {
+        let s = Shingler::new(Config::default().shingle, 3);
+        let config = AlignConfig {
+            min_passage_tokens: min,
+            ..Config::default().align
+        };
+        align(&AlignText::new(a, &s), &AlignText::new(b, &s), &config)
+    }
+
+    #[test]
+    fn finds_the_shared_run_at_original_offsets() {
+        let a = "Intro words here. The quick brown fox jumps over the lazy dog. End.";
+        let b = "Other start; the QUICK brown   fox jumps over the lazy dog! Tail text";
+        let p = passages(a, b, 4);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].a.text, "The quick brown fox jumps over the lazy dog");
+        assert_eq!(p[0].b.text, "the QUICK brown   fox jumps over the lazy dog");
+        assert_eq!((p[0].a.words, p[0].b.words), (9, 9));
+        assert_eq!(&b[p[0].b.start_byte..p[0].b.end_byte], p[0].b.text);
+    }
+
+    #[test]
+    fn char_offsets_count_multibyte_characters() {
+        let a = "Ça “commence” — the shared passage is right here, ok";
+        let b = "the shared passage is right here";
+        let p = passages(a, b, 3);
+        assert_eq!(p.len(), 1);
+        let chars: String = a
+            .chars()
+            .skip(p[0].a.start_char)
+            .take(p[0].a.end_char - p[0].a.start_char)
+            .collect();
+        assert_eq!(chars, p[0].a.text);
+        assert!(p[0].a.start_byte > p[0].a.start_char);
+    }
+
+    #[test]
+    fn short_runs_are_not_passages() {
+        assert!(passages("one two three four five", "three four five six seven", 4).is_empty());
+    }
+
+    #[test]
+    fn each_word_is_in_one_passage_per_side() {
+        let a = "alpha beta gamma delta alpha beta gamma delta";
+        let b = "alpha beta gamma delta";
+        let p = passages(a, b, 4);
+        assert_eq!(p.len(), 1, "B's words can be used once: {p:?}");
+        assert_eq!(p[0].a.start_byte, 0);
+    }
+
+    #[test]
+    fn repeated_phrases_do_not_hide_a_unique_passage() {
+        let unique = "the minister said the budget would be cut by ten percent next year";
+        let a = format!("{} {unique}. End of story.", "buy now ".repeat(5000));
+        let b = format!("{unique} {}", "buy now ".repeat(3000));
+        let p = passages(&a, &b, 8);
+        assert_eq!(p.len(), 1, "the repeated phrase is too common to anchor on");
+        assert_eq!(p[0].b.text, unique);
+        assert_eq!(&a[p[0].a.start_byte..p[0].a.end_byte], unique);
+    }
+}

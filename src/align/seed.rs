@@ -1,0 +1,208 @@
+//! Seeds: small pieces of evidence that a region of A and a region of B are the
+//! same text.
+//!
+//! Input: two [`AlignText`]s. Output: [`Seed`]s, each a word range of A matched to
+//! a word range of B. Two kinds:
+//!
+//! - *exact runs*: maximal runs of at least `anchor` identical words (normalized),
+//!   found from an index of B's `anchor`-word windows and extended along their
+//!   diagonal. They give word-exact boundaries for copied text.
+//! - *sentence pairs*: a sentence of A and one of B whose tf-isf vectors of
+//!   stemmed content words have cosine above `min_cosine` and whose term sets have
+//!   Dice coefficient above `min_dice` (Sanchez-Perez, Sidorov and Gelbukh, "A
+//!   Winning Approach to Text Alignment for Text Reuse Detection at PAN 2014").
+//!   They catch reworded, reordered and translated sentences.
+//!
+//! Bound: an anchor window or a term found in more than [`MAX_OCCURRENCES`] places of
+//! B (a phrase repeated through a document) is not used to find seeds; seeds
+//! through repetitive text still come from their other words, and the work stays
+//! linear in the document length rather than quadratic.
+
+use std::ops::Range;
+
+use ahash::AHashMap;
+
+use super::text::{AlignText, STOP};
+
+/// An anchor window or term occurring more often than this in B seeds nothing.
+pub const MAX_OCCURRENCES: usize = 32;
+
+/// A word range of A that matches a word range of B.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seed {
+    /// Words of A.
+    pub a: Range<u32>,
+    /// Words of B.
+    pub b: Range<u32>,
+}
+
+/// Inverse sentence frequencies of one document pair: the sentences of both
+/// documents are the collection, so terms common in either count for little.
+pub(crate) struct PairWeights<'p> {
+    a: &'p AlignText<'p>,
+    b: &'p AlignText<'p>,
+    sentences: f64,
+}
+
+impl<'p> PairWeights<'p> {
+    pub(crate) fn new(a: &'p AlignText<'p>, b: &'p AlignText<'p>) -> Self {
+        PairWeights {
+            a,
+            b,
+            sentences: (a.sentence_count() + b.sentence_count()) as f64,
+        }
+    }
+
+    /// `1 + ln((1 + N) / (1 + n_t))`, with N the sentences of both documents and
+    /// `n_t` those containing the term. Smoothed (as scikit-learn's idf) so that a
+    /// term of a one-sentence document still weighs something.
+    pub(crate) fn isf(&self, term: u64) -> f64 {
+        let containing = self.a.sentence_frequency(term) + self.b.sentence_frequency(term);
+        1.0 + ((1.0 + self.sentences) / (1.0 + containing as f64)).ln()
+    }
+
+    /// Cosine of the tf-isf vectors of two word ranges.
+    pub(crate) fn cosine(&self, a: Range<u32>, b: Range<u32>) -> f64 {
+        let counts = |text: &AlignText, range: Range<u32>| {
+            let mut counts: AHashMap<u64, u32> = AHashMap::new();
+            for &t in &text.terms[range.start as usize..range.end as usize] {
+                if t != STOP {
+                    *counts.entry(t).or_default() += 1;
+                }
+            }
+            counts
+        };
+        let (ca, cb) = (counts(self.a, a), counts(self.b, b));
+        let norm = |c: &AHashMap<u64, u32>| {
+            c.iter()
+                .map(|(&t, &n)| (n as f64 * self.isf(t)).powi(2))
+                .sum::<f64>()
+                .sqrt()
+        };
+        let dot: f64 = ca
+            .iter()
+            .filter_map(|(t, &n)| cb.get(t).map(|&m| n as f64 * m as f64 * self.isf(*t).powi(2)))
+            .sum();
+        let denominator = norm(&ca) * norm(&cb);
+        if denominator > 0.0 {
+            dot / denominator
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Hash of `len` consecutive word hashes (in memory only, never stored).
+fn window_key(words: &[u64]) -> u64 {
+    words.iter().fold(0u64, |h, &w| {
+        (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    })
+}
+
+/// Maximal runs of at least `anchor` identical words.
+pub fn exact_runs(a: &AlignText, b: &AlignText, anchor: usize) -> Vec<Seed> {
+    let words = |t: &AlignText| t.tokens.iter().map(|t| t.hash).collect::<Vec<u64>>();
+    let (a, b) = (words(a), words(b));
+    if anchor == 0 || a.len() < anchor || b.len() < anchor {
+        return Vec::new();
+    }
+    let mut index: AHashMap<u64, Vec<u32>> = AHashMap::new();
+    for (j, window) in b.windows(anchor).enumerate() {
+        index.entry(window_key(window)).or_default().push(j as u32);
+    }
+    index.retain(|_, positions| positions.len() <= MAX_OCCURRENCES);
+    // Per diagonal (a - b), the end in A of the last run found on it.
+    let mut covered: AHashMap<isize, usize> = AHashMap::new();
+    let mut runs = Vec::new();
+    for (i, window) in a.windows(anchor).enumerate() {
+        let Some(positions) = index.get(&window_key(window)) else {
+            continue;
+        };
+        for &j in positions {
+            let j = j as usize;
+            let diagonal = i as isize - j as isize;
+            if covered.get(&diagonal).is_some_and(|&end| end > i)
+                || a[i..i + anchor] != b[j..j + anchor]
+            {
+                continue;
+            }
+            let back = (1..=i.min(j)).take_while(|&k| a[i - k] == b[j - k]).count();
+            let forward = (0..)
+                .take_while(|&k| i + k < a.len() && j + k < b.len() && a[i + k] == b[j + k])
+                .count();
+            covered.insert(diagonal, i + forward);
+            runs.push(Seed {
+                a: (i - back) as u32..(i + forward) as u32,
+                b: (j - back) as u32..(j + forward) as u32,
+            });
+        }
+    }
+    runs
+}
+
+/// Sentence pairs similar enough to be the same sentence reworded.
+pub(crate) fn sentence_pairs(
+    weights: &PairWeights,
+    min_cosine: f64,
+    min_dice: f64,
+) -> Vec<Seed> {
+    let (a, b) = (weights.a, weights.b);
+    let weighted = |text: &AlignText, s: usize| -> Vec<(u64, f64)> {
+        text.sentence_terms[s]
+            .iter()
+            .map(|&(t, n)| (t, n as f64 * weights.isf(t)))
+            .collect()
+    };
+    let norm = |v: &[(u64, f64)]| v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+    let b_vectors: Vec<Vec<(u64, f64)>> = (0..b.sentence_count()).map(|s| weighted(b, s)).collect();
+    let b_norms: Vec<f64> = b_vectors.iter().map(|v| norm(v)).collect();
+
+    let mut dot = vec![0.0f64; b.sentence_count()];
+    let mut shared = vec![0u32; b.sentence_count()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut seeds = Vec::new();
+    for i in 0..a.sentence_count() {
+        let vector = weighted(a, i);
+        let a_norm = norm(&vector);
+        for &(term, weight) in &vector {
+            let Some(sentences) = b.postings.get(&term) else {
+                continue;
+            };
+            if sentences.len() > MAX_OCCURRENCES {
+                continue;
+            }
+            for &j in sentences {
+                let j = j as usize;
+                if shared[j] == 0 {
+                    touched.push(j as u32);
+                }
+                shared[j] += 1;
+                let b_weight = b_vectors[j]
+                    .binary_search_by_key(&term, |&(t, _)| t)
+                    .map_or(0.0, |k| b_vectors[j][k].1);
+                dot[j] += weight * b_weight;
+            }
+        }
+        touched.sort_unstable();
+        for &j in &touched {
+            let j = j as usize;
+            let cosine = if a_norm > 0.0 && b_norms[j] > 0.0 {
+                dot[j] / (a_norm * b_norms[j])
+            } else {
+                0.0
+            };
+            let dice =
+                2.0 * shared[j] as f64 / (vector.len() + b_vectors[j].len()).max(1) as f64;
+            if cosine > min_cosine && dice > min_dice {
+                seeds.push(Seed {
+                    a: a.sentences[i].clone(),
+                    b: b.sentences[j].clone(),
+                });
+            }
+            dot[j] = 0.0;
+            shared[j] = 0;
+        }
+        touched.clear();
+    }
+    seeds
+}

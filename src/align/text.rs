@@ -1,0 +1,270 @@
+//! A document prepared for alignment: its words, their stems, and its sentences.
+//!
+//! Input: an original text. Output: an [`AlignText`], computed once per document
+//! and shared by every pair the document is in.
+//!
+//! Words come from [`Shingler::for_each_token`], so they are the words the rest of
+//! the pipeline sees. Each word also gets a *term*: the Snowball (Porter 2) stem of
+//! the normalized word, hashed, or [`STOP`] for a function word. Terms let a
+//! reworded sentence ("rebels killed the chief" / "rebels have killed its chief")
+//! still match. Sentences end at `.`, `!` or `?` followed by a space, and at blank
+//! lines; a sentence with fewer than [`MIN_SENTENCE_TERMS`] content words joins the
+//! next (abbreviations like "U. S." would otherwise make one-word sentences), and
+//! one longer than [`MAX_SENTENCE_WORDS`] is cut (lists and tables have no stops).
+
+use std::ops::Range;
+
+use ahash::AHashMap;
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::hash::hash_bytes;
+use crate::shingle::{Shingler, Token};
+
+/// The term of a function word: never a seed, never weighted.
+pub const STOP: u64 = 0;
+
+/// Sentences with fewer content words than this join the next sentence.
+pub const MIN_SENTENCE_TERMS: usize = 3;
+
+/// Longer runs of words without a sentence end are cut into pieces of this size.
+pub const MAX_SENTENCE_WORDS: usize = 60;
+
+/// Seed of the term hash: terms are compared between two documents of one run,
+/// never stored, so any fixed seed works.
+const TERM_SEED: u64 = 0x7E57_0F5E_ED5E_7EED;
+
+/// English function words (after case folding), the usual list of IR systems
+/// (close to NLTK's). They carry little evidence of reuse on their own.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
+    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
+    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
+    "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just",
+    "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once",
+    "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "s", "same", "she",
+    "should", "so", "some", "such", "t", "than", "that", "the", "their", "theirs", "them",
+    "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+    "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
+    "yourselves",
+];
+
+/// A document ready to be aligned with others.
+#[derive(Debug, Clone)]
+pub struct AlignText<'t> {
+    /// The original text; every offset points into it.
+    pub(crate) text: &'t str,
+    /// Its words with their original spans (hash of the normalized word).
+    pub(crate) tokens: Vec<Token>,
+    /// Per word: the hashed stem, or [`STOP`].
+    pub(crate) terms: Vec<u64>,
+    /// Sentences as ranges of word indices, in order, covering every word.
+    pub(crate) sentences: Vec<Range<u32>>,
+    /// Per sentence: its distinct content terms with their counts, sorted by term.
+    pub(crate) sentence_terms: Vec<Vec<(u64, u32)>>,
+    /// Per content term: the sentences it occurs in, ascending.
+    pub(crate) postings: AHashMap<u64, Vec<u32>>,
+}
+
+impl<'t> AlignText<'t> {
+    /// Prepares `text`, cutting words as `shingler` does.
+    pub fn new(text: &'t str, shingler: &Shingler) -> Self {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut tokens = Vec::new();
+        let mut terms = Vec::new();
+        shingler.for_each_token(text, |word, token| {
+            tokens.push(token);
+            terms.push(term(&stemmer, word));
+        });
+        let sentences = sentences(text, &tokens, &terms);
+        let mut postings: AHashMap<u64, Vec<u32>> = AHashMap::new();
+        let sentence_terms: Vec<Vec<(u64, u32)>> = sentences
+            .iter()
+            .enumerate()
+            .map(|(index, range)| {
+                let mut counts: Vec<(u64, u32)> = terms[range.start as usize..range.end as usize]
+                    .iter()
+                    .filter(|&&t| t != STOP)
+                    .map(|&t| (t, 1))
+                    .collect();
+                counts.sort_unstable_by_key(|&(t, _)| t);
+                counts.dedup_by(|next, kept| {
+                    let same = next.0 == kept.0;
+                    if same {
+                        kept.1 += 1;
+                    }
+                    same
+                });
+                for &(t, _) in &counts {
+                    postings.entry(t).or_default().push(index as u32);
+                }
+                counts
+            })
+            .collect();
+        AlignText {
+            text,
+            tokens,
+            terms,
+            sentences,
+            sentence_terms,
+            postings,
+        }
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// True when the text has no words.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// Number of sentences.
+    pub fn sentence_count(&self) -> usize {
+        self.sentences.len()
+    }
+
+    /// Number of sentences a content term occurs in.
+    pub(crate) fn sentence_frequency(&self, term: u64) -> usize {
+        self.postings.get(&term).map_or(0, Vec::len)
+    }
+}
+
+fn term(stemmer: &Stemmer, word: &str) -> u64 {
+    if STOP_WORDS.binary_search(&word).is_ok() {
+        return STOP;
+    }
+    let stem = stemmer.stem(word);
+    match hash_bytes(stem.as_bytes(), TERM_SEED) {
+        STOP => 1,
+        hash => hash,
+    }
+}
+
+/// Cuts the words into sentences (see the module docs for the rules).
+fn sentences(text: &str, tokens: &[Token], terms: &[u64]) -> Vec<Range<u32>> {
+    let mut raw = Vec::new();
+    let mut start = 0;
+    for i in 0..tokens.len() {
+        let end_of_text = i + 1 == tokens.len();
+        let ends = end_of_text
+            || i + 1 - start >= MAX_SENTENCE_WORDS
+            || ends_sentence(&text[tokens[i].span.end as usize..tokens[i + 1].span.start as usize]);
+        if ends {
+            raw.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    // Join sentences with too few content words to the next one (the last joins
+    // the previous).
+    let mut joined: Vec<Range<u32>> = Vec::with_capacity(raw.len());
+    let mut pending: Option<usize> = None;
+    for range in raw {
+        let from = pending.take().unwrap_or(range.start);
+        let content = terms[from..range.end].iter().filter(|&&t| t != STOP).count();
+        if content < MIN_SENTENCE_TERMS && range.end - from < MAX_SENTENCE_WORDS {
+            pending = Some(from);
+        } else {
+            joined.push(from as u32..range.end as u32);
+        }
+    }
+    if let Some(from) = pending {
+        match joined.last_mut() {
+            Some(last) => last.end = tokens.len() as u32,
+            None => joined.push(from as u32..tokens.len() as u32),
+        }
+    }
+    joined
+}
+
+/// Whether the text between two words ends a sentence.
+fn ends_sentence(between: &str) -> bool {
+    let mut after_stop = false;
+    let mut newlines = 0;
+    for c in between.chars() {
+        match c {
+            '.' | '!' | '?' => after_stop = true,
+            '\n' => {
+                newlines += 1;
+                if after_stop || newlines >= 2 {
+                    return true;
+                }
+            }
+            c if c.is_whitespace() && after_stop => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn prepare(text: &str) -> AlignText<'_> {
+        AlignText::new(text, &Shingler::new(Config::default().shingle, 1))
+    }
+
+    fn sentence_texts<'a>(t: &'a AlignText) -> Vec<&'a str> {
+        t.sentences
+            .iter()
+            .map(|r| {
+                let start = t.tokens[r.start as usize].span.start as usize;
+                let end = t.tokens[r.end as usize - 1].span.end as usize;
+                &t.text[start..end]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn sentences_end_at_stops_and_blank_lines_only() {
+        let t = prepare(
+            "Rebels killed the police chief today. Witnesses saw two gunmen flee! \
+             The price rose 1.5 percent in\nthe morning trade\n\nNew paragraph starts here now",
+        );
+        assert_eq!(
+            sentence_texts(&t),
+            [
+                "Rebels killed the police chief today",
+                "Witnesses saw two gunmen flee",
+                "The price rose 1.5 percent in\nthe morning trade",
+                "New paragraph starts here now"
+            ]
+        );
+    }
+
+    #[test]
+    fn short_sentences_join_the_next() {
+        let t = prepare("The U. S. envoy met rebel leaders. Talks failed again today.");
+        assert_eq!(
+            sentence_texts(&t),
+            ["The U. S. envoy met rebel leaders", "Talks failed again today"]
+        );
+        assert_eq!(prepare("Yes. No.").sentence_count(), 1);
+    }
+
+    #[test]
+    fn stems_match_inflections_and_stop_words_are_not_terms() {
+        let a = prepare("killing rebels");
+        let b = prepare("killed rebel");
+        assert_eq!(a.terms, b.terms);
+        assert_eq!(prepare("the of and").terms, [STOP, STOP, STOP]);
+    }
+
+    #[test]
+    fn long_runs_without_stops_are_cut() {
+        let text = "word ".repeat(MAX_SENTENCE_WORDS * 2 + 5);
+        let t = prepare(&text);
+        assert_eq!(t.sentence_count(), 3);
+        assert_eq!(t.sentences.last().map(|r| r.end), Some(t.len() as u32));
+    }
+}
