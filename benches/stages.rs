@@ -32,13 +32,13 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
-use reprint::align::align;
+use reprint::align::{align, AlignText};
 use reprint::cluster::cluster;
 use reprint::config::Keep;
 use reprint::input::DocId;
 use reprint::lsh::{candidates, CandidatePair, LshParams};
 use reprint::normalize::normalize;
-use reprint::shingle::{Scratch, ShingleSet, Shingler, Token};
+use reprint::shingle::{Scratch, ShingleSet, Shingler};
 use reprint::sketch::{MinHasher, Signature};
 use reprint::synthetic::{generate, CorpusSpec};
 use reprint::verify::verify;
@@ -109,8 +109,8 @@ struct Prepared {
     /// `Some` for every document, as `verify` expects.
     shingles: Vec<Option<ShingleSet>>,
     verified: Vec<CandidatePair>,
-    /// `Some` for the documents in a verified pair, as the pipeline tokenizes them.
-    tokens: Vec<Option<Vec<Token>>>,
+    /// `Some` for the documents in a verified pair, as the pipeline prepares them.
+    aligned: Vec<Option<AlignText<'static>>>,
     char_lengths: Vec<usize>,
 }
 
@@ -141,9 +141,10 @@ fn prepared() -> &'static Prepared {
             !verified.is_empty(),
             "the synthetic corpus plants near-duplicates"
         );
-        let mut tokens: Vec<Option<Vec<Token>>> = vec![None; corpus.texts.len()];
+        let mut aligned: Vec<Option<AlignText<'static>>> = vec![None; corpus.texts.len()];
         for id in verified.iter().flat_map(|p| [p.a, p.b]) {
-            tokens[id.index()].get_or_insert_with(|| shingler.tokens(&corpus.texts[id.index()]));
+            aligned[id.index()]
+                .get_or_insert_with(|| AlignText::new(&corpus.texts[id.index()], &shingler));
         }
         let char_lengths = corpus.texts.iter().map(|t| t.chars().count()).collect();
         Prepared {
@@ -155,7 +156,7 @@ fn prepared() -> &'static Prepared {
             candidates,
             shingles,
             verified,
-            tokens,
+            aligned,
             char_lengths,
         }
     })
@@ -303,26 +304,18 @@ fn bench_verify(c: &mut Criterion) {
 
 fn bench_align(c: &mut Criterion) {
     let (corpus, prepared) = (synthetic(), prepared());
-    let min_passage_tokens = Config::default().align.min_passage_tokens;
-    let tokens_of = |id: DocId| {
-        prepared.tokens[id.index()]
-            .as_deref()
-            .expect("every document in a verified pair is tokenized")
+    let config = Config::default().align;
+    let prepared_of = |id: DocId| {
+        prepared.aligned[id.index()]
+            .as_ref()
+            .expect("every document in a verified pair is prepared")
     };
     let mut group = c.benchmark_group("align");
     let per = Some(("pairs", prepared.verified.len() as u64));
     rates(&mut group, corpus.name, corpus.bytes, per, || {
         let mut passages = 0;
         for pair in black_box(&prepared.verified) {
-            let (a, b) = (pair.a, pair.b);
-            passages += align(
-                &corpus.texts[a.index()],
-                tokens_of(a),
-                &corpus.texts[b.index()],
-                tokens_of(b),
-                min_passage_tokens,
-            )
-            .len();
+            passages += align(prepared_of(pair.a), prepared_of(pair.b), &config).len();
         }
         assert!(passages > 0, "verified near-duplicates share passages");
         passages

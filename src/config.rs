@@ -192,7 +192,10 @@ impl Config {
         }
         let unit = |x: f64| (0.0..=1.0).contains(&x);
         let a = &self.align;
-        if !(unit(a.min_sentence_cosine) && unit(a.min_sentence_dice) && unit(a.min_fragment_similarity)) {
+        if !(unit(a.min_sentence_cosine)
+            && unit(a.min_sentence_dice)
+            && unit(a.min_fragment_similarity))
+        {
             return fail("sentence and passage similarity thresholds must be in [0, 1]".into());
         }
         if self.input.id_field.is_empty() || self.input.text_field.is_empty() {

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Scan(scan) => cli::scan::run(scan, &args.global),
         Command::Dedup(dedup) => cli::dedup::run(dedup, &args.global),
         Command::Compare(compare) => cli::compare::run(compare, &args.global),
+        Command::Eval(eval) => cli::eval::run(eval, &args.global),
     };
     match result {
         Ok(exit) => exit.into(),

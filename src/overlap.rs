@@ -1,1 +1,531 @@
-//! Partial-overlap candidates (placeholder, being written).
+//! Partial-overlap candidates: pairs of documents that share at least one
+//! winnowing fingerprint, and so possibly a passage of `min_passage_tokens` words
+//! or more, however different the rest of their text is.
+//!
+//! Input: per document (document `i` has `DocId(i)`), its fingerprint hashes from
+//! [`crate::fingerprint`]. Output: [`OverlapCandidates`]: [`OverlapPair`]s sorted
+//! by pair, each with `a < b` and its number of shared fingerprints, plus the
+//! sorted list of boilerplate fingerprints and counts for the report.
+//!
+//! Method: an inverted index built as one sorted array of (hash, document), so
+//! equal hashes are adjacent and a hash's document frequency (df) is the length
+//! of its run (the same sorted-array design as [`crate::lsh`]). Every fingerprint
+//! with `2 <= df <= max_df` emits all its document pairs, packed as
+//! `a << 32 | b`; after one global sort, the length of each pair's run is the
+//! number of distinct fingerprints the two documents share.
+//!
+//! Invariants:
+//! - A fingerprint found in more than `max_df` documents is boilerplate (bylines,
+//!   newsletter footers, legal notices, agency credits): it makes no pairs and is
+//!   listed in [`OverlapCandidates::boilerplate`]. MOSS drops such "passages that
+//!   appear too often" the same way (its `-m` option).
+//! - With `min_shared = 1`, every pair sharing a non-boilerplate fingerprint is a
+//!   candidate, which keeps the winnowing guarantee for every shared run of
+//!   `min_passage_tokens` words whose selected fingerprint is not boilerplate.
+//! - The output is a function of the input only: every sort is over a total order
+//!   of plain integers, so it is the same at any thread count.
+//!
+//! Bound: a fingerprint with df documents emits `df * (df - 1) / 2` pairs, at most
+//! `max_df * (max_df - 1) / 2` (1,225 at the default `max_df = 50`). The emitted
+//! pairs are held at once, 8 bytes each; [`OverlapIndex::pair_emissions`] gives
+//! their number before anything is allocated, so a caller can lower `max_df` on a
+//! corpus where even that is too much.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::input::DocId;
+use crate::lsh::CandidatePair;
+
+/// Default `max_df`: fingerprints found in more than 50 documents are boilerplate.
+///
+/// MOSS uses 10 for student programs; news is different, as a wire story can be
+/// reprinted by dozens of outlets and its passages are the reuse to find, while
+/// real boilerplate (footers, legal lines, agency credits) recurs in hundreds or
+/// thousands of documents of a large corpus. At 50, one fingerprint costs at most
+/// 1,225 pair emissions. Stories reprinted more widely than that are mostly whole
+/// copies, which the MinHash stage finds anyway.
+pub const DEFAULT_MAX_DF: usize = 50;
+
+/// Default `min_shared`: one shared fingerprint makes a candidate, the only value
+/// that keeps the winnowing guarantee (a shared run of exactly
+/// `min_passage_tokens` words is only guaranteed one shared fingerprint).
+pub const DEFAULT_MIN_SHARED: usize = 1;
+
+/// Settings of the overlap stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OverlapParams {
+    /// Fingerprints found in more documents than this are boilerplate and make no
+    /// pairs. Default [`DEFAULT_MAX_DF`]. Below 2, no fingerprint makes pairs.
+    pub max_df: usize,
+    /// Distinct shared fingerprints a pair needs. Default [`DEFAULT_MIN_SHARED`];
+    /// 0 is treated as 1.
+    pub min_shared: usize,
+}
+
+impl Default for OverlapParams {
+    fn default() -> Self {
+        OverlapParams {
+            max_df: DEFAULT_MAX_DF,
+            min_shared: DEFAULT_MIN_SHARED,
+        }
+    }
+}
+
+/// A candidate pair and the number of distinct non-boilerplate fingerprints its
+/// documents share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct OverlapPair {
+    /// The two documents, `a < b`.
+    pub pair: CandidatePair,
+    /// Distinct shared fingerprints, not counting boilerplate ones (saturates at
+    /// `u32::MAX`).
+    pub shared_fingerprints: u32,
+}
+
+/// Counts for the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OverlapStats {
+    /// Documents indexed.
+    pub documents: usize,
+    /// (fingerprint, document) entries in the index, after removing repeats
+    /// within a document.
+    pub fingerprints_indexed: u64,
+    /// Distinct fingerprint hashes over the corpus.
+    pub distinct_fingerprints: u64,
+    /// Fingerprints found in 2 to `max_df` documents: the ones that make pairs.
+    pub shared_fingerprints: u64,
+    /// Fingerprints found in more than `max_df` documents, treated as boilerplate.
+    pub boilerplate_fingerprints: u64,
+    /// Pairs emitted by shared fingerprints, counting a pair once per fingerprint
+    /// (the size of the pair buffer).
+    pub pair_emissions: u64,
+    /// Pair emissions that boilerplate fingerprints would have made (saturating).
+    pub pairs_suppressed: u64,
+    /// Distinct pairs that shared fewer than `min_shared` fingerprints.
+    pub pairs_below_min_shared: u64,
+}
+
+/// The result of the overlap stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverlapCandidates {
+    params: OverlapParams,
+    pairs: Vec<OverlapPair>,
+    boilerplate: Vec<u64>,
+    stats: OverlapStats,
+}
+
+impl OverlapCandidates {
+    /// The settings these candidates were made with.
+    pub fn params(&self) -> OverlapParams {
+        self.params
+    }
+
+    /// The candidate pairs, sorted by pair, each with `a < b`.
+    pub fn pairs(&self) -> &[OverlapPair] {
+        &self.pairs
+    }
+
+    /// The candidate pairs, consuming the result.
+    pub fn into_pairs(self) -> Vec<OverlapPair> {
+        self.pairs
+    }
+
+    /// The boilerplate fingerprint hashes (df > `max_df`), sorted and distinct.
+    pub fn boilerplate(&self) -> &[u64] {
+        &self.boilerplate
+    }
+
+    /// True when `hash` is a boilerplate fingerprint (binary search).
+    pub fn is_boilerplate(&self, hash: u64) -> bool {
+        self.boilerplate.binary_search(&hash).is_ok()
+    }
+
+    /// Counts for the report.
+    pub fn stats(&self) -> &OverlapStats {
+        &self.stats
+    }
+}
+
+/// The inverted index: every (fingerprint, document) entry, sorted, without
+/// repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverlapIndex {
+    postings: Vec<(u64, u32)>,
+    documents: usize,
+}
+
+impl OverlapIndex {
+    /// Indexes `fingerprints` (document `i` has `DocId(i)`). Each document's
+    /// hashes may be in any order and may repeat; repeats count once.
+    ///
+    /// Documents past `DocId(u32::MAX)` have no id and are not indexed.
+    pub fn build<F>(fingerprints: &[F]) -> Self
+    where
+        F: AsRef<[u64]>,
+    {
+        let documents = fingerprints.len().min(u32::MAX as usize + 1);
+        let fingerprints = &fingerprints[..documents];
+        let total = fingerprints.iter().map(|f| f.as_ref().len()).sum();
+        // Filled sequentially into an exact allocation: copying is cheap next to the
+        // sort, and a parallel collect would hold two copies at its peak.
+        let mut postings: Vec<(u64, u32)> = Vec::with_capacity(total);
+        for (doc, hashes) in (0..=u32::MAX).zip(fingerprints) {
+            postings.extend(hashes.as_ref().iter().map(|&h| (h, doc)));
+        }
+        postings.par_sort_unstable();
+        postings.dedup();
+        OverlapIndex {
+            postings,
+            documents,
+        }
+    }
+
+    /// Documents indexed.
+    pub fn documents(&self) -> usize {
+        self.documents
+    }
+
+    /// (fingerprint, document) entries.
+    pub fn postings(&self) -> usize {
+        self.postings.len()
+    }
+
+    /// How many pairs [`candidates`](Self::candidates) would emit (and hold, 8
+    /// bytes each) with this `max_df`, before counting and filtering them.
+    pub fn pair_emissions(&self, max_df: usize) -> u64 {
+        self.groups()
+            .map(<[_]>::len)
+            .filter(|&df| df <= max_df)
+            .fold(0, |sum, df| sum.saturating_add(pairs_of(df)))
+    }
+
+    /// The candidate pairs, boilerplate list and counts for `params`.
+    pub fn candidates(&self, params: OverlapParams) -> OverlapCandidates {
+        let min_shared = params.min_shared.max(1);
+        let mut stats = OverlapStats {
+            documents: self.documents,
+            fingerprints_indexed: self.postings.len() as u64,
+            ..OverlapStats::default()
+        };
+        let mut boilerplate = Vec::new();
+        for group in self.groups() {
+            stats.distinct_fingerprints += 1;
+            let df = group.len();
+            if df > params.max_df {
+                boilerplate.push(group[0].0);
+                stats.boilerplate_fingerprints += 1;
+                stats.pairs_suppressed = stats.pairs_suppressed.saturating_add(pairs_of(df));
+            } else if df >= 2 {
+                stats.shared_fingerprints += 1;
+                stats.pair_emissions = stats.pair_emissions.saturating_add(pairs_of(df));
+            }
+        }
+
+        // A capacity that does not fit in memory is left to fail on push, where the
+        // allocator reports it; callers that need a softer limit check
+        // `pair_emissions` first.
+        let mut packed: Vec<u64> =
+            Vec::with_capacity(usize::try_from(stats.pair_emissions).unwrap_or(0));
+        for group in self
+            .groups()
+            .filter(|g| (2..=params.max_df).contains(&g.len()))
+        {
+            // Documents in a group are ascending (the postings are sorted by
+            // (hash, doc)), so every packed pair already has a < b.
+            for (i, &(_, a)) in group.iter().enumerate() {
+                packed.extend(
+                    group[i + 1..]
+                        .iter()
+                        .map(|&(_, b)| (a as u64) << 32 | b as u64),
+                );
+            }
+        }
+        packed.par_sort_unstable();
+
+        let mut pairs = Vec::new();
+        for run in packed.chunk_by(|x, y| x == y) {
+            if run.len() >= min_shared {
+                pairs.push(OverlapPair {
+                    pair: CandidatePair {
+                        a: DocId((run[0] >> 32) as u32),
+                        b: DocId(run[0] as u32),
+                    },
+                    shared_fingerprints: u32::try_from(run.len()).unwrap_or(u32::MAX),
+                });
+            } else {
+                stats.pairs_below_min_shared += 1;
+            }
+        }
+        OverlapCandidates {
+            params,
+            pairs,
+            boilerplate,
+            stats,
+        }
+    }
+
+    /// The postings of each distinct hash, in hash order.
+    fn groups(&self) -> impl Iterator<Item = &[(u64, u32)]> {
+        self.postings.chunk_by(|x, y| x.0 == y.0)
+    }
+}
+
+/// Builds the index of `fingerprints` and returns its candidates for `params`
+/// (see [`OverlapIndex`]).
+pub fn candidates<F>(fingerprints: &[F], params: OverlapParams) -> OverlapCandidates
+where
+    F: AsRef<[u64]>,
+{
+    OverlapIndex::build(fingerprints).candidates(params)
+}
+
+/// `n * (n - 1) / 2`, the pairs among `n` documents.
+fn pairs_of(n: usize) -> u64 {
+    let n = n as u64;
+    n * n.saturating_sub(1) / 2
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+    use crate::fingerprint::Winnower;
+    use crate::hash::{hash_bytes, SplitMix64};
+
+    fn params(max_df: usize, min_shared: usize) -> OverlapParams {
+        OverlapParams { max_df, min_shared }
+    }
+
+    fn pair(a: u32, b: u32, shared: u32) -> OverlapPair {
+        OverlapPair {
+            pair: CandidatePair {
+                a: DocId(a),
+                b: DocId(b),
+            },
+            shared_fingerprints: shared,
+        }
+    }
+
+    /// `documents` random fingerprint lists over `vocabulary` values (unsorted,
+    /// with repeats), plus a hash `u64::MAX` in about `common_share` of them.
+    fn random_corpus(
+        seed: u64,
+        documents: usize,
+        vocabulary: u64,
+        common_share: f64,
+    ) -> Vec<Vec<u64>> {
+        let mut rng = SplitMix64::new(seed);
+        (0..documents)
+            .map(|_| {
+                let len = rng.below(15) as usize;
+                let mut doc: Vec<u64> = (0..len).map(|_| rng.below(vocabulary)).collect();
+                if rng.next_f64() < common_share {
+                    doc.push(u64::MAX);
+                }
+                doc
+            })
+            .collect()
+    }
+
+    /// Brute force: df of every hash, then pairwise set intersections.
+    fn oracle(docs: &[Vec<u64>], p: OverlapParams) -> (Vec<OverlapPair>, Vec<u64>, u64) {
+        let sets: Vec<BTreeSet<u64>> = docs.iter().map(|d| d.iter().copied().collect()).collect();
+        let mut df: BTreeMap<u64, usize> = BTreeMap::new();
+        for set in &sets {
+            for &h in set {
+                *df.entry(h).or_default() += 1;
+            }
+        }
+        let boilerplate: Vec<u64> = df
+            .iter()
+            .filter(|(_, &n)| n > p.max_df)
+            .map(|(&h, _)| h)
+            .collect();
+        let (mut pairs, mut below) = (Vec::new(), 0);
+        for a in 0..sets.len() {
+            for b in a + 1..sets.len() {
+                let shared = sets[a]
+                    .intersection(&sets[b])
+                    .filter(|h| df[*h] <= p.max_df)
+                    .count();
+                if shared >= p.min_shared.max(1) {
+                    pairs.push(pair(a as u32, b as u32, shared as u32));
+                } else if shared > 0 {
+                    below += 1;
+                }
+            }
+        }
+        (pairs, boilerplate, below)
+    }
+
+    #[test]
+    fn matches_brute_force() {
+        for (seed, max_df, min_shared) in [
+            (1, usize::MAX, 1),
+            (2, 50, 1),
+            (3, 50, 2),
+            (4, 10, 3),
+            (5, 5, 0),
+            (6, 1, 1),
+        ] {
+            let docs = random_corpus(seed, 300, 400, 0.3);
+            let p = params(max_df, min_shared);
+            let index = OverlapIndex::build(&docs);
+            let got = index.candidates(p);
+            let (pairs, boilerplate, below) = oracle(&docs, p);
+            let case = format!("seed {seed}, max_df {max_df}, min_shared {min_shared}");
+            assert!(
+                !pairs.is_empty() || max_df < 2,
+                "{case}: the corpus makes no pairs"
+            );
+            assert_eq!(got.pairs(), pairs, "{case}");
+            assert_eq!(got.boilerplate(), boilerplate, "{case}");
+            let stats = got.stats();
+            assert_eq!(stats.pairs_below_min_shared, below, "{case}");
+            assert_eq!(
+                stats.boilerplate_fingerprints,
+                boilerplate.len() as u64,
+                "{case}"
+            );
+            assert_eq!(stats.documents, 300);
+            assert_eq!(stats.pair_emissions, index.pair_emissions(max_df), "{case}");
+            // Every emission is one shared fingerprint of a pair, kept or not.
+            let (all_pairs, _, _) = oracle(&docs, params(max_df, 1));
+            let shared: u64 = all_pairs.iter().map(|q| q.shared_fingerprints as u64).sum();
+            assert_eq!(stats.pair_emissions, shared, "{case}");
+            let distinct: BTreeSet<u64> = docs.iter().flatten().copied().collect();
+            assert_eq!(stats.distinct_fingerprints, distinct.len() as u64, "{case}");
+            let indexed: usize = docs
+                .iter()
+                .map(|d| d.iter().collect::<BTreeSet<_>>().len())
+                .sum();
+            assert_eq!(stats.fingerprints_indexed, indexed as u64, "{case}");
+        }
+    }
+
+    #[test]
+    fn common_fingerprints_are_boilerplate_and_make_no_pairs() {
+        // Hash 999 is in all 10 documents; 42 only in documents 2 and 7.
+        let mut docs: Vec<Vec<u64>> = (0..10).map(|i| vec![999, 1000 + i]).collect();
+        docs[2].push(42);
+        docs[7].push(42);
+        let got = candidates(&docs, params(5, 1));
+        assert_eq!(got.pairs(), [pair(2, 7, 1)]);
+        assert_eq!(got.boilerplate(), [999]);
+        assert!(got.is_boilerplate(999));
+        assert!(!got.is_boilerplate(42) && !got.is_boilerplate(1003));
+        assert_eq!(got.stats().boilerplate_fingerprints, 1);
+        assert_eq!(got.stats().pairs_suppressed, 45);
+        assert_eq!(got.stats().shared_fingerprints, 1);
+        // With a cut above 10, 999 pairs everything and 2-7 shares two.
+        let all = candidates(&docs, params(10, 1));
+        assert_eq!(all.pairs().len(), 45);
+        assert!(all.pairs().contains(&pair(2, 7, 2)));
+        assert!(all.boilerplate().is_empty());
+        assert_eq!(candidates(&docs, params(10, 2)).pairs(), [pair(2, 7, 2)]);
+    }
+
+    #[test]
+    fn edge_cases() {
+        let empty: Vec<Vec<u64>> = Vec::new();
+        assert_eq!(
+            candidates(&empty, OverlapParams::default()).stats(),
+            &OverlapStats::default()
+        );
+        let got = candidates(&[vec![1, 1, 2], vec![], vec![3]], OverlapParams::default());
+        assert!(
+            got.pairs().is_empty(),
+            "repeats within a document are not a pair"
+        );
+        assert_eq!(got.stats().fingerprints_indexed, 3);
+        // Input as slices works too, and order within a document does not matter.
+        let slices: [&[u64]; 2] = [&[9, 3, 5], &[5, 9]];
+        assert_eq!(
+            candidates(&slices, OverlapParams::default()).pairs(),
+            [pair(0, 1, 2)]
+        );
+    }
+
+    #[test]
+    fn same_result_at_any_thread_count() {
+        let docs = random_corpus(11, 3000, 2000, 0.05);
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a test thread pool")
+                .install(|| candidates(&docs, params(20, 1)))
+        };
+        let one = run(1);
+        assert!(one.pairs().len() > 100 && !one.boilerplate().is_empty());
+        assert_eq!(one, run(4));
+    }
+
+    #[test]
+    fn finds_a_reused_passage_past_a_shared_footer() {
+        // 60 articles of random words end with the same newsletter footer; one of
+        // them reuses 8 words (exactly `min_passage_tokens`) of a wire story.
+        let words = |text: &str| -> Vec<u64> {
+            text.split_whitespace()
+                .map(|w| hash_bytes(w.as_bytes(), 42))
+                .collect()
+        };
+        let mut rng = SplitMix64::new(5);
+        let mut random_text = |n: usize| -> String {
+            (0..n)
+                .map(|_| format!("w{}", rng.below(5000)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let footer = "sign up for our morning newsletter to get the top stories every day";
+        let passage = "the ministry confirmed that talks would resume next week";
+        let wire = format!("{} {passage} {}", random_text(40), random_text(40));
+        let mut texts: Vec<String> = (0..60)
+            .map(|_| format!("{} {footer}", random_text(80)))
+            .collect();
+        texts[17] = format!("{} {passage} {} {footer}", random_text(30), random_text(30));
+        texts.push(wire);
+
+        let winnower = Winnower::for_min_passage(8).with_seed(42);
+        let docs: Vec<Vec<u64>> = texts.iter().map(|t| words(t)).collect();
+        let fingerprints = winnower.distinct_hashes_all(&docs);
+        let got = candidates(&fingerprints, OverlapParams::default());
+        let wire_pair = CandidatePair {
+            a: DocId(17),
+            b: DocId(60),
+        };
+        assert!(got.pairs().iter().any(|p| p.pair == wire_pair));
+
+        // Every window inside the footer selects the same minimum in all 60
+        // articles, so those fingerprints are boilerplate.
+        let footer_fps = winnower.distinct_hashes(&words(footer));
+        assert!(!footer_fps.is_empty());
+        assert!(footer_fps.iter().all(|&h| got.is_boilerplate(h)));
+
+        // A footer k-gram at its edge is selected only in the articles whose
+        // neighbouring k-grams hash higher, so its df can stay under `max_df`: such
+        // pairs do share the footer, and later stages tell it apart by the
+        // boilerplate fingerprints around it. Nothing else may pair documents.
+        let footer_grams: BTreeSet<u64> = words(footer)
+            .windows(winnower.k())
+            .map(|g| crate::hash::hash_u64s(g, 42))
+            .collect();
+        for p in got.pairs().iter().filter(|p| p.pair != wire_pair) {
+            let (a, b) = (
+                &fingerprints[p.pair.a.index()],
+                &fingerprints[p.pair.b.index()],
+            );
+            let leaked: Vec<u64> = a
+                .iter()
+                .filter(|h| b.binary_search(h).is_ok() && !got.is_boilerplate(**h))
+                .copied()
+                .collect();
+            assert!(
+                !leaked.is_empty() && leaked.iter().all(|h| footer_grams.contains(h)),
+                "{p:?} shares fingerprints outside the footer"
+            );
+        }
+    }
+}

@@ -82,13 +82,7 @@ where
     I: IntoIterator<Item = crate::Result<Entry>>,
 {
     config.validate()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads)
-        .build()
-        .map_err(|source| Error::ThreadPool {
-            threads: config.threads,
-            source,
-        })?;
+    let pool = thread_pool(config)?;
     run_stages(config, entries.into_iter(), &pool)
 }
 
@@ -120,8 +114,8 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
     };
     let scored = score(pair, &[set_a, set_b], &[sig_a, sig_b]);
     let (scored, passages) = align_pairs(&[scored], &documents, &shingler, &config.align)
-    .pop()
-    .expect("one pair in, one pair out");
+        .pop()
+        .expect("one pair in, one pair out");
     Ok(Comparison {
         format_version: FORMAT_VERSION,
         tool: Tool::default(),
@@ -137,6 +131,51 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
             passages,
         },
     })
+}
+
+/// The shared passages of each listed pair of texts (indexes into `texts`),
+/// whatever their similarity: no candidate stage, no threshold. Evaluations on
+/// labeled pairs use it.
+///
+/// # Errors
+/// An invalid config, or a thread pool that cannot start.
+pub fn align_listed(
+    config: &Config,
+    texts: &[&str],
+    pairs: &[(usize, usize)],
+) -> crate::Result<Vec<Vec<Passage>>> {
+    config.validate()?;
+    let pool = thread_pool(config)?;
+    let shingler = Shingler::new(config.shingle, config.seed);
+    Ok(pool.install(|| {
+        let mut needed = BitVec::from_elem(texts.len(), false);
+        for &(a, b) in pairs {
+            needed.set(a, true);
+            needed.set(b, true);
+        }
+        let prepared: Vec<Option<AlignText>> = texts
+            .par_iter()
+            .enumerate()
+            .map(|(i, text)| needed[i].then(|| AlignText::new(text, &shingler)))
+            .collect();
+        pairs
+            .par_iter()
+            .map(|&(a, b)| match (&prepared[a], &prepared[b]) {
+                (Some(a), Some(b)) => align(a, b, &config.align),
+                _ => unreachable!("every listed document is prepared"),
+            })
+            .collect()
+    }))
+}
+
+fn thread_pool(config: &Config) -> crate::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .map_err(|source| Error::ThreadPool {
+            threads: config.threads,
+            source,
+        })
 }
 
 /// The documents that survived reading, with their signatures.
@@ -435,7 +474,11 @@ fn align_pairs(
                     .as_ref()
                     .expect("every paired document is prepared")
             };
-            let passages = align(prepared_of(scored.pair.a), prepared_of(scored.pair.b), config);
+            let passages = align(
+                prepared_of(scored.pair.a),
+                prepared_of(scored.pair.b),
+                config,
+            );
             (*scored, passages)
         })
         .collect()

@@ -61,28 +61,29 @@ impl<'p> PairWeights<'p> {
         1.0 + ((1.0 + self.sentences) / (1.0 + containing as f64)).ln()
     }
 
-    /// Cosine of the tf-isf vectors of two word ranges.
+    /// Cosine of the tf-isf vectors of two word ranges. Sums run in term order,
+    /// so the result is the same bit for bit on every run.
     pub(crate) fn cosine(&self, a: Range<u32>, b: Range<u32>) -> f64 {
-        let counts = |text: &AlignText, range: Range<u32>| {
-            let mut counts: AHashMap<u64, u32> = AHashMap::new();
-            for &t in &text.terms[range.start as usize..range.end as usize] {
-                if t != STOP {
-                    *counts.entry(t).or_default() += 1;
-                }
-            }
+        let (ca, cb) = (term_counts(self.a, a), term_counts(self.b, b));
+        let norm = |counts: &[(u64, u32)]| {
             counts
-        };
-        let (ca, cb) = (counts(self.a, a), counts(self.b, b));
-        let norm = |c: &AHashMap<u64, u32>| {
-            c.iter()
-                .map(|(&t, &n)| (n as f64 * self.isf(t)).powi(2))
+                .iter()
+                .map(|&(t, n)| (n as f64 * self.isf(t)).powi(2))
                 .sum::<f64>()
                 .sqrt()
         };
-        let dot: f64 = ca
-            .iter()
-            .filter_map(|(t, &n)| cb.get(t).map(|&m| n as f64 * m as f64 * self.isf(*t).powi(2)))
-            .sum();
+        let (mut i, mut j, mut dot) = (0, 0, 0.0);
+        while i < ca.len() && j < cb.len() {
+            match ca[i].0.cmp(&cb[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += ca[i].1 as f64 * cb[j].1 as f64 * self.isf(ca[i].0).powi(2);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
         let denominator = norm(&ca) * norm(&cb);
         if denominator > 0.0 {
             dot / denominator
@@ -90,6 +91,24 @@ impl<'p> PairWeights<'p> {
             0.0
         }
     }
+}
+
+/// The content terms of a word range with their counts, sorted by term.
+fn term_counts(text: &AlignText, range: Range<u32>) -> Vec<(u64, u32)> {
+    let mut terms: Vec<u64> = text.terms[range.start as usize..range.end as usize]
+        .iter()
+        .copied()
+        .filter(|&t| t != STOP)
+        .collect();
+    terms.sort_unstable();
+    let mut counts: Vec<(u64, u32)> = Vec::new();
+    for t in terms {
+        match counts.last_mut() {
+            Some((last, n)) if *last == t => *n += 1,
+            _ => counts.push((t, 1)),
+        }
+    }
+    counts
 }
 
 /// Hash of `len` consecutive word hashes (in memory only, never stored).
@@ -141,11 +160,7 @@ pub fn exact_runs(a: &AlignText, b: &AlignText, anchor: usize) -> Vec<Seed> {
 }
 
 /// Sentence pairs similar enough to be the same sentence reworded.
-pub(crate) fn sentence_pairs(
-    weights: &PairWeights,
-    min_cosine: f64,
-    min_dice: f64,
-) -> Vec<Seed> {
+pub(crate) fn sentence_pairs(weights: &PairWeights, min_cosine: f64, min_dice: f64) -> Vec<Seed> {
     let (a, b) = (weights.a, weights.b);
     let weighted = |text: &AlignText, s: usize| -> Vec<(u64, f64)> {
         text.sentence_terms[s]
@@ -191,8 +206,7 @@ pub(crate) fn sentence_pairs(
             } else {
                 0.0
             };
-            let dice =
-                2.0 * shared[j] as f64 / (vector.len() + b_vectors[j].len()).max(1) as f64;
+            let dice = 2.0 * shared[j] as f64 / (vector.len() + b_vectors[j].len()).max(1) as f64;
             if cosine > min_cosine && dice > min_dice {
                 seeds.push(Seed {
                     a: a.sentences[i].clone(),

@@ -36,17 +36,133 @@ const TERM_SEED: u64 = 0x7E57_0F5E_ED5E_7EED;
 /// English function words (after case folding), the usual list of IR systems
 /// (close to NLTK's). They carry little evidence of reuse on their own.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
-    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
-    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
-    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
-    "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just",
-    "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once",
-    "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "s", "same", "she",
-    "should", "so", "some", "such", "t", "than", "that", "the", "their", "theirs", "them",
-    "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
-    "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "more",
+    "most",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "s",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "t",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yourself",
     "yourselves",
 ];
 
@@ -152,7 +268,11 @@ fn sentences(text: &str, tokens: &[Token], terms: &[u64]) -> Vec<Range<u32>> {
         let end_of_text = i + 1 == tokens.len();
         let ends = end_of_text
             || i + 1 - start >= MAX_SENTENCE_WORDS
-            || ends_sentence(&text[tokens[i].span.end as usize..tokens[i + 1].span.start as usize]);
+            // Two words from one original character (a ligature, "½") have
+            // overlapping spans and nothing between them.
+            || text
+                .get(tokens[i].span.end as usize..tokens[i + 1].span.start as usize)
+                .is_some_and(ends_sentence);
         if ends {
             raw.push(start..i + 1);
             start = i + 1;
@@ -164,7 +284,10 @@ fn sentences(text: &str, tokens: &[Token], terms: &[u64]) -> Vec<Range<u32>> {
     let mut pending: Option<usize> = None;
     for range in raw {
         let from = pending.take().unwrap_or(range.start);
-        let content = terms[from..range.end].iter().filter(|&&t| t != STOP).count();
+        let content = terms[from..range.end]
+            .iter()
+            .filter(|&&t| t != STOP)
+            .count();
         if content < MIN_SENTENCE_TERMS && range.end - from < MAX_SENTENCE_WORDS {
             pending = Some(from);
         } else {
@@ -247,7 +370,10 @@ mod tests {
         let t = prepare("The U. S. envoy met rebel leaders. Talks failed again today.");
         assert_eq!(
             sentence_texts(&t),
-            ["The U. S. envoy met rebel leaders", "Talks failed again today"]
+            [
+                "The U. S. envoy met rebel leaders",
+                "Talks failed again today"
+            ]
         );
         assert_eq!(prepare("Yes. No.").sentence_count(), 1);
     }

@@ -2,6 +2,7 @@
 
 pub(crate) mod compare;
 pub(crate) mod dedup;
+pub(crate) mod eval;
 pub(crate) mod scan;
 
 use std::path::PathBuf;
@@ -64,6 +65,10 @@ pub(crate) enum Command {
     ///
     /// Example: reprint compare a.txt b.txt
     Compare(compare::CompareArgs),
+    /// Measure reprint on a labeled benchmark corpus.
+    ///
+    /// Example: reprint eval pan ../shared/data/pan13_ta_train
+    Eval(eval::EvalArgs),
 }
 
 /// Where the corpus comes from.
@@ -120,9 +125,14 @@ pub(crate) struct ShingleArgs {
     /// (for languages written without spaces, or very short texts).
     #[arg(long, value_name = "N", conflicts_with = "shingle_size")]
     pub char_ngrams: Option<usize>,
-    /// Shortest shared passage reported, in words.
+    /// Shortest shared passage reported, in words; any run of this many
+    /// identical words is found.
     #[arg(long, default_value_t = 8, value_name = "WORDS")]
     pub min_passage: usize,
+    /// Largest gap, in words, between two matching pieces of text that still
+    /// makes them one passage (so a lightly edited paragraph is one passage).
+    #[arg(long, default_value_t = 40, value_name = "WORDS")]
+    pub max_gap: usize,
     /// Seed of the shingle hash and MinHash permutations; reports made with
     /// different seeds are not comparable.
     #[arg(long, default_value_t = 42)]
@@ -147,6 +157,7 @@ impl ShingleArgs {
             None => config.shingle.size = self.shingle_size,
         }
         config.align.min_passage_tokens = self.min_passage;
+        config.align.max_gap_tokens = self.max_gap;
         config.seed = self.seed;
     }
 }

@@ -2,3 +2,48 @@
 //! each benchmark's published measures. Not a pipeline stage; it drives one.
 
 pub mod pan;
+
+use crate::pipeline::align_listed;
+use crate::Config;
+use pan::{Annotation, PanCorpus};
+
+/// Aligns every pair of a PAN corpus and returns the passages found as PAN
+/// detections (character offsets, suspicious document first).
+///
+/// # Errors
+/// An invalid config, or a thread pool that cannot start.
+pub fn detect_pan(corpus: &PanCorpus, config: &Config) -> crate::Result<Vec<Annotation>> {
+    let texts: Vec<&str> = corpus.documents.iter().map(|d| d.text.as_str()).collect();
+    let index: std::collections::HashMap<&str, usize> = corpus
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let pairs: Vec<(usize, usize)> = corpus
+        .pairs
+        .iter()
+        .filter_map(|p| {
+            Some((
+                *index.get(p.suspicious.as_str())?,
+                *index.get(p.source.as_str())?,
+            ))
+        })
+        .collect();
+    let passages = align_listed(config, &texts, &pairs)?;
+    Ok(pairs
+        .iter()
+        .zip(passages)
+        .flat_map(|(&(susp, src), passages)| {
+            let (susp_id, src_id) = (&corpus.documents[susp].id, &corpus.documents[src].id);
+            passages.into_iter().map(move |p| Annotation {
+                suspicious_id: susp_id.clone(),
+                source_id: src_id.clone(),
+                suspicious_offset: p.a.start_char,
+                suspicious_length: p.a.end_char - p.a.start_char,
+                source_offset: p.b.start_char,
+                source_length: p.b.end_char - p.b.start_char,
+            })
+        })
+        .collect())
+}

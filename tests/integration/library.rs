@@ -84,7 +84,7 @@ fn a_seed_and_its_lightly_edited_reprint_are_found_with_the_whole_text_as_passag
         ("001_c71a66b30bf68585.txt", "reprint.txt")
     );
     assert!(pair.scores.jaccard > 0.9, "{:?}", pair.scores);
-    let covered: usize = pair.passages.iter().map(|p| p.words).sum();
+    let covered: usize = pair.passages.iter().map(|p| p.a.words).sum();
     let words = original
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

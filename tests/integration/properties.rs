@@ -197,7 +197,8 @@ proptest! {
         let a = format!("{before} {shared} {after}");
         let variant: String = shared.split_whitespace().collect::<Vec<_>>().join("   ").to_uppercase();
         let b = format!("Lead:\u{2003}{variant}\n— end");
-        let config = Config { align: reprint::config::AlignConfig { min_passage_tokens: 1 }, ..Config::default() };
+        let mut config = Config::default();
+        config.align.min_passage_tokens = 1;
         let (doc_a, doc_b) = (reprint::Document::new("a", a.clone()), reprint::Document::new("b", b.clone()));
         let Ok(comparison) = reprint::compare(&config, &doc_a, &doc_b) else {
             return Ok(()); // a side without words: nothing to align

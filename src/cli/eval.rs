@@ -1,0 +1,126 @@
+//! `reprint eval`: run reprint on a labeled corpus and print the benchmark's
+//! own measures.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Subcommand;
+use reprint::eval::detect_pan;
+use reprint::eval::pan::{score_by_category, PanCorpus, PanScores};
+
+use reprint::Config;
+
+use super::{create_output, GlobalArgs};
+use crate::exit::Exit;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct EvalArgs {
+    #[command(subcommand)]
+    pub benchmark: Benchmark,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Benchmark {
+    /// PAN 2013 text alignment: align every listed (suspicious, source) pair and
+    /// print PAN's macro precision, recall, granularity and plagdet, overall and
+    /// per obfuscation category.
+    ///
+    /// DIR holds docs.jsonl ({"id", "text", "role"}), pairs.csv
+    /// (susp_id,src_id,category,n_cases) and labels.jsonl (one reuse case per
+    /// line, offsets in characters), as ../shared/data/pan13_ta_train does.
+    ///
+    /// Example: reprint eval pan ../shared/data/pan13_ta_train --detections det.jsonl
+    Pan(PanArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct PanArgs {
+    /// The corpus folder.
+    pub dir: PathBuf,
+    /// Also write every detected passage as JSON Lines (suspicious_id, source_id,
+    /// suspicious_offset, suspicious_length, source_offset, source_length; in
+    /// characters), for any external scorer.
+    #[arg(long, value_name = "FILE")]
+    pub detections: Option<PathBuf>,
+    /// Shortest passage reported, in words. PAN's reuse cases are whole
+    /// passages (a few hundred characters), so shorter shared runs are noise here.
+    #[arg(long, default_value_t = 25, value_name = "WORDS")]
+    pub min_passage: usize,
+    /// Largest gap, in words, inside one passage.
+    #[arg(long, default_value_t = 40, value_name = "WORDS")]
+    pub max_gap: usize,
+}
+
+pub(crate) fn run(args: &EvalArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    match &args.benchmark {
+        Benchmark::Pan(pan) => run_pan(pan, global),
+    }
+}
+
+fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let mut config = Config {
+        threads: global.threads,
+        ..Config::default()
+    };
+    config.align.min_passage_tokens = args.min_passage;
+    config.align.max_gap_tokens = args.max_gap;
+    let started = Instant::now();
+    let corpus = PanCorpus::load(&args.dir)?;
+    let loaded = started.elapsed().as_secs_f64();
+    let clock = Instant::now();
+    let detections = detect_pan(&corpus, &config)?;
+    let aligned = clock.elapsed().as_secs_f64();
+    let scores = score_by_category(&corpus, &detections);
+
+    if let Some(path) = &args.detections {
+        let mut out = create_output(path)?;
+        for detection in &detections {
+            serde_json::to_writer(&mut out, detection)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "PAN text alignment: {} ({} documents, {} pairs, {} cases)",
+        args.dir.display(),
+        corpus.documents.len(),
+        corpus.pairs.len(),
+        corpus.cases.len()
+    )?;
+    writeln!(
+        stdout,
+        "{:<28} {:>9} {:>9} {:>11} {:>8} {:>6} {:>10}",
+        "category", "precision", "recall", "granularity", "plagdet", "cases", "detections"
+    )?;
+    let row = |out: &mut dyn Write, name: &str, s: &PanScores| {
+        writeln!(
+            out,
+            "{:<28} {:>9.4} {:>9.4} {:>11.4} {:>8.4} {:>6} {:>10}",
+            name, s.precision, s.recall, s.granularity, s.plagdet, s.cases, s.detections
+        )
+    };
+    for (name, s) in &scores.categories {
+        row(&mut stdout, name, s)?;
+    }
+    row(&mut stdout, "overall", &scores.overall)?;
+    writeln!(
+        stdout,
+        "Time: {aligned:.2} s to align ({} threads), {loaded:.2} s to load.",
+        rayon_threads(global.threads)
+    )?;
+    stdout.flush()?;
+    Ok(Exit::Success)
+}
+
+fn rayon_threads(requested: usize) -> usize {
+    if requested == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        requested
+    }
+}
