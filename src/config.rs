@@ -25,6 +25,10 @@ pub struct Config {
     pub cluster: ClusterConfig,
     /// Shared-passage settings.
     pub align: AlignConfig,
+    /// Partial-overlap candidate settings.
+    pub overlap: OverlapConfig,
+    /// How pairs are graded.
+    pub grade: GradeConfig,
     /// Worker threads; 0 means one per core. The report does not depend on it.
     #[serde(skip)]
     pub threads: usize,
@@ -40,6 +44,36 @@ pub struct InputConfig {
     /// Skip malformed lines, missing text fields and duplicate ids (counting and
     /// listing them in the report) instead of stopping at the first. Default off.
     pub skip_bad_lines: bool,
+    /// The JSON field holding a document's publication time (RFC 3339, a date
+    /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS` in UTC, or Unix seconds). When set, the
+    /// earlier document of a reuse pair is named as the likely source. Default none.
+    pub time_field: Option<String>,
+}
+
+/// The partial-overlap candidate stage (winnowing fingerprints).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverlapConfig {
+    /// Also find pairs that share passages whatever their Jaccard. Default on.
+    pub enabled: bool,
+    /// A fingerprint found in more documents than this is boilerplate: it makes
+    /// no candidates, and passages made of such text do not count as reuse.
+    /// Default 50.
+    pub max_df: usize,
+    /// Phrases that are boilerplate wherever they occur (matched word by word
+    /// after normalization). Default none.
+    pub ignore_phrases: Vec<String>,
+}
+
+/// How a pair's verdict is decided (see [`crate::grade`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GradeConfig {
+    /// Jaccard at or above which a pair is a duplicate. Default 0.9.
+    pub duplicate_threshold: f64,
+    /// Words of non-boilerplate shared passages that make a pair partial reuse.
+    /// Default 20.
+    pub min_reuse_words: usize,
+    /// ...or the share of either document they cover. Default 0.2.
+    pub min_reuse_share: f64,
 }
 
 /// What a shingle is made of.
@@ -122,6 +156,7 @@ impl Default for Config {
                 id_field: "id".to_string(),
                 text_field: "text".to_string(),
                 skip_bad_lines: false,
+                time_field: None,
             },
             shingle: ShingleConfig {
                 unit: ShingleUnit::Words,
@@ -139,6 +174,16 @@ impl Default for Config {
                 min_sentence_cosine: 0.33,
                 min_sentence_dice: 0.33,
                 min_fragment_similarity: 0.34,
+            },
+            overlap: OverlapConfig {
+                enabled: true,
+                max_df: crate::overlap::DEFAULT_MAX_DF,
+                ignore_phrases: Vec::new(),
+            },
+            grade: GradeConfig {
+                duplicate_threshold: 0.9,
+                min_reuse_words: 20,
+                min_reuse_share: 0.2,
             },
             threads: 0,
         }
@@ -198,6 +243,24 @@ impl Config {
         {
             return fail("sentence and passage similarity thresholds must be in [0, 1]".into());
         }
+        if !(self.threshold..=1.0).contains(&self.grade.duplicate_threshold) {
+            return fail(format!(
+                "the duplicate threshold must be in [threshold, 1], got {}",
+                self.grade.duplicate_threshold
+            ));
+        }
+        if !unit(self.grade.min_reuse_share) {
+            return fail("the reuse share must be in [0, 1]".into());
+        }
+        if self.overlap.max_df < 2 {
+            return fail(format!(
+                "max-df must be at least 2 (a fingerprint in one document pairs nothing), got {}",
+                self.overlap.max_df
+            ));
+        }
+        if self.input.time_field.as_deref() == Some("") {
+            return fail("the time field name must not be empty".into());
+        }
         if self.input.id_field.is_empty() || self.input.text_field.is_empty() {
             return fail("id and text field names must not be empty".into());
         }
@@ -237,5 +300,7 @@ mod tests {
         zero_rows: |c| c.lsh.rows = Some(0), "positive";
         zero_passage: |c| c.align.min_passage_tokens = 0, "min-passage";
         bad_cosine: |c| c.align.min_sentence_cosine = 1.5, "similarity thresholds";
+        low_duplicate: |c| c.grade.duplicate_threshold = 0.3, "duplicate threshold";
+        tiny_max_df: |c| c.overlap.max_df = 1, "max-df";
     }
 }

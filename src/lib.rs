@@ -41,11 +41,13 @@
 #![warn(missing_docs)]
 
 pub mod align;
+pub mod boilerplate;
 pub mod cluster;
 pub mod config;
 pub mod error;
 pub mod eval;
 pub mod fingerprint;
+pub mod grade;
 pub mod hash;
 pub mod input;
 pub mod lsh;

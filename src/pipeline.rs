@@ -15,19 +15,23 @@ use bit_vec::BitVec;
 use rayon::prelude::*;
 
 use crate::align::{align, AlignText, Passage};
+use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::{cluster, Cluster};
-use crate::config::{AlignConfig, Config};
+use crate::config::{Config, ShingleUnit};
 use crate::error::Error;
+use crate::fingerprint::{self, Winnower};
+use crate::grade::{grade, parse_time, Grade, Source, Verdict};
 use crate::hash::HASH_NAME;
 use crate::input::{DocId, Document, Entry, Skipped};
 use crate::lsh::{candidates, CandidatePair, LshParams};
+use crate::overlap::{self, OverlapParams};
 use crate::report::{
-    ClusterReport, Comparison, Counts, HashInfo, LshReport, PairReport, PairScores, Parameters,
-    Report, RunInfo, Timings, Tool, FORMAT_VERSION,
+    ClusterReport, Comparison, Counts, HashInfo, LshReport, OverlapReport, PairReport, PairScores,
+    Parameters, Report, ReuseReport, RunInfo, Suppressed, Timings, Tool, FORMAT_VERSION,
 };
 use crate::shingle::{Scratch, ShingleSet, Shingler};
 use crate::sketch::{MinHasher, Signature};
-use crate::verify::{score, verify, ScoredPair};
+use crate::verify::{score, ScoredPair};
 
 /// Documents read per parallel sketching chunk: large enough to keep every core
 /// busy, small enough that texts waiting to be sketched stay a few MB.
@@ -86,8 +90,8 @@ where
     run_stages(config, entries.into_iter(), &pool)
 }
 
-/// Scores two documents and finds their shared passages, whatever their
-/// similarity (no threshold, no LSH).
+/// Scores two documents, finds their shared passages and grades them, whatever
+/// their similarity (no threshold, no candidate stage).
 ///
 /// # Errors
 /// An invalid config, or a document with no words.
@@ -107,15 +111,29 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
         Ok((Some(set), signature))
     };
     let ((set_a, sig_a), (set_b, sig_b)) = (sketch(a)?, sketch(b)?);
-    let documents = [a.clone(), b.clone()];
     let pair = CandidatePair {
         a: DocId(0),
         b: DocId(1),
     };
     let scored = score(pair, &[set_a, set_b], &[sig_a, sig_b]);
-    let (scored, passages) = align_pairs(&[scored], &documents, &shingler, &config.align)
-        .pop()
-        .expect("one pair in, one pair out");
+    let marker =
+        BoilerplateMarker::new(winnower(config), &config.overlap.ignore_phrases, &shingler);
+    let documents = [a, b];
+    let times = document_times(config, documents.iter().copied()).0;
+    let graded = align_and_grade(
+        &[Candidate {
+            scored,
+            by_minhash: false,
+            by_overlap: false,
+        }],
+        &documents,
+        &times,
+        &shingler,
+        &marker,
+        config,
+    )
+    .pop()
+    .expect("one pair in, one pair out");
     Ok(Comparison {
         format_version: FORMAT_VERSION,
         tool: Tool::default(),
@@ -125,11 +143,9 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
             seed: config.seed,
         },
         num_perm: config.sketch.num_perm,
-        min_passage_words: config.align.min_passage_tokens,
-        pair: PairReport {
-            scores: pair_scores(&scored, &documents),
-            passages,
-        },
+        align: config.align,
+        grade: config.grade,
+        pair: pair_report(graded, &documents),
     })
 }
 
@@ -178,12 +194,36 @@ fn thread_pool(config: &Config) -> crate::Result<rayon::ThreadPool> {
         })
 }
 
-/// The documents that survived reading, with their signatures.
+/// The documents that survived reading, with their signatures and fingerprints.
 struct Sketched {
     documents: Vec<Document>,
     signatures: Vec<Signature>,
+    /// Distinct winnowed fingerprint hashes per document (empty when the overlap
+    /// stage is off).
+    fingerprints: Vec<Vec<u64>>,
     skipped: Vec<Skipped>,
     read_count: usize,
+    phrase_occurrences: usize,
+}
+
+/// A candidate pair, scored, with the stages that found it.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    scored: ScoredPair,
+    by_minhash: bool,
+    by_overlap: bool,
+}
+
+/// An aligned and graded pair.
+struct Graded {
+    candidate: Candidate,
+    passages: Vec<Passage>,
+    grade: Grade,
+}
+
+/// The winnower whose guarantee is the shortest passage.
+fn winnower(config: &Config) -> Winnower {
+    Winnower::for_min_passage(config.align.min_passage_tokens).with_seed(config.seed)
 }
 
 fn run_stages(
@@ -195,12 +235,28 @@ fn run_stages(
     let mut timings = Timings::default();
     let shingler = Shingler::new(config.shingle, config.seed);
     let hasher = MinHasher::new(config.shingle, config.sketch.num_perm, config.seed);
+    let marker =
+        BoilerplateMarker::new(winnower(config), &config.overlap.ignore_phrases, &shingler);
 
     // The input stream may not be `Send` (stdin), so reading stays on this thread
     // and only the sketching of each chunk runs on the pool.
-    let sketched = read_and_sketch(entries, pool, &shingler, &hasher, &mut timings)?;
+    let sketched = read_and_sketch(
+        entries,
+        pool,
+        &Sketcher {
+            shingler: &shingler,
+            hasher: &hasher,
+            marker: &marker,
+            overlap: config.overlap.enabled,
+        },
+        &mut timings,
+    )?;
     let threads = pool.current_num_threads();
-    Ok(pool.install(|| find_pairs(config, sketched, &shingler, timings, started, threads)))
+    Ok(pool.install(|| {
+        find_pairs(
+            config, sketched, &shingler, marker, timings, started, threads,
+        )
+    }))
 }
 
 /// Every stage after sketching.
@@ -208,6 +264,7 @@ fn find_pairs(
     config: &Config,
     sketched: Sketched,
     shingler: &Shingler,
+    marker: BoilerplateMarker,
     mut timings: Timings,
     started: Instant,
     threads: usize,
@@ -215,8 +272,10 @@ fn find_pairs(
     let Sketched {
         documents,
         signatures,
+        fingerprints,
         skipped,
         read_count,
+        phrase_occurrences,
     } = sketched;
 
     let clock = Instant::now();
@@ -226,13 +285,35 @@ fn find_pairs(
         config.threshold,
         config.sketch.num_perm,
     );
-    let candidate_pairs = candidates(&signatures, lsh);
+    let minhash_pairs = candidates(&signatures, lsh);
     timings.lsh = clock.elapsed().as_secs_f64();
+
+    let clock = Instant::now();
+    let overlap = config.overlap.enabled.then(|| {
+        overlap::candidates(
+            &fingerprints,
+            OverlapParams {
+                max_df: config.overlap.max_df,
+                min_shared: 1,
+            },
+        )
+    });
+    drop(fingerprints);
+    let overlap_pairs: Vec<CandidatePair> = overlap
+        .as_ref()
+        .map(|o| o.pairs().iter().map(|p| p.pair).collect())
+        .unwrap_or_default();
+    let (merged, found_by_both) = merge_candidates(&minhash_pairs, &overlap_pairs);
+    let marker = match &overlap {
+        Some(o) => marker.with_common(o.boilerplate().to_vec()),
+        None => marker,
+    };
+    timings.overlap = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
     let exhaustive = documents.len() <= EXHAUSTIVE_NEAR_MISS_DOCS;
     let mut involved = BitVec::from_elem(documents.len(), exhaustive);
-    for pair in &candidate_pairs {
+    for &(pair, _, _) in &merged {
         involved.set(pair.a.index(), true);
         involved.set(pair.b.index(), true);
     }
@@ -243,20 +324,29 @@ fn find_pairs(
             involved[i].then(|| shingler.shingle_set(&doc.text, scratch))
         })
         .collect();
-    let verdicts = verify(&candidate_pairs, &shingles, &signatures, config.threshold);
-    let near_misses = near_misses(
-        &verdicts.rejected,
-        &candidate_pairs,
-        exhaustive,
-        &shingles,
-        &signatures,
-        &documents,
-    );
-    drop(shingles);
+    let scored: Vec<Candidate> = merged
+        .par_iter()
+        .map(|&(pair, by_minhash, by_overlap)| Candidate {
+            scored: score(pair, &shingles, &signatures),
+            by_minhash,
+            by_overlap,
+        })
+        .collect();
+    let (to_align, rejected): (Vec<Candidate>, Vec<Candidate>) = scored
+        .into_iter()
+        .partition(|c| c.by_overlap || c.scored.similarity.jaccard >= config.threshold);
+    let verified_pairs = to_align
+        .iter()
+        .filter(|c| c.scored.similarity.jaccard >= config.threshold)
+        .count();
     timings.verify = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
-    let verified: Vec<CandidatePair> = verdicts.passed.iter().map(|p| p.pair).collect();
+    let verified: Vec<CandidatePair> = to_align
+        .iter()
+        .filter(|c| c.scored.similarity.jaccard >= config.threshold)
+        .map(|c| c.scored.pair)
+        .collect();
     let clusters = cluster(
         documents.len(),
         &verified,
@@ -266,24 +356,66 @@ fn find_pairs(
     timings.cluster = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
-    let mut pairs = align_pairs(&verdicts.passed, &documents, shingler, &config.align);
-    pairs.sort_by(|x, y| order(&x.0, &y.0));
+    let doc_refs: Vec<&Document> = documents.iter().collect();
+    let (times, documents_without_time) = document_times(config, doc_refs.iter().copied());
+    let graded = align_and_grade(&to_align, &doc_refs, &times, shingler, &marker, config);
+    let (mut listed, unlisted): (Vec<Graded>, Vec<Graded>) = graded
+        .into_iter()
+        .partition(|g| g.grade.verdict != Verdict::None);
+    listed.sort_by(report_order);
     timings.align = clock.elapsed().as_secs_f64();
+
+    let clock = Instant::now();
+    let mut near_miss_pool: Vec<ScoredPair> = rejected.iter().map(|c| c.scored).collect();
+    near_miss_pool.extend(unlisted.iter().map(|g| g.candidate.scored));
+    let near_misses = near_misses(
+        near_miss_pool,
+        &merged,
+        exhaustive,
+        &shingles,
+        &signatures,
+        &documents,
+    );
+    drop(shingles);
+    timings.verify += clock.elapsed().as_secs_f64();
     timings.total = started.elapsed().as_secs_f64();
 
     let id = |d: DocId| documents[d.index()].id.clone();
     let in_clusters: usize = clusters.iter().map(|c| c.members.len()).sum();
+    let verdict_count = |v: Verdict| listed.iter().filter(|g| g.grade.verdict == v).count();
     let counts = Counts {
         documents_read: read_count,
         documents_skipped: skipped.len(),
         documents_scanned: documents.len(),
-        candidate_pairs: candidate_pairs.len(),
-        verified_pairs: verdicts.passed.len(),
-        rejected_pairs: verdicts.rejected.len(),
+        candidate_pairs: merged.len(),
+        minhash_candidates: minhash_pairs.len(),
+        overlap_candidates: overlap_pairs.len(),
+        found_by_both,
+        verified_pairs,
+        rejected_pairs: rejected.len(),
+        aligned_pairs: listed.len() + unlisted.len(),
+        duplicate_pairs: verdict_count(Verdict::Duplicate),
+        near_duplicate_pairs: verdict_count(Verdict::NearDuplicate),
+        partial_reuse_pairs: verdict_count(Verdict::PartialReuse),
         clusters: clusters.len(),
         documents_in_clusters: in_clusters,
         duplicates: in_clusters - clusters.len(),
     };
+    let suppressed = Suppressed {
+        boilerplate_fingerprints: overlap
+            .as_ref()
+            .map_or(0, |o| o.stats().boilerplate_fingerprints),
+        boilerplate_pair_emissions: overlap.as_ref().map_or(0, |o| o.stats().pairs_suppressed),
+        ignored_phrase_occurrences: phrase_occurrences,
+        boilerplate_passages: listed
+            .iter()
+            .chain(&unlisted)
+            .map(|g| g.passages.iter().filter(|p| p.boilerplate).count())
+            .sum(),
+        pairs_without_reuse: unlisted.len(),
+        documents_without_time,
+    };
+    let winnower = winnower(config);
     let report = Report {
         format_version: FORMAT_VERSION,
         tool: Tool::default(),
@@ -308,15 +440,23 @@ fn find_pairs(
             },
             min_passage_words: config.align.min_passage_tokens,
             keep: config.cluster.keep,
+            align: config.align,
+            overlap: OverlapReport {
+                enabled: config.overlap.enabled,
+                k: winnower.k(),
+                window: winnower.window(),
+                max_df: config.overlap.max_df,
+                ignored_phrases: config.overlap.ignore_phrases.len(),
+            },
+            grade: config.grade,
+            time_field: config.input.time_field.clone(),
         },
         counts,
         skipped,
-        pairs: pairs
+        suppressed,
+        pairs: listed
             .into_iter()
-            .map(|(scored, passages)| PairReport {
-                scores: pair_scores(&scored, &documents),
-                passages,
-            })
+            .map(|g| pair_report(g, &doc_refs))
             .collect(),
         clusters: clusters
             .iter()
@@ -328,13 +468,14 @@ fn find_pairs(
             .collect(),
         near_misses: near_misses
             .iter()
-            .map(|p| pair_scores(p, &documents))
+            .map(|p| pair_scores(p, &doc_refs))
             .collect(),
         run: RunInfo {
             threads,
             seconds: timings,
         },
     };
+    drop(doc_refs);
     Scan {
         report,
         documents,
@@ -342,19 +483,113 @@ fn find_pairs(
     }
 }
 
+/// Merges the two stages' sorted candidate lists into one sorted list of
+/// `(pair, by_minhash, by_overlap)`; also returns how many pairs both found.
+fn merge_candidates(
+    minhash: &[CandidatePair],
+    overlap: &[CandidatePair],
+) -> (Vec<(CandidatePair, bool, bool)>, usize) {
+    let mut merged = Vec::with_capacity(minhash.len() + overlap.len());
+    let (mut i, mut j, mut both) = (0, 0, 0);
+    while i < minhash.len() || j < overlap.len() {
+        match (minhash.get(i), overlap.get(j)) {
+            (Some(&m), Some(&o)) if m == o => {
+                merged.push((m, true, true));
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+            (Some(&m), Some(&o)) if m < o => {
+                merged.push((m, true, false));
+                i += 1;
+            }
+            (Some(&m), None) => {
+                merged.push((m, true, false));
+                i += 1;
+            }
+            (_, Some(&o)) => {
+                merged.push((o, false, true));
+                j += 1;
+            }
+            (None, None) => unreachable!("the loop runs while one list has pairs"),
+        }
+    }
+    (merged, both)
+}
+
+/// Publication times of the documents (when a time field is set), and how many
+/// documents have none that can be read.
+fn document_times<'d>(
+    config: &Config,
+    documents: impl Iterator<Item = &'d Document>,
+) -> (Vec<Option<i64>>, usize) {
+    let Some(field) = &config.input.time_field else {
+        return (documents.map(|_| None).collect(), 0);
+    };
+    let times: Vec<Option<i64>> = documents
+        .map(|d| d.metadata.get(field).and_then(parse_time))
+        .collect();
+    let missing = times.iter().filter(|t| t.is_none()).count();
+    (times, missing)
+}
+
+/// What the per-document sketching pass computes with.
+struct Sketcher<'s> {
+    shingler: &'s Shingler,
+    hasher: &'s MinHasher,
+    marker: &'s BoilerplateMarker,
+    overlap: bool,
+}
+
+/// Buffers of one sketching worker.
+#[derive(Default)]
+struct SketchScratch {
+    shingles: Scratch,
+    winnowing: fingerprint::Scratch,
+    fingerprints: Vec<fingerprint::Fingerprint>,
+}
+
+/// One document's signature, fingerprints and ignored-phrase count.
+type SketchOutput = Option<(Signature, Vec<u64>, usize)>;
+
+impl Sketcher<'_> {
+    fn sketch(&self, text: &str, scratch: &mut SketchScratch) -> SketchOutput {
+        let set = self.shingler.shingle_set(text, &mut scratch.shingles);
+        if set.is_empty() {
+            return None;
+        }
+        let signature = self.hasher.sketch(&set);
+        let mut hashes = Vec::new();
+        let mut phrases = 0;
+        if self.overlap {
+            if self.shingler.config().unit != ShingleUnit::Words {
+                self.shingler.word_hashes_into(text, &mut scratch.shingles);
+            }
+            phrases = self.marker.index_hashes(
+                scratch.shingles.words(),
+                &mut scratch.winnowing,
+                &mut scratch.fingerprints,
+                &mut hashes,
+            );
+        }
+        Some((signature, hashes, phrases))
+    }
+}
+
 /// Reads entries in chunks and sketches each chunk in parallel, in input order.
 fn read_and_sketch(
     mut entries: impl Iterator<Item = crate::Result<Entry>>,
     pool: &rayon::ThreadPool,
-    shingler: &Shingler,
-    hasher: &MinHasher,
+    sketcher: &Sketcher,
     timings: &mut Timings,
 ) -> crate::Result<Sketched> {
     let mut out = Sketched {
         documents: Vec::new(),
         signatures: Vec::new(),
+        fingerprints: Vec::new(),
         skipped: Vec::new(),
         read_count: 0,
+        phrase_occurrences: 0,
     };
     loop {
         let clock = Instant::now();
@@ -369,23 +604,22 @@ fn read_and_sketch(
         out.read_count += chunk.len();
 
         let clock = Instant::now();
-        let sketches: Vec<Option<Signature>> = pool.install(|| {
+        let sketches: Vec<SketchOutput> = pool.install(|| {
             chunk
                 .par_iter()
-                .map_init(Scratch::default, |scratch, entry| match entry {
-                    Entry::Document(doc) => {
-                        let set = shingler.shingle_set(&doc.text, scratch);
-                        (!set.is_empty()).then(|| hasher.sketch(&set))
-                    }
+                .map_init(SketchScratch::default, |scratch, entry| match entry {
+                    Entry::Document(doc) => sketcher.sketch(&doc.text, scratch),
                     Entry::Skipped(_) => None,
                 })
                 .collect()
         });
-        for (entry, signature) in chunk.into_iter().zip(sketches) {
-            match (entry, signature) {
-                (Entry::Document(doc), Some(signature)) => {
+        for (entry, sketch) in chunk.into_iter().zip(sketches) {
+            match (entry, sketch) {
+                (Entry::Document(doc), Some((signature, fingerprints, phrases))) => {
                     out.documents.push(doc);
                     out.signatures.push(signature);
+                    out.fingerprints.push(fingerprints);
+                    out.phrase_occurrences += phrases;
                 }
                 (Entry::Document(doc), None) => out.skipped.push(Skipped {
                     location: doc.origin.to_string(),
@@ -409,6 +643,17 @@ fn read_and_sketch(
     }
 }
 
+/// Report order of graded pairs: strongest verdict, then highest Jaccard, then
+/// most reused text, then the documents' input order.
+fn report_order(x: &Graded, y: &Graded) -> std::cmp::Ordering {
+    let reused = |g: &Graded| g.grade.reused_words_a + g.grade.reused_words_b;
+    x.grade
+        .verdict
+        .cmp(&y.grade.verdict)
+        .then(order(&x.candidate.scored, &y.candidate.scored))
+        .then(reused(y).cmp(&reused(x)))
+}
+
 /// Report order: exact Jaccard (highest first), then the documents' input order.
 fn order(x: &ScoredPair, y: &ScoredPair) -> std::cmp::Ordering {
     y.similarity
@@ -417,17 +662,16 @@ fn order(x: &ScoredPair, y: &ScoredPair) -> std::cmp::Ordering {
         .then(x.pair.cmp(&y.pair))
 }
 
-/// The closest pairs below the threshold: rejected candidates, and for a small
-/// corpus every pair (LSH rarely pairs documents that are far apart).
+/// The closest pairs not reported: rejected and ungraded candidates, and for a
+/// small corpus every pair (LSH rarely pairs documents that are far apart).
 fn near_misses(
-    rejected: &[ScoredPair],
-    candidate_pairs: &[CandidatePair],
+    mut misses: Vec<ScoredPair>,
+    candidates: &[(CandidatePair, bool, bool)],
     exhaustive: bool,
     shingles: &[Option<ShingleSet>],
     signatures: &[Signature],
     documents: &[Document],
 ) -> Vec<ScoredPair> {
-    let mut misses = rejected.to_vec();
     if exhaustive {
         let n = documents.len() as u32;
         let extra: Vec<ScoredPair> = (0..n)
@@ -437,7 +681,11 @@ fn near_misses(
                     b: DocId(b),
                 })
             })
-            .filter(|pair| candidate_pairs.binary_search(pair).is_err())
+            .filter(|pair| {
+                candidates
+                    .binary_search_by(|(c, _, _)| c.cmp(pair))
+                    .is_err()
+            })
             .map(|pair| score(pair, shingles, signatures))
             .filter(|p| p.similarity.shared_shingles > 0)
             .collect();
@@ -448,43 +696,96 @@ fn near_misses(
     misses
 }
 
-/// Shared passages of every verified pair, in parallel; each document is
-/// prepared once.
-fn align_pairs(
-    passed: &[ScoredPair],
-    documents: &[Document],
+/// Aligns and grades candidate pairs in parallel; each document is prepared
+/// (and its boilerplate marked) once.
+fn align_and_grade(
+    candidates: &[Candidate],
+    documents: &[&Document],
+    times: &[Option<i64>],
     shingler: &Shingler,
-    config: &AlignConfig,
-) -> Vec<(ScoredPair, Vec<Passage>)> {
+    marker: &BoilerplateMarker,
+    config: &Config,
+) -> Vec<Graded> {
     let mut needed = BitVec::from_elem(documents.len(), false);
-    for p in passed {
-        needed.set(p.pair.a.index(), true);
-        needed.set(p.pair.b.index(), true);
+    for c in candidates {
+        needed.set(c.scored.pair.a.index(), true);
+        needed.set(c.scored.pair.b.index(), true);
     }
     let prepared: Vec<Option<AlignText>> = documents
         .par_iter()
         .enumerate()
-        .map(|(i, doc)| needed[i].then(|| AlignText::new(&doc.text, shingler)))
+        .map(|(i, doc)| {
+            needed[i].then(|| {
+                let text = AlignText::new(&doc.text, shingler);
+                let words: Vec<u64> = text.tokens().iter().map(|t| t.hash).collect();
+                let marks = marker.mark(&words);
+                text.with_boilerplate(marks)
+            })
+        })
         .collect();
-    passed
+    candidates
         .par_iter()
-        .map(|scored| {
+        .map(|&candidate| {
+            let (a, b) = (candidate.scored.pair.a, candidate.scored.pair.b);
             let prepared_of = |d: DocId| {
                 prepared[d.index()]
                     .as_ref()
                     .expect("every paired document is prepared")
             };
-            let passages = align(
-                prepared_of(scored.pair.a),
-                prepared_of(scored.pair.b),
-                config,
+            let (text_a, text_b) = (prepared_of(a), prepared_of(b));
+            let passages = align(text_a, text_b, &config.align);
+            let grade = grade(
+                &candidate.scored.similarity,
+                &passages,
+                (text_a.len(), text_b.len()),
+                (times[a.index()], times[b.index()]),
+                config.threshold,
+                &config.grade,
             );
-            (*scored, passages)
+            Graded {
+                candidate,
+                passages,
+                grade,
+            }
         })
         .collect()
 }
 
-fn pair_scores(scored: &ScoredPair, documents: &[Document]) -> PairScores {
+fn pair_report(graded: Graded, documents: &[&Document]) -> PairReport {
+    let Graded {
+        candidate,
+        passages,
+        grade,
+    } = graded;
+    let pair = candidate.scored.pair;
+    let mut found_by = Vec::new();
+    if candidate.by_minhash {
+        found_by.push("minhash");
+    }
+    if candidate.by_overlap {
+        found_by.push("overlap");
+    }
+    PairReport {
+        scores: pair_scores(&candidate.scored, documents),
+        verdict: grade.verdict,
+        found_by,
+        reuse: ReuseReport {
+            words_a: grade.reused_words_a,
+            words_b: grade.reused_words_b,
+            share_a: grade.reused_share_a,
+            share_b: grade.reused_share_b,
+            containment: grade.containment,
+            likely_source: match grade.source {
+                Source::A => Some(documents[pair.a.index()].id.clone()),
+                Source::B => Some(documents[pair.b.index()].id.clone()),
+                Source::Unknown => None,
+            },
+        },
+        passages,
+    }
+}
+
+fn pair_scores(scored: &ScoredPair, documents: &[&Document]) -> PairScores {
     let s = &scored.similarity;
     PairScores {
         a: documents[scored.pair.a.index()].id.clone(),

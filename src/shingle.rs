@@ -172,12 +172,36 @@ impl Shingler {
     }
 }
 
+impl Shingler {
+    /// Fills `scratch`'s words (see [`Scratch::words`]) with the word hashes of
+    /// `text`, whatever the shingle unit.
+    pub fn word_hashes_into(&self, text: &str, scratch: &mut Scratch) {
+        normalize_text_into(text, &mut scratch.normalized);
+        let norm = scratch.normalized.as_str();
+        scratch.words.clear();
+        for_each_word(norm, |range| {
+            scratch
+                .words
+                .push(hash_bytes(&norm.as_bytes()[range], self.seed))
+        });
+    }
+}
+
 /// Buffers reused across documents by one worker.
 #[derive(Debug, Default)]
 pub struct Scratch {
     normalized: String,
     words: Vec<u64>,
     boundaries: Vec<usize>,
+}
+
+impl Scratch {
+    /// The word hashes of the text last given to [`Shingler::shingle_set`] in word
+    /// mode, or to [`Shingler::word_hashes_into`]; the overlap stage reuses them
+    /// rather than cutting the text twice.
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
 }
 
 fn is_word_char(c: char) -> bool {

@@ -51,7 +51,14 @@ pub struct Passage {
     /// Cosine of the two sides' tf-isf vectors of stemmed content words: 1 for a
     /// verbatim copy, lower the more it was reworded.
     pub similarity: f64,
+    /// At least [`BOILERPLATE_SHARE`] of its words, on either side, are
+    /// boilerplate (see [`crate::boilerplate`]): it is shown but is no evidence
+    /// of reuse.
+    pub boilerplate: bool,
 }
+
+/// Share of boilerplate words that makes a passage boilerplate.
+pub const BOILERPLATE_SHARE: f64 = 0.5;
 
 /// A sentence pair whose words are at least this share inside exact runs, on
 /// both sides, is left to the runs.
@@ -94,10 +101,12 @@ pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Vec<Passage>
         .into_iter()
         .zip(b_sides)
         .zip(&fragments)
-        .map(|((a, b), f)| Passage {
-            a,
-            b,
+        .map(|((a_side, b_side), f)| Passage {
+            a: a_side,
+            b: b_side,
             similarity: f.similarity,
+            boilerplate: a.boilerplate_share(&f.a) >= BOILERPLATE_SHARE
+                || b.boilerplate_share(&f.b) >= BOILERPLATE_SHARE,
         })
         .collect()
 }

@@ -15,6 +15,7 @@
 use std::ops::Range;
 
 use ahash::AHashMap;
+use bit_vec::BitVec;
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::hash::hash_bytes;
@@ -181,6 +182,8 @@ pub struct AlignText<'t> {
     pub(crate) sentence_terms: Vec<Vec<(u64, u32)>>,
     /// Per content term: the sentences it occurs in, ascending.
     pub(crate) postings: AHashMap<u64, Vec<u32>>,
+    /// Per word: boilerplate or not (none marked unless given).
+    boilerplate: Option<BitVec>,
 }
 
 impl<'t> AlignText<'t> {
@@ -225,7 +228,29 @@ impl<'t> AlignText<'t> {
             sentences,
             sentence_terms,
             postings,
+            boilerplate: None,
         }
+    }
+
+    /// The same text with its boilerplate words marked (one mark per word, as
+    /// [`crate::boilerplate::BoilerplateMarker::mark`] gives).
+    pub fn with_boilerplate(mut self, marks: BitVec) -> Self {
+        self.boilerplate = (marks.len() == self.tokens.len()).then_some(marks);
+        self
+    }
+
+    /// The words, with their spans in the original text.
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    /// Share of the words of `range` marked as boilerplate.
+    pub(crate) fn boilerplate_share(&self, range: &Range<u32>) -> f64 {
+        let Some(marks) = &self.boilerplate else {
+            return 0.0;
+        };
+        let marked = range.clone().filter(|&i| marks[i as usize]).count();
+        marked as f64 / range.len().max(1) as f64
     }
 
     /// Number of words.

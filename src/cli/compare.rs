@@ -21,6 +21,9 @@ pub(crate) struct CompareArgs {
     /// Write the comparison as JSON to FILE (- for stdout, which replaces the text output).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Width of the side-by-side passage view, in characters.
+    #[arg(long, default_value_t = 100, value_name = "CHARS")]
+    pub width: usize,
 }
 
 pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
@@ -37,7 +40,7 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<Exi
     }
     if !global.quiet && !json_to_stdout {
         let mut stdout = std::io::stdout().lock();
-        write_comparison(&comparison, &mut stdout)?;
+        write_comparison(&comparison, args.width, &mut stdout)?;
         stdout.flush()?;
     }
     Ok(Exit::Success)

@@ -89,6 +89,11 @@ pub(crate) struct CorpusArgs {
     /// stopping; each is counted and listed in the report.
     #[arg(long)]
     pub skip_bad_lines: bool,
+    /// JSON field holding each article's publication time (RFC 3339, YYYY-MM-DD,
+    /// "YYYY-MM-DD HH:MM:SS" in UTC, or Unix seconds). The earlier article of a
+    /// reuse pair is then named as its likely source.
+    #[arg(long, value_name = "NAME")]
+    pub time_field: Option<String>,
 }
 
 /// How similarity is measured.
@@ -113,6 +118,44 @@ pub(crate) struct SimilarityArgs {
     /// Which article represents a duplicate cluster (and is kept by dedup).
     #[arg(long, value_enum, default_value_t = KeepArg::First)]
     pub keep: KeepArg,
+    #[command(flatten)]
+    pub overlap: OverlapArgs,
+}
+
+/// The partial-overlap stage and boilerplate.
+#[derive(Debug, clap::Args)]
+pub(crate) struct OverlapArgs {
+    /// Only find near-duplicates (MinHash); skip the search for articles that
+    /// share passages but differ otherwise.
+    #[arg(long)]
+    pub no_overlap: bool,
+    /// Text found in more than N articles is boilerplate (footers, share
+    /// buttons): it makes no pairs and does not count as reuse.
+    #[arg(long, default_value_t = reprint::overlap::DEFAULT_MAX_DF, value_name = "N")]
+    pub max_df: usize,
+    /// A file of phrases to treat as boilerplate wherever they occur, one per
+    /// line (blank lines and lines starting with # are ignored).
+    #[arg(long, value_name = "FILE")]
+    pub ignore_phrases: Option<PathBuf>,
+}
+
+impl OverlapArgs {
+    fn apply(&self, config: &mut Config) -> anyhow::Result<()> {
+        use anyhow::Context;
+        config.overlap.enabled = !self.no_overlap;
+        config.overlap.max_df = self.max_df;
+        if let Some(path) = &self.ignore_phrases {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the phrase list {}", path.display()))?;
+            config.overlap.ignore_phrases = text
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                .map(str::to_string)
+                .collect();
+        }
+        Ok(())
+    }
 }
 
 /// Shingle and passage settings (shared with `compare`).
@@ -178,6 +221,7 @@ pub(crate) fn to_config(
         config.input.id_field = corpus.id_field.clone();
         config.input.text_field = corpus.text_field.clone();
         config.input.skip_bad_lines = corpus.skip_bad_lines;
+        config.input.time_field = corpus.time_field.clone();
     }
     if let Some(s) = similarity {
         config.threshold = s.threshold;
@@ -188,6 +232,7 @@ pub(crate) fn to_config(
             KeepArg::First => Keep::First,
             KeepArg::Longest => Keep::Longest,
         };
+        s.overlap.apply(&mut config)?;
     }
     config.validate()?;
     Ok(config)

@@ -11,11 +11,14 @@ pub mod text;
 use serde::Serialize;
 
 use crate::align::Passage;
-use crate::config::{Keep, ShingleConfig};
+use crate::config::{AlignConfig, GradeConfig, Keep, ShingleConfig};
+use crate::grade::{Containment, Verdict};
 use crate::input::Skipped;
 
 /// Version of the JSON report format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2 added verdicts, partial-overlap candidates, reuse coverage and
+/// boilerplate.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A finished scan. See [`json`] for the meaning of every field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,11 +33,15 @@ pub struct Report {
     pub counts: Counts,
     /// Input items not scanned, in input order, with reasons.
     pub skipped: Vec<Skipped>,
-    /// Verified pairs, highest Jaccard first.
+    /// What was left out of `pairs` and `passages`, and why.
+    pub suppressed: Suppressed,
+    /// Pairs graded duplicate, near-duplicate or partial reuse: strongest verdict
+    /// first, then highest Jaccard, then most reused text.
     pub pairs: Vec<PairReport>,
     /// Duplicate clusters, largest first.
     pub clusters: Vec<ClusterReport>,
-    /// The closest pairs below the threshold, highest Jaccard first.
+    /// The closest pairs not in `pairs` (below the threshold, no reuse), highest
+    /// Jaccard first.
     pub near_misses: Vec<PairScores>,
     /// Threads and timings: the only part that varies between identical runs.
     pub run: RunInfo,
@@ -75,6 +82,49 @@ pub struct Parameters {
     pub min_passage_words: usize,
     /// Which cluster member is the representative.
     pub keep: Keep,
+    /// Alignment settings.
+    pub align: AlignConfig,
+    /// The partial-overlap candidate stage.
+    pub overlap: OverlapReport,
+    /// The verdict rule's settings.
+    pub grade: GradeConfig,
+    /// The JSON field read as publication time, if any.
+    pub time_field: Option<String>,
+}
+
+/// Settings of the partial-overlap candidate stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverlapReport {
+    /// Whether the stage ran.
+    pub enabled: bool,
+    /// Words per winnowed k-gram.
+    pub k: usize,
+    /// Winnowing window, in k-grams; any shared run of `k + window - 1` words
+    /// shares a fingerprint.
+    pub window: usize,
+    /// Fingerprints found in more documents than this are boilerplate.
+    pub max_df: usize,
+    /// Number of phrases given to ignore.
+    pub ignored_phrases: usize,
+}
+
+/// What was left out, counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct Suppressed {
+    /// Distinct fingerprints found in more than `max_df` documents: they made no
+    /// candidates, and their words count as boilerplate.
+    pub boilerplate_fingerprints: u64,
+    /// Candidate pairs those fingerprints would have made (pair emissions).
+    pub boilerplate_pair_emissions: u64,
+    /// Occurrences of ignored phrases in the scanned documents.
+    pub ignored_phrase_occurrences: usize,
+    /// Passages marked as boilerplate (listed, but not counted as reuse).
+    pub boilerplate_passages: usize,
+    /// Aligned pairs graded `none` (their overlap is incidental or boilerplate);
+    /// not listed in `pairs`.
+    pub pairs_without_reuse: usize,
+    /// Documents without a readable publication time (when a time field is set).
+    pub documents_without_time: usize,
 }
 
 /// The named, seeded shingle hash.
@@ -110,12 +160,26 @@ pub struct Counts {
     pub documents_skipped: usize,
     /// Of those, scanned.
     pub documents_scanned: usize,
-    /// Pairs sharing at least one LSH band.
+    /// Distinct candidate pairs from either stage.
     pub candidate_pairs: usize,
+    /// Pairs sharing at least one LSH band.
+    pub minhash_candidates: usize,
+    /// Pairs sharing a winnowed fingerprint.
+    pub overlap_candidates: usize,
+    /// Pairs found by both stages.
+    pub found_by_both: usize,
     /// Candidates at or above the threshold.
     pub verified_pairs: usize,
-    /// Candidates below the threshold.
+    /// Candidates below the threshold that no stage aligned (MinHash-only).
     pub rejected_pairs: usize,
+    /// Pairs whose passages were aligned and graded.
+    pub aligned_pairs: usize,
+    /// Pairs graded duplicate.
+    pub duplicate_pairs: usize,
+    /// Pairs graded near-duplicate.
+    pub near_duplicate_pairs: usize,
+    /// Pairs graded partial reuse.
+    pub partial_reuse_pairs: usize,
     /// Duplicate clusters.
     pub clusters: usize,
     /// Documents in some cluster.
@@ -147,14 +211,37 @@ pub struct PairScores {
     pub shared_shingles: usize,
 }
 
-/// A verified pair with its shared passages.
+/// A graded pair with its shared passages.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PairReport {
     /// Ids and scores.
     #[serde(flatten)]
     pub scores: PairScores,
+    /// What the pair is (see [`crate::grade`] for the rule).
+    pub verdict: Verdict,
+    /// The candidate stages that found it: `minhash`, `overlap` or both.
+    pub found_by: Vec<&'static str>,
+    /// How much of each text the shared passages (not boilerplate) cover.
+    pub reuse: ReuseReport,
     /// Shared passages, in the order they appear in A.
     pub passages: Vec<Passage>,
+}
+
+/// Reused text of a pair and its direction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReuseReport {
+    /// Words of A inside shared passages that are not boilerplate.
+    pub words_a: usize,
+    /// Words of B inside them.
+    pub words_b: usize,
+    /// `words_a` over A's words.
+    pub share_a: f64,
+    /// `words_b` over B's words.
+    pub share_b: f64,
+    /// Which text holds the other: `a_in_b`, `b_in_a`, `mutual` or `none`.
+    pub containment: Containment,
+    /// Id of the earlier document (from the time field), or null.
+    pub likely_source: Option<String>,
 }
 
 /// A duplicate cluster.
@@ -186,11 +273,13 @@ pub struct Timings {
     pub sketch: f64,
     /// Building band tables and candidate pairs.
     pub lsh: f64,
+    /// The partial-overlap index and its candidates.
+    pub overlap: f64,
     /// Exact scoring of candidates (and of all pairs of a small corpus, for near misses).
     pub verify: f64,
     /// Union-find clustering.
     pub cluster: f64,
-    /// Shared passages of verified pairs.
+    /// Shared passages and grades of candidate pairs.
     pub align: f64,
     /// Everything.
     pub total: f64,
@@ -209,8 +298,10 @@ pub struct Comparison {
     pub hash: HashInfo,
     /// MinHash signature length (for the estimate).
     pub num_perm: usize,
-    /// Shortest passage reported, in words.
-    pub min_passage_words: usize,
-    /// The two documents' scores and shared passages.
+    /// Alignment settings.
+    pub align: AlignConfig,
+    /// The verdict rule's settings.
+    pub grade: GradeConfig,
+    /// The two documents' scores, verdict and shared passages.
     pub pair: PairReport,
 }

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use super::{Comparison, PairReport, PairScores, Report};
 use crate::config::ShingleUnit;
+use crate::grade::{Containment, Verdict};
 
 /// How much of a long report the terminal shows.
 #[derive(Debug, Clone, Copy)]
@@ -66,10 +67,11 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
     let s = &report.run.seconds;
     writeln!(
         out,
-        "Time:      read {}, sketch {}, lsh {}, verify {}, cluster {}, align {}; total {} on {} threads",
+        "Time:      read {}, sketch {}, lsh {}, overlap {}, verify {}, cluster {}, align {}; total {} on {} threads",
         duration(s.read),
         duration(s.sketch),
         duration(s.lsh),
+        duration(s.overlap),
         duration(s.verify),
         duration(s.cluster),
         duration(s.align),
@@ -78,9 +80,35 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
     )?;
     writeln!(
         out,
-        "Results:   {} candidate pairs -> {} verified ({} below threshold) -> {} clusters of {} documents ({} duplicates)",
-        c.candidate_pairs, c.verified_pairs, c.rejected_pairs, c.clusters, c.documents_in_clusters, c.duplicates
+        "Candidates: {} pairs ({} by MinHash, {} by shared passages, {} by both); {} below the threshold without reuse",
+        c.candidate_pairs, c.minhash_candidates, c.overlap_candidates, c.found_by_both, c.rejected_pairs
     )?;
+    writeln!(
+        out,
+        "Verdicts:  {} duplicate, {} near-duplicate, {} partial reuse; {} clusters of {} documents ({} duplicates)",
+        c.duplicate_pairs, c.near_duplicate_pairs, c.partial_reuse_pairs, c.clusters, c.documents_in_clusters, c.duplicates
+    )?;
+    let sup = &report.suppressed;
+    if sup.boilerplate_fingerprints > 0
+        || sup.boilerplate_passages > 0
+        || sup.ignored_phrase_occurrences > 0
+        || sup.pairs_without_reuse > 0
+    {
+        writeln!(
+            out,
+            "Left out:  {} boilerplate fingerprints (in more than {} documents), {} ignored-phrase occurrences, {} boilerplate passages, {} pairs with only incidental overlap",
+            sup.boilerplate_fingerprints, p.overlap.max_df, sup.ignored_phrase_occurrences, sup.boilerplate_passages, sup.pairs_without_reuse
+        )?;
+    }
+    if let Some(field) = &p.time_field {
+        if sup.documents_without_time > 0 {
+            writeln!(
+                out,
+                "Warning:   {} documents have no readable {field:?} time; their pairs name no likely source",
+                sup.documents_without_time
+            )?;
+        }
+    }
     writeln!(out)?;
 
     if report.pairs.is_empty() {
@@ -110,7 +138,7 @@ fn write_near_misses(report: &Report, out: &mut impl Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "No pair reaches Jaccard {threshold:.2}: no near-duplicates found."
+        "No pair reaches Jaccard {threshold:.2} or shares reused passages: no near-duplicates or reuse found."
     )?;
     if report.near_misses.is_empty() {
         return writeln!(
@@ -163,7 +191,7 @@ fn write_pairs(report: &Report, options: TextOptions, out: &mut impl Write) -> i
     } else {
         String::new()
     };
-    writeln!(out, "Near-duplicate pairs: {total}{more}")?;
+    writeln!(out, "Pairs: {total}{more}")?;
     for (i, pair) in report.pairs.iter().take(shown).enumerate() {
         write_pair(i + 1, pair, options, out)?;
     }
@@ -179,28 +207,29 @@ fn write_pair(
     let s = &pair.scores;
     writeln!(
         out,
-        "{number:>3}. {} ~ {}: Jaccard {:.3} (estimate {:.3}); {}",
+        "{number:>3}. [{}] {} ~ {}: Jaccard {:.3} (estimate {:.3}), found by {}",
+        verdict_name(pair.verdict),
         s.a,
         s.b,
         s.jaccard,
         s.estimated_jaccard,
-        containment(s)
+        pair.found_by.join(" + ")
     )?;
-    let words: usize = pair.passages.iter().map(|p| p.a.words).sum();
-    writeln!(
-        out,
-        "     {} shared passages, {words} words",
-        pair.passages.len()
-    )?;
+    writeln!(out, "     {}", reuse_line(pair))?;
     for passage in pair.passages.iter().take(options.max_passages) {
         writeln!(
             out,
-            "     - {} words, chars {}..{} ~ {}..{}: \"{}\"",
+            "     - {} words, chars {}..{} ~ {}..{}{}: \"{}\"",
             passage.a.words,
             passage.a.start_char,
             passage.a.end_char,
             passage.b.start_char,
             passage.b.end_char,
+            if passage.boilerplate {
+                " (boilerplate)"
+            } else {
+                ""
+            },
             excerpt(&passage.a.text, 90)
         )?;
     }
@@ -212,6 +241,40 @@ fn write_pair(
         )?;
     }
     Ok(())
+}
+
+fn verdict_name(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Duplicate => "duplicate",
+        Verdict::NearDuplicate => "near-duplicate",
+        Verdict::PartialReuse => "partial reuse",
+        Verdict::None => "no reuse",
+    }
+}
+
+/// "2 passages, 120 words: 35% of a, 8% of b; a sits inside b; likely source a".
+fn reuse_line(pair: &PairReport) -> String {
+    let (s, r) = (&pair.scores, &pair.reuse);
+    let count = pair.passages.iter().filter(|p| !p.boilerplate).count();
+    let mut line = format!(
+        "{count} reused {} ({} words of {}, {:.0}%; {} words of {}, {:.0}%)",
+        if count == 1 { "passage" } else { "passages" },
+        r.words_a,
+        s.a,
+        100.0 * r.share_a,
+        r.words_b,
+        s.b,
+        100.0 * r.share_b
+    );
+    match r.containment {
+        Containment::AInB => line += &format!("; {} sits inside {}", s.a, s.b),
+        Containment::BInA => line += &format!("; {} sits inside {}", s.b, s.a),
+        Containment::Mutual | Containment::None => {}
+    }
+    if let Some(source) = &r.likely_source {
+        line += &format!("; likely source: {source} (published first)");
+    }
+    line
 }
 
 fn write_clusters(report: &Report, options: TextOptions, out: &mut impl Write) -> io::Result<()> {
@@ -260,49 +323,103 @@ fn containment(s: &PairScores) -> String {
     )
 }
 
-/// Writes the result of `compare`: scores, then every shared passage from both sides.
+/// Writes the result of `compare`: scores and verdict, then every shared passage
+/// with both sides next to each other, in columns `width` characters wide in all.
 ///
 /// # Errors
 /// The writer's I/O error.
-pub fn write_comparison(c: &Comparison, mut out: impl Write) -> io::Result<()> {
+pub fn write_comparison(c: &Comparison, width: usize, mut out: impl Write) -> io::Result<()> {
     let s = &c.pair.scores;
     let unit = match c.shingle.unit {
         ShingleUnit::Words => "word",
         ShingleUnit::Chars => "character",
     };
-    writeln!(out, "{} ~ {}", s.a, s.b)?;
+    writeln!(out, "{} ~ {}: {}", s.a, s.b, verdict_name(c.pair.verdict))?;
     writeln!(
         out,
         "Jaccard {:.4} (MinHash estimate {:.4}); {unit} {}-gram shingles: {} in {}, {} in {}, {} shared",
         s.jaccard, s.estimated_jaccard, c.shingle.size, s.shingles_a, s.a, s.shingles_b, s.b, s.shared_shingles
     )?;
     writeln!(out, "Containment: {}", containment(s))?;
-    let words: usize = c.pair.passages.iter().map(|p| p.a.words).sum();
+    writeln!(out, "Reuse: {}", reuse_line(&c.pair))?;
     writeln!(
         out,
-        "Shared passages of at least {} words: {} ({words} words)",
-        c.min_passage_words,
+        "Shared passages of at least {} words (gaps up to {} words joined): {}",
+        c.align.min_passage_tokens,
+        c.align.max_gap_tokens,
         c.pair.passages.len()
     )?;
+    let column = width.saturating_sub(3).max(20) / 2;
     for (i, p) in c.pair.passages.iter().enumerate() {
+        writeln!(out)?;
         writeln!(
             out,
-            "{:>3}. {} words; {} chars {}..{}, {} chars {}..{}",
+            "{:>3}. similarity {:.2}{}",
             i + 1,
-            p.a.words,
-            s.a,
-            p.a.start_char,
-            p.a.end_char,
-            s.b,
-            p.b.start_char,
-            p.b.end_char
+            p.similarity,
+            if p.boilerplate { ", boilerplate" } else { "" }
         )?;
-        writeln!(out, "     {}: {:?}", s.a, p.a.text)?;
-        if p.b.text != p.a.text {
-            writeln!(out, "     {}: {:?}", s.b, p.b.text)?;
-        }
+        let heading = |id: &str, side: &crate::align::PassageSide| {
+            format!(
+                "{id}: chars {}..{}, {} words",
+                side.start_char, side.end_char, side.words
+            )
+        };
+        let left = wrap(&heading(&s.a, &p.a), column);
+        let right = wrap(&heading(&s.b, &p.b), column);
+        write_columns(&left, &right, column, &mut out)?;
+        write_columns(
+            &wrap(&p.a.text, column),
+            &wrap(&p.b.text, column),
+            column,
+            &mut out,
+        )?;
     }
     Ok(())
+}
+
+fn write_columns(
+    left: &[String],
+    right: &[String],
+    column: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    for row in 0..left.len().max(right.len()) {
+        let l = left.get(row).map_or("", String::as_str);
+        let r = right.get(row).map_or("", String::as_str);
+        let pad = column.saturating_sub(l.chars().count());
+        writeln!(out, "{l}{} | {r}", " ".repeat(pad))?;
+    }
+    Ok(())
+}
+
+/// Word-wraps text (whitespace collapsed) into lines of at most `width`
+/// characters; a longer word is cut.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            lines.push(word.drain(..width).collect());
+        }
+        let word: String = word.into_iter().collect();
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// One line of at most about `max_chars` characters: whitespace collapsed, the
@@ -332,6 +449,13 @@ mod tests {
         let long = "word ".repeat(100);
         let e = excerpt(&long, 30);
         assert!(e.contains(" ... ") && e.chars().count() < 40, "{e}");
+    }
+
+    #[test]
+    fn wrap_fills_lines_and_cuts_long_words() {
+        assert_eq!(wrap("a bb  ccc\ndd", 6), ["a bb", "ccc dd"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert!(wrap("", 5).is_empty());
     }
 
     #[test]

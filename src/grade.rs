@@ -1,0 +1,301 @@
+//! Grading: what a pair of documents is to each other, decided from its exact
+//! similarity and its shared passages.
+//!
+//! Input: a pair's [`Similarity`], its [`Passage`]s (boilerplate already marked),
+//! both documents' word counts and publication times. Output: a [`Grade`].
+//!
+//! The rule, first match wins:
+//!
+//! 1. **duplicate**: Jaccard of the shingle sets at or above
+//!    `duplicate_threshold` (default 0.9): the same text, give or take a few words.
+//! 2. **near_duplicate**: Jaccard at or above the scan threshold (default 0.5):
+//!    mostly the same text, edited.
+//! 3. **partial_reuse**: the shared passages that are not boilerplate hold at least
+//!    `min_reuse_words` words (default 20) of either document, or cover at least
+//!    `min_reuse_share` (default 0.2) of either document: a passage was taken
+//!    over, whatever the rest of the text does.
+//! 4. **none**: anything less (a shared quote or a common phrase).
+//!
+//! Direction. With publication times, the earlier document is the likely source
+//! (equal or missing times name none). Without them, coverage says which text
+//! holds the other: `a_in_b` when the passages cover more than
+//! [`CONTAINMENT_RATIO`] times as much of A as of B (A's text sits inside B, as a
+//! wire story inside a longer article), `b_in_a` the other way round, `mutual`
+//! otherwise.
+
+use serde::Serialize;
+
+use crate::align::Passage;
+use crate::config::GradeConfig;
+use crate::verify::Similarity;
+
+/// How much more of one document the passages must cover to call it contained.
+pub const CONTAINMENT_RATIO: f64 = 1.5;
+
+/// What a pair is, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The same text, give or take a few words.
+    Duplicate,
+    /// Mostly the same text, edited.
+    NearDuplicate,
+    /// Passages taken over into otherwise different text.
+    PartialReuse,
+    /// Nothing beyond incidental or boilerplate overlap.
+    None,
+}
+
+impl Verdict {
+    /// The name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Duplicate => "duplicate",
+            Verdict::NearDuplicate => "near_duplicate",
+            Verdict::PartialReuse => "partial_reuse",
+            Verdict::None => "none",
+        }
+    }
+}
+
+/// Which text holds the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Containment {
+    /// Most of A's reused text is a small part of B: A sits inside B.
+    AInB,
+    /// B sits inside A.
+    BInA,
+    /// Both are covered about equally.
+    Mutual,
+    /// No reused text.
+    None,
+}
+
+/// Which document is the likely source, from publication times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A was published first.
+    A,
+    /// B was published first.
+    B,
+    /// Times missing or equal.
+    Unknown,
+}
+
+/// The grade of one pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Grade {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Words of A inside shared passages that are not boilerplate.
+    pub reused_words_a: usize,
+    /// Words of B inside them.
+    pub reused_words_b: usize,
+    /// `reused_words_a` over A's words.
+    pub reused_share_a: f64,
+    /// `reused_words_b` over B's words.
+    pub reused_share_b: f64,
+    /// Which text holds the other.
+    pub containment: Containment,
+    /// The earlier document, when both times are known.
+    pub source: Source,
+}
+
+/// Grades one pair (see the module docs for the rule).
+pub fn grade(
+    similarity: &Similarity,
+    passages: &[Passage],
+    words: (usize, usize),
+    times: (Option<i64>, Option<i64>),
+    threshold: f64,
+    config: &GradeConfig,
+) -> Grade {
+    let reused = passages.iter().filter(|p| !p.boilerplate);
+    let (reused_words_a, reused_words_b) =
+        reused.fold((0, 0), |(a, b), p| (a + p.a.words, b + p.b.words));
+    let share = |reused: usize, total: usize| {
+        if total == 0 {
+            0.0
+        } else {
+            (reused as f64 / total as f64).min(1.0)
+        }
+    };
+    let (reused_share_a, reused_share_b) = (
+        share(reused_words_a, words.0),
+        share(reused_words_b, words.1),
+    );
+    let verdict = if similarity.jaccard >= config.duplicate_threshold {
+        Verdict::Duplicate
+    } else if similarity.jaccard >= threshold {
+        Verdict::NearDuplicate
+    } else if reused_words_a.max(reused_words_b) >= config.min_reuse_words
+        || reused_share_a.max(reused_share_b) >= config.min_reuse_share
+    {
+        Verdict::PartialReuse
+    } else {
+        Verdict::None
+    };
+    let containment = if reused_words_a == 0 && reused_words_b == 0 {
+        Containment::None
+    } else if reused_share_a > CONTAINMENT_RATIO * reused_share_b {
+        Containment::AInB
+    } else if reused_share_b > CONTAINMENT_RATIO * reused_share_a {
+        Containment::BInA
+    } else {
+        Containment::Mutual
+    };
+    let source = match times {
+        (Some(a), Some(b)) if a < b => Source::A,
+        (Some(a), Some(b)) if b < a => Source::B,
+        _ => Source::Unknown,
+    };
+    Grade {
+        verdict,
+        reused_words_a,
+        reused_words_b,
+        reused_share_a,
+        reused_share_b,
+        containment,
+        source,
+    }
+}
+
+/// Parses a publication time into Unix seconds: RFC 3339 (`2025-07-23T10:00:00Z`,
+/// any offset), `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS` (taken as UTC),
+/// `YYYY-MM-DD` (midnight UTC), or a JSON number of Unix seconds.
+pub fn parse_time(value: &serde_json::Value) -> Option<i64> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    match value {
+        serde_json::Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.floor() as i64)),
+        serde_json::Value::String(s) => {
+            let s = s.trim();
+            if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+                return Some(t.timestamp());
+            }
+            for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"] {
+                if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
+                    return Some(t.and_utc().timestamp());
+                }
+            }
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc().timestamp())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::PassageSide;
+    use crate::config::Config;
+
+    fn similarity(jaccard: f64) -> Similarity {
+        Similarity {
+            jaccard,
+            containment_a_in_b: jaccard,
+            containment_b_in_a: jaccard,
+            shingles_a: 100,
+            shingles_b: 100,
+            shared_shingles: 0,
+        }
+    }
+
+    fn passage(words_a: usize, words_b: usize, boilerplate: bool) -> Passage {
+        let side = |words| PassageSide {
+            start_byte: 0,
+            end_byte: 0,
+            start_char: 0,
+            end_char: 0,
+            words,
+            text: String::new(),
+        };
+        Passage {
+            a: side(words_a),
+            b: side(words_b),
+            similarity: 1.0,
+            boilerplate,
+        }
+    }
+
+    fn verdict(jaccard: f64, passages: &[Passage], words: (usize, usize)) -> Verdict {
+        let config = Config::default();
+        grade(
+            &similarity(jaccard),
+            passages,
+            words,
+            (None, None),
+            config.threshold,
+            &config.grade,
+        )
+        .verdict
+    }
+
+    #[test]
+    fn the_rule_in_order() {
+        assert_eq!(verdict(0.95, &[], (100, 100)), Verdict::Duplicate);
+        assert_eq!(verdict(0.6, &[], (100, 100)), Verdict::NearDuplicate);
+        assert_eq!(
+            verdict(0.1, &[passage(40, 40, false)], (500, 500)),
+            Verdict::PartialReuse
+        );
+        assert_eq!(
+            verdict(0.1, &[passage(12, 12, false)], (500, 500)),
+            Verdict::None,
+            "a shared quote"
+        );
+        assert_eq!(
+            verdict(0.1, &[passage(12, 12, false)], (40, 500)),
+            Verdict::PartialReuse,
+            "30% of a brief"
+        );
+        assert_eq!(
+            verdict(0.1, &[passage(400, 400, true)], (500, 500)),
+            Verdict::None,
+            "boilerplate does not count"
+        );
+    }
+
+    #[test]
+    fn containment_and_source() {
+        let config = Config::default();
+        let g = grade(
+            &similarity(0.1),
+            &[passage(100, 100, false)],
+            (120, 1000),
+            (Some(5), Some(9)),
+            0.5,
+            &config.grade,
+        );
+        assert_eq!((g.containment, g.source), (Containment::AInB, Source::A));
+        assert!((g.reused_share_a - 100.0 / 120.0).abs() < 1e-12);
+        let g = grade(
+            &similarity(0.1),
+            &[passage(100, 100, false)],
+            (1000, 1000),
+            (Some(9), Some(9)),
+            0.5,
+            &config.grade,
+        );
+        assert_eq!(
+            (g.containment, g.source),
+            (Containment::Mutual, Source::Unknown)
+        );
+    }
+
+    #[test]
+    fn times_parse_in_every_documented_form() {
+        use serde_json::json;
+        let noon = 1_753_272_000; // 2025-07-23T12:00:00Z
+        assert_eq!(parse_time(&json!("2025-07-23T12:00:00Z")), Some(noon));
+        assert_eq!(parse_time(&json!("2025-07-23T14:00:00+02:00")), Some(noon));
+        assert_eq!(parse_time(&json!("2025-07-23 12:00:00")), Some(noon));
+        assert_eq!(parse_time(&json!("2025-07-23")), Some(noon - 12 * 3600));
+        assert_eq!(parse_time(&json!(noon)), Some(noon));
+        assert_eq!(parse_time(&json!("yesterday")), None);
+        assert_eq!(parse_time(&json!(null)), None);
+    }
+}
