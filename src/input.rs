@@ -509,6 +509,7 @@ mod tests {
             id_field: "id".into(),
             text_field: "text".into(),
             skip_bad_lines: skip,
+            time_field: None,
         }
     }
 

@@ -1,51 +1,81 @@
 //! The JSON report: one JSON object, written by [`write_json`].
 //!
-//! # Format (`format_version` 1)
+//! # Format (`format_version` 2)
 //!
 //! Offsets are 0-based and end-exclusive. Byte offsets index the UTF-8 original
 //! text; character offsets count Unicode scalar values (a Python `str` index).
 //! Scores are in `[0, 1]`. All ids are the user's document ids. Arrays are in a
 //! fixed order, so two runs with the same input and settings give byte-identical
-//! reports except for the `run` object.
+//! reports except for the `run` object. Version 2 added verdicts, the
+//! partial-overlap stage, reuse shares and boilerplate.
 //!
 //! | field | meaning |
 //! |---|---|
-//! | `format_version` | 1; bumped on any incompatible change |
+//! | `format_version` | 2; bumped on any incompatible change |
 //! | `tool.name`, `tool.version` | `reprint` and its version |
 //! | `parameters.shingle.unit` | `words` or `chars` |
 //! | `parameters.shingle.size` | words (or characters) per shingle |
 //! | `parameters.hash.name`, `.seed` | the shingle hash (`xxh3-64`) and the seed of it and of the MinHash permutations |
 //! | `parameters.num_perm` | MinHash signature length |
-//! | `parameters.threshold` | exact Jaccard at or above which a pair is reported |
+//! | `parameters.threshold` | exact Jaccard at or above which a pair is a near-duplicate |
 //! | `parameters.lsh.bands`, `.rows` | banding; a pair is a candidate when one band of `rows` values agrees |
 //! | `parameters.lsh.chosen` | `auto` (from the threshold) or `set` (by `--bands`/`--rows`) |
 //! | `parameters.lsh.unused_permutations` | `num_perm - bands * rows` |
 //! | `parameters.lsh.candidate_probability_at_threshold` | `1 - (1 - t^rows)^bands` at `t = threshold` |
-//! | `parameters.min_passage_words` | shortest shared passage reported |
+//! | `parameters.min_passage_words` | shortest shared passage reported (and the run length every fingerprint guarantees to find) |
 //! | `parameters.keep` | `first` or `longest`: which member represents a cluster |
+//! | `parameters.align.min_passage_tokens` | same as `min_passage_words` |
+//! | `parameters.align.max_gap_tokens` | largest gap in words inside one passage |
+//! | `parameters.align.min_sentence_cosine`, `.min_sentence_dice` | two sentences match above both (tf-isf cosine, Dice of stemmed content words) |
+//! | `parameters.align.min_fragment_similarity` | a passage's two sides must have at least this cosine, or it is split |
+//! | `parameters.overlap.enabled` | whether the partial-overlap stage ran |
+//! | `parameters.overlap.k`, `.window` | winnowing: words per k-gram, k-grams per window |
+//! | `parameters.overlap.max_df` | fingerprints in more documents than this are boilerplate |
+//! | `parameters.overlap.ignored_phrases` | number of phrases given with `--ignore-phrases` |
+//! | `parameters.grade.duplicate_threshold` | Jaccard at or above which a pair is a duplicate |
+//! | `parameters.grade.min_reuse_words`, `.min_reuse_share` | reused words, or share of either document, that make partial reuse |
+//! | `parameters.time_field` | the JSON field read as publication time, or null |
 //! | `counts.documents_read` | input items read (documents and unusable items) |
 //! | `counts.documents_skipped` | items not scanned; each is listed in `skipped` |
 //! | `counts.documents_scanned` | `documents_read - documents_skipped` |
-//! | `counts.candidate_pairs` | distinct pairs sharing a band |
-//! | `counts.verified_pairs` | candidates with exact Jaccard >= threshold (the `pairs` array) |
-//! | `counts.rejected_pairs` | candidates below the threshold |
-//! | `counts.clusters`, `.documents_in_clusters` | duplicate clusters and their members |
+//! | `counts.candidate_pairs` | distinct pairs from either candidate stage |
+//! | `counts.minhash_candidates` | pairs sharing an LSH band |
+//! | `counts.overlap_candidates` | pairs sharing a winnowed fingerprint that is not boilerplate |
+//! | `counts.found_by_both` | pairs found by both stages (each reported once) |
+//! | `counts.verified_pairs` | candidates with exact Jaccard >= threshold |
+//! | `counts.rejected_pairs` | MinHash-only candidates below the threshold (not aligned) |
+//! | `counts.aligned_pairs` | candidates aligned and graded: verified pairs and overlap candidates |
+//! | `counts.duplicate_pairs`, `.near_duplicate_pairs`, `.partial_reuse_pairs` | pairs per verdict (the `pairs` array) |
+//! | `counts.clusters`, `.documents_in_clusters` | duplicate clusters (of verified pairs) and their members |
 //! | `counts.duplicates` | cluster members that are not representatives (what `dedup` removes) |
 //! | `skipped[]` | items not scanned: `location` (the file, plus `, line N` for JSON Lines), `id` (null when unreadable), `reason` |
-//! | `pairs[]` | verified pairs, by Jaccard (highest first), then by input order |
+//! | `suppressed.boilerplate_fingerprints` | distinct fingerprints in more than `max_df` documents (no candidates; their words are boilerplate) |
+//! | `suppressed.boilerplate_pair_emissions` | candidate pairs those fingerprints would have made |
+//! | `suppressed.ignored_phrase_occurrences` | occurrences of ignored phrases found |
+//! | `suppressed.boilerplate_passages` | passages marked boilerplate (shown, not counted as reuse) |
+//! | `suppressed.pairs_without_reuse` | aligned pairs graded `none`, not listed in `pairs` |
+//! | `suppressed.documents_without_time` | documents with no readable time (when `time_field` is set) |
+//! | `pairs[]` | graded pairs: by verdict (strongest first), then Jaccard (highest first), then reused words, then input order |
 //! | `pairs[].a`, `.b` | document ids; `a` came first in the input |
 //! | `pairs[].jaccard` | exact Jaccard of the two shingle sets |
 //! | `pairs[].estimated_jaccard` | MinHash estimate of it (share of equal signature values) |
 //! | `pairs[].containment_a_in_b` | share of A's shingles found in B (1.0: A is inside B) |
 //! | `pairs[].containment_b_in_a` | share of B's shingles found in A |
 //! | `pairs[].shingles_a`, `.shingles_b`, `.shared_shingles` | distinct shingles of A, of B, and of both |
-//! | `pairs[].passages[]` | shared passages, in A's order |
-//! | `passages[].a`, `.b` | the passage in each original text: `start_byte`, `end_byte`, `start_char`, `end_char`, and `text`, exactly the original slice |
-//! | `passages[].words` | passage length in words |
+//! | `pairs[].verdict` | `duplicate`, `near_duplicate` or `partial_reuse`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; reused words >= `min_reuse_words` or share >= `min_reuse_share`) |
+//! | `pairs[].found_by` | the candidate stages that found the pair: `minhash`, `overlap` |
+//! | `pairs[].reuse.words_a`, `.words_b` | words of each document inside passages that are not boilerplate |
+//! | `pairs[].reuse.share_a`, `.share_b` | those words over the document's words |
+//! | `pairs[].reuse.containment` | `a_in_b` (A's reused share is over 1.5 times B's: A sits inside B), `b_in_a`, `mutual` or `none` |
+//! | `pairs[].reuse.likely_source` | id of the earlier document (by `time_field`), or null |
+//! | `pairs[].passages[]` | shared passages, in A's order; no two overlap on either side |
+//! | `passages[].a`, `.b` | the passage in each original text: `start_byte`, `end_byte`, `start_char`, `end_char`, `words` (its length in words), and `text`, exactly the original slice |
+//! | `passages[].similarity` | tf-isf cosine of the two sides (1 for a verbatim copy) |
+//! | `passages[].boilerplate` | true when half of its words, on either side, are boilerplate; it then does not count as reuse |
 //! | `clusters[]` | largest first: `size`, `representative` (the id `dedup` keeps), `members` (ids in input order) |
-//! | `near_misses[]` | up to 10 closest pairs below the threshold, with the score fields of `pairs[]` and no passages; drawn from the rejected candidates, and from all pairs when the corpus has at most 100 documents |
+//! | `near_misses[]` | up to 10 closest pairs not in `pairs`, with the score fields of `pairs[]`; drawn from rejected and ungraded candidates, and from all pairs when the corpus has at most 100 documents |
 //! | `run.threads` | worker threads |
-//! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `verify`, `cluster`, `align`, `total` |
+//! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `overlap`, `verify`, `cluster`, `align`, `total` |
 
 use std::io::Write;
 

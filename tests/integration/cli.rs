@@ -47,7 +47,9 @@ fn scan_lists_found_pairs_with_passages_and_writes_json() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("Near-duplicate pairs:") && text.contains("shared passages"),
+        text.contains("Pairs:")
+            && text.contains("[near-duplicate]")
+            && text.contains("reused passage"),
         "{text}"
     );
     assert!(text.contains("Full report: report.json"));
@@ -284,10 +286,14 @@ fn compare_prints_scores_and_passages() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("Shared passages of at least 8 words: 1 (16 words)"),
+        text.contains("Shared passages of at least 8 words (gaps up to 40 words joined): 1"),
         "{text}"
     );
-    assert!(text.contains(shared), "{text}");
+    // Side by side: both columns start with the shared words.
+    assert!(
+        text.contains("Prices of staple foods rose for the fourth month | Prices of staple foods rose for the fourth month"),
+        "{text}"
+    );
 
     let out = reprint(dir.path(), &["compare", "a.txt", "b.txt", "--json", "-"]);
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -15,6 +15,7 @@ struct Report {
     parameters: Parameters,
     counts: Counts,
     skipped: Vec<Skipped>,
+    suppressed: Suppressed,
     pairs: Vec<Pair>,
     clusters: Vec<Cluster>,
     near_misses: Vec<Scores>,
@@ -38,6 +39,60 @@ struct Parameters {
     lsh: Lsh,
     min_passage_words: usize,
     keep: String,
+    align: Align,
+    overlap: Overlap,
+    grade: Grade,
+    time_field: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Align {
+    min_passage_tokens: usize,
+    max_gap_tokens: usize,
+    min_sentence_cosine: f64,
+    min_sentence_dice: f64,
+    min_fragment_similarity: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Overlap {
+    enabled: bool,
+    k: usize,
+    window: usize,
+    max_df: usize,
+    ignored_phrases: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Grade {
+    duplicate_threshold: f64,
+    min_reuse_words: usize,
+    min_reuse_share: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Suppressed {
+    boilerplate_fingerprints: u64,
+    boilerplate_pair_emissions: u64,
+    ignored_phrase_occurrences: usize,
+    boilerplate_passages: usize,
+    pairs_without_reuse: usize,
+    documents_without_time: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reuse {
+    words_a: usize,
+    words_b: usize,
+    share_a: f64,
+    share_b: f64,
+    containment: String,
+    likely_source: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -71,8 +126,15 @@ struct Counts {
     documents_skipped: usize,
     documents_scanned: usize,
     candidate_pairs: usize,
+    minhash_candidates: usize,
+    overlap_candidates: usize,
+    found_by_both: usize,
     verified_pairs: usize,
     rejected_pairs: usize,
+    aligned_pairs: usize,
+    duplicate_pairs: usize,
+    near_duplicate_pairs: usize,
+    partial_reuse_pairs: usize,
     clusters: usize,
     documents_in_clusters: usize,
     duplicates: usize,
@@ -112,6 +174,9 @@ struct Pair {
     shingles_a: usize,
     shingles_b: usize,
     shared_shingles: usize,
+    verdict: String,
+    found_by: Vec<String>,
+    reuse: Reuse,
     passages: Vec<Passage>,
 }
 
@@ -120,7 +185,8 @@ struct Pair {
 struct Passage {
     a: Side,
     b: Side,
-    words: usize,
+    similarity: f64,
+    boilerplate: bool,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +196,7 @@ struct Side {
     end_byte: usize,
     start_char: usize,
     end_char: usize,
+    words: usize,
     text: String,
 }
 
@@ -154,6 +221,7 @@ struct Seconds {
     read: f64,
     sketch: f64,
     lsh: f64,
+    overlap: f64,
     verify: f64,
     cluster: f64,
     align: f64,
@@ -178,11 +246,21 @@ fn report_matches_the_documented_format() {
     let mut json = Vec::new();
     reprint::report::json::write_json(&report, &mut json).unwrap();
     let parsed: Report = serde_json::from_slice(&json).unwrap();
-    assert_eq!(parsed.format_version, 1);
-    assert_eq!(parsed.counts.verified_pairs, parsed.pairs.len());
+    let c = &parsed.counts;
+    assert_eq!(parsed.format_version, 2);
     assert_eq!(
-        parsed.counts.candidate_pairs,
-        parsed.counts.verified_pairs + parsed.counts.rejected_pairs
+        c.duplicate_pairs + c.near_duplicate_pairs + c.partial_reuse_pairs,
+        parsed.pairs.len()
+    );
+    assert_eq!(c.duplicate_pairs + c.near_duplicate_pairs, c.verified_pairs);
+    assert_eq!(c.candidate_pairs, c.aligned_pairs + c.rejected_pairs);
+    assert_eq!(
+        c.candidate_pairs + c.found_by_both,
+        c.minhash_candidates + c.overlap_candidates
+    );
+    assert_eq!(
+        c.aligned_pairs,
+        parsed.pairs.len() + parsed.suppressed.pairs_without_reuse
     );
     assert_eq!(
         parsed.counts.documents_read,
