@@ -315,7 +315,9 @@ fn bench_align(c: &mut Criterion) {
     rates(&mut group, corpus.name, corpus.bytes, per, || {
         let mut passages = 0;
         for pair in black_box(&prepared.verified) {
-            passages += align(prepared_of(pair.a), prepared_of(pair.b), &config).len();
+            passages += align(prepared_of(pair.a), prepared_of(pair.b), &config)
+                .passages
+                .len();
         }
         assert!(passages > 0, "verified near-duplicates share passages");
         passages

@@ -177,7 +177,7 @@ pub fn align_listed(
         pairs
             .par_iter()
             .map(|&(a, b)| match (&prepared[a], &prepared[b]) {
-                (Some(a), Some(b)) => align(a, b, &config.align),
+                (Some(a), Some(b)) => align(a, b, &config.align).passages,
                 _ => unreachable!("every listed document is prepared"),
             })
             .collect()
@@ -219,6 +219,8 @@ struct Graded {
     candidate: Candidate,
     passages: Vec<Passage>,
     grade: Grade,
+    /// A phrase repeated through one of the texts was not aligned.
+    repetitive: bool,
 }
 
 /// The winnower whose guarantee is the shortest passage.
@@ -413,6 +415,11 @@ fn find_pairs(
             .map(|g| g.passages.iter().filter(|p| p.boilerplate).count())
             .sum(),
         pairs_without_reuse: unlisted.len(),
+        pairs_with_repetitive_text: listed
+            .iter()
+            .chain(&unlisted)
+            .filter(|g| g.repetitive)
+            .count(),
         documents_without_time,
     };
     let winnower = winnower(config);
@@ -733,7 +740,8 @@ fn align_and_grade(
                     .expect("every paired document is prepared")
             };
             let (text_a, text_b) = (prepared_of(a), prepared_of(b));
-            let passages = align(text_a, text_b, &config.align);
+            let alignment = align(text_a, text_b, &config.align);
+            let passages = alignment.passages;
             let grade = grade(
                 &candidate.scored.similarity,
                 &passages,
@@ -746,6 +754,7 @@ fn align_and_grade(
                 candidate,
                 passages,
                 grade,
+                repetitive: alignment.repetitive_windows > 0,
             }
         })
         .collect()
@@ -756,6 +765,7 @@ fn pair_report(graded: Graded, documents: &[&Document]) -> PairReport {
         candidate,
         passages,
         grade,
+        ..
     } = graded;
     let pair = candidate.scored.pair;
     let mut found_by = Vec::new();

@@ -64,14 +64,24 @@ pub const BOILERPLATE_SHARE: f64 = 0.5;
 /// both sides, is left to the runs.
 const RUN_COVERED_SENTENCE: f64 = 0.5;
 
+/// The shared passages of two documents, and what was left out.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Alignment {
+    /// The passages, in A's order.
+    pub passages: Vec<Passage>,
+    /// Windows of B's words that occur more than [`seed::MAX_OCCURRENCES`]
+    /// times in B (a repeated phrase) and so anchored nothing.
+    pub repetitive_windows: usize,
+}
+
 /// The shared passages of two documents.
-pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Vec<Passage> {
+pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Alignment {
     if a.is_empty() || b.is_empty() {
-        return Vec::new();
+        return Alignment::default();
     }
     let weights = PairWeights::new(a, b);
     let min_len = config.min_passage_tokens.min(a.len()).min(b.len());
-    let mut seeds = exact_runs(a, b, min_len);
+    let (mut seeds, repetitive_windows) = exact_runs(a, b, min_len);
     // Where words were copied exactly, the runs give word-exact ends: a sentence
     // pair mostly covered by runs on both sides adds nothing but looser ends.
     // (On PAN 2013, dropping only fully covered pairs, or any touched pair, both
@@ -97,7 +107,7 @@ pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Vec<Passage>
     let fragments = extend(seeds, &weights, a, b, &short);
     let a_sides = sides(a, fragments.iter().map(|f| f.a.clone()));
     let b_sides = sides(b, fragments.iter().map(|f| f.b.clone()));
-    a_sides
+    let passages = a_sides
         .into_iter()
         .zip(b_sides)
         .zip(&fragments)
@@ -108,7 +118,11 @@ pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Vec<Passage>
             boilerplate: a.boilerplate_share(&f.a) >= BOILERPLATE_SHARE
                 || b.boilerplate_share(&f.b) >= BOILERPLATE_SHARE,
         })
-        .collect()
+        .collect();
+    Alignment {
+        passages,
+        repetitive_windows,
+    }
 }
 
 /// Marks the words inside any of `ranges`.
@@ -183,7 +197,7 @@ mod tests {
             min_passage_tokens: min,
             ..Config::default().align
         };
-        align(&AlignText::new(a, &s), &AlignText::new(b, &s), &config)
+        align(&AlignText::new(a, &s), &AlignText::new(b, &s), &config).passages
     }
 
     #[test]

@@ -118,17 +118,23 @@ fn window_key(words: &[u64]) -> u64 {
     })
 }
 
-/// Maximal runs of at least `anchor` identical words.
-pub fn exact_runs(a: &AlignText, b: &AlignText, anchor: usize) -> Vec<Seed> {
+/// Maximal runs of at least `anchor` identical words, and the number of B's
+/// anchor windows left out as too repetitive.
+pub fn exact_runs(a: &AlignText, b: &AlignText, anchor: usize) -> (Vec<Seed>, usize) {
     let words = |t: &AlignText| t.tokens.iter().map(|t| t.hash).collect::<Vec<u64>>();
     let (a, b) = (words(a), words(b));
     if anchor == 0 || a.len() < anchor || b.len() < anchor {
-        return Vec::new();
+        return (Vec::new(), 0);
     }
     let mut index: AHashMap<u64, Vec<u32>> = AHashMap::new();
     for (j, window) in b.windows(anchor).enumerate() {
         index.entry(window_key(window)).or_default().push(j as u32);
     }
+    let repetitive: usize = index
+        .values()
+        .filter(|positions| positions.len() > MAX_OCCURRENCES)
+        .map(Vec::len)
+        .sum();
     index.retain(|_, positions| positions.len() <= MAX_OCCURRENCES);
     // Per diagonal (a - b), the end in A of the last run found on it.
     let mut covered: AHashMap<isize, usize> = AHashMap::new();
@@ -156,7 +162,7 @@ pub fn exact_runs(a: &AlignText, b: &AlignText, anchor: usize) -> Vec<Seed> {
             });
         }
     }
-    runs
+    (runs, repetitive)
 }
 
 /// Sentence pairs similar enough to be the same sentence reworded.

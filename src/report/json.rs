@@ -54,6 +54,7 @@
 //! | `suppressed.ignored_phrase_occurrences` | occurrences of ignored phrases found |
 //! | `suppressed.boilerplate_passages` | passages marked boilerplate (shown, not counted as reuse) |
 //! | `suppressed.pairs_without_reuse` | aligned pairs graded `none`, not listed in `pairs` |
+//! | `suppressed.pairs_with_repetitive_text` | aligned pairs where a phrase repeated more than 32 times in a text anchored no passage |
 //! | `suppressed.documents_without_time` | documents with no readable time (when `time_field` is set) |
 //! | `pairs[]` | graded pairs: by verdict (strongest first), then Jaccard (highest first), then reused words, then input order |
 //! | `pairs[].a`, `.b` | document ids; `a` came first in the input |

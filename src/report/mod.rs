@@ -123,6 +123,9 @@ pub struct Suppressed {
     /// Aligned pairs graded `none` (their overlap is incidental or boilerplate);
     /// not listed in `pairs`.
     pub pairs_without_reuse: usize,
+    /// Aligned pairs where a phrase repeated more than 32 times in one text
+    /// anchored no passage (repetitive text is not aligned, to bound the work).
+    pub pairs_with_repetitive_text: usize,
     /// Documents without a readable publication time (when a time field is set).
     pub documents_without_time: usize,
 }

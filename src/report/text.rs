@@ -89,16 +89,31 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
         c.duplicate_pairs, c.near_duplicate_pairs, c.partial_reuse_pairs, c.clusters, c.documents_in_clusters, c.duplicates
     )?;
     let sup = &report.suppressed;
-    if sup.boilerplate_fingerprints > 0
-        || sup.boilerplate_passages > 0
-        || sup.ignored_phrase_occurrences > 0
-        || sup.pairs_without_reuse > 0
-    {
-        writeln!(
-            out,
-            "Left out:  {} boilerplate fingerprints (in more than {} documents), {} ignored-phrase occurrences, {} boilerplate passages, {} pairs with only incidental overlap",
-            sup.boilerplate_fingerprints, p.overlap.max_df, sup.ignored_phrase_occurrences, sup.boilerplate_passages, sup.pairs_without_reuse
-        )?;
+    let mut left_out = Vec::new();
+    if sup.boilerplate_fingerprints > 0 {
+        left_out.push(format!(
+            "{} boilerplate fingerprints (text in more than {} documents)",
+            sup.boilerplate_fingerprints, p.overlap.max_df
+        ));
+    }
+    for (n, what) in [
+        (sup.ignored_phrase_occurrences, "ignored-phrase occurrences"),
+        (sup.boilerplate_passages, "boilerplate passages"),
+        (
+            sup.pairs_without_reuse,
+            "pairs with only incidental overlap",
+        ),
+        (
+            sup.pairs_with_repetitive_text,
+            "pairs with repetitive text not aligned",
+        ),
+    ] {
+        if n > 0 {
+            left_out.push(format!("{n} {what}"));
+        }
+    }
+    if !left_out.is_empty() {
+        writeln!(out, "Left out:  {}", left_out.join(", "))?;
     }
     if let Some(field) = &p.time_field {
         if sup.documents_without_time > 0 {

@@ -81,6 +81,7 @@ struct Suppressed {
     ignored_phrase_occurrences: usize,
     boilerplate_passages: usize,
     pairs_without_reuse: usize,
+    pairs_with_repetitive_text: usize,
     documents_without_time: usize,
 }
 

@@ -4,4 +4,6 @@ mod cli;
 mod formats;
 mod library;
 mod properties;
+mod reuse;
+mod robustness;
 mod util;

@@ -1,0 +1,155 @@
+//! Hostile inputs for the overlap stage: a very long document, documents made of
+//! one repeated phrase, and a boilerplate line in every document. Each must
+//! finish, must not flood the report, and must say what it left out.
+
+use reprint::grade::Verdict;
+use reprint::{Config, Document, Entry, Report};
+
+use crate::util::small_corpus;
+
+fn scan(docs: Vec<Document>) -> Report {
+    let entries = docs.into_iter().map(|d| Ok(Entry::Document(d)));
+    reprint::run(&Config::default(), entries).unwrap().report
+}
+
+/// Text of `words` words drawn from a generated corpus (unrelated prose).
+fn prose(words: usize, seed: u64) -> String {
+    let corpus = small_corpus(words / 150 + 1, seed);
+    let all: Vec<&str> = corpus
+        .texts
+        .iter()
+        .flat_map(|t| t.split_whitespace())
+        .collect();
+    all.iter()
+        .cycle()
+        .take(words)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_ten_megabyte_document_is_aligned_with_its_passage_found() {
+    let passage = "the harbour authority said on Tuesday that the new container terminal \
+                   would open three months late because of a dispute over dredging permits";
+    let mut huge = String::with_capacity(10_500_000);
+    let filler = prose(20_000, 7);
+    while huge.len() < 10_000_000 {
+        huge.push_str(&filler);
+        huge.push_str(".\n\n");
+        if huge.len() > 5_000_000 && !huge.contains(passage) {
+            huge.push_str(passage);
+            huge.push_str(".\n\n");
+        }
+    }
+    assert!(huge.len() >= 10_000_000);
+    let short = format!("Port news. {passage}. Shipping lines were not told why.");
+    let report = scan(vec![
+        Document::new("huge", huge.clone()),
+        Document::new("short", short),
+    ]);
+    let pair = report
+        .pairs
+        .iter()
+        .find(|p| p.scores.b == "short")
+        .expect("the shared passage makes a pair");
+    assert_eq!(pair.verdict, Verdict::PartialReuse);
+    let found = pair
+        .passages
+        .iter()
+        .find(|p| p.b.text.contains("harbour authority"))
+        .expect("the passage is aligned");
+    assert_eq!(&huge[found.a.start_byte..found.a.end_byte], found.a.text);
+    assert!(
+        found.a.text.starts_with("the harbour authority said"),
+        "{}",
+        found.a.text
+    );
+}
+
+#[test]
+fn documents_of_one_repeated_phrase_do_not_flood_the_report() {
+    let phrase = "click here to subscribe now ";
+    let docs = vec![
+        Document::new("r1", phrase.repeat(20_000)),
+        Document::new("r2", phrase.repeat(15_000)),
+        Document::new("r3", format!("{} {}", prose(400, 3), phrase.repeat(5_000))),
+        Document::new("story", prose(400, 4)),
+    ];
+    let report = scan(docs);
+    let passages: usize = report.pairs.iter().map(|p| p.passages.len()).sum();
+    assert!(passages <= 10, "{passages} passages for repetitive text");
+    assert!(
+        report.suppressed.pairs_with_repetitive_text >= 1,
+        "{:?}",
+        report.suppressed
+    );
+    let r12 = report
+        .pairs
+        .iter()
+        .find(|p| (p.scores.a.as_str(), p.scores.b.as_str()) == ("r1", "r2"))
+        .expect("two texts of one phrase are duplicates");
+    assert_eq!(r12.verdict, Verdict::Duplicate);
+    assert!(report
+        .pairs
+        .iter()
+        .all(|p| p.scores.a != "story" && p.scores.b != "story"));
+}
+
+#[test]
+fn a_boilerplate_line_in_every_document_makes_no_pairs() {
+    let footer = "Sign up for our morning newsletter and get the top stories delivered \
+                  to your inbox every day - Get link - X - Other Apps";
+    let docs: Vec<Document> = (0..150)
+        .map(|i| {
+            Document::new(
+                format!("d{i}"),
+                format!("{}\n\n{footer}", prose(120, 100 + i)),
+            )
+        })
+        .collect();
+    let report = scan(docs);
+    assert!(
+        report.pairs.is_empty(),
+        "the footer is not reuse: {:?}",
+        report
+            .pairs
+            .iter()
+            .map(|p| (&p.scores.a, &p.scores.b, p.verdict))
+            .collect::<Vec<_>>()
+    );
+    assert!(report.suppressed.boilerplate_fingerprints > 0);
+    assert!(report.suppressed.boilerplate_pair_emissions > 0);
+    // A footer k-gram next to the story text is picked by winnowing in only some
+    // documents, stays under max-df and pairs them; those pairs are aligned, their
+    // passage is marked boilerplate, and they are counted, not listed.
+    assert_eq!(
+        report.suppressed.pairs_without_reuse,
+        report.counts.aligned_pairs
+    );
+    assert!(report.suppressed.boilerplate_passages >= report.counts.aligned_pairs);
+}
+
+#[test]
+fn ignored_phrases_are_boilerplate_even_in_a_small_corpus() {
+    let footer = "Sign up for our morning newsletter and get the top stories delivered to your \
+         inbox. Our journalism depends on readers like you, so please consider a \
+         subscription today";
+    let docs: Vec<Document> = (0..4)
+        .map(|i| Document::new(format!("d{i}"), format!("{} {footer}", prose(150, 200 + i))))
+        .collect();
+    let entries = || docs.clone().into_iter().map(|d| Ok(Entry::Document(d)));
+    let plain = reprint::run(&Config::default(), entries()).unwrap().report;
+    assert!(
+        plain
+            .pairs
+            .iter()
+            .any(|p| p.verdict == Verdict::PartialReuse),
+        "in four documents the footer looks like reuse"
+    );
+    let mut config = Config::default();
+    config.overlap.ignore_phrases = vec![footer.to_string()];
+    let ignored = reprint::run(&config, entries()).unwrap().report;
+    assert!(ignored.pairs.is_empty(), "{:?}", ignored.pairs.len());
+    assert_eq!(ignored.suppressed.ignored_phrase_occurrences, 4);
+}
