@@ -46,7 +46,7 @@ pub(crate) struct PanArgs {
     pub detections: Option<PathBuf>,
     /// Shortest passage reported, in words. PAN's reuse cases are whole
     /// passages (a few hundred characters), so shorter shared runs are noise here.
-    #[arg(long, default_value_t = 25, value_name = "WORDS")]
+    #[arg(long, default_value_t = reprint::eval::PAN_MIN_PASSAGE_WORDS, value_name = "WORDS")]
     pub min_passage: usize,
     /// Largest gap, in words, inside one passage.
     #[arg(long, default_value_t = 40, value_name = "WORDS")]

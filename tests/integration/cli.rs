@@ -337,3 +337,190 @@ fn help_explains_inputs_and_examples() {
         assert!(text.contains(needle), "missing {needle:?} in --help");
     }
 }
+
+/// Two wire-style articles and a later one that reuses two of their paragraphs.
+fn reuse_corpus(dir: &TempDir) {
+    let para1 = "The central bank raised its main interest rate by half a point on Tuesday, \
+                 the largest increase in two decades, and said further rises were likely \
+                 if inflation stayed above its target through the winter months.";
+    let para2 = "Economists had expected a smaller move. Several said the decision showed \
+                 that policymakers were more worried about wages than about the slowing \
+                 housing market, which has cooled sharply since the spring.";
+    let lines = [
+        serde_json::json!({"id": "wire", "published": "2025-03-04T09:00:00Z",
+            "text": format!("{para1}\n\n{para2}\n\nMarkets fell after the announcement.")}),
+        serde_json::json!({"id": "paper", "published": "2025-03-04 15:30:00",
+            "text": format!("Local shoppers reacted with dismay at the news from the capital, \
+                according to a survey of high street retailers in the town centre this week.\n\n\
+                {para1}\n\n{para2}\n\nThe council meets on Thursday to discuss the budget, \
+                and the mayor has promised to protect spending on libraries and parks.\n\n\
+                Shop owners on Market Street told reporters that footfall had already \
+                dropped since the new parking charges came in, and that higher borrowing \
+                costs would make it harder to renew leases when they fall due next year. \
+                One baker said she had postponed plans to open a second branch near the \
+                station until the outlook was clearer.")}),
+        serde_json::json!({"id": "other", "published": "2025-03-05",
+            "text": "A local team won the cup final after extra time, with a header from \
+                the captain deciding a match that had been goalless for two hours."}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    fs::write(dir.path().join("news.jsonl"), text).unwrap();
+}
+
+#[test]
+fn partial_reuse_is_graded_with_its_likely_source() {
+    let dir = temp();
+    reuse_corpus(&dir);
+    let report = scan_json(&dir, &["news.jsonl", "--time-field", "published"]);
+    let pairs = report["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    let pair = &pairs[0];
+    assert_eq!(
+        (pair["a"].as_str(), pair["b"].as_str()),
+        (Some("wire"), Some("paper"))
+    );
+    assert_eq!(pair["verdict"], "partial_reuse");
+    assert!(
+        pair["found_by"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("overlap")),
+        "{pair}"
+    );
+    assert_eq!(pair["reuse"]["likely_source"], "wire");
+    assert_eq!(pair["reuse"]["containment"], "a_in_b");
+    assert_eq!(
+        pair["passages"].as_array().unwrap().len(),
+        1,
+        "two paragraphs, one passage"
+    );
+
+    let out = reprint(
+        dir.path(),
+        &["scan", "news.jsonl", "--time-field", "published"],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("[partial reuse] wire ~ paper"), "{text}");
+    assert!(text.contains("likely source: wire"), "{text}");
+
+    let without = scan_json(&dir, &["news.jsonl", "--no-overlap"]);
+    assert_eq!(without["counts"]["overlap_candidates"], 0);
+    assert!(without["pairs"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn unreadable_times_are_counted_and_ignored_phrases_read_from_a_file() {
+    let dir = temp();
+    reuse_corpus(&dir);
+    let report = scan_json(&dir, &["news.jsonl", "--time-field", "date"]);
+    assert_eq!(report["suppressed"]["documents_without_time"], 3);
+    assert_eq!(report["pairs"][0]["reuse"]["likely_source"], Value::Null);
+
+    fs::write(
+        dir.path().join("phrases.txt"),
+        "# wire paragraphs we license\n\nThe central bank raised its main interest rate by half a point on Tuesday\n",
+    )
+    .unwrap();
+    let report = scan_json(&dir, &["news.jsonl", "--ignore-phrases", "phrases.txt"]);
+    assert_eq!(report["parameters"]["overlap"]["ignored_phrases"], 1);
+    assert_eq!(report["suppressed"]["ignored_phrase_occurrences"], 2);
+
+    let out = reprint(
+        dir.path(),
+        &["scan", "news.jsonl", "--ignore-phrases", "nope.txt"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nope.txt"), "{}", stderr(&out));
+    let out = reprint(dir.path(), &["scan", "news.jsonl", "--max-df", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("max-df"), "{}", stderr(&out));
+}
+
+/// A PAN-format corpus of two pairs: one verbatim case, one negative pair.
+fn pan_corpus(dir: &std::path::Path) {
+    let reused = "The committee reviewed the proposal in detail and concluded that the \
+                  new bridge would cut travel times across the river by nearly half for \
+                  commuters who live on the northern bank.";
+    let source = format!("Background on the city. {reused} Costs were not discussed.");
+    let susp = format!("An essay on transport. Some opening remarks here. {reused} The end.");
+    let other = "Gardening tips for spring: plant early, water often, and protect young \
+                 shoots from frost with a light fleece at night.";
+    let doc = |id: &str, text: &str, role: &str| {
+        serde_json::json!({"id": id, "text": text, "role": role}).to_string() + "\n"
+    };
+    fs::write(
+        dir.join("docs.jsonl"),
+        doc("susp1", &susp, "susp") + &doc("src1", &source, "src") + &doc("src2", other, "src"),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("pairs.csv"),
+        "susp_id,src_id,category,n_cases\nsusp1,src1,02-no-obfuscation,1\nsusp1,src2,01-no-plagiarism,0\n",
+    )
+    .unwrap();
+    let chars = |text: &str, part: &str| text[..text.find(part).unwrap()].chars().count();
+    let n = reused.chars().count();
+    fs::write(
+        dir.join("labels.jsonl"),
+        serde_json::json!({"susp_id": "susp1", "src_id": "src1", "category": "02-no-obfuscation",
+            "type": "artificial", "obfuscation": "none",
+            "this_offset": chars(&susp, reused), "this_length": n,
+            "source_offset": chars(&source, reused), "source_length": n})
+        .to_string()
+            + "\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn eval_pan_prints_the_measures_and_writes_detections() {
+    let dir = temp();
+    pan_corpus(dir.path());
+    let out = reprint(
+        dir.path(),
+        &["eval", "pan", ".", "--detections", "det.jsonl"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let overall = text
+        .lines()
+        .find(|l| l.starts_with("overall"))
+        .expect(&text);
+    let numbers: Vec<f64> = overall
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // precision, recall, granularity, plagdet: the passage minus its final period.
+    assert!(
+        numbers[0] == 1.0 && numbers[1] > 0.99 && numbers[2] == 1.0 && numbers[3] > 0.99,
+        "{text}"
+    );
+    assert!(
+        text.contains("01-no-plagiarism") && text.contains("02-no-obfuscation"),
+        "{text}"
+    );
+    let detections = fs::read_to_string(dir.path().join("det.jsonl")).unwrap();
+    let first: Value = serde_json::from_str(detections.lines().next().unwrap()).unwrap();
+    let keys: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "suspicious_id",
+            "source_id",
+            "suspicious_offset",
+            "suspicious_length",
+            "source_offset",
+            "source_length"
+        ]
+    );
+
+    let out = reprint(dir.path(), &["eval", "pan", "missing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing"), "{}", stderr(&out));
+}
