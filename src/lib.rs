@@ -6,17 +6,22 @@
 //! Data flows one way, one module per stage:
 //!
 //! ```text
-//! input -> normalize -> shingle -> sketch -> lsh -> verify -> cluster -> align -> report
+//! input -> normalize -> shingle -> sketch ------> lsh -----+-> verify -> cluster -> align -> grade -> report
+//!                               \-> fingerprint -> overlap -/
 //! ```
 //!
 //! [`input`] streams documents from folders and JSON Lines; [`normalize`] applies
 //! NFKC, case folding and typographic rules while keeping a map to the original
 //! bytes; [`shingle`] hashes word k-grams (or character n-grams) with one named,
 //! seeded hash; [`sketch`] computes MinHash signatures in parallel per document;
-//! [`lsh`] bands them into candidate pairs; [`verify`] scores candidates exactly;
-//! [`cluster`] groups verified pairs; [`align`] finds the shared passages at
-//! offsets into the original texts; [`report`] holds and formats the result.
-//! [`pipeline`] runs them in order.
+//! [`lsh`] bands them into candidate pairs of near-duplicates. Beside it,
+//! [`fingerprint`] winnows each document's k-grams and [`overlap`] indexes them into
+//! candidate pairs that share any passage, leaving out text found in too many
+//! documents ([`boilerplate`]). [`verify`] scores candidates exactly; [`cluster`]
+//! groups near-duplicates; [`align`] finds the shared passages, verbatim or
+//! reworded, at offsets into the original texts; [`grade`] gives each pair its
+//! verdict; [`report`] holds and formats the result. [`pipeline`] runs them in
+//! order. [`eval`] scores the alignment on labeled benchmarks (PAN 2013).
 //!
 //! # Example
 //!

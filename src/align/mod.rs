@@ -7,7 +7,7 @@
 //!
 //! Stages, one submodule each: [`text`] prepares a document (words, stems,
 //! sentences); [`seed`] finds evidence (runs of identical words, and sentence
-//! pairs similar after stemming); [`extend`] groups nearby seeds into passages,
+//! pairs similar after stemming); `extend` groups nearby seeds into passages,
 //! splits weak groups and trims the ends. Exact runs alone make a copied passage
 //! word-exact; sentence seeds make a reworded or reordered passage one passage
 //! rather than nothing.
