@@ -3,7 +3,10 @@
 //! thread per core (`config.threads = 0`).
 //!
 //! Inputs: a seeded synthetic corpus (2,000 documents, mean 600 words, with
-//! planted near-duplicates) and the five articles in `seeds/`. Building the
+//! planted near-duplicates) and the five articles in `seeds/`. The `overlap`
+//! group compares the scan with the partial-overlap stage on (the default) and
+//! off, at one thread per core, on 3,000 generated articles (mean 600 words)
+//! with planted partial reuse; its two medians sit side by side. Building the
 //! `Document`s (copying the texts) happens outside the timed loop; starting the
 //! thread pool, which `run` does on every call, is inside it. Each input is one
 //! group, and each thread count is measured twice, once reporting bytes/s
@@ -17,13 +20,14 @@
 //! cargo bench --bench pipeline                     # everything
 //! cargo bench --bench pipeline -- --quick          # shorter, rougher
 //! cargo bench --bench pipeline -- synthetic/threads-1
+//! cargo bench --bench pipeline -- overlap          # overlap stage on vs off
 //! cargo bench --bench pipeline -- --test           # run each benchmark once
 //! ```
 
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
-use reprint::synthetic::{generate, CorpusSpec};
+use reprint::synthetic::{generate, generate_reuse, CorpusSpec, ReuseSpec};
 use reprint::{Config, Document, Entry, Report};
 
 /// A named corpus with the ids its documents get.
@@ -57,6 +61,20 @@ fn synthetic() -> Corpus {
     let texts = generate(&spec).texts;
     Corpus {
         name: "synthetic",
+        ids: (0..texts.len()).map(|i| format!("doc-{i:04}")).collect(),
+        texts,
+    }
+}
+
+fn reuse() -> Corpus {
+    let spec = ReuseSpec {
+        documents: 3000,
+        mean_words: 600,
+        ..Default::default()
+    };
+    let texts = generate_reuse(&spec).texts;
+    Corpus {
+        name: "overlap",
         ids: (0..texts.len()).map(|i| format!("doc-{i:04}")).collect(),
         texts,
     }
@@ -136,6 +154,42 @@ fn bench_seeds(c: &mut Criterion) {
     bench_corpus(c, &seeds(), |_| {});
 }
 
+/// The cost of the overlap stage: the same scan with it on and off, at all
+/// cores. Without it the planted reuse goes unreported (its Jaccard is far
+/// below the threshold), which the checks confirm.
+fn bench_overlap(c: &mut Criterion) {
+    let corpus = reuse();
+    let mut group = c.benchmark_group(corpus.name);
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Bytes(corpus.bytes()));
+    for (label, enabled) in [("on", true), ("off", false)] {
+        let mut config = Config {
+            threads: 0,
+            ..Config::default()
+        };
+        config.overlap.enabled = enabled;
+        group.bench_function(label, |b| {
+            b.iter_batched(
+                || corpus.documents(),
+                |docs| {
+                    let entries = docs.into_iter().map(|doc| Ok(Entry::Document(doc)));
+                    let scan = reprint::run(&config, entries).expect("the config is valid");
+                    let counts = &scan.report.counts;
+                    assert_eq!(counts.documents_scanned, corpus.texts.len());
+                    if enabled {
+                        assert!(counts.partial_reuse_pairs > 500, "planted reuse is found");
+                    } else {
+                        assert_eq!(counts.overlap_candidates, 0);
+                    }
+                    scan
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .sample_size(10)
@@ -146,6 +200,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = pipeline;
     config = config();
-    targets = bench_synthetic, bench_seeds
+    targets = bench_synthetic, bench_seeds, bench_overlap
 }
 criterion_main!(pipeline);

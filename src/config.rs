@@ -72,7 +72,8 @@ pub struct GradeConfig {
     /// Words of non-boilerplate shared passages that make a pair partial reuse.
     /// Default 20.
     pub min_reuse_words: usize,
-    /// ...or the share of either document they cover. Default 0.2.
+    /// ...or the share of either document they cover (for short texts).
+    /// Default 0.5.
     pub min_reuse_share: f64,
 }
 
@@ -145,6 +146,12 @@ pub struct AlignConfig {
     /// A passage holds when the cosine of its two sides, as wholes, is at least
     /// this; otherwise it is split at its widest gaps. Default 0.34.
     pub min_fragment_similarity: f64,
+    /// Every passage must hold a run of at least `min_passage_tokens` identical
+    /// words; similar sentences only extend it. On for scans, where a passage is
+    /// reused text (formulaic news sentences are similar without being copied);
+    /// off for PAN evaluations, whose translated and obfuscated cases may keep no
+    /// run at all. Default on.
+    pub anchored: bool,
 }
 
 impl Default for Config {
@@ -174,6 +181,7 @@ impl Default for Config {
                 min_sentence_cosine: 0.33,
                 min_sentence_dice: 0.33,
                 min_fragment_similarity: 0.34,
+                anchored: true,
             },
             overlap: OverlapConfig {
                 enabled: true,
@@ -183,7 +191,7 @@ impl Default for Config {
             grade: GradeConfig {
                 duplicate_threshold: 0.9,
                 min_reuse_words: 20,
-                min_reuse_share: 0.2,
+                min_reuse_share: 0.5,
             },
             threads: 0,
         }

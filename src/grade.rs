@@ -11,9 +11,12 @@
 //! 2. **near_duplicate**: Jaccard at or above the scan threshold (default 0.5):
 //!    mostly the same text, edited.
 //! 3. **partial_reuse**: the shared passages that are not boilerplate hold at least
-//!    `min_reuse_words` words (default 20) of either document, or cover at least
-//!    `min_reuse_share` (default 0.2) of either document: a passage was taken
-//!    over, whatever the rest of the text does.
+//!    `min_reuse_words` (default 20) words copied verbatim (inside runs of at least
+//!    `min_passage_tokens` identical words) in either document, or verbatim words
+//!    cover at least `min_reuse_share` (default 0.5) of either document: a passage
+//!    was taken over, whatever the rest of the text does. Counting verbatim words
+//!    keeps out formulaic news (the same earnings or bond-issue template filled
+//!    with other names and numbers), whose runs are short.
 //! 4. **none**: anything less (a shared quote or a common phrase).
 //!
 //! Direction. With publication times, the earlier document is the likely source
@@ -111,9 +114,12 @@ pub fn grade(
     threshold: f64,
     config: &GradeConfig,
 ) -> Grade {
-    let reused = passages.iter().filter(|p| !p.boilerplate);
+    let reused = || passages.iter().filter(|p| !p.boilerplate);
     let (reused_words_a, reused_words_b) =
-        reused.fold((0, 0), |(a, b), p| (a + p.a.words, b + p.b.words));
+        reused().fold((0, 0), |(a, b), p| (a + p.a.words, b + p.b.words));
+    let (verbatim_a, verbatim_b) = reused().fold((0, 0), |(a, b), p| {
+        (a + p.a.verbatim_words, b + p.b.verbatim_words)
+    });
     let share = |reused: usize, total: usize| {
         if total == 0 {
             0.0
@@ -129,8 +135,8 @@ pub fn grade(
         Verdict::Duplicate
     } else if similarity.jaccard >= threshold {
         Verdict::NearDuplicate
-    } else if reused_words_a.max(reused_words_b) >= config.min_reuse_words
-        || reused_share_a.max(reused_share_b) >= config.min_reuse_share
+    } else if verbatim_a.max(verbatim_b) >= config.min_reuse_words
+        || share(verbatim_a, words.0).max(share(verbatim_b, words.1)) >= config.min_reuse_share
     {
         Verdict::PartialReuse
     } else {
@@ -211,6 +217,7 @@ mod tests {
             start_char: 0,
             end_char: 0,
             words,
+            verbatim_words: words,
             text: String::new(),
         };
         Passage {
@@ -248,9 +255,16 @@ mod tests {
             "a shared quote"
         );
         assert_eq!(
-            verdict(0.1, &[passage(12, 12, false)], (40, 500)),
+            verdict(0.1, &[passage(12, 12, false)], (20, 500)),
             Verdict::PartialReuse,
-            "30% of a brief"
+            "60% of a brief"
+        );
+        let mut template = passage(60, 60, false);
+        (template.a.verbatim_words, template.b.verbatim_words) = (12, 12);
+        assert_eq!(
+            verdict(0.1, &[template], (100, 100)),
+            Verdict::None,
+            "a filled-in template"
         );
         assert_eq!(
             verdict(0.1, &[passage(400, 400, true)], (500, 500)),

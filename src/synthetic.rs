@@ -140,11 +140,12 @@ pub struct ReuseSpec {
     pub max_copied_share: f64,
     /// Share of plants with light edits: single words substituted. Default 0.5.
     pub edited_share: f64,
-    /// Fewest words between two edits of an edited plant, and between an edit
-    /// and either end of a passage (so the copied words at each end are enough
-    /// evidence to place the passage's ends). Default 15.
+    /// Least distance, in words, between two edits of an edited plant, and from
+    /// an edit to either end of its passage (so the copied words at each end are
+    /// enough evidence to place the passage's ends). Default 15.
     pub min_edit_spacing: usize,
-    /// Most words between two edits (each gap is uniform in between). Default 30.
+    /// Greatest distance between two edits (each distance is uniform in
+    /// between). Default 30.
     pub max_edit_spacing: usize,
     /// Vocabulary size. Default 20,000.
     pub vocabulary: usize,

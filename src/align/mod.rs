@@ -37,6 +37,10 @@ pub struct PassageSide {
     pub end_char: usize,
     /// Its length in words.
     pub words: usize,
+    /// Of those, the words inside runs of at least `min_passage_tokens` words
+    /// found identically in the other document (copied verbatim); the rest were
+    /// matched as similar sentences, or lie in gaps between matches.
+    pub verbatim_words: usize,
     /// The original text of the passage: `text[start_byte..end_byte]`.
     pub text: String,
 }
@@ -82,6 +86,15 @@ pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Alignment {
     let weights = PairWeights::new(a, b);
     let min_len = config.min_passage_tokens.min(a.len()).min(b.len());
     let (mut seeds, repetitive_windows) = exact_runs(a, b, min_len);
+    if config.anchored && seeds.is_empty() {
+        // No run of identical words: nothing can anchor a passage, and the
+        // sentence comparison (the costly part) is skipped.
+        return Alignment {
+            passages: Vec::new(),
+            repetitive_windows,
+        };
+    }
+    let runs = seeds.clone();
     // Where words were copied exactly, the runs give word-exact ends: a sentence
     // pair mostly covered by runs on both sides adds nothing but looser ends.
     // (On PAN 2013, dropping only fully covered pairs, or any touched pair, both
@@ -104,9 +117,33 @@ pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Alignment {
         min_passage_tokens: min_len,
         ..*config
     };
-    let fragments = extend(seeds, &weights, a, b, &short);
-    let a_sides = sides(a, fragments.iter().map(|f| f.a.clone()));
-    let b_sides = sides(b, fragments.iter().map(|f| f.b.clone()));
+    let mut fragments = extend(seeds, &weights, a, b, &short);
+    let overlaps =
+        |x: &std::ops::Range<u32>, y: &std::ops::Range<u32>| x.start < y.end && y.start < x.end;
+    if config.anchored {
+        fragments.retain(|f| {
+            runs.iter()
+                .any(|r| overlaps(&r.a, &f.a) && overlaps(&r.b, &f.b))
+        });
+    }
+    let verbatim = |f: &extend::Fragment, side_a: bool| {
+        let inside = runs
+            .iter()
+            .filter(|r| overlaps(&r.a, &f.a) && overlaps(&r.b, &f.b))
+            .map(|r| {
+                let (run, within) = if side_a { (&r.a, &f.a) } else { (&r.b, &f.b) };
+                run.start.max(within.start)..run.end.min(within.end)
+            });
+        union_len(inside.collect())
+    };
+    let a_sides = sides(
+        a,
+        fragments.iter().map(|f| (f.a.clone(), verbatim(f, true))),
+    );
+    let b_sides = sides(
+        b,
+        fragments.iter().map(|f| (f.b.clone(), verbatim(f, false))),
+    );
     let passages = a_sides
         .into_iter()
         .zip(b_sides)
@@ -123,6 +160,20 @@ pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Alignment {
         passages,
         repetitive_windows,
     }
+}
+
+/// Number of positions covered by any of `ranges`.
+fn union_len(mut ranges: Vec<std::ops::Range<u32>>) -> usize {
+    ranges.sort_by_key(|r| r.start);
+    let (mut total, mut end) = (0usize, 0u32);
+    for r in ranges {
+        let start = r.start.max(end);
+        if r.end > start {
+            total += (r.end - start) as usize;
+            end = r.end;
+        }
+    }
+    total
 }
 
 /// Marks the words inside any of `ranges`.
@@ -143,29 +194,36 @@ fn covered_share(marks: &BitVec, range: &std::ops::Range<u32>) -> f64 {
 }
 
 /// Turns word ranges into original-text spans with character offsets.
-fn sides(text: &AlignText, ranges: impl Iterator<Item = std::ops::Range<u32>>) -> Vec<PassageSide> {
-    let words: Vec<(usize, usize, usize)> = ranges
-        .map(|r| {
+fn sides(
+    text: &AlignText,
+    ranges: impl Iterator<Item = (std::ops::Range<u32>, usize)>,
+) -> Vec<PassageSide> {
+    let words: Vec<(usize, usize, usize, usize)> = ranges
+        .map(|(r, verbatim)| {
             (
                 text.tokens[r.start as usize].span.start as usize,
                 text.tokens[r.end as usize - 1].span.end as usize,
                 r.len(),
+                verbatim,
             )
         })
         .collect();
-    let flat: Vec<usize> = words.iter().flat_map(|&(s, e, _)| [s, e]).collect();
+    let flat: Vec<usize> = words.iter().flat_map(|&(s, e, _, _)| [s, e]).collect();
     let chars = char_offsets(text.text, &flat);
     words
         .iter()
         .zip(chars.chunks_exact(2))
-        .map(|(&(start_byte, end_byte, words), c)| PassageSide {
-            start_byte,
-            end_byte,
-            start_char: c[0],
-            end_char: c[1],
-            words,
-            text: text.text[start_byte..end_byte].to_string(),
-        })
+        .map(
+            |(&(start_byte, end_byte, words, verbatim_words), c)| PassageSide {
+                start_byte,
+                end_byte,
+                start_char: c[0],
+                end_char: c[1],
+                words,
+                verbatim_words,
+                text: text.text[start_byte..end_byte].to_string(),
+            },
+        )
         .collect()
 }
 

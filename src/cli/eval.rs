@@ -10,8 +10,6 @@ use clap::Subcommand;
 use reprint::eval::detect_pan;
 use reprint::eval::pan::{score_by_category, PanCorpus, PanScores};
 
-use reprint::Config;
-
 use super::{create_output, GlobalArgs};
 use crate::exit::Exit;
 
@@ -60,10 +58,8 @@ pub(crate) fn run(args: &EvalArgs, global: &GlobalArgs) -> anyhow::Result<Exit> 
 }
 
 fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let mut config = Config {
-        threads: global.threads,
-        ..Config::default()
-    };
+    let mut config = reprint::eval::pan_config();
+    config.threads = global.threads;
     config.align.min_passage_tokens = args.min_passage;
     config.align.max_gap_tokens = args.max_gap;
     let started = Instant::now();

@@ -14,11 +14,24 @@ pub const PAN_MIN_PASSAGE_WORDS: usize = 25;
 use crate::Config;
 use pan::{Annotation, PanCorpus};
 
+/// The settings `reprint eval pan` uses: the default config with passages of at
+/// least [`PAN_MIN_PASSAGE_WORDS`] words that need no exact run (translated and
+/// randomly obfuscated cases keep few or none).
+pub fn pan_config() -> Config {
+    let mut config = Config::default();
+    config.align.min_passage_tokens = PAN_MIN_PASSAGE_WORDS;
+    config.align.anchored = false;
+    config
+}
+
 /// Aligns every pair of a PAN corpus and returns the passages found as PAN
 /// detections (character offsets, suspicious document first).
 ///
 /// # Errors
 /// An invalid config, or a thread pool that cannot start.
+///
+/// The caller's config is used as given; PAN's obfuscated cases need
+/// `align.anchored` off (see [`pan_config`]).
 pub fn detect_pan(corpus: &PanCorpus, config: &Config) -> crate::Result<Vec<Annotation>> {
     let texts: Vec<&str> = corpus.documents.iter().map(|d| d.text.as_str()).collect();
     let index: std::collections::HashMap<&str, usize> = corpus

@@ -27,13 +27,14 @@
 //! | `parameters.align.min_passage_tokens` | same as `min_passage_words` |
 //! | `parameters.align.max_gap_tokens` | largest gap in words inside one passage |
 //! | `parameters.align.min_sentence_cosine`, `.min_sentence_dice` | two sentences match above both (tf-isf cosine, Dice of stemmed content words) |
+//! | `parameters.align.anchored` | true: every passage holds a run of at least `min_passage_words` identical words |
 //! | `parameters.align.min_fragment_similarity` | a passage's two sides must have at least this cosine, or it is split |
 //! | `parameters.overlap.enabled` | whether the partial-overlap stage ran |
 //! | `parameters.overlap.k`, `.window` | winnowing: words per k-gram, k-grams per window |
 //! | `parameters.overlap.max_df` | fingerprints in more documents than this are boilerplate |
 //! | `parameters.overlap.ignored_phrases` | number of phrases given with `--ignore-phrases` |
 //! | `parameters.grade.duplicate_threshold` | Jaccard at or above which a pair is a duplicate |
-//! | `parameters.grade.min_reuse_words`, `.min_reuse_share` | reused words, or share of either document, that make partial reuse |
+//! | `parameters.grade.min_reuse_words`, `.min_reuse_share` | verbatim reused words, or their share of either document, that make partial reuse |
 //! | `parameters.time_field` | the JSON field read as publication time, or null |
 //! | `counts.documents_read` | input items read (documents and unusable items) |
 //! | `counts.documents_skipped` | items not scanned; each is listed in `skipped` |
@@ -63,14 +64,14 @@
 //! | `pairs[].containment_a_in_b` | share of A's shingles found in B (1.0: A is inside B) |
 //! | `pairs[].containment_b_in_a` | share of B's shingles found in A |
 //! | `pairs[].shingles_a`, `.shingles_b`, `.shared_shingles` | distinct shingles of A, of B, and of both |
-//! | `pairs[].verdict` | `duplicate`, `near_duplicate` or `partial_reuse`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; reused words >= `min_reuse_words` or share >= `min_reuse_share`) |
+//! | `pairs[].verdict` | `duplicate`, `near_duplicate` or `partial_reuse`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words >= `min_reuse_words` or their share >= `min_reuse_share`) |
 //! | `pairs[].found_by` | the candidate stages that found the pair: `minhash`, `overlap` |
 //! | `pairs[].reuse.words_a`, `.words_b` | words of each document inside passages that are not boilerplate |
 //! | `pairs[].reuse.share_a`, `.share_b` | those words over the document's words |
 //! | `pairs[].reuse.containment` | `a_in_b` (A's reused share is over 1.5 times B's: A sits inside B), `b_in_a`, `mutual` or `none` |
 //! | `pairs[].reuse.likely_source` | id of the earlier document (by `time_field`), or null |
 //! | `pairs[].passages[]` | shared passages, in A's order; no two overlap on either side |
-//! | `passages[].a`, `.b` | the passage in each original text: `start_byte`, `end_byte`, `start_char`, `end_char`, `words` (its length in words), and `text`, exactly the original slice |
+//! | `passages[].a`, `.b` | the passage in each original text: `start_byte`, `end_byte`, `start_char`, `end_char`, `words` (its length in words), `verbatim_words` (of those, words inside runs of at least `min_passage_words` identical words), and `text`, exactly the original slice |
 //! | `passages[].similarity` | tf-isf cosine of the two sides (1 for a verbatim copy) |
 //! | `passages[].boilerplate` | true when half of its words, on either side, are boilerplate; it then does not count as reuse |
 //! | `clusters[]` | largest first: `size`, `representative` (the id `dedup` keeps), `members` (ids in input order) |

@@ -53,6 +53,7 @@ struct Align {
     min_sentence_cosine: f64,
     min_sentence_dice: f64,
     min_fragment_similarity: f64,
+    anchored: bool,
 }
 
 #[derive(Deserialize)]
@@ -198,6 +199,7 @@ struct Side {
     start_char: usize,
     end_char: usize,
     words: usize,
+    verbatim_words: usize,
     text: String,
 }
 

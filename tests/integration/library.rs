@@ -155,8 +155,7 @@ fn pan13_plagdet_meets_the_targets() {
         return;
     }
     let corpus = PanCorpus::load(&data).unwrap();
-    let mut config = reprint::Config::default();
-    config.align.min_passage_tokens = reprint::eval::PAN_MIN_PASSAGE_WORDS;
+    let config = reprint::eval::pan_config();
     let detections = reprint::eval::detect_pan(&corpus, &config).unwrap();
     let scores = score_by_category(&corpus, &detections);
     let verbatim = scores
