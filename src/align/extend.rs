@@ -52,7 +52,7 @@ pub(crate) fn extend(
             f.a.len() >= config.min_passage_tokens && f.b.len() >= config.min_passage_tokens
         })
         .collect();
-    without_overlaps(fragments)
+    without_overlaps(fragments, config.min_passage_tokens)
 }
 
 /// Splits seeds into groups by gaps on A, then B, until stable.
@@ -164,9 +164,11 @@ fn trim_side(range: &Range<u32>, text: &AlignText, other: &AHashSet<u64>) -> Opt
     Some(first as u32..last as u32 + 2)
 }
 
-/// Keeps the strongest fragments (similarity times length) that overlap no
-/// stronger one on either side, ordered by their start in A.
-fn without_overlaps(mut fragments: Vec<Fragment>) -> Vec<Fragment> {
+/// Keeps the strongest fragments (similarity times length), ordered by their
+/// start in A. A weaker fragment that overlaps a kept one only at its ends (a
+/// run that grew by a word matching by chance) is trimmed back; one that still
+/// overlaps, or falls under `min_len` words, is dropped.
+fn without_overlaps(mut fragments: Vec<Fragment>, min_len: usize) -> Vec<Fragment> {
     let strength = |f: &Fragment| f.similarity * (f.a.len() + f.b.len()) as f64;
     fragments.sort_by(|x, y| {
         strength(y)
@@ -176,14 +178,27 @@ fn without_overlaps(mut fragments: Vec<Fragment>) -> Vec<Fragment> {
     });
     let overlaps = |x: &Range<u32>, y: &Range<u32>| x.start < y.end && y.start < x.end;
     let mut kept: Vec<Fragment> = Vec::new();
-    for f in fragments {
-        if kept
+    for mut f in fragments {
+        for k in &kept {
+            trim_end_overlap(&mut f.a, &k.a);
+            trim_end_overlap(&mut f.b, &k.b);
+        }
+        let clear = kept
             .iter()
-            .all(|k| !overlaps(&k.a, &f.a) && !overlaps(&k.b, &f.b))
-        {
+            .all(|k| !overlaps(&k.a, &f.a) && !overlaps(&k.b, &f.b));
+        if clear && f.a.len() >= min_len && f.b.len() >= min_len {
             kept.push(f);
         }
     }
     kept.sort_by_key(|f| (f.a.start, f.b.start));
     kept
+}
+
+/// Cuts the part of `range` inside `taken` when it is at one end of `range`.
+fn trim_end_overlap(range: &mut Range<u32>, taken: &Range<u32>) {
+    if taken.start <= range.start && range.start < taken.end && taken.end < range.end {
+        range.start = taken.end;
+    } else if range.start < taken.start && taken.start < range.end && range.end <= taken.end {
+        range.end = taken.start;
+    }
 }

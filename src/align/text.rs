@@ -25,7 +25,7 @@ use crate::shingle::{Shingler, Token};
 pub const STOP: u64 = 0;
 
 /// Sentences with fewer content words than this join the next sentence.
-pub const MIN_SENTENCE_TERMS: usize = 3;
+pub const MIN_SENTENCE_TERMS: usize = 4;
 
 /// Longer runs of words without a sentence end are cut into pieces of this size.
 pub const MAX_SENTENCE_WORDS: usize = 60;
