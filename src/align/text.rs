@@ -377,7 +377,7 @@ mod tests {
     fn sentences_end_at_stops_and_blank_lines_only() {
         let t = prepare(
             "Rebels killed the police chief today. Witnesses saw two gunmen flee! \
-             The price rose 1.5 percent in\nthe morning trade\n\nNew paragraph starts here now",
+             The price rose 1.5 percent in\nthe morning trade\n\nNew paragraph starts with fresh words",
         );
         assert_eq!(
             sentence_texts(&t),
@@ -385,19 +385,19 @@ mod tests {
                 "Rebels killed the police chief today",
                 "Witnesses saw two gunmen flee",
                 "The price rose 1.5 percent in\nthe morning trade",
-                "New paragraph starts here now"
+                "New paragraph starts with fresh words"
             ]
         );
     }
 
     #[test]
     fn short_sentences_join_the_next() {
-        let t = prepare("The U. S. envoy met rebel leaders. Talks failed again today.");
+        let t = prepare("The U. S. envoy met rebel leaders. Talks failed again today in Geneva.");
         assert_eq!(
             sentence_texts(&t),
             [
                 "The U. S. envoy met rebel leaders",
-                "Talks failed again today"
+                "Talks failed again today in Geneva"
             ]
         );
         assert_eq!(prepare("Yes. No.").sentence_count(), 1);
