@@ -167,6 +167,15 @@ pub fn grade(
     }
 }
 
+/// Whether `verbatim` words of each document (out of `words`) can make partial
+/// reuse under `config`; pairs that cannot need no alignment unless their
+/// Jaccard makes them near-duplicates.
+pub fn can_be_reuse(verbatim: (usize, usize), words: (usize, usize), config: &GradeConfig) -> bool {
+    let share = |v: usize, n: usize| if n == 0 { 0.0 } else { v as f64 / n as f64 };
+    verbatim.0.max(verbatim.1) >= config.min_reuse_words
+        || share(verbatim.0, words.0).max(share(verbatim.1, words.1)) >= config.min_reuse_share
+}
+
 /// Parses a publication time into Unix seconds: RFC 3339 (`2025-07-23T10:00:00Z`,
 /// any offset), `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS` (taken as UTC),
 /// `YYYY-MM-DD` (midnight UTC), or a JSON number of Unix seconds.

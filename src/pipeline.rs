@@ -14,13 +14,13 @@ use std::time::Instant;
 use bit_vec::BitVec;
 use rayon::prelude::*;
 
-use crate::align::{align, AlignText, Passage};
+use crate::align::{align, verbatim_words, AlignText, Alignment, Passage};
 use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::{cluster, Cluster};
 use crate::config::{Config, ShingleUnit};
 use crate::error::Error;
 use crate::fingerprint::{self, Winnower};
-use crate::grade::{grade, parse_time, Grade, Source, Verdict};
+use crate::grade::{can_be_reuse, grade, parse_time, Grade, Source, Verdict};
 use crate::hash::HASH_NAME;
 use crate::input::{DocId, Document, Entry, Skipped};
 use crate::lsh::{candidates, CandidatePair, LshParams};
@@ -219,6 +219,8 @@ struct Graded {
     candidate: Candidate,
     passages: Vec<Passage>,
     grade: Grade,
+    /// Passages marked as boilerplate.
+    boilerplate_passages: usize,
     /// A phrase repeated through one of the texts was not aligned.
     repetitive: bool,
 }
@@ -412,7 +414,7 @@ fn find_pairs(
         boilerplate_passages: listed
             .iter()
             .chain(&unlisted)
-            .map(|g| g.passages.iter().filter(|p| p.boilerplate).count())
+            .map(|g| g.boilerplate_passages)
             .sum(),
         pairs_without_reuse: unlisted.len(),
         pairs_with_repetitive_text: listed
@@ -740,20 +742,40 @@ fn align_and_grade(
                     .expect("every paired document is prepared")
             };
             let (text_a, text_b) = (prepared_of(a), prepared_of(b));
-            let alignment = align(text_a, text_b, &config.align);
+            let words = (text_a.len(), text_b.len());
+            // A pair below the threshold whose identical runs are too short to
+            // be reuse is graded `none` without the costly sentence comparison.
+            let hopeless = candidate.scored.similarity.jaccard < config.threshold
+                && !can_be_reuse(
+                    verbatim_words(text_a, text_b, &config.align),
+                    words,
+                    &config.grade,
+                );
+            let alignment = if hopeless {
+                Alignment::default()
+            } else {
+                align(text_a, text_b, &config.align)
+            };
             let passages = alignment.passages;
             let grade = grade(
                 &candidate.scored.similarity,
                 &passages,
-                (text_a.len(), text_b.len()),
+                words,
                 (times[a.index()], times[b.index()]),
                 config.threshold,
                 &config.grade,
             );
+            let boilerplate_passages = passages.iter().filter(|p| p.boilerplate).count();
             Graded {
                 candidate,
-                passages,
+                // Pairs graded `none` are counted, not listed: drop their text.
+                passages: if grade.verdict == Verdict::None {
+                    Vec::new()
+                } else {
+                    passages
+                },
                 grade,
+                boilerplate_passages,
                 repetitive: alignment.repetitive_windows > 0,
             }
         })

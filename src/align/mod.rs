@@ -162,6 +162,19 @@ pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Alignment {
     }
 }
 
+/// Words of A and of B inside runs of at least `min_passage_tokens` identical
+/// words: an upper bound on the verbatim words of any alignment of the pair,
+/// found without comparing sentences. Scans use it to skip the full alignment
+/// of pairs whose shared runs are too short to be reuse.
+pub fn verbatim_words(a: &AlignText, b: &AlignText, config: &AlignConfig) -> (usize, usize) {
+    let min_len = config.min_passage_tokens.min(a.len()).min(b.len());
+    let (runs, _) = exact_runs(a, b, min_len);
+    (
+        union_len(runs.iter().map(|r| r.a.clone()).collect()),
+        union_len(runs.iter().map(|r| r.b.clone()).collect()),
+    )
+}
+
 /// Number of positions covered by any of `ranges`.
 fn union_len(mut ranges: Vec<std::ops::Range<u32>>) -> usize {
     ranges.sort_by_key(|r| r.start);

@@ -53,7 +53,7 @@
 //! | `suppressed.boilerplate_fingerprints` | distinct fingerprints in more than `max_df` documents (no candidates; their words are boilerplate) |
 //! | `suppressed.boilerplate_pair_emissions` | candidate pairs those fingerprints would have made |
 //! | `suppressed.ignored_phrase_occurrences` | occurrences of ignored phrases found |
-//! | `suppressed.boilerplate_passages` | passages marked boilerplate (shown, not counted as reuse) |
+//! | `suppressed.boilerplate_passages` | passages marked boilerplate (shown, not counted as reuse); pairs whose identical runs are too short to be reuse are graded without alignment and add none |
 //! | `suppressed.pairs_without_reuse` | aligned pairs graded `none`, not listed in `pairs` |
 //! | `suppressed.pairs_with_repetitive_text` | aligned pairs where a phrase repeated more than 32 times in a text anchored no passage |
 //! | `suppressed.documents_without_time` | documents with no readable time (when `time_field` is set) |
