@@ -14,7 +14,7 @@ use std::time::Instant;
 use bit_vec::BitVec;
 use rayon::prelude::*;
 
-use crate::align::{align, verbatim_words, AlignText, Alignment, Passage};
+use crate::align::{align, verbatim_words, AlignText, Alignment, Passage, TermCache};
 use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::{cluster, Cluster};
 use crate::config::{Config, ShingleUnit};
@@ -172,7 +172,9 @@ pub fn align_listed(
         let prepared: Vec<Option<AlignText>> = texts
             .par_iter()
             .enumerate()
-            .map(|(i, text)| needed[i].then(|| AlignText::new(text, &shingler)))
+            .map_init(TermCache::default, |cache, (i, text)| {
+                needed[i].then(|| AlignText::with_cache(text, &shingler, cache))
+            })
             .collect();
         pairs
             .par_iter()
@@ -723,9 +725,9 @@ fn align_and_grade(
     let prepared: Vec<Option<AlignText>> = documents
         .par_iter()
         .enumerate()
-        .map(|(i, doc)| {
+        .map_init(TermCache::default, |cache, (i, doc)| {
             needed[i].then(|| {
-                let text = AlignText::new(&doc.text, shingler);
+                let text = AlignText::with_cache(&doc.text, shingler, cache);
                 let words: Vec<u64> = text.tokens().iter().map(|t| t.hash).collect();
                 let marks = marker.mark(&words);
                 text.with_boilerplate(marks)

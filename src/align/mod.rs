@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::config::AlignConfig;
 use extend::extend;
 use seed::{exact_runs, sentence_pairs, PairWeights};
-pub use text::AlignText;
+pub use text::{AlignText, TermCache};
 
 /// One side of a passage: where it is in an original text, and its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,7 +73,7 @@ const RUN_COVERED_SENTENCE: f64 = 0.5;
 pub struct Alignment {
     /// The passages, in A's order.
     pub passages: Vec<Passage>,
-    /// Windows of B's words that occur more than [`seed::MAX_OCCURRENCES`]
+    /// Windows of A's words that occur more than [`seed::MAX_OCCURRENCES`]
     /// times in B (a repeated phrase) and so anchored nothing.
     pub repetitive_windows: usize,
 }

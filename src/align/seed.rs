@@ -20,9 +20,9 @@
 
 use std::ops::Range;
 
-use ahash::AHashMap;
 
 use super::text::{AlignText, STOP};
+use crate::shingle::Token;
 
 /// An anchor window or term occurring more often than this in B seeds nothing.
 pub const MAX_OCCURRENCES: usize = 32;
@@ -118,44 +118,82 @@ fn window_key(words: &[u64]) -> u64 {
     })
 }
 
+/// The `anchor`-word windows of one document: their keys in position order, and
+/// (key, position) sorted, so another document can look its windows up. Built
+/// once per document and reused by every pair it is in.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AnchorIndex {
+    anchor: usize,
+    keys: Vec<u64>,
+    sorted: Vec<(u64, u32)>,
+}
+
+impl AnchorIndex {
+    pub(crate) fn new(words: &[Token], anchor: usize) -> Self {
+        let hashes: Vec<u64> = words.iter().map(|t| t.hash).collect();
+        let keys: Vec<u64> = if anchor == 0 {
+            Vec::new()
+        } else {
+            hashes.windows(anchor).map(window_key).collect()
+        };
+        let mut sorted: Vec<(u64, u32)> = keys
+            .iter()
+            .enumerate()
+            .map(|(j, &k)| (k, j as u32))
+            .collect();
+        sorted.sort_unstable();
+        AnchorIndex {
+            anchor,
+            keys,
+            sorted,
+        }
+    }
+
+    pub(crate) fn anchor(&self) -> usize {
+        self.anchor
+    }
+
+    /// Positions of the windows with this key, ascending.
+    fn positions(&self, key: u64) -> &[(u64, u32)] {
+        let start = self.sorted.partition_point(|&(k, _)| k < key);
+        let end = start + self.sorted[start..].partition_point(|&(k, _)| k == key);
+        &self.sorted[start..end]
+    }
+}
+
 /// Maximal runs of at least `anchor` identical words, and the number of B's
 /// anchor windows left out as too repetitive.
 pub fn exact_runs(a: &AlignText, b: &AlignText, anchor: usize) -> (Vec<Seed>, usize) {
-    let words = |t: &AlignText| t.tokens.iter().map(|t| t.hash).collect::<Vec<u64>>();
-    let (a, b) = (words(a), words(b));
     if anchor == 0 || a.len() < anchor || b.len() < anchor {
         return (Vec::new(), 0);
     }
-    let mut index: AHashMap<u64, Vec<u32>> = AHashMap::new();
-    for (j, window) in b.windows(anchor).enumerate() {
-        index.entry(window_key(window)).or_default().push(j as u32);
-    }
-    let repetitive: usize = index
-        .values()
-        .filter(|positions| positions.len() > MAX_OCCURRENCES)
-        .map(Vec::len)
-        .sum();
-    index.retain(|_, positions| positions.len() <= MAX_OCCURRENCES);
-    // Per diagonal (a - b), the end in A of the last run found on it.
-    let mut covered: AHashMap<isize, usize> = AHashMap::new();
+    let (index_a, index_b) = (a.anchor_index(anchor), b.anchor_index(anchor));
+    let word = |t: &AlignText, i: usize| t.tokens[i].hash;
+    let mut repetitive = 0;
+    // Per diagonal (a - b + |B|), the end in A of the last run found on it.
+    let mut covered = vec![0usize; a.len() + b.len()];
     let mut runs = Vec::new();
-    for (i, window) in a.windows(anchor).enumerate() {
-        let Some(positions) = index.get(&window_key(window)) else {
+    for (i, &key) in index_a.keys.iter().enumerate() {
+        let positions = index_b.positions(key);
+        if positions.len() > MAX_OCCURRENCES {
+            repetitive += 1;
             continue;
-        };
-        for &j in positions {
+        }
+        for &(_, j) in positions {
             let j = j as usize;
-            let diagonal = i as isize - j as isize;
-            if covered.get(&diagonal).is_some_and(|&end| end > i)
-                || a[i..i + anchor] != b[j..j + anchor]
-            {
+            let diagonal = i + b.len() - j;
+            if covered[diagonal] > i || (0..anchor).any(|k| word(a, i + k) != word(b, j + k)) {
                 continue;
             }
-            let back = (1..=i.min(j)).take_while(|&k| a[i - k] == b[j - k]).count();
-            let forward = (0..)
-                .take_while(|&k| i + k < a.len() && j + k < b.len() && a[i + k] == b[j + k])
+            let back = (1..=i.min(j))
+                .take_while(|&k| word(a, i - k) == word(b, j - k))
                 .count();
-            covered.insert(diagonal, i + forward);
+            let forward = (0..)
+                .take_while(|&k| {
+                    i + k < a.len() && j + k < b.len() && word(a, i + k) == word(b, j + k)
+                })
+                .count();
+            covered[diagonal] = i + forward;
             runs.push(Seed {
                 a: (i - back) as u32..(i + forward) as u32,
                 b: (j - back) as u32..(j + forward) as u32,

@@ -14,10 +14,14 @@
 
 use std::ops::Range;
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use ahash::AHashMap;
 use bit_vec::BitVec;
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::seed::AnchorIndex;
 use crate::hash::hash_bytes;
 use crate::shingle::{Shingler, Token};
 
@@ -184,17 +188,57 @@ pub struct AlignText<'t> {
     pub(crate) postings: AHashMap<u64, Vec<u32>>,
     /// Per word: boilerplate or not (none marked unless given).
     boilerplate: Option<BitVec>,
+    /// Index of the anchor windows, built on first use.
+    anchors: OnceLock<AnchorIndex>,
+}
+
+/// Terms of words already seen, by word hash: stemming is the costly part of
+/// preparing a text, and a corpus repeats a small vocabulary. One per worker.
+pub struct TermCache {
+    stemmer: Stemmer,
+    terms: AHashMap<u64, u64>,
+}
+
+impl Default for TermCache {
+    fn default() -> Self {
+        TermCache {
+            stemmer: Stemmer::create(Algorithm::English),
+            terms: AHashMap::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for TermCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TermCache")
+            .field("words", &self.terms.len())
+            .finish()
+    }
+}
+
+impl TermCache {
+    fn term(&mut self, word: &str, hash: u64) -> u64 {
+        let stemmer = &self.stemmer;
+        *self
+            .terms
+            .entry(hash)
+            .or_insert_with(|| term(stemmer, word))
+    }
 }
 
 impl<'t> AlignText<'t> {
     /// Prepares `text`, cutting words as `shingler` does.
     pub fn new(text: &'t str, shingler: &Shingler) -> Self {
-        let stemmer = Stemmer::create(Algorithm::English);
+        Self::with_cache(text, shingler, &mut TermCache::default())
+    }
+
+    /// Prepares `text`, looking terms up in (and adding them to) `cache`.
+    pub fn with_cache(text: &'t str, shingler: &Shingler, cache: &mut TermCache) -> Self {
         let mut tokens = Vec::new();
         let mut terms = Vec::new();
         shingler.for_each_token(text, |word, token| {
             tokens.push(token);
-            terms.push(term(&stemmer, word));
+            terms.push(cache.term(word, token.hash));
         });
         let sentences = sentences(text, &tokens, &terms);
         let mut postings: AHashMap<u64, Vec<u32>> = AHashMap::new();
@@ -229,6 +273,21 @@ impl<'t> AlignText<'t> {
             sentence_terms,
             postings,
             boilerplate: None,
+            anchors: OnceLock::new(),
+        }
+    }
+
+    /// The index of this text's `anchor`-word windows: built once for the first
+    /// anchor length asked for (all pairs of a scan ask for the same one,
+    /// except with texts shorter than it), and built afresh for another.
+    pub(crate) fn anchor_index(&self, anchor: usize) -> Cow<'_, AnchorIndex> {
+        let index = self
+            .anchors
+            .get_or_init(|| AnchorIndex::new(&self.tokens, anchor));
+        if index.anchor() == anchor {
+            Cow::Borrowed(index)
+        } else {
+            Cow::Owned(AnchorIndex::new(&self.tokens, anchor))
         }
     }
 
