@@ -14,7 +14,7 @@ use std::time::Instant;
 use bit_vec::BitVec;
 use rayon::prelude::*;
 
-use crate::align::{align, verbatim_words, AlignText, Alignment, Passage, TermCache};
+use crate::align::{align, align_from, AlignText, Alignment, Passage, Runs, TermCache};
 use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::{cluster, Cluster};
 use crate::config::{Config, ShingleUnit};
@@ -747,16 +747,16 @@ fn align_and_grade(
             let words = (text_a.len(), text_b.len());
             // A pair below the threshold whose identical runs are too short to
             // be reuse is graded `none` without the costly sentence comparison.
+            let runs = Runs::find(text_a, text_b, &config.align);
             let hopeless = candidate.scored.similarity.jaccard < config.threshold
-                && !can_be_reuse(
-                    verbatim_words(text_a, text_b, &config.align),
-                    words,
-                    &config.grade,
-                );
+                && !can_be_reuse(runs.verbatim_words(), words, &config.grade);
             let alignment = if hopeless {
-                Alignment::default()
+                Alignment {
+                    passages: Vec::new(),
+                    repetitive_windows: runs.repetitive_windows(),
+                }
             } else {
-                align(text_a, text_b, &config.align)
+                align_from(text_a, text_b, &config.align, runs)
             };
             let passages = alignment.passages;
             let grade = grade(

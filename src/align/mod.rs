@@ -80,12 +80,56 @@ pub struct Alignment {
 
 /// The shared passages of two documents.
 pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Alignment {
+    align_from(a, b, config, Runs::find(a, b, config))
+}
+
+/// The runs of identical words two documents share: the first step of
+/// [`align`], exposed so a caller can judge a pair by them before paying for
+/// the rest.
+#[derive(Debug, Clone)]
+pub struct Runs {
+    seeds: Vec<seed::Seed>,
+    repetitive_windows: usize,
+}
+
+impl Runs {
+    /// Maximal runs of at least `min_passage_tokens` identical words (of the
+    /// shorter document's length, when it is shorter).
+    pub fn find(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Self {
+        let min_len = config.min_passage_tokens.min(a.len()).min(b.len());
+        let (seeds, repetitive_windows) = exact_runs(a, b, min_len);
+        Runs {
+            seeds,
+            repetitive_windows,
+        }
+    }
+
+    /// Words of A and of B inside the runs: an upper bound on the verbatim
+    /// words of any alignment of the pair.
+    pub fn verbatim_words(&self) -> (usize, usize) {
+        (
+            union_len(self.seeds.iter().map(|r| r.a.clone()).collect()),
+            union_len(self.seeds.iter().map(|r| r.b.clone()).collect()),
+        )
+    }
+
+    /// Windows of A that repeat too often in B to anchor anything.
+    pub fn repetitive_windows(&self) -> usize {
+        self.repetitive_windows
+    }
+}
+
+/// The rest of [`align`], from runs found by [`Runs::find`] on the same texts.
+pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs) -> Alignment {
     if a.is_empty() || b.is_empty() {
         return Alignment::default();
     }
     let weights = PairWeights::new(a, b);
     let min_len = config.min_passage_tokens.min(a.len()).min(b.len());
-    let (mut seeds, repetitive_windows) = exact_runs(a, b, min_len);
+    let Runs {
+        mut seeds,
+        repetitive_windows,
+    } = runs;
     if config.anchored && seeds.is_empty() {
         // No run of identical words: nothing can anchor a passage, and the
         // sentence comparison (the costly part) is skipped.
@@ -160,19 +204,6 @@ pub fn align(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Alignment {
         passages,
         repetitive_windows,
     }
-}
-
-/// Words of A and of B inside runs of at least `min_passage_tokens` identical
-/// words: an upper bound on the verbatim words of any alignment of the pair,
-/// found without comparing sentences. Scans use it to skip the full alignment
-/// of pairs whose shared runs are too short to be reuse.
-pub fn verbatim_words(a: &AlignText, b: &AlignText, config: &AlignConfig) -> (usize, usize) {
-    let min_len = config.min_passage_tokens.min(a.len()).min(b.len());
-    let (runs, _) = exact_runs(a, b, min_len);
-    (
-        union_len(runs.iter().map(|r| r.a.clone()).collect()),
-        union_len(runs.iter().map(|r| r.b.clone()).collect()),
-    )
 }
 
 /// Number of positions covered by any of `ranges`.

@@ -20,7 +20,6 @@
 
 use std::ops::Range;
 
-
 use super::text::{AlignText, STOP};
 use crate::shingle::Token;
 
@@ -118,46 +117,33 @@ fn window_key(words: &[u64]) -> u64 {
     })
 }
 
-/// The `anchor`-word windows of one document: their keys in position order, and
-/// (key, position) sorted, so another document can look its windows up. Built
-/// once per document and reused by every pair it is in.
+/// The `anchor`-word windows of one document as (key, position), sorted, so two
+/// documents' windows match by a merge. Built once per document and reused by
+/// every pair it is in.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AnchorIndex {
     anchor: usize,
-    keys: Vec<u64>,
     sorted: Vec<(u64, u32)>,
 }
 
 impl AnchorIndex {
     pub(crate) fn new(words: &[Token], anchor: usize) -> Self {
         let hashes: Vec<u64> = words.iter().map(|t| t.hash).collect();
-        let keys: Vec<u64> = if anchor == 0 {
+        let mut sorted: Vec<(u64, u32)> = if anchor == 0 {
             Vec::new()
         } else {
-            hashes.windows(anchor).map(window_key).collect()
+            hashes
+                .windows(anchor)
+                .enumerate()
+                .map(|(j, w)| (window_key(w), j as u32))
+                .collect()
         };
-        let mut sorted: Vec<(u64, u32)> = keys
-            .iter()
-            .enumerate()
-            .map(|(j, &k)| (k, j as u32))
-            .collect();
         sorted.sort_unstable();
-        AnchorIndex {
-            anchor,
-            keys,
-            sorted,
-        }
+        AnchorIndex { anchor, sorted }
     }
 
     pub(crate) fn anchor(&self) -> usize {
         self.anchor
-    }
-
-    /// Positions of the windows with this key, ascending.
-    fn positions(&self, key: u64) -> &[(u64, u32)] {
-        let start = self.sorted.partition_point(|&(k, _)| k < key);
-        let end = start + self.sorted[start..].partition_point(|&(k, _)| k == key);
-        &self.sorted[start..end]
     }
 }
 
@@ -169,36 +155,51 @@ pub fn exact_runs(a: &AlignText, b: &AlignText, anchor: usize) -> (Vec<Seed>, us
     }
     let (index_a, index_b) = (a.anchor_index(anchor), b.anchor_index(anchor));
     let word = |t: &AlignText, i: usize| t.tokens[i].hash;
-    let mut repetitive = 0;
+    // Matching windows by a merge of the two sorted window lists (linear, no
+    // hashing), then visited in A's order so each diagonal run is found once.
+    let (sa, sb) = (&index_a.sorted, &index_b.sorted);
+    let (mut x, mut y, mut repetitive) = (0, 0, 0);
+    let mut matches: Vec<(u32, u32)> = Vec::new();
+    while x < sa.len() && y < sb.len() {
+        match sa[x].0.cmp(&sb[y].0) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => {
+                let key = sa[x].0;
+                let x_end = x + sa[x..].partition_point(|&(k, _)| k == key);
+                let y_end = y + sb[y..].partition_point(|&(k, _)| k == key);
+                if y_end - y > MAX_OCCURRENCES {
+                    repetitive += x_end - x;
+                } else {
+                    for &(_, i) in &sa[x..x_end] {
+                        matches.extend(sb[y..y_end].iter().map(|&(_, j)| (i, j)));
+                    }
+                }
+                (x, y) = (x_end, y_end);
+            }
+        }
+    }
+    matches.sort_unstable();
     // Per diagonal (a - b + |B|), the end in A of the last run found on it.
     let mut covered = vec![0usize; a.len() + b.len()];
     let mut runs = Vec::new();
-    for (i, &key) in index_a.keys.iter().enumerate() {
-        let positions = index_b.positions(key);
-        if positions.len() > MAX_OCCURRENCES {
-            repetitive += 1;
+    for (i, j) in matches {
+        let (i, j) = (i as usize, j as usize);
+        let diagonal = i + b.len() - j;
+        if covered[diagonal] > i || (0..anchor).any(|k| word(a, i + k) != word(b, j + k)) {
             continue;
         }
-        for &(_, j) in positions {
-            let j = j as usize;
-            let diagonal = i + b.len() - j;
-            if covered[diagonal] > i || (0..anchor).any(|k| word(a, i + k) != word(b, j + k)) {
-                continue;
-            }
-            let back = (1..=i.min(j))
-                .take_while(|&k| word(a, i - k) == word(b, j - k))
-                .count();
-            let forward = (0..)
-                .take_while(|&k| {
-                    i + k < a.len() && j + k < b.len() && word(a, i + k) == word(b, j + k)
-                })
-                .count();
-            covered[diagonal] = i + forward;
-            runs.push(Seed {
-                a: (i - back) as u32..(i + forward) as u32,
-                b: (j - back) as u32..(j + forward) as u32,
-            });
-        }
+        let back = (1..=i.min(j))
+            .take_while(|&k| word(a, i - k) == word(b, j - k))
+            .count();
+        let forward = (0..)
+            .take_while(|&k| i + k < a.len() && j + k < b.len() && word(a, i + k) == word(b, j + k))
+            .count();
+        covered[diagonal] = i + forward;
+        runs.push(Seed {
+            a: (i - back) as u32..(i + forward) as u32,
+            b: (j - back) as u32..(j + forward) as u32,
+        });
     }
     (runs, repetitive)
 }
