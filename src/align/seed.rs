@@ -225,13 +225,11 @@ pub(crate) fn sentence_pairs(weights: &PairWeights, min_cosine: f64, min_dice: f
         let vector = weighted(a, i);
         let a_norm = norm(&vector);
         for &(term, weight) in &vector {
-            let Some(sentences) = b.postings.get(&term) else {
-                continue;
-            };
+            let sentences = b.sentences_with(term);
             if sentences.len() > MAX_OCCURRENCES {
                 continue;
             }
-            for &j in sentences {
+            for &(_, j) in sentences {
                 let j = j as usize;
                 if shared[j] == 0 {
                     touched.push(j as u32);

@@ -185,7 +185,10 @@ pub struct AlignText<'t> {
     /// Per sentence: its distinct content terms with their counts, sorted by term.
     pub(crate) sentence_terms: Vec<Vec<(u64, u32)>>,
     /// Per content term: the sentences it occurs in, ascending.
-    pub(crate) postings: AHashMap<u64, Vec<u32>>,
+    /// (term, sentence) for every content term of every sentence, sorted: the
+    /// sentences a term occurs in are one run (one sorted array rather than a
+    /// map of small vectors, which cost an allocation per distinct term).
+    pub(crate) postings: Vec<(u64, u32)>,
     /// Per word: boilerplate or not (none marked unless given).
     boilerplate: Option<BitVec>,
     /// Index of the anchor windows, built on first use.
@@ -241,7 +244,7 @@ impl<'t> AlignText<'t> {
             terms.push(cache.term(word, token.hash));
         });
         let sentences = sentences(text, &tokens, &terms);
-        let mut postings: AHashMap<u64, Vec<u32>> = AHashMap::new();
+        let mut postings: Vec<(u64, u32)> = Vec::new();
         let sentence_terms: Vec<Vec<(u64, u32)>> = sentences
             .iter()
             .enumerate()
@@ -260,7 +263,7 @@ impl<'t> AlignText<'t> {
                     same
                 });
                 for &(t, _) in &counts {
-                    postings.entry(t).or_default().push(index as u32);
+                    postings.push((t, index as u32));
                 }
                 counts
             })
@@ -271,7 +274,10 @@ impl<'t> AlignText<'t> {
             terms,
             sentences,
             sentence_terms,
-            postings,
+            postings: {
+                postings.sort_unstable();
+                postings
+            },
             boilerplate: None,
             anchors: OnceLock::new(),
         }
@@ -329,7 +335,14 @@ impl<'t> AlignText<'t> {
 
     /// Number of sentences a content term occurs in.
     pub(crate) fn sentence_frequency(&self, term: u64) -> usize {
-        self.postings.get(&term).map_or(0, Vec::len)
+        self.sentences_with(term).len()
+    }
+
+    /// The (term, sentence) entries of a content term, by ascending sentence.
+    pub(crate) fn sentences_with(&self, term: u64) -> &[(u64, u32)] {
+        let start = self.postings.partition_point(|&(t, _)| t < term);
+        let end = start + self.postings[start..].partition_point(|&(t, _)| t == term);
+        &self.postings[start..end]
     }
 }
 
