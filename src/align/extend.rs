@@ -202,3 +202,50 @@ fn trim_end_overlap(range: &mut Range<u32>, taken: &Range<u32>) {
         range.end = taken.start;
     }
 }
+
+/// Widens each fragment's ends over words that match on both sides, stepping
+/// over a single changed word when the two words beyond it match again (a light
+/// edit at a passage's edge: "The central bank raised its" / "The central bank
+/// lifted its"). A fragment never grows into another one.
+pub(crate) fn widen(fragments: &mut [Fragment], a: &AlignText, b: &AlignText) {
+    let same = |i: usize, j: usize| a.tokens[i].hash == b.tokens[j].hash;
+    for n in 0..fragments.len() {
+        let free = |fragments: &[Fragment], i: usize, j: usize| {
+            fragments
+                .iter()
+                .enumerate()
+                .all(|(m, f)| m == n || !(f.a.contains(&(i as u32)) || f.b.contains(&(j as u32))))
+        };
+        let (mut i, mut j) = (fragments[n].a.start as usize, fragments[n].b.start as usize);
+        loop {
+            let step = if i >= 1 && j >= 1 && same(i - 1, j - 1) {
+                1
+            } else if i >= 3 && j >= 3 && same(i - 2, j - 2) && same(i - 3, j - 3) {
+                3
+            } else {
+                0
+            };
+            if step == 0 || !(1..=step).all(|k| free(fragments, i - k, j - k)) {
+                break;
+            }
+            (i, j) = (i - step, j - step);
+        }
+        let (mut x, mut y) = (fragments[n].a.end as usize, fragments[n].b.end as usize);
+        loop {
+            let (na, nb) = (a.len(), b.len());
+            let step = if x < na && y < nb && same(x, y) {
+                1
+            } else if x + 2 < na && y + 2 < nb && same(x + 1, y + 1) && same(x + 2, y + 2) {
+                3
+            } else {
+                0
+            };
+            if step == 0 || !(0..step).all(|k| free(fragments, x + k, y + k)) {
+                break;
+            }
+            (x, y) = (x + step, y + step);
+        }
+        let f = &mut fragments[n];
+        (f.a, f.b) = (i as u32..x as u32, j as u32..y as u32);
+    }
+}

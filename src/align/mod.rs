@@ -162,6 +162,10 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
         ..*config
     };
     let mut fragments = extend(seeds, &weights, a, b, &short);
+    extend::widen(&mut fragments, a, b);
+    for f in &mut fragments {
+        f.similarity = weights.cosine(f.a.clone(), f.b.clone());
+    }
     let overlaps =
         |x: &std::ops::Range<u32>, y: &std::ops::Range<u32>| x.start < y.end && y.start < x.end;
     if config.anchored {
@@ -341,6 +345,31 @@ mod tests {
         let p = passages(a, b, 4);
         assert_eq!(p.len(), 1, "B's words can be used once: {p:?}");
         assert_eq!(p[0].a.start_byte, 0);
+    }
+
+    #[test]
+    fn a_changed_word_at_the_edge_stays_inside_the_passage() {
+        let a = "Shoppers reacted with dismay. The central bank raised its main interest \
+                 rate by half a point on Tuesday, the largest increase in two decades.";
+        let b = "The central bank lifted its main interest rate by half a point on \
+                 Tuesday, the largest increase in two decades. Markets fell.";
+        let p = passages(a, b, 8);
+        assert_eq!(p.len(), 1);
+        assert!(
+            p[0].a.text.starts_with("The central bank raised"),
+            "{}",
+            p[0].a.text
+        );
+        assert!(
+            p[0].b.text.starts_with("The central bank lifted"),
+            "{}",
+            p[0].b.text
+        );
+        assert_eq!(p[0].a.words, p[0].b.words);
+        assert!(
+            p[0].a.verbatim_words < p[0].a.words,
+            "the changed word is not verbatim"
+        );
     }
 
     #[test]
