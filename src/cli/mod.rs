@@ -14,9 +14,11 @@ use reprint::Config;
 /// Find near-duplicate and overlapping news articles.
 ///
 /// reprint normalizes each article, cuts it into word shingles, sketches it with
-/// MinHash, finds candidate pairs with LSH, verifies them with the exact Jaccard
-/// similarity and reports the passages each pair shares, with offsets into the
-/// original texts.
+/// MinHash and finds near-duplicate candidates with LSH; beside that, winnowed
+/// fingerprints find articles that share any passage. Candidates are scored with
+/// the exact Jaccard similarity, their shared passages (copied or lightly edited)
+/// are aligned at offsets into the original texts, and each pair is graded
+/// duplicate, near-duplicate or partial reuse.
 #[derive(Debug, Parser)]
 #[command(
     name = "reprint",
@@ -50,7 +52,8 @@ pub(crate) struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Find near-duplicate pairs and clusters in a corpus and print a summary.
+    /// Find near-duplicates, duplicate clusters and reused passages in a corpus
+    /// and print a summary.
     ///
     /// Examples:
     ///   reprint scan seeds
