@@ -135,9 +135,7 @@ pub fn grade(
         Verdict::Duplicate
     } else if similarity.jaccard >= threshold {
         Verdict::NearDuplicate
-    } else if verbatim_a.max(verbatim_b) >= config.min_reuse_words
-        || share(verbatim_a, words.0).max(share(verbatim_b, words.1)) >= config.min_reuse_share
-    {
+    } else if can_be_reuse((verbatim_a, verbatim_b), words, config) {
         Verdict::PartialReuse
     } else {
         Verdict::None

@@ -161,29 +161,66 @@ pub fn align_listed(
     pairs: &[(usize, usize)],
 ) -> crate::Result<Vec<Vec<Passage>>> {
     config.validate()?;
+    if let Some(&(a, b)) = pairs.iter().find(|&&(a, b)| a.max(b) >= texts.len()) {
+        return Err(Error::Config(format!(
+            "pair ({a}, {b}) names a text past the {} given",
+            texts.len()
+        )));
+    }
     let pool = thread_pool(config)?;
     let shingler = Shingler::new(config.shingle, config.seed);
     Ok(pool.install(|| {
-        let mut needed = BitVec::from_elem(texts.len(), false);
-        for &(a, b) in pairs {
-            needed.set(a, true);
-            needed.set(b, true);
-        }
-        let prepared: Vec<Option<AlignText>> = texts
-            .par_iter()
-            .enumerate()
-            .map_init(TermCache::default, |cache, (i, text)| {
-                needed[i].then(|| AlignText::with_cache(text, &shingler, cache))
-            })
-            .collect();
+        let prepared = prepare(texts, pairs.iter().copied(), &shingler, None);
         pairs
             .par_iter()
-            .map(|&(a, b)| match (&prepared[a], &prepared[b]) {
-                (Some(a), Some(b)) => align(a, b, &config.align).passages,
-                _ => unreachable!("every listed document is prepared"),
+            .map(|&(a, b)| {
+                align(
+                    prepared_of(&prepared, a),
+                    prepared_of(&prepared, b),
+                    &config.align,
+                )
+                .passages
             })
             .collect()
     }))
+}
+
+/// Prepares, in parallel, the texts that occur in `pairs` (with their
+/// boilerplate marked, when a marker is given); the others stay `None`.
+fn prepare<'t>(
+    texts: &[&'t str],
+    pairs: impl Iterator<Item = (usize, usize)>,
+    shingler: &Shingler,
+    marker: Option<&BoilerplateMarker>,
+) -> Vec<Option<AlignText<'t>>> {
+    let mut needed = BitVec::from_elem(texts.len(), false);
+    for (a, b) in pairs {
+        needed.set(a, true);
+        needed.set(b, true);
+    }
+    texts
+        .par_iter()
+        .enumerate()
+        .map_init(TermCache::default, |cache, (i, &text)| {
+            needed[i].then(|| {
+                let prepared = AlignText::with_cache(text, shingler, cache);
+                match marker {
+                    Some(marker) => {
+                        let words: Vec<u64> = prepared.tokens().iter().map(|t| t.hash).collect();
+                        let marks = marker.mark(&words);
+                        prepared.with_boilerplate(marks)
+                    }
+                    None => prepared,
+                }
+            })
+        })
+        .collect()
+}
+
+fn prepared_of<'p, 't>(prepared: &'p [Option<AlignText<'t>>], i: usize) -> &'p AlignText<'t> {
+    prepared[i]
+        .as_ref()
+        .expect("every document of a pair is prepared")
 }
 
 fn thread_pool(config: &Config) -> crate::Result<rayon::ThreadPool> {
@@ -341,10 +378,6 @@ fn find_pairs(
     let (to_align, rejected): (Vec<Candidate>, Vec<Candidate>) = scored
         .into_iter()
         .partition(|c| c.by_overlap || c.scored.similarity.jaccard >= config.threshold);
-    let verified_pairs = to_align
-        .iter()
-        .filter(|c| c.scored.similarity.jaccard >= config.threshold)
-        .count();
     timings.verify = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
@@ -397,7 +430,7 @@ fn find_pairs(
         minhash_candidates: minhash_pairs.len(),
         overlap_candidates: overlap_pairs.len(),
         found_by_both,
-        verified_pairs,
+        verified_pairs: verified.len(),
         rejected_pairs: rejected.len(),
         aligned_pairs: listed.len() + unlisted.len(),
         duplicate_pairs: verdict_count(Verdict::Duplicate),
@@ -717,33 +750,19 @@ fn align_and_grade(
     marker: &BoilerplateMarker,
     config: &Config,
 ) -> Vec<Graded> {
-    let mut needed = BitVec::from_elem(documents.len(), false);
-    for c in candidates {
-        needed.set(c.scored.pair.a.index(), true);
-        needed.set(c.scored.pair.b.index(), true);
-    }
-    let prepared: Vec<Option<AlignText>> = documents
-        .par_iter()
-        .enumerate()
-        .map_init(TermCache::default, |cache, (i, doc)| {
-            needed[i].then(|| {
-                let text = AlignText::with_cache(&doc.text, shingler, cache);
-                let words: Vec<u64> = text.tokens().iter().map(|t| t.hash).collect();
-                let marks = marker.mark(&words);
-                text.with_boilerplate(marks)
-            })
-        })
-        .collect();
+    let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
+    let pairs = candidates
+        .iter()
+        .map(|c| (c.scored.pair.a.index(), c.scored.pair.b.index()));
+    let prepared = prepare(&texts, pairs, shingler, Some(marker));
     candidates
         .par_iter()
         .map(|&candidate| {
             let (a, b) = (candidate.scored.pair.a, candidate.scored.pair.b);
-            let prepared_of = |d: DocId| {
-                prepared[d.index()]
-                    .as_ref()
-                    .expect("every paired document is prepared")
-            };
-            let (text_a, text_b) = (prepared_of(a), prepared_of(b));
+            let (text_a, text_b) = (
+                prepared_of(&prepared, a.index()),
+                prepared_of(&prepared, b.index()),
+            );
             let words = (text_a.len(), text_b.len());
             // A pair below the threshold whose identical runs are too short to
             // be reuse is graded `none` without the costly sentence comparison.

@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::config::AlignConfig;
 use extend::extend;
 use seed::{exact_runs, sentence_pairs, PairWeights};
+use text::marked_share;
 pub use text::{AlignText, TermCache};
 
 /// One side of a passage: where it is in an original text, and its text.
@@ -153,8 +154,8 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
         )
         .into_iter()
         .filter(|s| {
-            covered_share(&runs_a, &s.a) < RUN_COVERED_SENTENCE
-                || covered_share(&runs_b, &s.b) < RUN_COVERED_SENTENCE
+            marked_share(&runs_a, &s.a) < RUN_COVERED_SENTENCE
+                || marked_share(&runs_b, &s.b) < RUN_COVERED_SENTENCE
         }),
     );
     let short = AlignConfig {
@@ -233,12 +234,6 @@ fn covered(ranges: impl Iterator<Item = std::ops::Range<u32>>, len: usize) -> Bi
         }
     }
     marks
-}
-
-/// Share of the words of `range` that are marked.
-fn covered_share(marks: &BitVec, range: &std::ops::Range<u32>) -> f64 {
-    let marked = range.clone().filter(|&i| marks[i as usize]).count();
-    marked as f64 / range.len().max(1) as f64
 }
 
 /// Turns word ranges into original-text spans with character offsets.

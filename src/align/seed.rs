@@ -20,7 +20,7 @@
 
 use std::ops::Range;
 
-use super::text::{AlignText, STOP};
+use super::text::{term_counts, AlignText};
 use crate::shingle::Token;
 
 /// An anchor window or term occurring more often than this in B seeds nothing.
@@ -63,7 +63,10 @@ impl<'p> PairWeights<'p> {
     /// Cosine of the tf-isf vectors of two word ranges. Sums run in term order,
     /// so the result is the same bit for bit on every run.
     pub(crate) fn cosine(&self, a: Range<u32>, b: Range<u32>) -> f64 {
-        let (ca, cb) = (term_counts(self.a, a), term_counts(self.b, b));
+        let slice = |text: &AlignText, r: Range<u32>| -> Vec<(u64, u32)> {
+            term_counts(&text.terms[r.start as usize..r.end as usize])
+        };
+        let (ca, cb) = (slice(self.a, a), slice(self.b, b));
         let norm = |counts: &[(u64, u32)]| {
             counts
                 .iter()
@@ -90,24 +93,6 @@ impl<'p> PairWeights<'p> {
             0.0
         }
     }
-}
-
-/// The content terms of a word range with their counts, sorted by term.
-fn term_counts(text: &AlignText, range: Range<u32>) -> Vec<(u64, u32)> {
-    let mut terms: Vec<u64> = text.terms[range.start as usize..range.end as usize]
-        .iter()
-        .copied()
-        .filter(|&t| t != STOP)
-        .collect();
-    terms.sort_unstable();
-    let mut counts: Vec<(u64, u32)> = Vec::new();
-    for t in terms {
-        match counts.last_mut() {
-            Some((last, n)) if *last == t => *n += 1,
-            _ => counts.push((t, 1)),
-        }
-    }
-    counts
 }
 
 /// Hash of `len` consecutive word hashes (in memory only, never stored).

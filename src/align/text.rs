@@ -249,19 +249,7 @@ impl<'t> AlignText<'t> {
             .iter()
             .enumerate()
             .map(|(index, range)| {
-                let mut counts: Vec<(u64, u32)> = terms[range.start as usize..range.end as usize]
-                    .iter()
-                    .filter(|&&t| t != STOP)
-                    .map(|&t| (t, 1))
-                    .collect();
-                counts.sort_unstable_by_key(|&(t, _)| t);
-                counts.dedup_by(|next, kept| {
-                    let same = next.0 == kept.0;
-                    if same {
-                        kept.1 += 1;
-                    }
-                    same
-                });
+                let counts = term_counts(&terms[range.start as usize..range.end as usize]);
                 for &(t, _) in &counts {
                     postings.push((t, index as u32));
                 }
@@ -311,11 +299,9 @@ impl<'t> AlignText<'t> {
 
     /// Share of the words of `range` marked as boilerplate.
     pub(crate) fn boilerplate_share(&self, range: &Range<u32>) -> f64 {
-        let Some(marks) = &self.boilerplate else {
-            return 0.0;
-        };
-        let marked = range.clone().filter(|&i| marks[i as usize]).count();
-        marked as f64 / range.len().max(1) as f64
+        self.boilerplate
+            .as_ref()
+            .map_or(0.0, |marks| marked_share(marks, range))
     }
 
     /// Number of words.
@@ -344,6 +330,26 @@ impl<'t> AlignText<'t> {
         let end = start + self.postings[start..].partition_point(|&(t, _)| t == term);
         &self.postings[start..end]
     }
+}
+
+/// The content terms among `terms` with their counts, sorted by term.
+pub(crate) fn term_counts(terms: &[u64]) -> Vec<(u64, u32)> {
+    let mut sorted: Vec<u64> = terms.iter().copied().filter(|&t| t != STOP).collect();
+    sorted.sort_unstable();
+    let mut counts: Vec<(u64, u32)> = Vec::new();
+    for t in sorted {
+        match counts.last_mut() {
+            Some((last, n)) if *last == t => *n += 1,
+            _ => counts.push((t, 1)),
+        }
+    }
+    counts
+}
+
+/// Share of the positions of `range` that are marked.
+pub(crate) fn marked_share(marks: &BitVec, range: &Range<u32>) -> f64 {
+    let marked = range.clone().filter(|&i| marks[i as usize]).count();
+    marked as f64 / range.len().max(1) as f64
 }
 
 fn term(stemmer: &Stemmer, word: &str) -> u64 {

@@ -34,21 +34,10 @@ pub fn pan_config() -> Config {
 /// `align.anchored` off (see [`pan_config`]).
 pub fn detect_pan(corpus: &PanCorpus, config: &Config) -> crate::Result<Vec<Annotation>> {
     let texts: Vec<&str> = corpus.documents.iter().map(|d| d.text.as_str()).collect();
-    let index: std::collections::HashMap<&str, usize> = corpus
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
     let pairs: Vec<(usize, usize)> = corpus
         .pairs
         .iter()
-        .filter_map(|p| {
-            Some((
-                *index.get(p.suspicious.as_str())?,
-                *index.get(p.source.as_str())?,
-            ))
-        })
+        .filter_map(|p| Some((corpus.position(&p.suspicious)?, corpus.position(&p.source)?)))
         .collect();
     let passages = align_listed(config, &texts, &pairs)?;
     Ok(pairs

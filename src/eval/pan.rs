@@ -307,9 +307,12 @@ impl PanCorpus {
 
     /// The document with this id.
     pub fn document(&self, id: &str) -> Option<&PanDocument> {
-        self.document_index
-            .get(id)
-            .and_then(|&i| self.documents.get(i))
+        self.position(id).and_then(|i| self.documents.get(i))
+    }
+
+    /// The index into `documents` of the document with this id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.document_index.get(id).copied()
     }
 
     /// The text of the document with this id.
