@@ -1,14 +1,18 @@
-//! Text rules: Unicode NFKC, case folding, typographic quotes and dashes unified,
-//! invisible format characters dropped, whitespace collapsed and trimmed.
+//! Text rules and words: Unicode NFKC, case folding, typographic quotes and
+//! dashes unified, invisible format characters dropped, whitespace collapsed and
+//! trimmed; words are the maximal runs of alphanumeric characters or `_` of the
+//! normalized text.
 //!
-//! Input: the original text. Output: [`NormalizedText`], the normalized string plus,
-//! for every normalized byte, the byte span of the original text it came from.
+//! Input: the original text. Output: its normalized words, each with the byte
+//! span of the original text it came from ([`for_each_word`]), or the whole
+//! normalized text ([`normalize_text_into`], for character shingles).
 //!
 //! Invariants: normalizing twice gives the same text as normalizing once; every
-//! origin span lies inside the original text on character boundaries. NFKC can
+//! word's span lies inside the original text on character boundaries. NFKC can
 //! compose a base character with the combining marks that follow it, so the text
 //! is processed in segments of one starter plus its combining marks, and every
-//! byte a segment produces maps back to the whole segment.
+//! character a segment produces maps back to the whole segment. ASCII text, the
+//! common case, takes a byte-at-a-time path.
 
 use std::ops::Range;
 
@@ -16,92 +20,99 @@ use caseless::Caseless;
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
 
-/// A normalized text with a map back to the original.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NormalizedText {
-    text: String,
-    origin_start: Vec<u32>,
-    origin_end: Vec<u32>,
+/// Normalizes `original` into `out` (cleared first): the whole normalized text,
+/// for character shingles. Whitespace runs collapse to one space, and leading
+/// and trailing whitespace disappears.
+pub fn normalize_text_into(original: &str, out: &mut String) {
+    out.clear();
+    let mut pending_space = false;
+    for_each_char(original, |mapped, _| match mapped {
+        Mapped::Drop => {}
+        Mapped::Space => pending_space = !out.is_empty(),
+        Mapped::Char(c) => {
+            if std::mem::take(&mut pending_space) {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+    });
 }
 
-impl NormalizedText {
-    /// The normalized text.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    /// The byte range of the original text that produced `normalized` (a
-    /// non-empty byte range of [`NormalizedText::as_str`]).
-    ///
-    /// # Panics
-    /// If the range is empty or out of bounds.
-    pub fn original_span(&self, normalized: Range<usize>) -> Range<usize> {
-        assert!(normalized.start < normalized.end && normalized.end <= self.text.len());
-        self.origin_start[normalized.start] as usize..self.origin_end[normalized.end - 1] as usize
-    }
-}
-
-/// Normalizes `original`, keeping the map back to original byte offsets.
+/// Calls `f` with every word of the normalized `original`, in order: the
+/// normalized word and the byte range of the original text it came from.
+///
+/// Words are maximal runs of alphanumeric characters or `_` in the normalized
+/// text (the `\w+` rule most MinHash tools use). Words are cut as the text is
+/// normalized, so no normalized copy or offset map is built: this is the hot
+/// path of every stage that reads words.
 ///
 /// # Examples
 /// ```
-/// let norm = reprint::normalize::normalize("  “Straße”\u{2014}ok ");
-/// assert_eq!(norm.as_str(), "\"strasse\"-ok");
-/// assert_eq!(norm.original_span(1..8), 5..12); // "strasse" <- "Straße"
+/// let text = "The “Quick” fox";
+/// let mut words = Vec::new();
+/// reprint::normalize::for_each_word(text, |word, span| words.push((word.to_string(), &text[span])));
+/// assert_eq!(words[1], ("quick".to_string(), "Quick"));
 /// ```
-pub fn normalize(original: &str) -> NormalizedText {
-    let mut sink = MappedSink {
-        out: NormalizedText {
-            text: String::with_capacity(original.len()),
-            origin_start: Vec::with_capacity(original.len()),
-            origin_end: Vec::with_capacity(original.len()),
-        },
-    };
-    normalize_into(original, &mut sink);
-    sink.out
-}
-
-/// Normalizes `original` into `out` (cleared first) without the offset map: the
-/// cheaper path for sketching, where only the normalized words matter.
-pub fn normalize_text_into(original: &str, out: &mut String) {
-    out.clear();
-    let mut sink = PlainSink { out };
-    normalize_into(original, &mut sink);
-}
-
-/// Where normalized characters go, with the original span each came from.
-trait Sink {
-    fn push(&mut self, c: char, origin: Range<usize>);
-    fn is_empty(&self) -> bool;
-}
-
-struct MappedSink {
-    out: NormalizedText,
-}
-
-impl Sink for MappedSink {
-    fn push(&mut self, c: char, origin: Range<usize>) {
-        self.out.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.out.origin_start.push(origin.start as u32);
-            self.out.origin_end.push(origin.end as u32);
+pub fn for_each_word(original: &str, mut f: impl FnMut(&str, Range<usize>)) {
+    let mut word = String::new();
+    let mut span = 0..0;
+    for_each_char(original, |mapped, origin| match mapped {
+        Mapped::Char(c) if is_word_char(c) => {
+            if word.is_empty() {
+                span.start = origin.start;
+            }
+            span.end = origin.end;
+            word.push(c);
         }
-    }
-    fn is_empty(&self) -> bool {
-        self.out.text.is_empty()
+        // An invisible character inside a word does not split it.
+        Mapped::Drop => {}
+        Mapped::Char(_) | Mapped::Space => {
+            if !word.is_empty() {
+                f(&word, span.clone());
+                word.clear();
+            }
+        }
+    });
+    if !word.is_empty() {
+        f(&word, span);
     }
 }
 
-struct PlainSink<'a> {
-    out: &'a mut String,
+/// Whether a normalized character belongs to a word.
+pub fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || (!c.is_ascii() && c.is_alphanumeric())
 }
 
-impl Sink for PlainSink<'_> {
-    fn push(&mut self, c: char, _origin: Range<usize>) {
-        self.out.push(c);
-    }
-    fn is_empty(&self) -> bool {
-        self.out.is_empty()
+/// Calls `f` with every normalized character (before whitespace collapsing)
+/// and the byte range of the original it came from.
+#[inline(always)]
+fn for_each_char(original: &str, mut f: impl FnMut(Mapped, Range<usize>)) {
+    let bytes = original.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let first = bytes[start];
+        if first.is_ascii() && bytes.get(start + 1).is_none_or(|b| b.is_ascii()) {
+            // ASCII fast path (no combining mark follows): NFKC and case folding
+            // reduce to lowercasing, and of the typographic rules only
+            // whitespace applies.
+            let mapped = if first.is_ascii_whitespace() || first.is_ascii_control() {
+                Mapped::Space
+            } else {
+                Mapped::Char(first.to_ascii_lowercase() as char)
+            };
+            f(mapped, start..start + 1);
+            start += 1;
+            continue;
+        }
+        let end = segment_end(original, start);
+        let segment = &original[start..end];
+        // Invisible characters go before NFKC so that they cannot keep a base
+        // character from composing with its marks.
+        let visible = segment.chars().filter(|&c| !is_invisible(c));
+        for c in visible.nfkc().default_case_fold().nfkc() {
+            f(map_char(c), start..end);
+        }
+        start = end;
     }
 }
 
@@ -135,32 +146,6 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-fn normalize_into(original: &str, sink: &mut impl Sink) {
-    let mut pending_space: Option<Range<usize>> = None;
-    let bytes = original.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        let first = bytes[start];
-        let next_is_ascii = bytes.get(start + 1).is_none_or(|b| b.is_ascii());
-        if first.is_ascii() && next_is_ascii {
-            // ASCII fast path: NFKC and case folding reduce to lowercasing.
-            let c = first.to_ascii_lowercase() as char;
-            emit(sink, &mut pending_space, map_char(c), start..start + 1);
-            start += 1;
-            continue;
-        }
-        let end = segment_end(original, start);
-        let segment = &original[start..end];
-        // Invisible characters go before NFKC so that they cannot keep a base
-        // character from composing with its marks.
-        let visible = segment.chars().filter(|&c| !is_invisible(c));
-        for c in visible.nfkc().default_case_fold().nfkc() {
-            emit(sink, &mut pending_space, map_char(c), start..end);
-        }
-        start = end;
-    }
-}
-
 /// The end of the segment starting at `start`: one character plus the combining
 /// marks (canonical combining class > 0) and invisible characters that follow it.
 fn segment_end(text: &str, start: usize) -> usize {
@@ -174,47 +159,29 @@ fn segment_end(text: &str, start: usize) -> usize {
     text.len()
 }
 
-/// Sends one mapped character to the sink. Whitespace is held back until the next
-/// visible character, so runs collapse to one space and leading/trailing whitespace
-/// disappears; the space's origin spans the whole run.
-fn emit(
-    sink: &mut impl Sink,
-    pending_space: &mut Option<Range<usize>>,
-    mapped: Mapped,
-    origin: Range<usize>,
-) {
-    match mapped {
-        Mapped::Drop => {}
-        Mapped::Space => {
-            if !sink.is_empty() {
-                *pending_space = Some(match pending_space.take() {
-                    Some(run) => run.start..origin.end,
-                    None => origin,
-                });
-            }
-        }
-        Mapped::Char(c) => {
-            if let Some(run) = pending_space.take() {
-                sink.push(' ', run);
-            }
-            sink.push(c, origin);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn normalized(text: &str) -> String {
+        let mut out = String::new();
+        normalize_text_into(text, &mut out);
+        out
+    }
+
+    /// (normalized word, original text of its span) for every word.
+    fn words(text: &str) -> Vec<(String, &str)> {
+        let mut out = Vec::new();
+        for_each_word(text, |word, span| out.push((word.to_string(), &text[span])));
+        out
+    }
+
     macro_rules! normalizes {
         ($($name:ident: $input:expr => $expected:expr;)*) => {$(
             #[test]
             fn $name() {
-                assert_eq!(normalize($input).as_str(), $expected);
-                let mut plain = String::new();
-                normalize_text_into($input, &mut plain);
-                assert_eq!(plain, $expected);
+                assert_eq!(normalized($input), $expected);
             }
         )*};
     }
@@ -222,6 +189,7 @@ mod tests {
     normalizes! {
         lowercases_ascii: "Hello World" => "hello world";
         collapses_and_trims_whitespace: " \t a \n\n b\r\n" => "a b";
+        control_characters_are_space: "a\x0Bb\x00c" => "a b c";
         nfkc_compatibility: "ﬁle №5 ①" => "file no5 1";
         composes_combining_marks: "Cafe\u{301}" => "café";
         full_case_folding: "STRASSE Straße ΣΑΣ" => "strasse strasse σασ";
@@ -234,20 +202,26 @@ mod tests {
     }
 
     #[test]
-    fn spans_point_at_original_characters() {
-        let original = "Ünïcode  “Quotes”";
-        let norm = normalize(original);
-        assert_eq!(norm.as_str(), "ünïcode \"quotes\"");
-        let q = norm.as_str().find("quotes").unwrap();
-        assert_eq!(&original[norm.original_span(q..q + 6)], "Quotes");
-        let space = norm.as_str().find(' ').unwrap();
-        assert_eq!(&original[norm.original_span(space..space + 1)], "  ");
+    fn words_span_their_original_characters() {
+        let text = "Ünïcode,  “Quotes” 1,200 ﬁne Cafe\u{301} news\u{AD}paper";
+        assert_eq!(
+            words(text),
+            [
+                ("ünïcode".to_string(), "Ünïcode"),
+                ("quotes".to_string(), "Quotes"),
+                ("1".to_string(), "1"),
+                ("200".to_string(), "200"),
+                ("fine".to_string(), "ﬁne"),
+                ("café".to_string(), "Cafe\u{301}"),
+                ("newspaper".to_string(), "news\u{AD}paper"),
+            ]
+        );
     }
 
     fn text_strategy() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
             "a", "B", "é", "e\u{301}", "Σ", "ß", "ﬁ", "“", "”", "’", "—", " ", "  ", "\n", "\t",
-            "\u{A0}", "\u{AD}", "1,200", "北京", "😀", "\u{301}", "İ", "ǅ", ".", "'",
+            "\u{A0}", "\u{AD}", "1,200", "北京", "😀", "\u{301}", "İ", "ǅ", ".", "'", "_",
         ]);
         prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
     }
@@ -255,19 +229,30 @@ mod tests {
     proptest! {
         #[test]
         fn normalize_is_idempotent(text in text_strategy()) {
-            let once = normalize(&text);
-            let twice = normalize(once.as_str());
-            prop_assert_eq!(twice.as_str(), once.as_str());
+            let once = normalized(&text);
+            prop_assert_eq!(normalized(&once), once);
         }
 
+        /// The words are those of the normalized text, and each span lies in
+        /// the original on character boundaries, in order.
         #[test]
-        fn spans_are_in_bounds_on_char_boundaries(text in text_strategy()) {
-            let norm = normalize(&text);
-            for (i, c) in norm.as_str().char_indices() {
-                let span = norm.original_span(i..i + c.len_utf8());
-                prop_assert!(span.start < span.end && span.end <= text.len());
-                prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
-            }
+        fn words_are_the_normalized_texts_words(text in text_strategy()) {
+            let norm = normalized(&text);
+            let expected: Vec<&str> = norm
+                .split(|c: char| !is_word_char(c))
+                .filter(|w| !w.is_empty())
+                .collect();
+            let mut got = Vec::new();
+            let mut last_start = 0;
+            for_each_word(&text, |word, span| {
+                got.push(word.to_string());
+                assert!(span.start < span.end && span.end <= text.len());
+                assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+                // Two words from one original character share its span.
+                assert!(span.start >= last_start, "spans in order");
+                last_start = span.start;
+            });
+            prop_assert_eq!(got, expected);
         }
     }
 }

@@ -120,16 +120,21 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
         BoilerplateMarker::new(winnower(config), &config.overlap.ignore_phrases, &shingler);
     let documents = [a, b];
     let times = document_times(config, documents.iter().copied()).0;
+    let texts = [a.text.as_str(), b.text.as_str()];
+    let prepared = prepare(
+        &texts,
+        &BitVec::from_elem(2, true),
+        &shingler,
+        Some(&marker),
+    );
     let graded = align_and_grade(
         &[Candidate {
             scored,
             by_minhash: false,
             by_overlap: false,
         }],
-        &documents,
+        &prepared,
         &times,
-        &shingler,
-        &marker,
         config,
     )
     .pop()
@@ -170,7 +175,7 @@ pub fn align_listed(
     let pool = thread_pool(config)?;
     let shingler = Shingler::new(config.shingle, config.seed);
     Ok(pool.install(|| {
-        let prepared = prepare(texts, pairs.iter().copied(), &shingler, None);
+        let prepared = prepare(texts, &in_pairs(texts.len(), pairs), &shingler, None);
         pairs
             .par_iter()
             .map(|&(a, b)| {
@@ -185,19 +190,24 @@ pub fn align_listed(
     }))
 }
 
-/// Prepares, in parallel, the texts that occur in `pairs` (with their
-/// boilerplate marked, when a marker is given); the others stay `None`.
+/// Marks the texts (of `count`) that occur in `pairs`.
+fn in_pairs(count: usize, pairs: &[(usize, usize)]) -> BitVec {
+    let mut marks = BitVec::from_elem(count, false);
+    for &(a, b) in pairs {
+        marks.set(a, true);
+        marks.set(b, true);
+    }
+    marks
+}
+
+/// Prepares, in parallel, the `needed` texts (with their boilerplate marked,
+/// when a marker is given); the others stay `None`.
 fn prepare<'t>(
     texts: &[&'t str],
-    pairs: impl Iterator<Item = (usize, usize)>,
+    needed: &BitVec,
     shingler: &Shingler,
     marker: Option<&BoilerplateMarker>,
 ) -> Vec<Option<AlignText<'t>>> {
-    let mut needed = BitVec::from_elem(texts.len(), false);
-    for (a, b) in pairs {
-        needed.set(a, true);
-        needed.set(b, true);
-    }
     texts
         .par_iter()
         .enumerate()
@@ -206,8 +216,7 @@ fn prepare<'t>(
                 let prepared = AlignText::with_cache(text, shingler, cache);
                 match marker {
                     Some(marker) => {
-                        let words: Vec<u64> = prepared.tokens().iter().map(|t| t.hash).collect();
-                        let marks = marker.mark(&words);
+                        let marks = marker.mark(&prepared.word_hashes());
                         prepared.with_boilerplate(marks)
                     }
                     None => prepared,
@@ -353,6 +362,8 @@ fn find_pairs(
     };
     timings.overlap = clock.elapsed().as_secs_f64();
 
+    // Every document of a candidate pair is cut into words once: its shingle
+    // set for verification and its alignment both come from those words.
     let clock = Instant::now();
     let exhaustive = documents.len() <= EXHAUSTIVE_NEAR_MISS_DOCS;
     let mut involved = BitVec::from_elem(documents.len(), exhaustive);
@@ -360,11 +371,19 @@ fn find_pairs(
         involved.set(pair.a.index(), true);
         involved.set(pair.b.index(), true);
     }
-    let shingles: Vec<Option<ShingleSet>> = documents
+    let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
+    let prepared = prepare(&texts, &involved, shingler, Some(&marker));
+    timings.prepare = clock.elapsed().as_secs_f64();
+
+    let clock = Instant::now();
+    let shingles: Vec<Option<ShingleSet>> = prepared
         .par_iter()
-        .enumerate()
-        .map_init(Scratch::default, |scratch, (i, doc)| {
-            involved[i].then(|| shingler.shingle_set(&doc.text, scratch))
+        .zip(&texts)
+        .map_init(Scratch::default, |scratch, (text, original)| {
+            text.as_ref().map(|text| match shingler.config().unit {
+                ShingleUnit::Words => shingler.word_shingles(&text.word_hashes()),
+                ShingleUnit::Chars => shingler.shingle_set(original, scratch),
+            })
         })
         .collect();
     let scored: Vec<Candidate> = merged
@@ -397,7 +416,8 @@ fn find_pairs(
     let clock = Instant::now();
     let doc_refs: Vec<&Document> = documents.iter().collect();
     let (times, documents_without_time) = document_times(config, doc_refs.iter().copied());
-    let graded = align_and_grade(&to_align, &doc_refs, &times, shingler, &marker, config);
+    let graded = align_and_grade(&to_align, &prepared, &times, config);
+    drop(prepared);
     let (mut listed, unlisted): (Vec<Graded>, Vec<Graded>) = graded
         .into_iter()
         .partition(|g| g.grade.verdict != Verdict::None);
@@ -740,28 +760,21 @@ fn near_misses(
     misses
 }
 
-/// Aligns and grades candidate pairs in parallel; each document is prepared
-/// (and its boilerplate marked) once.
+/// Aligns and grades candidate pairs in parallel, from the prepared texts of
+/// their documents.
 fn align_and_grade(
     candidates: &[Candidate],
-    documents: &[&Document],
+    prepared: &[Option<AlignText>],
     times: &[Option<i64>],
-    shingler: &Shingler,
-    marker: &BoilerplateMarker,
     config: &Config,
 ) -> Vec<Graded> {
-    let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
-    let pairs = candidates
-        .iter()
-        .map(|c| (c.scored.pair.a.index(), c.scored.pair.b.index()));
-    let prepared = prepare(&texts, pairs, shingler, Some(marker));
     candidates
         .par_iter()
         .map(|&candidate| {
             let (a, b) = (candidate.scored.pair.a, candidate.scored.pair.b);
             let (text_a, text_b) = (
-                prepared_of(&prepared, a.index()),
-                prepared_of(&prepared, b.index()),
+                prepared_of(prepared, a.index()),
+                prepared_of(prepared, b.index()),
             );
             let words = (text_a.len(), text_b.len());
             // A pair below the threshold whose identical runs are too short to

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::config::{ShingleConfig, ShingleUnit};
 use crate::hash::{hash_bytes, hash_u64s};
-use crate::normalize::{normalize, normalize_text_into};
+use crate::normalize::{for_each_word, normalize_text_into};
 
 /// A byte range `[start, end)` of an original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -112,10 +112,7 @@ impl Shingler {
     /// Calls `f` with every word of `text` in order: the normalized word and its
     /// token. For stages that need the words themselves (alignment stems them).
     pub fn for_each_token(&self, text: &str, mut f: impl FnMut(&str, Token)) {
-        let norm = normalize(text);
-        for_each_word(norm.as_str(), |range| {
-            let span = norm.original_span(range.clone());
-            let word = &norm.as_str()[range];
+        for_each_word(text, |word, span| {
             f(
                 word,
                 Token {
@@ -132,25 +129,16 @@ impl Shingler {
     /// The shingle set of `text`. `scratch` is reused between calls to avoid
     /// allocating in the per-document hot path.
     pub fn shingle_set(&self, text: &str, scratch: &mut Scratch) -> ShingleSet {
-        normalize_text_into(text, &mut scratch.normalized);
-        let norm = scratch.normalized.as_str();
-        let mut hashes = Vec::with_capacity(norm.len() / 5);
         let k = self.config.size;
         match self.config.unit {
             ShingleUnit::Words => {
-                scratch.words.clear();
-                for_each_word(norm, |range| {
-                    scratch
-                        .words
-                        .push(hash_bytes(&norm.as_bytes()[range], self.seed))
-                });
-                let words = &scratch.words;
-                if !words.is_empty() && words.len() < k {
-                    hashes.push(hash_u64s(words, self.seed));
-                }
-                hashes.extend(words.windows(k).map(|w| hash_u64s(w, self.seed)));
+                self.word_hashes_into(text, scratch);
+                self.word_shingles(&scratch.words)
             }
             ShingleUnit::Chars => {
+                normalize_text_into(text, &mut scratch.normalized);
+                let norm = scratch.normalized.as_str();
+                let mut hashes = Vec::with_capacity(norm.len());
                 scratch.boundaries.clear();
                 scratch
                     .boundaries
@@ -166,8 +154,20 @@ impl Shingler {
                         .windows(k + 1)
                         .map(|w| hash_bytes(&norm.as_bytes()[w[0]..w[k]], self.seed)),
                 );
+                ShingleSet::from_hashes(hashes)
             }
         }
+    }
+
+    /// The word-shingle set of a text given as its word hashes (in word mode,
+    /// the same set [`Shingler::shingle_set`] gives for the text).
+    pub fn word_shingles(&self, words: &[u64]) -> ShingleSet {
+        let k = self.config.size;
+        let mut hashes = Vec::with_capacity(words.len());
+        if !words.is_empty() && words.len() < k {
+            hashes.push(hash_u64s(words, self.seed));
+        }
+        hashes.extend(words.windows(k).map(|w| hash_u64s(w, self.seed)));
         ShingleSet::from_hashes(hashes)
     }
 }
@@ -176,13 +176,9 @@ impl Shingler {
     /// Fills `scratch`'s words (see [`Scratch::words`]) with the word hashes of
     /// `text`, whatever the shingle unit.
     pub fn word_hashes_into(&self, text: &str, scratch: &mut Scratch) {
-        normalize_text_into(text, &mut scratch.normalized);
-        let norm = scratch.normalized.as_str();
         scratch.words.clear();
-        for_each_word(norm, |range| {
-            scratch
-                .words
-                .push(hash_bytes(&norm.as_bytes()[range], self.seed))
+        for_each_word(text, |word, _| {
+            scratch.words.push(hash_bytes(word.as_bytes(), self.seed))
         });
     }
 }
@@ -201,28 +197,6 @@ impl Scratch {
     /// rather than cutting the text twice.
     pub fn words(&self) -> &[u64] {
         &self.words
-    }
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
-
-/// Calls `f` with the byte range of every word of a normalized text.
-fn for_each_word(norm: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
-    let mut start = None;
-    for (i, c) in norm.char_indices() {
-        match (is_word_char(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                f(s..i);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        f(s..norm.len());
     }
 }
 

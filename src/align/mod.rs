@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::config::AlignConfig;
 use extend::extend;
-use seed::{exact_runs, sentence_pairs, PairWeights};
+use seed::{exact_runs, sentence_pairs, PairWeights, Seed};
 use text::marked_share;
 pub use text::{AlignText, TermCache};
 
@@ -146,18 +146,48 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
     // scored lower on the reworded categories.)
     let runs_a = covered(seeds.iter().map(|s| s.a.clone()), a.len());
     let runs_b = covered(seeds.iter().map(|s| s.b.clone()), b.len());
-    seeds.extend(
+    let useful = |s: &Seed| {
+        marked_share(&runs_a, &s.a) < RUN_COVERED_SENTENCE
+            || marked_share(&runs_b, &s.b) < RUN_COVERED_SENTENCE
+    };
+    let similar = |sentences_a: &BitVec, sentences_b: &BitVec| {
         sentence_pairs(
             &weights,
+            (sentences_a, sentences_b),
             config.min_sentence_cosine,
             config.min_sentence_dice,
         )
-        .into_iter()
-        .filter(|s| {
-            marked_share(&runs_a, &s.a) < RUN_COVERED_SENTENCE
-                || marked_share(&runs_b, &s.b) < RUN_COVERED_SENTENCE
-        }),
-    );
+    };
+    if config.anchored {
+        // A passage must hold a run, so only sentences that a chain of seeds
+        // can link to a run matter: those within `max_gap_tokens` words of a
+        // seed on both sides. The reach grows with the seeds found until it
+        // stops (comparing more sentences only ever finds more pairs).
+        let gap = config.max_gap_tokens;
+        let mut found: Vec<Seed> = Vec::new();
+        let mut compared = (BitVec::new(), BitVec::new());
+        loop {
+            let reach = (
+                a.sentences_near(runs.iter().chain(&found).map(|s| &s.a), gap),
+                b.sentences_near(runs.iter().chain(&found).map(|s| &s.b), gap),
+            );
+            if reach == compared {
+                break;
+            }
+            found = similar(&reach.0, &reach.1);
+            found.retain(|s| useful(s));
+            compared = reach;
+        }
+        seeds.extend(found);
+    } else {
+        let all = (
+            BitVec::from_elem(a.sentence_count(), true),
+            BitVec::from_elem(b.sentence_count(), true),
+        );
+        let mut found = similar(&all.0, &all.1);
+        found.retain(|s| useful(s));
+        seeds.extend(found);
+    }
     let short = AlignConfig {
         min_passage_tokens: min_len,
         ..*config

@@ -20,6 +20,8 @@
 
 use std::ops::Range;
 
+use bit_vec::BitVec;
+
 use super::text::{term_counts, AlignText};
 use crate::shingle::Token;
 
@@ -189,8 +191,14 @@ pub fn exact_runs(a: &AlignText, b: &AlignText, anchor: usize) -> (Vec<Seed>, us
     (runs, repetitive)
 }
 
-/// Sentence pairs similar enough to be the same sentence reworded.
-pub(crate) fn sentence_pairs(weights: &PairWeights, min_cosine: f64, min_dice: f64) -> Vec<Seed> {
+/// Sentence pairs similar enough to be the same sentence reworded, among the
+/// marked sentences of A and of B.
+pub(crate) fn sentence_pairs(
+    weights: &PairWeights,
+    (among_a, among_b): (&BitVec, &BitVec),
+    min_cosine: f64,
+    min_dice: f64,
+) -> Vec<Seed> {
     let (a, b) = (weights.a, weights.b);
     let weighted = |text: &AlignText, s: usize| -> Vec<(u64, f64)> {
         text.sentence_terms[s]
@@ -199,14 +207,22 @@ pub(crate) fn sentence_pairs(weights: &PairWeights, min_cosine: f64, min_dice: f
             .collect()
     };
     let norm = |v: &[(u64, f64)]| v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-    let b_vectors: Vec<Vec<(u64, f64)>> = (0..b.sentence_count()).map(|s| weighted(b, s)).collect();
+    let b_vectors: Vec<Vec<(u64, f64)>> = (0..b.sentence_count())
+        .map(|s| {
+            if among_b[s] {
+                weighted(b, s)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
     let b_norms: Vec<f64> = b_vectors.iter().map(|v| norm(v)).collect();
 
     let mut dot = vec![0.0f64; b.sentence_count()];
     let mut shared = vec![0u32; b.sentence_count()];
     let mut touched: Vec<u32> = Vec::new();
     let mut seeds = Vec::new();
-    for i in 0..a.sentence_count() {
+    for i in (0..a.sentence_count()).filter(|&i| among_a[i]) {
         let vector = weighted(a, i);
         let a_norm = norm(&vector);
         for &(term, weight) in &vector {
@@ -216,6 +232,9 @@ pub(crate) fn sentence_pairs(weights: &PairWeights, min_cosine: f64, min_dice: f
             }
             for &(_, j) in sentences {
                 let j = j as usize;
+                if !among_b[j] {
+                    continue;
+                }
                 if shared[j] == 0 {
                     touched.push(j as u32);
                 }

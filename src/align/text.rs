@@ -297,6 +297,11 @@ impl<'t> AlignText<'t> {
         &self.tokens
     }
 
+    /// The hashes of the words, in order.
+    pub fn word_hashes(&self) -> Vec<u64> {
+        self.tokens.iter().map(|t| t.hash).collect()
+    }
+
     /// Share of the words of `range` marked as boilerplate.
     pub(crate) fn boilerplate_share(&self, range: &Range<u32>) -> f64 {
         self.boilerplate
@@ -317,6 +322,29 @@ impl<'t> AlignText<'t> {
     /// Number of sentences.
     pub fn sentence_count(&self) -> usize {
         self.sentences.len()
+    }
+
+    /// Marks the sentences that hold a word within `gap` words of any of
+    /// `ranges` (word ranges of this text).
+    pub(crate) fn sentences_near<'r>(
+        &self,
+        ranges: impl Iterator<Item = &'r Range<u32>>,
+        gap: usize,
+    ) -> BitVec {
+        let mut marks = BitVec::from_elem(self.sentences.len(), false);
+        for range in ranges {
+            let start = (range.start as usize).saturating_sub(gap) as u32;
+            let end = (range.end as usize + gap) as u32;
+            // Sentences are in order and cover every word.
+            let first = self.sentences.partition_point(|s| s.end <= start);
+            for (i, sentence) in self.sentences.iter().enumerate().skip(first) {
+                if sentence.start >= end {
+                    break;
+                }
+                marks.set(i, true);
+            }
+        }
+        marks
     }
 
     /// Number of sentences a content term occurs in.

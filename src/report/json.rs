@@ -77,7 +77,7 @@
 //! | `clusters[]` | largest first: `size`, `representative` (the id `dedup` keeps), `members` (ids in input order) |
 //! | `near_misses[]` | up to 10 closest pairs not in `pairs`, with the score fields of `pairs[]`; drawn from rejected and ungraded candidates, and from all pairs when the corpus has at most 100 documents |
 //! | `run.threads` | worker threads |
-//! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `overlap`, `verify`, `cluster`, `align`, `total` |
+//! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `overlap`, `prepare` (documents of candidate pairs cut into words, stems and sentences), `verify`, `cluster`, `align`, `total` |
 
 use std::io::Write;
 

@@ -278,6 +278,9 @@ pub struct Timings {
     pub lsh: f64,
     /// The partial-overlap index and its candidates.
     pub overlap: f64,
+    /// Cutting the documents of candidate pairs into words, stems and
+    /// sentences (once per document, for verification and alignment).
+    pub prepare: f64,
     /// Exact scoring of candidates (and of all pairs of a small corpus, for near misses).
     pub verify: f64,
     /// Union-find clustering.

@@ -225,6 +225,7 @@ struct Seconds {
     sketch: f64,
     lsh: f64,
     overlap: f64,
+    prepare: f64,
     verify: f64,
     cluster: f64,
     align: f64,
