@@ -54,25 +54,51 @@ pub fn normalize_text_into(original: &str, out: &mut String) {
 /// assert_eq!(words[1], ("quick".to_string(), "Quick"));
 /// ```
 pub fn for_each_word(original: &str, mut f: impl FnMut(&str, Range<usize>)) {
+    let bytes = original.as_bytes();
     let mut word = String::new();
     let mut span = 0..0;
-    for_each_char(original, |mapped, origin| match mapped {
-        Mapped::Char(c) if is_word_char(c) => {
-            if word.is_empty() {
-                span.start = origin.start;
+    let mut start = 0;
+    while start < bytes.len() {
+        if word.is_empty() && is_ascii_word_byte(bytes[start]) {
+            // Fast path: a whole ASCII word followed by ASCII (so no combining
+            // mark can change its last letter) is its own normalized form,
+            // lowercased; without capitals it is handed over without a copy.
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| !is_ascii_word_byte(b))
+                .map_or(bytes.len(), |length| start + length);
+            if bytes.get(end).is_none_or(u8::is_ascii) {
+                let slice = &original[start..end];
+                if slice.bytes().any(|b| b.is_ascii_uppercase()) {
+                    word.push_str(slice);
+                    word.make_ascii_lowercase();
+                    f(&word, start..end);
+                    word.clear();
+                } else {
+                    f(slice, start..end);
+                }
+                start = end;
+                continue;
             }
-            span.end = origin.end;
-            word.push(c);
         }
-        // An invisible character inside a word does not split it.
-        Mapped::Drop => {}
-        Mapped::Char(_) | Mapped::Space => {
-            if !word.is_empty() {
-                f(&word, span.clone());
-                word.clear();
+        start = next_chars(original, start, |mapped, origin| match mapped {
+            Mapped::Char(c) if is_word_char(c) => {
+                if word.is_empty() {
+                    span.start = origin.start;
+                }
+                span.end = origin.end;
+                word.push(c);
             }
-        }
-    });
+            // An invisible character inside a word does not split it.
+            Mapped::Drop => {}
+            Mapped::Char(_) | Mapped::Space => {
+                if !word.is_empty() {
+                    f(&word, span.clone());
+                    word.clear();
+                }
+            }
+        });
+    }
     if !word.is_empty() {
         f(&word, span);
     }
@@ -83,37 +109,59 @@ pub fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || (!c.is_ascii() && c.is_alphanumeric())
 }
 
+fn is_ascii_word_byte(b: u8) -> bool {
+    ASCII_WORD_BYTES[b as usize]
+}
+
+/// Which bytes are ASCII word characters: a table, as the word scan is the
+/// innermost loop of reading text.
+static ASCII_WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'_';
+        b += 1;
+    }
+    table
+};
+
 /// Calls `f` with every normalized character (before whitespace collapsing)
 /// and the byte range of the original it came from.
-#[inline(always)]
 fn for_each_char(original: &str, mut f: impl FnMut(Mapped, Range<usize>)) {
-    let bytes = original.as_bytes();
     let mut start = 0;
-    while start < bytes.len() {
-        let first = bytes[start];
-        if first.is_ascii() && bytes.get(start + 1).is_none_or(|b| b.is_ascii()) {
-            // ASCII fast path (no combining mark follows): NFKC and case folding
-            // reduce to lowercasing, and of the typographic rules only
-            // whitespace applies.
-            let mapped = if first.is_ascii_whitespace() || first.is_ascii_control() {
-                Mapped::Space
-            } else {
-                Mapped::Char(first.to_ascii_lowercase() as char)
-            };
-            f(mapped, start..start + 1);
-            start += 1;
-            continue;
-        }
-        let end = segment_end(original, start);
-        let segment = &original[start..end];
-        // Invisible characters go before NFKC so that they cannot keep a base
-        // character from composing with its marks.
-        let visible = segment.chars().filter(|&c| !is_invisible(c));
-        for c in visible.nfkc().default_case_fold().nfkc() {
-            f(map_char(c), start..end);
-        }
-        start = end;
+    while start < original.len() {
+        start = next_chars(original, start, &mut f);
     }
+}
+
+/// Normalizes the character at `start` (with the combining marks that follow
+/// it), calls `f` with each normalized character and the original byte range
+/// it came from, and returns where the next character starts.
+#[inline(always)]
+fn next_chars(original: &str, start: usize, mut f: impl FnMut(Mapped, Range<usize>)) -> usize {
+    let bytes = original.as_bytes();
+    let first = bytes[start];
+    if first.is_ascii() && bytes.get(start + 1).is_none_or(u8::is_ascii) {
+        // ASCII fast path (no combining mark follows): NFKC and case folding
+        // reduce to lowercasing, and of the typographic rules only whitespace
+        // applies.
+        let mapped = if first.is_ascii_whitespace() || first.is_ascii_control() {
+            Mapped::Space
+        } else {
+            Mapped::Char(first.to_ascii_lowercase() as char)
+        };
+        f(mapped, start..start + 1);
+        return start + 1;
+    }
+    let end = segment_end(original, start);
+    let segment = &original[start..end];
+    // Invisible characters go before NFKC so that they cannot keep a base
+    // character from composing with its marks.
+    let visible = segment.chars().filter(|&c| !is_invisible(c));
+    for c in visible.nfkc().default_case_fold().nfkc() {
+        f(map_char(c), start..end);
+    }
+    end
 }
 
 /// What one character becomes after the typographic rules.
@@ -221,7 +269,8 @@ mod tests {
     fn text_strategy() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
             "a", "B", "é", "e\u{301}", "Σ", "ß", "ﬁ", "“", "”", "’", "—", " ", "  ", "\n", "\t",
-            "\u{A0}", "\u{AD}", "1,200", "北京", "😀", "\u{301}", "İ", "ǅ", ".", "'", "_",
+            "\u{A0}", "\u{AD}", "1,200", "北京", "😀", "\u{301}", "İ", "ǅ", ".", "'", "_", "Word",
+            "x1_Y", "lower",
         ]);
         prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
     }

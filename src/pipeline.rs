@@ -14,7 +14,7 @@ use std::time::Instant;
 use bit_vec::BitVec;
 use rayon::prelude::*;
 
-use crate::align::{align, align_from, AlignText, Alignment, Passage, Runs, TermCache};
+use crate::align::{align, align_from, AlignText, Alignment, Passage, Runs};
 use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::{cluster, Cluster};
 use crate::config::{Config, ShingleUnit};
@@ -211,9 +211,9 @@ fn prepare<'t>(
     texts
         .par_iter()
         .enumerate()
-        .map_init(TermCache::default, |cache, (i, &text)| {
+        .map(|(i, &text)| {
             needed[i].then(|| {
-                let prepared = AlignText::with_cache(text, shingler, cache);
+                let prepared = AlignText::new(text, shingler);
                 match marker {
                     Some(marker) => {
                         let marks = marker.mark(&prepared.word_hashes());

@@ -102,6 +102,11 @@ impl Shingler {
         self.config
     }
 
+    /// The seed of every hash it makes.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
     /// The words of `text` with their original spans, in order.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut tokens = Vec::new();

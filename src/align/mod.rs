@@ -23,7 +23,7 @@ use crate::config::AlignConfig;
 use extend::extend;
 use seed::{exact_runs, sentence_pairs, PairWeights, Seed};
 use text::marked_share;
-pub use text::{AlignText, TermCache};
+pub use text::AlignText;
 
 /// One side of a passage: where it is in an original text, and its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -42,24 +42,45 @@ pub struct Seed {
 pub(crate) struct PairWeights<'p> {
     a: &'p AlignText<'p>,
     b: &'p AlignText<'p>,
-    sentences: f64,
+    /// Every content term of either document, sorted, with its weight.
+    isf: Vec<(u64, f64)>,
 }
 
 impl<'p> PairWeights<'p> {
+    /// Weighs every term once: `1 + ln((1 + N) / (1 + n_t))`, with N the
+    /// sentences of both documents and `n_t` those containing the term.
+    /// Smoothed (as scikit-learn's idf) so that a term of a one-sentence
+    /// document still weighs something.
     pub(crate) fn new(a: &'p AlignText<'p>, b: &'p AlignText<'p>) -> Self {
-        PairWeights {
-            a,
-            b,
-            sentences: (a.sentence_count() + b.sentence_count()) as f64,
+        let sentences = (a.sentence_count() + b.sentence_count()) as f64;
+        let weight = |containing: usize| 1.0 + ((1.0 + sentences) / (1.0 + containing as f64)).ln();
+        let (mut xs, mut ys) = (
+            a.sentence_frequencies().peekable(),
+            b.sentence_frequencies().peekable(),
+        );
+        let mut isf = Vec::new();
+        loop {
+            let next = match (xs.peek(), ys.peek()) {
+                (Some(&(x, n)), Some(&(y, m))) if x == y => {
+                    xs.next();
+                    ys.next();
+                    (x, n + m)
+                }
+                (Some(&(x, _)), Some(&(y, _))) if y < x => ys.next().expect("peeked"),
+                (Some(_), _) => xs.next().expect("peeked"),
+                (None, Some(_)) => ys.next().expect("peeked"),
+                (None, None) => break,
+            };
+            isf.push((next.0, weight(next.1)));
         }
+        PairWeights { a, b, isf }
     }
 
-    /// `1 + ln((1 + N) / (1 + n_t))`, with N the sentences of both documents and
-    /// `n_t` those containing the term. Smoothed (as scikit-learn's idf) so that a
-    /// term of a one-sentence document still weighs something.
+    /// The weight of a content term of either document.
     pub(crate) fn isf(&self, term: u64) -> f64 {
-        let containing = self.a.sentence_frequency(term) + self.b.sentence_frequency(term);
-        1.0 + ((1.0 + self.sentences) / (1.0 + containing as f64)).ln()
+        self.isf
+            .binary_search_by_key(&term, |&(t, _)| t)
+            .map_or(0.0, |i| self.isf[i].1)
     }
 
     /// Cosine of the tf-isf vectors of two word ranges. Sums run in term order,
@@ -201,7 +222,7 @@ pub(crate) fn sentence_pairs(
 ) -> Vec<Seed> {
     let (a, b) = (weights.a, weights.b);
     let weighted = |text: &AlignText, s: usize| -> Vec<(u64, f64)> {
-        text.sentence_terms[s]
+        text.sentence_terms(s)
             .iter()
             .map(|&(t, n)| (t, n as f64 * weights.isf(t)))
             .collect()

@@ -15,6 +15,7 @@
 use std::ops::Range;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use ahash::AHashMap;
@@ -182,13 +183,18 @@ pub struct AlignText<'t> {
     pub(crate) terms: Vec<u64>,
     /// Sentences as ranges of word indices, in order, covering every word.
     pub(crate) sentences: Vec<Range<u32>>,
-    /// Per sentence: its distinct content terms with their counts, sorted by term.
-    pub(crate) sentence_terms: Vec<Vec<(u64, u32)>>,
-    /// Per content term: the sentences it occurs in, ascending.
+    /// Every sentence's distinct content terms with their counts, sorted by
+    /// term, one sentence after another (see [`AlignText::sentence_terms`]).
+    sentence_terms: Vec<(u64, u32)>,
+    /// Where each sentence's entries start in `sentence_terms`, plus the end.
+    sentence_term_starts: Vec<u32>,
     /// (term, sentence) for every content term of every sentence, sorted: the
     /// sentences a term occurs in are one run (one sorted array rather than a
     /// map of small vectors, which cost an allocation per distinct term).
-    pub(crate) postings: Vec<(u64, u32)>,
+    postings: Vec<(u64, u32)>,
+    /// The distinct content terms, sorted, each with where its run starts in
+    /// `postings`.
+    term_runs: Vec<(u64, u32)>,
     /// Per word: boilerplate or not (none marked unless given).
     boilerplate: Option<BitVec>,
     /// Index of the anchor windows, built on first use.
@@ -196,27 +202,21 @@ pub struct AlignText<'t> {
 }
 
 /// Terms of words already seen, by word hash: stemming is the costly part of
-/// preparing a text, and a corpus repeats a small vocabulary. One per worker.
-pub struct TermCache {
+/// preparing a text, and a corpus repeats a small vocabulary. One per thread,
+/// kept from text to text.
+struct TermCache {
     stemmer: Stemmer,
+    /// The seed of the word hashes the keys are (another seed empties it).
+    seed: u64,
     terms: AHashMap<u64, u64>,
 }
 
-impl Default for TermCache {
-    fn default() -> Self {
-        TermCache {
-            stemmer: Stemmer::create(Algorithm::English),
-            terms: AHashMap::new(),
-        }
-    }
-}
-
-impl std::fmt::Debug for TermCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TermCache")
-            .field("words", &self.terms.len())
-            .finish()
-    }
+thread_local! {
+    static TERMS: RefCell<TermCache> = RefCell::new(TermCache {
+        stemmer: Stemmer::create(Algorithm::English),
+        seed: 0,
+        terms: AHashMap::new(),
+    });
 }
 
 impl TermCache {
@@ -232,40 +232,52 @@ impl TermCache {
 impl<'t> AlignText<'t> {
     /// Prepares `text`, cutting words as `shingler` does.
     pub fn new(text: &'t str, shingler: &Shingler) -> Self {
-        Self::with_cache(text, shingler, &mut TermCache::default())
-    }
-
-    /// Prepares `text`, looking terms up in (and adding them to) `cache`.
-    pub fn with_cache(text: &'t str, shingler: &Shingler, cache: &mut TermCache) -> Self {
         let mut tokens = Vec::new();
         let mut terms = Vec::new();
-        shingler.for_each_token(text, |word, token| {
-            tokens.push(token);
-            terms.push(cache.term(word, token.hash));
+        TERMS.with_borrow_mut(|cache| {
+            if cache.seed != shingler.seed() {
+                cache.terms.clear();
+                cache.seed = shingler.seed();
+            }
+            shingler.for_each_token(text, |word, token| {
+                tokens.push(token);
+                terms.push(cache.term(word, token.hash));
+            });
         });
         let sentences = sentences(text, &tokens, &terms);
-        let mut postings: Vec<(u64, u32)> = Vec::new();
-        let sentence_terms: Vec<Vec<(u64, u32)>> = sentences
-            .iter()
-            .enumerate()
-            .map(|(index, range)| {
-                let counts = term_counts(&terms[range.start as usize..range.end as usize]);
-                for &(t, _) in &counts {
-                    postings.push((t, index as u32));
-                }
-                counts
-            })
-            .collect();
+        let mut sentence_terms: Vec<(u64, u32)> = Vec::with_capacity(terms.len());
+        let mut sentence_term_starts: Vec<u32> = Vec::with_capacity(sentences.len() + 1);
+        let mut sorted: Vec<u64> = Vec::new();
+        for range in &sentences {
+            sentence_term_starts.push(sentence_terms.len() as u32);
+            push_term_counts(
+                &terms[range.start as usize..range.end as usize],
+                &mut sorted,
+                &mut sentence_terms,
+            );
+        }
+        sentence_term_starts.push(sentence_terms.len() as u32);
+        let mut postings: Vec<(u64, u32)> = Vec::with_capacity(sentence_terms.len());
+        for (sentence, bounds) in sentence_term_starts.windows(2).enumerate() {
+            let entries = &sentence_terms[bounds[0] as usize..bounds[1] as usize];
+            postings.extend(entries.iter().map(|&(t, _)| (t, sentence as u32)));
+        }
+        postings.sort_unstable();
+        let mut term_runs: Vec<(u64, u32)> = Vec::new();
+        for (i, &(t, _)) in postings.iter().enumerate() {
+            if term_runs.last().is_none_or(|&(last, _)| last != t) {
+                term_runs.push((t, i as u32));
+            }
+        }
         AlignText {
             text,
             tokens,
             terms,
             sentences,
             sentence_terms,
-            postings: {
-                postings.sort_unstable();
-                postings
-            },
+            sentence_term_starts,
+            postings,
+            term_runs,
             boilerplate: None,
             anchors: OnceLock::new(),
         }
@@ -347,31 +359,64 @@ impl<'t> AlignText<'t> {
         marks
     }
 
-    /// Number of sentences a content term occurs in.
-    pub(crate) fn sentence_frequency(&self, term: u64) -> usize {
-        self.sentences_with(term).len()
+    /// The distinct content terms of a sentence with their counts, sorted by
+    /// term.
+    pub(crate) fn sentence_terms(&self, sentence: usize) -> &[(u64, u32)] {
+        let start = self.sentence_term_starts[sentence] as usize;
+        let end = self.sentence_term_starts[sentence + 1] as usize;
+        &self.sentence_terms[start..end]
+    }
+
+    /// The distinct content terms, sorted, each with the number of sentences
+    /// it occurs in.
+    pub(crate) fn sentence_frequencies(&self) -> impl Iterator<Item = (u64, usize)> + '_ {
+        let ends = self
+            .term_runs
+            .iter()
+            .skip(1)
+            .map(|&(_, start)| start as usize)
+            .chain([self.postings.len()]);
+        self.term_runs
+            .iter()
+            .zip(ends)
+            .map(|(&(t, start), end)| (t, end - start as usize))
     }
 
     /// The (term, sentence) entries of a content term, by ascending sentence.
     pub(crate) fn sentences_with(&self, term: u64) -> &[(u64, u32)] {
-        let start = self.postings.partition_point(|&(t, _)| t < term);
-        let end = start + self.postings[start..].partition_point(|&(t, _)| t == term);
+        let Ok(i) = self.term_runs.binary_search_by_key(&term, |&(t, _)| t) else {
+            return &[];
+        };
+        let start = self.term_runs[i].1 as usize;
+        let end = self
+            .term_runs
+            .get(i + 1)
+            .map_or(self.postings.len(), |&(_, next)| next as usize);
         &self.postings[start..end]
     }
 }
 
 /// The content terms among `terms` with their counts, sorted by term.
 pub(crate) fn term_counts(terms: &[u64]) -> Vec<(u64, u32)> {
-    let mut sorted: Vec<u64> = terms.iter().copied().filter(|&t| t != STOP).collect();
+    let mut counts = Vec::new();
+    push_term_counts(terms, &mut Vec::new(), &mut counts);
+    counts
+}
+
+/// Appends the content terms among `terms` with their counts, sorted by term,
+/// to `out` (`sorted` is a reusable buffer).
+fn push_term_counts(terms: &[u64], sorted: &mut Vec<u64>, out: &mut Vec<(u64, u32)>) {
+    sorted.clear();
+    sorted.extend(terms.iter().copied().filter(|&t| t != STOP));
     sorted.sort_unstable();
-    let mut counts: Vec<(u64, u32)> = Vec::new();
-    for t in sorted {
-        match counts.last_mut() {
-            Some((last, n)) if *last == t => *n += 1,
-            _ => counts.push((t, 1)),
+    let first = out.len();
+    for &t in sorted.iter() {
+        let len = out.len();
+        match out.last_mut() {
+            Some((last, n)) if len > first && *last == t => *n += 1,
+            _ => out.push((t, 1)),
         }
     }
-    counts
 }
 
 /// Share of the positions of `range` that are marked.
