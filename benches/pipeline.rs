@@ -6,7 +6,8 @@
 //! planted near-duplicates) and the five articles in `seeds/`. The `overlap`
 //! group compares the scan with the partial-overlap stage on (the default) and
 //! off, at one thread per core, on 3,000 generated articles (mean 600 words)
-//! with planted partial reuse; its two medians sit side by side. Building the
+//! with planted partial reuse; its two medians sit side by side, with a third:
+//! the overlap candidate stage alone (winnowing and index, no alignment). Building the
 //! `Document`s (copying the texts) happens outside the timed loop; starting the
 //! thread pool, which `run` does on every call, is inside it. Each input is one
 //! group, and each thread count is measured twice, once reporting bytes/s
@@ -27,6 +28,10 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
+use rayon::prelude::*;
+use reprint::fingerprint::{self, Winnower};
+use reprint::overlap::{self, OverlapParams};
+use reprint::shingle::Shingler;
 use reprint::synthetic::{generate, generate_reuse, CorpusSpec, ReuseSpec};
 use reprint::{Config, Document, Entry, Report};
 
@@ -156,10 +161,25 @@ fn bench_seeds(c: &mut Criterion) {
 
 /// The cost of the overlap stage: the same scan with it on and off, at all
 /// cores. Without it the planted reuse goes unreported (its Jaccard is far
-/// below the threshold), which the checks confirm.
+/// below the threshold), which the checks confirm. `candidates` is the
+/// candidate stage alone, as the scan runs it: winnowing every document's
+/// words (cut beforehand, as the scan cuts them once for both stages) and the
+/// inverted index, without aligning what it finds.
 fn bench_overlap(c: &mut Criterion) {
     let corpus = reuse();
     let mut group = c.benchmark_group(corpus.name);
+    let config = Config::default();
+    let shingler = Shingler::new(config.shingle, config.seed);
+    let winnower =
+        Winnower::for_min_passage(config.align.min_passage_tokens).with_seed(config.seed);
+    let words: Vec<Vec<u64>> = corpus
+        .texts
+        .iter()
+        .map(|text| shingler.tokens(text).iter().map(|t| t.hash).collect())
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .build()
+        .expect("a default thread pool starts");
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Bytes(corpus.bytes()));
     for (label, enabled) in [("on", true), ("off", false)] {
@@ -187,6 +207,23 @@ fn bench_overlap(c: &mut Criterion) {
             );
         });
     }
+    group.bench_function("candidates", |b| {
+        b.iter(|| {
+            let found = pool.install(|| {
+                let fingerprints: Vec<Vec<u64>> = words
+                    .par_iter()
+                    .map_init(fingerprint::Scratch::default, |scratch, words| {
+                        let mut hashes = Vec::new();
+                        winnower.distinct_hashes_into(words, scratch, &mut hashes);
+                        hashes
+                    })
+                    .collect();
+                overlap::candidates(&fingerprints, OverlapParams::default())
+            });
+            assert!(found.pairs().len() > 500, "planted reuse makes candidates");
+            found
+        });
+    });
     group.finish();
 }
 

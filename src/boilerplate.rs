@@ -103,8 +103,9 @@ impl BoilerplateMarker {
         marks
     }
 
-    /// The distinct fingerprint hashes of a document for the overlap index,
-    /// leaving out those that touch an ignored phrase. Returns the number of
+    /// The fingerprint hashes of a document for the overlap index (in
+    /// position order, possibly repeated), leaving out those that touch an
+    /// ignored phrase. Returns the number of
     /// phrase occurrences found.
     pub fn index_hashes(
         &self,
@@ -127,10 +128,9 @@ impl BoilerplateMarker {
                 });
             }
         }
+        // The index removes repeats, so the hashes go unsorted.
         out.clear();
         out.extend(fingerprints.iter().map(|f| f.hash));
-        out.sort_unstable();
-        out.dedup();
         occurrences
     }
 }

@@ -166,14 +166,45 @@ impl OverlapIndex {
     {
         let documents = fingerprints.len().min(u32::MAX as usize + 1);
         let fingerprints = &fingerprints[..documents];
-        let total = fingerprints.iter().map(|f| f.as_ref().len()).sum();
-        // Filled sequentially into an exact allocation: copying is cheap next to the
-        // sort, and a parallel collect would hold two copies at its peak.
-        let mut postings: Vec<(u64, u32)> = Vec::with_capacity(total);
-        for (doc, hashes) in (0..=u32::MAX).zip(fingerprints) {
-            postings.extend(hashes.as_ref().iter().map(|&h| (h, doc)));
+        let total: usize = fingerprints.iter().map(|f| f.as_ref().len()).sum();
+        // Hashes are uniform, so their top bits split the postings into buckets
+        // of a few hundred entries: one counting pass, one scatter, then every
+        // bucket sorted on its own (in cache, in parallel). Concatenated, the
+        // buckets are the whole array sorted.
+        let bits = bucket_bits(total);
+        let bucket = |hash: u64| {
+            if bits == 0 {
+                0
+            } else {
+                (hash >> (64 - bits)) as usize
+            }
+        };
+        let mut starts = vec![0usize; (1 << bits) + 1];
+        for hashes in fingerprints {
+            for &h in hashes.as_ref() {
+                starts[bucket(h) + 1] += 1;
+            }
         }
-        postings.par_sort_unstable();
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut postings: Vec<(u64, u32)> = vec![(0, 0); total];
+        let mut next = starts.clone();
+        for (doc, hashes) in (0..=u32::MAX).zip(fingerprints) {
+            for &h in hashes.as_ref() {
+                let slot = &mut next[bucket(h)];
+                postings[*slot] = (h, doc);
+                *slot += 1;
+            }
+        }
+        let mut buckets: Vec<&mut [(u64, u32)]> = Vec::with_capacity(1 << bits);
+        let mut rest = postings.as_mut_slice();
+        for bounds in starts.windows(2) {
+            let (head, tail) = rest.split_at_mut(bounds[1] - bounds[0]);
+            buckets.push(head);
+            rest = tail;
+        }
+        buckets.into_par_iter().for_each(|b| b.sort_unstable());
         postings.dedup();
         OverlapIndex {
             postings,
@@ -278,6 +309,12 @@ where
     F: AsRef<[u64]>,
 {
     OverlapIndex::build(fingerprints).candidates(params)
+}
+
+/// Bits of the hash that pick a posting's bucket: about 256 postings per
+/// bucket, at most 2^20 buckets.
+fn bucket_bits(postings: usize) -> u32 {
+    (postings / 256).max(1).ilog2().min(20)
 }
 
 /// `n * (n - 1) / 2`, the pairs among `n` documents.

@@ -246,8 +246,8 @@ fn thread_pool(config: &Config) -> crate::Result<rayon::ThreadPool> {
 struct Sketched {
     documents: Vec<Document>,
     signatures: Vec<Signature>,
-    /// Distinct winnowed fingerprint hashes per document (empty when the overlap
-    /// stage is off).
+    /// Winnowed fingerprint hashes per document, unsorted (empty when the
+    /// overlap stage is off).
     fingerprints: Vec<Vec<u64>>,
     skipped: Vec<Skipped>,
     read_count: usize,

@@ -23,6 +23,7 @@ use std::ops::Range;
 use bit_vec::BitVec;
 
 use super::text::{term_counts, AlignText};
+use crate::hash::combine_hashes;
 use crate::shingle::Token;
 
 /// An anchor window or term occurring more often than this in B seeds nothing.
@@ -118,13 +119,6 @@ impl<'p> PairWeights<'p> {
     }
 }
 
-/// Hash of `len` consecutive word hashes (in memory only, never stored).
-fn window_key(words: &[u64]) -> u64 {
-    words.iter().fold(0u64, |h, &w| {
-        (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    })
-}
-
 /// The `anchor`-word windows of one document as (key, position), sorted, so two
 /// documents' windows match by a merge. Built once per document and reused by
 /// every pair it is in.
@@ -143,7 +137,7 @@ impl AnchorIndex {
             hashes
                 .windows(anchor)
                 .enumerate()
-                .map(|(j, w)| (window_key(w), j as u32))
+                .map(|(j, w)| (combine_hashes(w, 0), j as u32))
                 .collect()
         };
         sorted.sort_unstable();
