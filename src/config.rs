@@ -72,7 +72,8 @@ pub struct GradeConfig {
     /// Words of non-boilerplate shared passages that make a pair partial reuse.
     /// Default 20.
     pub min_reuse_words: usize,
-    /// ...or the share of either document they cover (for short texts).
+    /// ...or their share of the shorter document (for short texts); verbatim
+    /// words are counted in each document and the smaller count decides.
     /// Default 0.5.
     pub min_reuse_share: f64,
 }

@@ -130,6 +130,18 @@ impl Winnower {
         self.k + self.window - 1
     }
 
+    /// The most words of identical runs, each at least
+    /// [`min_passage_tokens`](Self::min_passage_tokens) long, that can share
+    /// only one fingerprint: `t + window - 1`. A run of `L >= t` words holds
+    /// `L - t + 1` full windows, and one selected k-gram lies in at most
+    /// `window` of them, so the run shares at least `ceil((L - t + 1) /
+    /// window)` fingerprints. Two documents sharing `s` distinct fingerprints
+    /// thus share at most `s` times this many words in such runs (unless a run
+    /// repeats its own k-grams).
+    pub fn max_run_words_per_fingerprint(&self) -> usize {
+        self.min_passage_tokens() + self.window - 1
+    }
+
     /// Expected share of k-grams selected on random input, `2 / (window + 1)`
     /// (Schleimer et al. 2003).
     pub fn expected_density(&self) -> f64 {

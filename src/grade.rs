@@ -12,11 +12,14 @@
 //!    mostly the same text, edited.
 //! 3. **partial_reuse**: the shared passages that are not boilerplate hold at least
 //!    `min_reuse_words` (default 20) words copied verbatim (inside runs of at least
-//!    `min_passage_tokens` identical words) in either document, or verbatim words
-//!    cover at least `min_reuse_share` (default 0.5) of either document: a passage
-//!    was taken over, whatever the rest of the text does. Counting verbatim words
-//!    keeps out formulaic news (the same earnings or bond-issue template filled
-//!    with other names and numbers), whose runs are short.
+//!    `min_passage_tokens` identical words) in *each* document, or verbatim words
+//!    in each document make up at least `min_reuse_share` (default 0.5) of the
+//!    shorter one: a passage was taken over, whatever the rest of the text does.
+//!    Counting verbatim words keeps out formulaic news (the same earnings or
+//!    bond-issue template filled with other names and numbers), whose runs are
+//!    short; counting them on both sides keeps out a short phrase that one text
+//!    repeats (three copies of a 9-word line in B against one in A are 27
+//!    verbatim words of B but only 9 of A).
 //! 4. **none**: anything less (a shared quote or a common phrase).
 //!
 //! Direction. With publication times, the earlier document is the likely source
@@ -169,9 +172,10 @@ pub fn grade(
 /// reuse under `config`; pairs that cannot need no alignment unless their
 /// Jaccard makes them near-duplicates.
 pub fn can_be_reuse(verbatim: (usize, usize), words: (usize, usize), config: &GradeConfig) -> bool {
-    let share = |v: usize, n: usize| if n == 0 { 0.0 } else { v as f64 / n as f64 };
-    verbatim.0.max(verbatim.1) >= config.min_reuse_words
-        || share(verbatim.0, words.0).max(share(verbatim.1, words.1)) >= config.min_reuse_share
+    let both = verbatim.0.min(verbatim.1);
+    let shorter = words.0.min(words.1);
+    both >= config.min_reuse_words
+        || (shorter > 0 && both as f64 >= config.min_reuse_share * shorter as f64)
 }
 
 /// Parses a publication time into Unix seconds: RFC 3339 (`2025-07-23T10:00:00Z`,
@@ -277,6 +281,13 @@ mod tests {
             verdict(0.1, &[passage(400, 400, true)], (500, 500)),
             Verdict::None,
             "boilerplate does not count"
+        );
+        let mut repeated = passage(9, 30, false);
+        (repeated.a.verbatim_words, repeated.b.verbatim_words) = (9, 27);
+        assert_eq!(
+            verdict(0.1, &[repeated], (100, 200)),
+            Verdict::None,
+            "a 9-word line that B repeats three times"
         );
     }
 

@@ -81,6 +81,9 @@ pub struct OverlapPair {
     /// Distinct shared fingerprints, not counting boilerplate ones (saturates at
     /// `u32::MAX`).
     pub shared_fingerprints: u32,
+    /// Distinct boilerplate fingerprints the two documents also share (they
+    /// make no pairs, but their words may lie in a reused passage).
+    pub shared_boilerplate: u32,
 }
 
 /// Counts for the report.
@@ -240,11 +243,15 @@ impl OverlapIndex {
             ..OverlapStats::default()
         };
         let mut boilerplate = Vec::new();
+        // (document, hash) of every boilerplate fingerprint, to count those a
+        // candidate pair shares.
+        let mut boilerplate_of: Vec<(u32, u64)> = Vec::new();
         for group in self.groups() {
             stats.distinct_fingerprints += 1;
             let df = group.len();
             if df > params.max_df {
                 boilerplate.push(group[0].0);
+                boilerplate_of.extend(group.iter().map(|&(hash, doc)| (doc, hash)));
                 stats.boilerplate_fingerprints += 1;
                 stats.pairs_suppressed = stats.pairs_suppressed.saturating_add(pairs_of(df));
             } else if df >= 2 {
@@ -273,6 +280,12 @@ impl OverlapIndex {
             }
         }
         packed.par_sort_unstable();
+        boilerplate_of.par_sort_unstable();
+        let boilerplate_in = |doc: u32| {
+            let start = boilerplate_of.partition_point(|&(d, _)| d < doc);
+            let end = boilerplate_of.partition_point(|&(d, _)| d <= doc);
+            &boilerplate_of[start..end]
+        };
 
         let mut pairs = Vec::new();
         for run in packed.chunk_by(|x, y| x == y) {
@@ -283,6 +296,10 @@ impl OverlapIndex {
                         b: DocId(run[0] as u32),
                     },
                     shared_fingerprints: u32::try_from(run.len()).unwrap_or(u32::MAX),
+                    shared_boilerplate: shared_count(
+                        boilerplate_in((run[0] >> 32) as u32),
+                        boilerplate_in(run[0] as u32),
+                    ),
                 });
             } else {
                 stats.pairs_below_min_shared += 1;
@@ -311,6 +328,23 @@ where
     OverlapIndex::build(fingerprints).candidates(params)
 }
 
+/// Entries two sorted lists of (document, hash) have in common, by hash.
+fn shared_count(a: &[(u32, u64)], b: &[(u32, u64)]) -> u32 {
+    let (mut i, mut j, mut shared) = (0, 0, 0u32);
+    while i < a.len() && j < b.len() {
+        match a[i].1.cmp(&b[j].1) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared = shared.saturating_add(1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
+}
+
 /// Bits of the hash that pick a posting's bucket: about 256 postings per
 /// bucket, at most 2^20 buckets.
 fn bucket_bits(postings: usize) -> u32 {
@@ -335,13 +369,14 @@ mod tests {
         OverlapParams { max_df, min_shared }
     }
 
-    fn pair(a: u32, b: u32, shared: u32) -> OverlapPair {
+    fn pair(a: u32, b: u32, shared: u32, shared_boilerplate: u32) -> OverlapPair {
         OverlapPair {
             pair: CandidatePair {
                 a: DocId(a),
                 b: DocId(b),
             },
             shared_fingerprints: shared,
+            shared_boilerplate,
         }
     }
 
@@ -383,12 +418,11 @@ mod tests {
         let (mut pairs, mut below) = (Vec::new(), 0);
         for a in 0..sets.len() {
             for b in a + 1..sets.len() {
-                let shared = sets[a]
-                    .intersection(&sets[b])
-                    .filter(|h| df[*h] <= p.max_df)
-                    .count();
+                let common: Vec<&u64> = sets[a].intersection(&sets[b]).collect();
+                let shared = common.iter().filter(|h| df[**h] <= p.max_df).count();
+                let boilerplate = common.len() - shared;
                 if shared >= p.min_shared.max(1) {
-                    pairs.push(pair(a as u32, b as u32, shared as u32));
+                    pairs.push(pair(a as u32, b as u32, shared as u32, boilerplate as u32));
                 } else if shared > 0 {
                     below += 1;
                 }
@@ -444,12 +478,13 @@ mod tests {
 
     #[test]
     fn common_fingerprints_are_boilerplate_and_make_no_pairs() {
-        // Hash 999 is in all 10 documents; 42 only in documents 2 and 7.
+        // Hash 999 is in all 10 documents; 42 only in documents 2 and 7, which
+        // share 999 too, as boilerplate.
         let mut docs: Vec<Vec<u64>> = (0..10).map(|i| vec![999, 1000 + i]).collect();
         docs[2].push(42);
         docs[7].push(42);
         let got = candidates(&docs, params(5, 1));
-        assert_eq!(got.pairs(), [pair(2, 7, 1)]);
+        assert_eq!(got.pairs(), [pair(2, 7, 1, 1)]);
         assert_eq!(got.boilerplate(), [999]);
         assert!(got.is_boilerplate(999));
         assert!(!got.is_boilerplate(42) && !got.is_boilerplate(1003));
@@ -459,9 +494,9 @@ mod tests {
         // With a cut above 10, 999 pairs everything and 2-7 shares two.
         let all = candidates(&docs, params(10, 1));
         assert_eq!(all.pairs().len(), 45);
-        assert!(all.pairs().contains(&pair(2, 7, 2)));
+        assert!(all.pairs().contains(&pair(2, 7, 2, 0)));
         assert!(all.boilerplate().is_empty());
-        assert_eq!(candidates(&docs, params(10, 2)).pairs(), [pair(2, 7, 2)]);
+        assert_eq!(candidates(&docs, params(10, 2)).pairs(), [pair(2, 7, 2, 0)]);
     }
 
     #[test]
@@ -481,7 +516,7 @@ mod tests {
         let slices: [&[u64]; 2] = [&[9, 3, 5], &[5, 9]];
         assert_eq!(
             candidates(&slices, OverlapParams::default()).pairs(),
-            [pair(0, 1, 2)]
+            [pair(0, 1, 2, 0)]
         );
     }
 

@@ -249,6 +249,8 @@ struct Sketched {
     /// Winnowed fingerprint hashes per document, unsorted (empty when the
     /// overlap stage is off).
     fingerprints: Vec<Vec<u64>>,
+    /// Words per document (0 when the overlap stage is off).
+    words: Vec<u32>,
     skipped: Vec<Skipped>,
     read_count: usize,
     phrase_occurrences: usize,
@@ -325,6 +327,7 @@ fn find_pairs(
         documents,
         signatures,
         fingerprints,
+        words,
         skipped,
         read_count,
         phrase_occurrences,
@@ -351,10 +354,22 @@ fn find_pairs(
         )
     });
     drop(fingerprints);
-    let overlap_pairs: Vec<CandidatePair> = overlap
-        .as_ref()
-        .map(|o| o.pairs().iter().map(|p| p.pair).collect())
-        .unwrap_or_default();
+    // A pair sharing few fingerprints shares few words in identical runs; when
+    // they cannot make partial reuse, the pair is not worth aligning.
+    let most_per_fingerprint = winnower(config).max_run_words_per_fingerprint();
+    let mut overlap_pairs: Vec<CandidatePair> = Vec::new();
+    let mut overlap_too_small = 0;
+    for found in overlap.as_ref().map_or(&[][..], |o| o.pairs()) {
+        let (a, b) = (found.pair.a.index(), found.pair.b.index());
+        let shared = found.shared_fingerprints as usize + found.shared_boilerplate as usize;
+        let most = shared * most_per_fingerprint;
+        let lengths = (words[a] as usize, words[b] as usize);
+        if can_be_reuse((most, most), lengths, &config.grade) {
+            overlap_pairs.push(found.pair);
+        } else if minhash_pairs.binary_search(&found.pair).is_err() {
+            overlap_too_small += 1;
+        }
+    }
     let (merged, found_by_both) = merge_candidates(&minhash_pairs, &overlap_pairs);
     let marker = match &overlap {
         Some(o) => marker.with_common(o.boilerplate().to_vec()),
@@ -448,7 +463,7 @@ fn find_pairs(
         documents_scanned: documents.len(),
         candidate_pairs: merged.len(),
         minhash_candidates: minhash_pairs.len(),
-        overlap_candidates: overlap_pairs.len(),
+        overlap_candidates: overlap.as_ref().map_or(0, |o| o.pairs().len()),
         found_by_both,
         verified_pairs: verified.len(),
         rejected_pairs: rejected.len(),
@@ -466,6 +481,7 @@ fn find_pairs(
             .map_or(0, |o| o.stats().boilerplate_fingerprints),
         boilerplate_pair_emissions: overlap.as_ref().map_or(0, |o| o.stats().pairs_suppressed),
         ignored_phrase_occurrences: phrase_occurrences,
+        overlap_pairs_too_small: overlap_too_small,
         boilerplate_passages: listed
             .iter()
             .chain(&unlisted)
@@ -613,8 +629,19 @@ struct SketchScratch {
     fingerprints: Vec<fingerprint::Fingerprint>,
 }
 
-/// One document's signature, fingerprints and ignored-phrase count.
-type SketchOutput = Option<(Signature, Vec<u64>, usize)>;
+/// What sketching one document gives the later stages.
+struct DocumentSketch {
+    signature: Signature,
+    /// Fingerprint hashes (none when the overlap stage is off).
+    fingerprints: Vec<u64>,
+    /// Words (0 when the overlap stage is off).
+    words: u32,
+    /// Occurrences of ignored phrases.
+    phrases: usize,
+}
+
+/// A document's sketch, or `None` for a document without words.
+type SketchOutput = Option<DocumentSketch>;
 
 impl Sketcher<'_> {
     fn sketch(&self, text: &str, scratch: &mut SketchScratch) -> SketchOutput {
@@ -623,20 +650,26 @@ impl Sketcher<'_> {
             return None;
         }
         let signature = self.hasher.sketch(&set);
-        let mut hashes = Vec::new();
-        let mut phrases = 0;
+        let mut sketch = DocumentSketch {
+            signature,
+            fingerprints: Vec::new(),
+            words: 0,
+            phrases: 0,
+        };
         if self.overlap {
             if self.shingler.config().unit != ShingleUnit::Words {
                 self.shingler.word_hashes_into(text, &mut scratch.shingles);
             }
-            phrases = self.marker.index_hashes(
-                scratch.shingles.words(),
+            let words = scratch.shingles.words();
+            sketch.words = u32::try_from(words.len()).unwrap_or(u32::MAX);
+            sketch.phrases = self.marker.index_hashes(
+                words,
                 &mut scratch.winnowing,
                 &mut scratch.fingerprints,
-                &mut hashes,
+                &mut sketch.fingerprints,
             );
         }
-        Some((signature, hashes, phrases))
+        Some(sketch)
     }
 }
 
@@ -651,6 +684,7 @@ fn read_and_sketch(
         documents: Vec::new(),
         signatures: Vec::new(),
         fingerprints: Vec::new(),
+        words: Vec::new(),
         skipped: Vec::new(),
         read_count: 0,
         phrase_occurrences: 0,
@@ -679,11 +713,12 @@ fn read_and_sketch(
         });
         for (entry, sketch) in chunk.into_iter().zip(sketches) {
             match (entry, sketch) {
-                (Entry::Document(doc), Some((signature, fingerprints, phrases))) => {
+                (Entry::Document(doc), Some(sketch)) => {
                     out.documents.push(doc);
-                    out.signatures.push(signature);
-                    out.fingerprints.push(fingerprints);
-                    out.phrase_occurrences += phrases;
+                    out.signatures.push(sketch.signature);
+                    out.fingerprints.push(sketch.fingerprints);
+                    out.words.push(sketch.words);
+                    out.phrase_occurrences += sketch.phrases;
                 }
                 (Entry::Document(doc), None) => out.skipped.push(Skipped {
                     location: doc.origin.to_string(),

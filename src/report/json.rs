@@ -34,7 +34,7 @@
 //! | `parameters.overlap.max_df` | fingerprints in more documents than this are boilerplate |
 //! | `parameters.overlap.ignored_phrases` | number of phrases given with `--ignore-phrases` |
 //! | `parameters.grade.duplicate_threshold` | Jaccard at or above which a pair is a duplicate |
-//! | `parameters.grade.min_reuse_words`, `.min_reuse_share` | verbatim reused words, or their share of either document, that make partial reuse |
+//! | `parameters.grade.min_reuse_words`, `.min_reuse_share` | verbatim reused words in each document, or their share of the shorter one, that make partial reuse |
 //! | `parameters.time_field` | the JSON field read as publication time, or null |
 //! | `counts.documents_read` | input items read (documents and unusable items) |
 //! | `counts.documents_skipped` | items not scanned; each is listed in `skipped` |
@@ -53,6 +53,7 @@
 //! | `suppressed.boilerplate_fingerprints` | distinct fingerprints in more than `max_df` documents (no candidates; their words are boilerplate) |
 //! | `suppressed.boilerplate_pair_emissions` | candidate pairs those fingerprints would have made |
 //! | `suppressed.ignored_phrase_occurrences` | occurrences of ignored phrases found |
+//! | `suppressed.overlap_pairs_too_small` | overlap-only candidates whose shared fingerprints cannot hold partial reuse (each fingerprint stands for at most `min_passage_words + window - 1` words of identical runs); not verified or aligned |
 //! | `suppressed.boilerplate_passages` | passages marked boilerplate (shown, not counted as reuse); pairs whose identical runs are too short to be reuse are graded without alignment and add none |
 //! | `suppressed.pairs_without_reuse` | aligned pairs graded `none`, not listed in `pairs` |
 //! | `suppressed.pairs_with_repetitive_text` | aligned pairs where a phrase repeated more than 32 times in a text anchored no passage |
@@ -64,7 +65,7 @@
 //! | `pairs[].containment_a_in_b` | share of A's shingles found in B (1.0: A is inside B) |
 //! | `pairs[].containment_b_in_a` | share of B's shingles found in A |
 //! | `pairs[].shingles_a`, `.shingles_b`, `.shared_shingles` | distinct shingles of A, of B, and of both |
-//! | `pairs[].verdict` | `duplicate`, `near_duplicate` or `partial_reuse`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words >= `min_reuse_words` or their share >= `min_reuse_share`) |
+//! | `pairs[].verdict` | `duplicate`, `near_duplicate` or `partial_reuse`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words in each document >= `min_reuse_words`, or >= `min_reuse_share` of the shorter document) |
 //! | `pairs[].found_by` | the candidate stages that found the pair: `minhash`, `overlap` |
 //! | `pairs[].reuse.words_a`, `.words_b` | words of each document inside passages that are not boilerplate |
 //! | `pairs[].reuse.share_a`, `.share_b` | those words over the document's words |

@@ -118,6 +118,11 @@ pub struct Suppressed {
     pub boilerplate_pair_emissions: u64,
     /// Occurrences of ignored phrases in the scanned documents.
     pub ignored_phrase_occurrences: usize,
+    /// Overlap candidates (found by no other stage) sharing too few
+    /// fingerprints to hold partial reuse: neither `min_reuse_words` words nor
+    /// half of the shorter document can lie in identical runs they share. Not
+    /// verified or aligned.
+    pub overlap_pairs_too_small: usize,
     /// Passages marked as boilerplate (listed, but not counted as reuse).
     pub boilerplate_passages: usize,
     /// Aligned pairs graded `none` (their overlap is incidental or boilerplate);

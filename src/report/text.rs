@@ -98,6 +98,10 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
     }
     for (n, what) in [
         (sup.ignored_phrase_occurrences, "ignored-phrase occurrences"),
+        (
+            sup.overlap_pairs_too_small,
+            "overlap candidates too small to be reuse",
+        ),
         (sup.boilerplate_passages, "boilerplate passages"),
         (
             sup.pairs_without_reuse,

@@ -80,6 +80,7 @@ struct Suppressed {
     boilerplate_fingerprints: u64,
     boilerplate_pair_emissions: u64,
     ignored_phrase_occurrences: usize,
+    overlap_pairs_too_small: usize,
     boilerplate_passages: usize,
     pairs_without_reuse: usize,
     pairs_with_repetitive_text: usize,

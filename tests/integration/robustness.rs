@@ -153,3 +153,35 @@ fn ignored_phrases_are_boilerplate_even_in_a_small_corpus() {
     assert!(ignored.pairs.is_empty(), "{:?}", ignored.pairs.len());
     assert_eq!(ignored.suppressed.ignored_phrase_occurrences, 4);
 }
+
+#[test]
+fn a_shared_line_too_short_to_be_reuse_is_counted_not_aligned() {
+    // Eight words: two 7-word k-grams, so at most two shared fingerprints,
+    // which can stand for at most 18 words of identical runs.
+    let line = "the minister told reporters talks would resume soon";
+    let passage = prose(40, 77);
+    let mut texts: Vec<String> = (0..6).map(|i| prose(400, 100 + i)).collect();
+    // Documents 0 and 1 share the line, 2 and 3 a 40-word passage.
+    for (i, shared) in [(0, line), (1, line), (2, &passage), (3, &passage)] {
+        texts[i] = format!("{} {shared}. {}", prose(150, 200 + i as u64), texts[i]);
+    }
+    let docs = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| Document::new(i.to_string(), t))
+        .collect();
+    let report = scan(docs);
+    let listed = |a: &str, b: &str| {
+        report
+            .pairs
+            .iter()
+            .any(|p| p.scores.a == a && p.scores.b == b)
+    };
+    assert!(!listed("0", "1"), "{:?}", report.pairs);
+    assert!(listed("2", "3"), "{:?}", report.pairs);
+    assert!(
+        report.suppressed.overlap_pairs_too_small >= 1,
+        "{:?}",
+        report.suppressed
+    );
+}
