@@ -165,15 +165,15 @@ impl OverlapIndex {
     /// Documents past `DocId(u32::MAX)` have no id and are not indexed.
     pub fn build<F>(fingerprints: &[F]) -> Self
     where
-        F: AsRef<[u64]>,
+        F: AsRef<[u64]> + Sync,
     {
         let documents = fingerprints.len().min(u32::MAX as usize + 1);
         let fingerprints = &fingerprints[..documents];
         let total: usize = fingerprints.iter().map(|f| f.as_ref().len()).sum();
         // Hashes are uniform, so their top bits split the postings into buckets
-        // of a few hundred entries: one counting pass, one scatter, then every
-        // bucket sorted on its own (in cache, in parallel). Concatenated, the
-        // buckets are the whole array sorted.
+        // of a few hundred entries: one counting pass, one scatter (both in
+        // parallel), then every bucket sorted on its own (in cache, in
+        // parallel). Concatenated, the buckets are the whole array sorted.
         let bits = bucket_bits(total);
         let bucket = |hash: u64| {
             if bits == 0 {
@@ -182,32 +182,58 @@ impl OverlapIndex {
                 (hash >> (64 - bits)) as usize
             }
         };
-        let mut starts = vec![0usize; (1 << bits) + 1];
-        for hashes in fingerprints {
-            for &h in hashes.as_ref() {
-                starts[bucket(h) + 1] += 1;
-            }
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
+        let buckets = 1usize << bits;
+        // The documents in one chunk per thread; each chunk counts its entries
+        // per bucket, then writes them into its own part of every bucket.
+        let chunk_docs = fingerprints
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(1);
+        let counts: Vec<Vec<usize>> = fingerprints
+            .par_chunks(chunk_docs)
+            .map(|docs| {
+                let mut count = vec![0usize; buckets];
+                for &h in docs.iter().flat_map(|d| d.as_ref()) {
+                    count[bucket(h)] += 1;
+                }
+                count
+            })
+            .collect();
         let mut postings: Vec<(u64, u32)> = vec![(0, 0); total];
-        let mut next = starts.clone();
-        for (doc, hashes) in (0..=u32::MAX).zip(fingerprints) {
-            for &h in hashes.as_ref() {
-                let slot = &mut next[bucket(h)];
-                postings[*slot] = (h, doc);
-                *slot += 1;
+        let mut parts: Vec<Vec<&mut [(u64, u32)]>> =
+            counts.iter().map(|_| Vec::with_capacity(buckets)).collect();
+        let mut rest = postings.as_mut_slice();
+        for b in 0..buckets {
+            for (chunk, count) in counts.iter().enumerate() {
+                let (part, tail) = rest.split_at_mut(count[b]);
+                parts[chunk].push(part);
+                rest = tail;
             }
         }
-        let mut buckets: Vec<&mut [(u64, u32)]> = Vec::with_capacity(1 << bits);
+        parts
+            .into_par_iter()
+            .zip(fingerprints.par_chunks(chunk_docs))
+            .enumerate()
+            .for_each(|(chunk, (mut slots, docs))| {
+                let mut filled = vec![0usize; buckets];
+                let first = (chunk * chunk_docs) as u32;
+                for (doc, hashes) in (first..=u32::MAX).zip(docs) {
+                    for &h in hashes.as_ref() {
+                        let b = bucket(h);
+                        slots[b][filled[b]] = (h, doc);
+                        filled[b] += 1;
+                    }
+                }
+            });
+        let mut sorted: Vec<&mut [(u64, u32)]> = Vec::with_capacity(buckets);
         let mut rest = postings.as_mut_slice();
-        for bounds in starts.windows(2) {
-            let (head, tail) = rest.split_at_mut(bounds[1] - bounds[0]);
-            buckets.push(head);
+        for b in 0..buckets {
+            let size = counts.iter().map(|count| count[b]).sum();
+            let (head, tail) = rest.split_at_mut(size);
+            sorted.push(head);
             rest = tail;
         }
-        buckets.into_par_iter().for_each(|b| b.sort_unstable());
+        sorted.into_par_iter().for_each(|b| b.sort_unstable());
         postings.dedup();
         OverlapIndex {
             postings,
@@ -323,7 +349,7 @@ impl OverlapIndex {
 /// (see [`OverlapIndex`]).
 pub fn candidates<F>(fingerprints: &[F], params: OverlapParams) -> OverlapCandidates
 where
-    F: AsRef<[u64]>,
+    F: AsRef<[u64]> + Sync,
 {
     OverlapIndex::build(fingerprints).candidates(params)
 }
