@@ -54,6 +54,12 @@ impl BoilerplateMarker {
         self
     }
 
+    /// Whether any word can be marked: there are phrases or common
+    /// fingerprints.
+    pub fn marks_anything(&self) -> bool {
+        self.has_phrases() || !self.common.is_empty()
+    }
+
     /// Whether any phrase is to be ignored.
     pub fn has_phrases(&self) -> bool {
         !self.phrases.is_empty()

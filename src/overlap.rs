@@ -129,11 +129,6 @@ impl OverlapCandidates {
         &self.pairs
     }
 
-    /// The candidate pairs, consuming the result.
-    pub fn into_pairs(self) -> Vec<OverlapPair> {
-        self.pairs
-    }
-
     /// The boilerplate fingerprint hashes (df > `max_df`), sorted and distinct.
     pub fn boilerplate(&self) -> &[u64] {
         &self.boilerplate

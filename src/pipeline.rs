@@ -215,11 +215,11 @@ fn prepare<'t>(
             needed[i].then(|| {
                 let prepared = AlignText::new(text, shingler);
                 match marker {
-                    Some(marker) => {
+                    Some(marker) if marker.marks_anything() => {
                         let marks = marker.mark(&prepared.word_hashes());
                         prepared.with_boilerplate(marks)
                     }
-                    None => prepared,
+                    _ => prepared,
                 }
             })
         })

@@ -4,8 +4,9 @@
 //! Input: an original text. Output: [`Token`]s (for alignment) or a
 //! [`ShingleSet`] (sorted, deduplicated 64-bit shingle hashes).
 //!
-//! Words are maximal runs of alphanumeric characters or `_` in the normalized
-//! text (the `\w+` rule most MinHash tools use). A word's hash is the named hash of
+//! Words are those of [`crate::normalize::for_each_word`]: maximal runs of
+//! alphanumeric characters or `_` in the normalized text (the `\w+` rule most
+//! MinHash tools use). A word's hash is the named hash of
 //! its normalized bytes; a word shingle's hash is the named hash of its words'
 //! hashes; a character shingle's hash is the named hash of its normalized bytes.
 //! A text with fewer than k words (or characters) but at least one gets a single

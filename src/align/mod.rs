@@ -151,12 +151,14 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
             || marked_share(&runs_b, &s.b) < RUN_COVERED_SENTENCE
     };
     let similar = |sentences_a: &BitVec, sentences_b: &BitVec| {
-        sentence_pairs(
+        let mut found = sentence_pairs(
             &weights,
             (sentences_a, sentences_b),
             config.min_sentence_cosine,
             config.min_sentence_dice,
-        )
+        );
+        found.retain(|s| useful(s));
+        found
     };
     if config.anchored {
         // A passage must hold a run, so only sentences that a chain of seeds
@@ -175,7 +177,6 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
                 break;
             }
             found = similar(&reach.0, &reach.1);
-            found.retain(|s| useful(s));
             compared = reach;
         }
         seeds.extend(found);
@@ -184,9 +185,7 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
             BitVec::from_elem(a.sentence_count(), true),
             BitVec::from_elem(b.sentence_count(), true),
         );
-        let mut found = similar(&all.0, &all.1);
-        found.retain(|s| useful(s));
-        seeds.extend(found);
+        seeds.extend(similar(&all.0, &all.1));
     }
     let short = AlignConfig {
         min_passage_tokens: min_len,
