@@ -119,25 +119,31 @@ impl<'p> PairWeights<'p> {
     }
 }
 
-/// The `anchor`-word windows of one document as (key, position), sorted, so two
-/// documents' windows match by a merge. Built once per document and reused by
-/// every pair it is in.
+/// The `anchor`-word windows of one document, sorted, so two documents'
+/// windows match by a merge. Built once per document and reused by every pair
+/// it is in.
+///
+/// Each window is one `u64`: the top 32 bits of its hash, then its position.
+/// Plain integers sort faster than (hash, position) pairs, and the shortened
+/// key costs nothing in exactness: every match is checked word by word before
+/// it makes a run.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AnchorIndex {
     anchor: usize,
-    sorted: Vec<(u64, u32)>,
+    sorted: Vec<u64>,
 }
 
 impl AnchorIndex {
     pub(crate) fn new(words: &[Token], anchor: usize) -> Self {
         let hashes: Vec<u64> = words.iter().map(|t| t.hash).collect();
-        let mut sorted: Vec<(u64, u32)> = if anchor == 0 {
+        let mut sorted: Vec<u64> = if anchor == 0 {
             Vec::new()
         } else {
+            // Token spans are u32 byte offsets, so positions fit in 32 bits.
             hashes
                 .windows(anchor)
                 .enumerate()
-                .map(|(j, w)| (combine_hashes(w, 0), j as u32))
+                .map(|(j, w)| combine_hashes(w, 0) & KEY_MASK | j as u64)
                 .collect()
         };
         sorted.sort_unstable();
@@ -148,6 +154,10 @@ impl AnchorIndex {
         self.anchor
     }
 }
+
+/// The bits of an anchor entry that hold the window's key (the rest is its
+/// position).
+const KEY_MASK: u64 = !0 << 32;
 
 /// Maximal runs of at least `anchor` identical words, and the number of B's
 /// anchor windows left out as too repetitive.
@@ -163,18 +173,19 @@ pub fn exact_runs(a: &AlignText, b: &AlignText, anchor: usize) -> (Vec<Seed>, us
     let (mut x, mut y, mut repetitive) = (0, 0, 0);
     let mut matches: Vec<(u32, u32)> = Vec::new();
     while x < sa.len() && y < sb.len() {
-        match sa[x].0.cmp(&sb[y].0) {
+        let key = sa[x] & KEY_MASK;
+        match key.cmp(&(sb[y] & KEY_MASK)) {
             std::cmp::Ordering::Less => x += 1,
             std::cmp::Ordering::Greater => y += 1,
             std::cmp::Ordering::Equal => {
-                let key = sa[x].0;
-                let x_end = x + sa[x..].partition_point(|&(k, _)| k == key);
-                let y_end = y + sb[y..].partition_point(|&(k, _)| k == key);
+                let x_end = x + sa[x..].partition_point(|&e| e & KEY_MASK == key);
+                let y_end = y + sb[y..].partition_point(|&e| e & KEY_MASK == key);
                 if y_end - y > MAX_OCCURRENCES {
                     repetitive += x_end - x;
                 } else {
-                    for &(_, i) in &sa[x..x_end] {
-                        matches.extend(sb[y..y_end].iter().map(|&(_, j)| (i, j)));
+                    // The low 32 bits of an entry are its position.
+                    for &i in &sa[x..x_end] {
+                        matches.extend(sb[y..y_end].iter().map(|&j| (i as u32, j as u32)));
                     }
                 }
                 (x, y) = (x_end, y_end);
