@@ -148,8 +148,9 @@ impl OverlapCandidates {
     }
 }
 
-/// The inverted index: every (fingerprint, document) entry, sorted, without
-/// repeats.
+/// The inverted index: every (fingerprint, document) entry whose fingerprint
+/// may occur in another document, sorted, without repeats; the others are only
+/// counted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OverlapIndex {
     /// The entries of hashes that may occur more than once, sorted.
@@ -184,7 +185,7 @@ impl OverlapIndex {
             .max(1);
         // Most fingerprints occur in one document only and make no pair: only
         // the ones that may repeat are sorted.
-        let repeated = RepeatFilter::new(fingerprints.par_chunks(chunk_docs), total);
+        let repeated = RepeatFilter::new(fingerprints, chunk_docs, total);
         let bits = bucket_bits(total);
         let bucket = |hash: u64| {
             if bits == 0 {
@@ -366,16 +367,16 @@ struct RepeatFilter {
 }
 
 impl RepeatFilter {
-    /// The filter of the documents in `chunks` (each chunk of documents marks
-    /// its own bitsets, then they are merged).
-    fn new<'f, F, C>(chunks: C, total: usize) -> Self
+    /// The filter of `fingerprints` (`total` entries): each chunk of
+    /// `chunk_docs` documents marks its own bitsets, then they are merged.
+    fn new<F>(fingerprints: &[F], chunk_docs: usize, total: usize) -> Self
     where
-        F: AsRef<[u64]> + Sync + 'f,
-        C: IndexedParallelIterator<Item = &'f [F]>,
+        F: AsRef<[u64]> + Sync,
     {
         let bits = (total.saturating_mul(4)).next_power_of_two().max(64);
         let mask = bits as u64 - 1;
-        let marked: Vec<(Vec<u64>, Vec<u64>)> = chunks
+        let marked: Vec<(Vec<u64>, Vec<u64>)> = fingerprints
+            .par_chunks(chunk_docs)
             .map(|docs| {
                 let (mut seen, mut repeated) = (vec![0u64; bits / 64], vec![0u64; bits / 64]);
                 for &h in docs.iter().flat_map(|d| d.as_ref()) {
@@ -388,9 +389,8 @@ impl RepeatFilter {
             .collect();
         // Seen twice: in one chunk, or in two chunks. Bitwise OR and AND are
         // order-free, so the result is the same at any thread count.
-        let mut chunks = marked.into_iter();
-        let (mut seen, mut repeated) = chunks.next().unwrap_or_default();
-        for (chunk_seen, chunk_repeated) in chunks {
+        let (mut seen, mut repeated) = (vec![0u64; bits / 64], vec![0u64; bits / 64]);
+        for (chunk_seen, chunk_repeated) in marked {
             for (i, (s, r)) in chunk_seen.into_iter().zip(chunk_repeated).enumerate() {
                 repeated[i] |= r | (seen[i] & s);
                 seen[i] |= s;
@@ -400,9 +400,8 @@ impl RepeatFilter {
     }
 
     fn may_repeat(&self, hash: u64) -> bool {
-        self.repeated
-            .get((hash & self.mask) as usize / 64)
-            .is_some_and(|word| word & (1 << (hash & 63)) != 0)
+        // `mask` is below the bitset's length, so the index is in range.
+        self.repeated[(hash & self.mask) as usize / 64] & (1 << (hash & 63)) != 0
     }
 }
 
