@@ -645,11 +645,13 @@ type SketchOutput = Option<DocumentSketch>;
 
 impl Sketcher<'_> {
     fn sketch(&self, text: &str, scratch: &mut SketchScratch) -> SketchOutput {
-        let set = self.shingler.shingle_set(text, &mut scratch.shingles);
-        if set.is_empty() {
+        let mut builder = self.hasher.builder();
+        self.shingler
+            .for_each_shingle(text, &mut scratch.shingles, |h| builder.add(h));
+        if builder.shingles() == 0 {
             return None;
         }
-        let signature = self.hasher.sketch(&set);
+        let signature = builder.finish();
         let mut sketch = DocumentSketch {
             signature,
             fingerprints: Vec::new(),

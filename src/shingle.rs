@@ -135,16 +135,24 @@ impl Shingler {
     /// The shingle set of `text`. `scratch` is reused between calls to avoid
     /// allocating in the per-document hot path.
     pub fn shingle_set(&self, text: &str, scratch: &mut Scratch) -> ShingleSet {
+        let mut hashes = Vec::new();
+        self.for_each_shingle(text, scratch, |h| hashes.push(h));
+        ShingleSet::from_hashes(hashes)
+    }
+
+    /// Calls `f` with the hash of every shingle of `text` in order, repeats
+    /// included, without building a set: sketching needs no more. In word mode
+    /// `scratch` holds the text's word hashes afterwards ([`Scratch::words`]).
+    pub fn for_each_shingle(&self, text: &str, scratch: &mut Scratch, mut f: impl FnMut(u64)) {
         let k = self.config.size;
         match self.config.unit {
             ShingleUnit::Words => {
                 self.word_hashes_into(text, scratch);
-                self.word_shingles(&scratch.words)
+                self.for_each_word_shingle(&scratch.words, f);
             }
             ShingleUnit::Chars => {
                 normalize_text_into(text, &mut scratch.normalized);
                 let norm = scratch.normalized.as_str();
-                let mut hashes = Vec::with_capacity(norm.len());
                 scratch.boundaries.clear();
                 scratch
                     .boundaries
@@ -153,14 +161,11 @@ impl Shingler {
                 let bounds = &scratch.boundaries;
                 let chars = bounds.len() - 1;
                 if chars > 0 && chars < k {
-                    hashes.push(hash_bytes(norm.as_bytes(), self.seed));
+                    f(hash_bytes(norm.as_bytes(), self.seed));
                 }
-                hashes.extend(
-                    bounds
-                        .windows(k + 1)
-                        .map(|w| hash_bytes(&norm.as_bytes()[w[0]..w[k]], self.seed)),
-                );
-                ShingleSet::from_hashes(hashes)
+                for w in bounds.windows(k + 1) {
+                    f(hash_bytes(&norm.as_bytes()[w[0]..w[k]], self.seed));
+                }
             }
         }
     }
@@ -168,13 +173,19 @@ impl Shingler {
     /// The word-shingle set of a text given as its word hashes (in word mode,
     /// the same set [`Shingler::shingle_set`] gives for the text).
     pub fn word_shingles(&self, words: &[u64]) -> ShingleSet {
-        let k = self.config.size;
         let mut hashes = Vec::with_capacity(words.len());
-        if !words.is_empty() && words.len() < k {
-            hashes.push(hash_u64s(words, self.seed));
-        }
-        hashes.extend(words.windows(k).map(|w| hash_u64s(w, self.seed)));
+        self.for_each_word_shingle(words, |h| hashes.push(h));
         ShingleSet::from_hashes(hashes)
+    }
+
+    fn for_each_word_shingle(&self, words: &[u64], mut f: impl FnMut(u64)) {
+        let k = self.config.size;
+        if !words.is_empty() && words.len() < k {
+            f(hash_u64s(words, self.seed));
+        }
+        for w in words.windows(k) {
+            f(hash_u64s(w, self.seed));
+        }
     }
 }
 
@@ -198,7 +209,7 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// The word hashes of the text last given to [`Shingler::shingle_set`] in word
+    /// The word hashes of the text last given to [`Shingler::for_each_shingle`] in word
     /// mode, or to [`Shingler::word_hashes_into`]; the overlap stage reuses them
     /// rather than cutting the text twice.
     pub fn words(&self) -> &[u64] {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# reprint against the MinHash/LSH peers of ../shared/bench, one run, one table.
+#
+#   benches/peers/compare.sh [N]      N documents (default 100000)
+#
+# Copies the harness into target/peer-bench (the harness folder is read-only),
+# adds reprint's runner, builds reprint, and runs the harness's run_all.sh: it
+# makes the seeded corpus if missing, installs the peers into a local venv on
+# first use, runs every tool on the same corpus, scores all of them with the
+# harness evaluator against exact Jaccard, and prints its table. A last table
+# gives reprint's speed and memory as ratios to each peer's.
+#
+# Environment (passed on to run_all.sh): TOOLS (default: reprint and every
+# peer), THREADS (default: nproc), REPEAT, EXTRA, SEED; BENCH (the harness,
+# default ../shared/bench beside the project); WORK (default target/peer-bench);
+# REPRINT_OVERLAP=1 also runs reprint's partial-overlap stage.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bench=${BENCH:-$root/../shared/bench}
+work=${WORK:-$root/target/peer-bench}
+n=${1:-100000}
+
+[ -f "$bench/run_all.sh" ] || { echo "no peer harness at $bench (set BENCH)" >&2; exit 2; }
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+mkdir -p "$work"
+cp -r --no-preserve=mode "$bench/." "$work/"
+chmod +x "$work"/*.sh "$work"/*.py
+cp "$root/benches/peers/run_reprint.py" "$work/"
+export REPRINT="$root/target/release/reprint"
+TOOLS=${TOOLS:-"reprint gaoya rensa datasketch textdedup"} "$work/run_all.sh" "$n"
+python3 "$root/benches/peers/ratios.py" "$work/out/$n/metrics.json"
