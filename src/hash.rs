@@ -1,41 +1,29 @@
 //! The one named, seeded hash function behind every stored or compared value.
 //!
-//! Shingles are hashed with XXH3-64 (a fixed, published algorithm, so its output is
-//! the same on every run, platform and crate version) and the name and seed go into
-//! every report. `RandomState` and other per-process keys are never used for
-//! anything that reaches an output.
+//! Words (and character shingles) are hashed with XXH3-64, a fixed, published
+//! algorithm, so its output is the same on every run, platform and crate
+//! version; a word shingle's hash combines its words' hashes with
+//! [`combine_hashes`], as fixed. The name and seed go into every report.
+//! `RandomState` and other per-process keys are never used for anything that
+//! reaches an output.
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-/// The name of the shingle hash, as recorded in reports.
-pub const HASH_NAME: &str = "xxh3-64";
+/// The name of the shingle hash, as recorded in reports: XXH3-64 of each
+/// word, combined per shingle.
+pub const HASH_NAME: &str = "xxh3-64-combined";
 
 /// Hashes `bytes` with the named hash function and `seed`.
 pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
     xxh3_64_with_seed(bytes, seed)
 }
 
-/// Hashes a sequence of 64-bit values (their little-endian bytes), as used to
-/// combine token hashes into a shingle hash.
-pub fn hash_u64s(values: &[u64], seed: u64) -> u64 {
-    // Up to 8 values (the common shingle sizes) go through a stack buffer, so the
-    // hot path does not allocate.
-    let mut stack = [0u8; 64];
-    if values.len() <= 8 {
-        for (chunk, v) in stack.chunks_exact_mut(8).zip(values) {
-            chunk.copy_from_slice(&v.to_le_bytes());
-        }
-        return hash_bytes(&stack[..values.len() * 8], seed);
-    }
-    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-    hash_bytes(&bytes, seed)
-}
-
-/// Combines values that are already hashes (word hashes) into one, for keys
-/// that live in memory only: the k-gram fingerprints of the overlap stage and
-/// the anchor windows of alignment. A multiply-rotate fold finished with
+/// Combines values that are already hashes (word hashes) into one: word
+/// shingles, the k-gram fingerprints of the overlap stage and the anchor
+/// windows of alignment. A multiply-rotate fold finished with
 /// SplitMix64's mixer costs a few cycles per value, against a pass of XXH3
 /// over their bytes, and keeps the bits uniform (winnowing picks minima).
+#[inline]
 pub fn combine_hashes(values: &[u64], seed: u64) -> u64 {
     let folded = values.iter().fold(seed, |h, &v| {
         (h.rotate_left(23) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -91,14 +79,6 @@ mod tests {
         // Pinned values: if these change, every stored signature and report changes.
         assert_eq!(hash_bytes(b"", 0), 0x2D06_8005_38D3_94C2);
         assert_ne!(hash_bytes(b"reprint", 1), hash_bytes(b"reprint", 2));
-    }
-
-    #[test]
-    fn hash_u64s_matches_byte_hash_beyond_stack_buffer() {
-        let values: Vec<u64> = (0..12).collect();
-        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        assert_eq!(hash_u64s(&values, 7), hash_bytes(&bytes, 7));
-        assert_eq!(hash_u64s(&values[..3], 7), hash_bytes(&bytes[..24], 7));
     }
 
     #[test]

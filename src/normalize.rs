@@ -59,26 +59,33 @@ pub fn for_each_word(original: &str, mut f: impl FnMut(&str, Range<usize>)) {
     let mut span = 0..0;
     let mut start = 0;
     while start < bytes.len() {
-        if word.is_empty() && is_ascii_word_byte(bytes[start]) {
-            // Fast path: a whole ASCII word followed by ASCII (so no combining
-            // mark can change its last letter) is its own normalized form,
-            // lowercased; without capitals it is handed over without a copy.
-            let end = bytes[start..]
-                .iter()
-                .position(|&b| !is_ascii_word_byte(b))
-                .map_or(bytes.len(), |length| start + length);
-            if bytes.get(end).is_none_or(u8::is_ascii) {
-                let slice = &original[start..end];
-                if slice.bytes().any(|b| b.is_ascii_uppercase()) {
-                    word.push_str(slice);
-                    word.make_ascii_lowercase();
-                    f(&word, start..end);
-                    word.clear();
-                } else {
-                    f(slice, start..end);
+        // Fast paths, one table lookup per byte: an ASCII byte followed by
+        // ASCII (so no combining mark can change it) is its own normalized
+        // form, lowercased.
+        if word.is_empty() {
+            match ASCII_CLASS[bytes[start] as usize] {
+                Class::Lower | Class::Upper => {
+                    let (end, upper) = ascii_word_end(bytes, start);
+                    if bytes.get(end).is_none_or(u8::is_ascii) {
+                        let slice = &original[start..end];
+                        if upper {
+                            word.push_str(slice);
+                            word.make_ascii_lowercase();
+                            f(&word, start..end);
+                            word.clear();
+                        } else {
+                            // Without capitals the word is handed over without a copy.
+                            f(slice, start..end);
+                        }
+                        start = end;
+                        continue;
+                    }
                 }
-                start = end;
-                continue;
+                Class::Separator if bytes.get(start + 1).is_none_or(u8::is_ascii) => {
+                    start += 1;
+                    continue;
+                }
+                _ => {}
             }
         }
         start = next_chars(original, start, |mapped, origin| match mapped {
@@ -104,22 +111,53 @@ pub fn for_each_word(original: &str, mut f: impl FnMut(&str, Range<usize>)) {
     }
 }
 
+/// Where the run of ASCII word bytes starting at `start` ends, and whether it
+/// holds a capital.
+#[inline(always)]
+fn ascii_word_end(bytes: &[u8], start: usize) -> (usize, bool) {
+    let mut upper = false;
+    for (end, &b) in bytes.iter().enumerate().skip(start) {
+        match ASCII_CLASS[b as usize] {
+            Class::Lower => {}
+            Class::Upper => upper = true,
+            _ => return (end, upper),
+        }
+    }
+    (bytes.len(), upper)
+}
+
 /// Whether a normalized character belongs to a word.
 pub fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || (!c.is_ascii() && c.is_alphanumeric())
 }
 
-fn is_ascii_word_byte(b: u8) -> bool {
-    ASCII_WORD_BYTES[b as usize]
+/// What a byte is to the word scan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// An ASCII word character that lowercasing leaves alone (`a-z`, `0-9`, `_`).
+    Lower,
+    /// An ASCII capital.
+    Upper,
+    /// Any other ASCII character: it ends a word.
+    Separator,
+    /// Part of a non-ASCII character.
+    Other,
 }
 
-/// Which bytes are ASCII word characters: a table, as the word scan is the
-/// innermost loop of reading text.
-static ASCII_WORD_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
+/// The class of every byte: a table, as the word scan is the innermost loop
+/// of reading text.
+static ASCII_CLASS: [Class; 256] = {
+    let mut table = [Class::Other; 256];
     let mut b = 0;
     while b < 128 {
-        table[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'_';
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_uppercase() {
+            Class::Upper
+        } else if byte.is_ascii_alphanumeric() || byte == b'_' {
+            Class::Lower
+        } else {
+            Class::Separator
+        };
         b += 1;
     }
     table

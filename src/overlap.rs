@@ -668,7 +668,7 @@ mod tests {
         // boilerplate fingerprints around it. Nothing else may pair documents.
         let footer_grams: BTreeSet<u64> = words(footer)
             .windows(winnower.k())
-            .map(|g| crate::hash::hash_u64s(g, 42))
+            .map(|g| crate::hash::combine_hashes(g, 42))
             .collect();
         for p in got.pairs().iter().filter(|p| p.pair != wire_pair) {
             let (a, b) = (

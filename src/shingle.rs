@@ -7,8 +7,10 @@
 //! Words are those of [`crate::normalize::for_each_word`]: maximal runs of
 //! alphanumeric characters or `_` in the normalized text (the `\w+` rule most
 //! MinHash tools use). A word's hash is the named hash of
-//! its normalized bytes; a word shingle's hash is the named hash of its words'
-//! hashes; a character shingle's hash is the named hash of its normalized bytes.
+//! its normalized bytes; a word shingle's hash combines its words' hashes
+//! ([`combine_hashes`]: a few cycles per word, where hashing their bytes again
+//! cost as much as cutting the words); a character shingle's hash is the named
+//! hash of its normalized bytes.
 //! A text with fewer than k words (or characters) but at least one gets a single
 //! shingle made of all of them, so short documents still compare by content and
 //! never share a placeholder signature.
@@ -16,7 +18,7 @@
 use serde::Serialize;
 
 use crate::config::{ShingleConfig, ShingleUnit};
-use crate::hash::{hash_bytes, hash_u64s};
+use crate::hash::{combine_hashes, hash_bytes};
 use crate::normalize::{for_each_word, normalize_text_into};
 
 /// A byte range `[start, end)` of an original text.
@@ -181,10 +183,10 @@ impl Shingler {
     fn for_each_word_shingle(&self, words: &[u64], mut f: impl FnMut(u64)) {
         let k = self.config.size;
         if !words.is_empty() && words.len() < k {
-            f(hash_u64s(words, self.seed));
+            f(combine_hashes(words, self.seed));
         }
         for w in words.windows(k) {
-            f(hash_u64s(w, self.seed));
+            f(combine_hashes(w, self.seed));
         }
     }
 }

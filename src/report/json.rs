@@ -15,7 +15,7 @@
 //! | `tool.name`, `tool.version` | `reprint` and its version |
 //! | `parameters.shingle.unit` | `words` or `chars` |
 //! | `parameters.shingle.size` | words (or characters) per shingle |
-//! | `parameters.hash.name`, `.seed` | the shingle hash (`xxh3-64`) and the seed of it and of the MinHash permutations |
+//! | `parameters.hash.name`, `.seed` | the shingle hash (`xxh3-64-combined`: XXH3-64 of each word, combined per shingle) and the seed of it and of the MinHash permutations |
 //! | `parameters.num_perm` | MinHash signature length |
 //! | `parameters.threshold` | exact Jaccard at or above which a pair is a near-duplicate |
 //! | `parameters.lsh.bands`, `.rows` | banding; a pair is a candidate when one band of `rows` values agrees |
