@@ -676,6 +676,10 @@ impl Sketcher<'_> {
 }
 
 /// Reads entries in chunks and sketches each chunk in parallel, in input order.
+///
+/// Reading stays on the calling thread (the input may not be `Send`) and runs
+/// ahead of sketching by at most [`CHUNKS_IN_FLIGHT`] chunks: while the pool
+/// sketches one chunk, the next is read.
 fn read_and_sketch(
     mut entries: impl Iterator<Item = crate::Result<Entry>>,
     pool: &rayon::ThreadPool,
@@ -691,57 +695,101 @@ fn read_and_sketch(
         read_count: 0,
         phrase_occurrences: 0,
     };
-    loop {
-        let clock = Instant::now();
-        let chunk: Vec<Entry> = entries
-            .by_ref()
-            .take(CHUNK_DOCS)
-            .collect::<crate::Result<_>>()?;
-        timings.read += clock.elapsed().as_secs_f64();
-        if chunk.is_empty() {
-            return Ok(out);
-        }
-        out.read_count += chunk.len();
-
-        let clock = Instant::now();
-        let sketches: Vec<SketchOutput> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map_init(SketchScratch::default, |scratch, entry| match entry {
-                    Entry::Document(doc) => sketcher.sketch(&doc.text, scratch),
-                    Entry::Skipped(_) => None,
-                })
-                .collect()
-        });
-        for (entry, sketch) in chunk.into_iter().zip(sketches) {
-            match (entry, sketch) {
-                (Entry::Document(doc), Some(sketch)) => {
-                    out.documents.push(doc);
-                    out.signatures.push(sketch.signature);
-                    out.fingerprints.push(sketch.fingerprints);
-                    out.words.push(sketch.words);
-                    out.phrase_occurrences += sketch.phrases;
+    let started = Instant::now();
+    let mut reading = 0.0;
+    let result = pool.in_place_scope(|scope| -> crate::Result<()> {
+        let (done, finished) = std::sync::mpsc::channel::<(usize, Vec<Entry>, Vec<SketchOutput>)>();
+        // Chunks sketched but not yet merged, by number, so they merge in order.
+        let mut waiting = std::collections::BTreeMap::new();
+        let (mut sent, mut merged) = (0usize, 0usize);
+        let mut input_left = true;
+        while input_left || merged < sent {
+            if input_left && sent - merged < CHUNKS_IN_FLIGHT {
+                let clock = Instant::now();
+                let chunk: Vec<Entry> = entries
+                    .by_ref()
+                    .take(CHUNK_DOCS)
+                    .collect::<crate::Result<_>>()?;
+                reading += clock.elapsed().as_secs_f64();
+                if chunk.is_empty() {
+                    input_left = false;
+                    continue;
                 }
-                (Entry::Document(doc), None) => out.skipped.push(Skipped {
-                    location: doc.origin.to_string(),
-                    reason: if doc.text.trim().is_empty() {
-                        "empty text".to_string()
-                    } else {
-                        "no words (only punctuation or symbols)".to_string()
-                    },
-                    id: Some(doc.id),
-                }),
-                (Entry::Skipped(skipped), _) => out.skipped.push(skipped),
+                let done = done.clone();
+                let number = sent;
+                scope.spawn(move |_| {
+                    let sketches = sketch_chunk(&chunk, sketcher);
+                    // Fails only when reading failed and the scan is over.
+                    let _ = done.send((number, chunk, sketches));
+                });
+                sent += 1;
+                continue;
+            }
+            let (number, chunk, sketches) = finished
+                .recv()
+                .expect("a spawned chunk always reports back");
+            waiting.insert(number, (chunk, sketches));
+            while let Some((chunk, sketches)) = waiting.remove(&merged) {
+                merge_chunk(&mut out, chunk, sketches)?;
+                merged += 1;
             }
         }
-        timings.sketch += clock.elapsed().as_secs_f64();
-        if out.documents.len() > u32::MAX as usize - CHUNK_DOCS {
-            return Err(Error::Config(format!(
-                "a scan holds at most {} documents",
-                u32::MAX as usize - CHUNK_DOCS
-            )));
+        Ok(())
+    });
+    timings.read += reading;
+    timings.sketch += started.elapsed().as_secs_f64() - reading;
+    result.map(|()| out)
+}
+
+/// Chunks read but not yet merged, at most: one being sketched while the next
+/// is read, and one more so the pool never waits for the reader.
+const CHUNKS_IN_FLIGHT: usize = 2;
+
+fn sketch_chunk(chunk: &[Entry], sketcher: &Sketcher) -> Vec<SketchOutput> {
+    chunk
+        .par_iter()
+        .map_init(SketchScratch::default, |scratch, entry| match entry {
+            Entry::Document(doc) => sketcher.sketch(&doc.text, scratch),
+            Entry::Skipped(_) => None,
+        })
+        .collect()
+}
+
+/// Appends one sketched chunk to the scan's documents, in input order.
+fn merge_chunk(
+    out: &mut Sketched,
+    chunk: Vec<Entry>,
+    sketches: Vec<SketchOutput>,
+) -> crate::Result<()> {
+    out.read_count += chunk.len();
+    for (entry, sketch) in chunk.into_iter().zip(sketches) {
+        match (entry, sketch) {
+            (Entry::Document(doc), Some(sketch)) => {
+                out.documents.push(doc);
+                out.signatures.push(sketch.signature);
+                out.fingerprints.push(sketch.fingerprints);
+                out.words.push(sketch.words);
+                out.phrase_occurrences += sketch.phrases;
+            }
+            (Entry::Document(doc), None) => out.skipped.push(Skipped {
+                location: doc.origin.to_string(),
+                reason: if doc.text.trim().is_empty() {
+                    "empty text".to_string()
+                } else {
+                    "no words (only punctuation or symbols)".to_string()
+                },
+                id: Some(doc.id),
+            }),
+            (Entry::Skipped(skipped), _) => out.skipped.push(skipped),
         }
     }
+    if out.documents.len() > u32::MAX as usize - CHUNK_DOCS {
+        return Err(Error::Config(format!(
+            "a scan holds at most {} documents",
+            u32::MAX as usize - CHUNK_DOCS
+        )));
+    }
+    Ok(())
 }
 
 /// Report order of graded pairs: strongest verdict, then highest Jaccard, then
