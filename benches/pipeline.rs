@@ -45,6 +45,15 @@ struct Corpus {
 }
 
 impl Corpus {
+    /// A generated corpus, its documents named `doc-0000`, `doc-0001`, ...
+    fn numbered(name: &'static str, texts: Vec<String>) -> Self {
+        Corpus {
+            name,
+            ids: (0..texts.len()).map(|i| format!("doc-{i:04}")).collect(),
+            texts,
+        }
+    }
+
     fn bytes(&self) -> u64 {
         self.texts.iter().map(|t| t.len() as u64).sum()
     }
@@ -66,11 +75,7 @@ fn synthetic() -> Corpus {
         ..Default::default()
     };
     let texts = generate(&spec).texts;
-    Corpus {
-        name: "synthetic",
-        ids: (0..texts.len()).map(|i| format!("doc-{i:04}")).collect(),
-        texts,
-    }
+    Corpus::numbered("synthetic", texts)
 }
 
 fn reuse() -> Corpus {
@@ -80,11 +85,7 @@ fn reuse() -> Corpus {
         ..Default::default()
     };
     let texts = generate_reuse(&spec).texts;
-    Corpus {
-        name: "overlap-reuse",
-        ids: (0..texts.len()).map(|i| format!("doc-{i:04}")).collect(),
-        texts,
-    }
+    Corpus::numbered("overlap-reuse", texts)
 }
 
 fn seeds() -> Corpus {

@@ -741,8 +741,9 @@ fn read_and_sketch(
     result.map(|()| out)
 }
 
-/// Chunks read but not yet merged, at most: one being sketched while the next
-/// is read, and one more so the pool never waits for the reader.
+/// Chunks handed to the pool but not yet merged, at most (the reader reads
+/// one more meanwhile): the pool always has a chunk queued when it finishes
+/// one, and texts waiting in memory stay a few chunks.
 const CHUNKS_IN_FLIGHT: usize = 2;
 
 fn sketch_chunk(chunk: &[Entry], sketcher: &Sketcher) -> Vec<SketchOutput> {

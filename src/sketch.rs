@@ -8,7 +8,7 @@
 //!
 //! Why not classic MinHash: it applies `num_perm` permutations to every shingle
 //! (128 multiply-adds per shingle, most of a scan's time). One-permutation
-//! hashing applies one: the shingle hash (seeded XXH3, already uniform) picks
+//! hashing applies one: the shingle hash (seeded, already uniform) picks
 //! one of `num_perm` bins by its top 32 bits and competes for that bin's
 //! minimum with its low 32 bits, so a shingle costs O(1). Bins that no shingle
 //! reached (about `num_perm * e^(-n / num_perm)` of them for `n` shingles, so
@@ -54,7 +54,8 @@ pub struct MinHasher {
     densify_seed: u64,
 }
 
-/// An empty bin, before densification.
+/// An empty bin, before densification. A shingle whose value is exactly this
+/// (one in 2^32) counts as absent: its bin is filled by densification instead.
 const EMPTY: u32 = u32::MAX;
 
 /// A signature being filled (see [`MinHasher::builder`]).
