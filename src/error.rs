@@ -16,6 +16,24 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The temporary copy of an input that cannot be read twice (stdin, gzip,
+    /// a pipe) could not be written.
+    #[error("cannot write the temporary copy of {} (stdin, gzip and pipe input is copied to the temporary folder, TMPDIR, so that candidate texts can be read again)", input.display())]
+    Spill {
+        /// The input being copied (`-` for standard input).
+        input: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An input no longer holds the text it held when it was first read.
+    #[error(
+        "{location}: the input changed during the scan (texts of candidate pairs are read again)"
+    )]
+    InputChanged {
+        /// The file, and line for JSON Lines.
+        location: String,
+    },
     /// An input path does not exist.
     #[error("{}: no such file or folder", path.display())]
     NotFound {

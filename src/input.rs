@@ -8,12 +8,21 @@
 //! Invariants: the reader holds one line or one file at a time (the corpus is
 //! never held twice); folder files are visited in sorted path order so that ids
 //! and report order do not depend on the file system; ids are unique.
+//!
+//! Every document it reads can be read again ([`Document::load_text`]), so a
+//! scan keeps only signatures in memory and rereads the texts of candidate
+//! pairs: a JSON Lines line by its byte offset, a text file by its path. Input
+//! that cannot be read twice (stdin, gzip, pipes) is copied line by line into
+//! an unnamed temporary file (in the system's temporary folder, `TMPDIR`) as it
+//! is read. A checksum of each text catches a file that changed in between.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ahash::AHashMap;
 use serde::Serialize;
@@ -36,8 +45,8 @@ impl DocId {
 /// Where an input item came from: a file, and the line for JSON Lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    /// The file (`-` for standard input).
-    pub path: PathBuf,
+    /// The file (`-` for standard input), shared by all its documents.
+    pub path: Arc<Path>,
     /// 1-based line for JSON Lines input.
     pub line: Option<u64>,
 }
@@ -63,6 +72,9 @@ pub struct Document {
     pub metadata: Map<String, Value>,
     /// Where it was read from.
     pub origin: Origin,
+    /// How to read the text again once a scan has let it go (none for a
+    /// document built in memory, whose text is always held).
+    recall: Option<Recall>,
 }
 
 impl Document {
@@ -71,14 +83,145 @@ impl Document {
         let id = id.into();
         Document {
             origin: Origin {
-                path: PathBuf::from(format!("<memory:{id}>")),
+                path: Path::new(&format!("<memory:{id}>")).into(),
                 line: None,
             },
             id,
             text: text.into(),
             metadata: Map::new(),
+            recall: None,
         }
     }
+
+    /// The text: held, or read again from the input when a scan let it go
+    /// (the documents of a [`crate::Scan`] hold no text when they came from a
+    /// [`CorpusReader`]).
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the input cannot be read again, and
+    /// [`Error::InputChanged`] when it no longer holds the same text.
+    pub fn load_text(&self) -> crate::Result<Cow<'_, str>> {
+        match &self.recall {
+            Some(recall) if !self.text_held() => recall.read(self).map(Cow::Owned),
+            _ => Ok(Cow::Borrowed(&self.text)),
+        }
+    }
+
+    /// False once [`Document::release_text`] let the text go.
+    fn text_held(&self) -> bool {
+        // A document without words never reaches a scan's list, so an empty
+        // text there is always a released one.
+        !self.text.is_empty()
+    }
+
+    /// Frees the text when it can be read again; keeps it otherwise.
+    pub(crate) fn release_text(&mut self) {
+        if self.recall.is_some() {
+            self.text = String::new();
+        }
+    }
+}
+
+/// Where a document's text can be read again.
+#[derive(Debug, Clone)]
+enum Recall {
+    /// A line of a JSON Lines file, or of the temporary copy of an input that
+    /// cannot be read twice.
+    Line {
+        file: Arc<LineFile>,
+        offset: u64,
+        len: u64,
+        checksum: u64,
+    },
+    /// A whole text file: the document's origin.
+    File { checksum: u64 },
+}
+
+impl PartialEq for Recall {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                Recall::Line {
+                    file, offset, len, ..
+                },
+                Recall::Line {
+                    file: file2,
+                    offset: offset2,
+                    len: len2,
+                    ..
+                },
+            ) => Arc::ptr_eq(file, file2) && offset == offset2 && len == len2,
+            (Recall::File { checksum }, Recall::File { checksum: other }) => checksum == other,
+            _ => false,
+        }
+    }
+}
+
+/// An open file that lines are read back from, with the settings that parse them.
+#[derive(Debug)]
+struct LineFile {
+    file: File,
+    config: InputConfig,
+}
+
+impl Recall {
+    fn read(&self, document: &Document) -> crate::Result<String> {
+        let changed = || Error::InputChanged {
+            location: document.origin.to_string(),
+        };
+        match self {
+            Recall::Line {
+                file,
+                offset,
+                len,
+                checksum,
+            } => {
+                let mut bytes = vec![0; usize::try_from(*len).map_err(|_| changed())?];
+                read_exact_at(&file.file, &mut bytes, *offset).map_err(|source| Error::Io {
+                    path: document.origin.path.to_path_buf(),
+                    source,
+                })?;
+                if text_checksum(&bytes) != *checksum {
+                    return Err(changed());
+                }
+                let line = document.origin.line.unwrap_or(0);
+                parse_record(&bytes, &file.config, line)
+                    .map(|d| d.text)
+                    .map_err(|_| changed())
+            }
+            Recall::File { checksum } => {
+                match read_document(&document.origin.path, document.id.clone())? {
+                    Entry::Document(d) if text_checksum(d.text.as_bytes()) == *checksum => {
+                        Ok(d.text)
+                    }
+                    _ => Err(changed()),
+                }
+            }
+        }
+    }
+}
+
+fn text_checksum(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// An input item that was not used, with the reason. Listed in every report.
@@ -106,15 +249,21 @@ pub struct CorpusReader {
     pending: VecDeque<PathBuf>,
     current: Option<Source>,
     config: InputConfig,
-    first_seen: AHashMap<String, String>,
+    /// Where each id was first seen.
+    first_seen: AHashMap<Box<str>, Origin>,
 }
 
 enum Source {
     Lines {
-        path: PathBuf,
+        path: Arc<Path>,
         reader: Box<dyn BufRead>,
         line: u64,
         buffer: Vec<u8>,
+        /// Where the lines are read back from, and the offset of the next line there.
+        recall: Arc<LineFile>,
+        offset: u64,
+        /// The temporary copy being written, for input that cannot be read twice.
+        spill: Option<BufWriter<File>>,
     },
     Files {
         root: PathBuf,
@@ -146,7 +295,8 @@ impl CorpusReader {
 
     fn open_next(&mut self, path: PathBuf) -> crate::Result<Option<Entry>> {
         if is_stdin(&path) {
-            self.current = Some(lines_source(path, Box::new(std::io::stdin().lock())));
+            let source = self.lines_source(path, Box::new(std::io::stdin().lock()), None)?;
+            self.current = Some(source);
             return Ok(None);
         }
         if path.is_dir() {
@@ -162,27 +312,78 @@ impl CorpusReader {
             return self.read_text_file(&path, id).map(Some);
         }
         let reader = open_maybe_gzipped(&path)?;
-        self.current = Some(lines_source(path, Box::new(BufReader::new(reader))));
+        // A regular file is read back in place; a pipe or a gzip file is copied.
+        let rereadable =
+            !is_gzipped(&path) && std::fs::metadata(&path).is_ok_and(|m| m.file_type().is_file());
+        let in_place = if rereadable {
+            Some(File::open(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?)
+        } else {
+            None
+        };
+        let source = self.lines_source(path, Box::new(BufReader::new(reader)), in_place)?;
+        self.current = Some(source);
         Ok(None)
+    }
+
+    /// A JSON Lines source whose lines are read back from `in_place`, or from a
+    /// temporary copy when it is `None`.
+    fn lines_source(
+        &self,
+        path: PathBuf,
+        reader: Box<dyn BufRead>,
+        in_place: Option<File>,
+    ) -> crate::Result<Source> {
+        let (file, spill) = match in_place {
+            Some(file) => (file, None),
+            None => {
+                let spill_error = |source| Error::Spill {
+                    input: path.clone(),
+                    source,
+                };
+                let copy = tempfile::tempfile().map_err(spill_error)?;
+                let writer = copy.try_clone().map_err(spill_error)?;
+                (copy, Some(BufWriter::new(writer)))
+            }
+        };
+        Ok(Source::Lines {
+            path: path.into(),
+            reader,
+            line: 0,
+            buffer: Vec::new(),
+            recall: Arc::new(LineFile {
+                file,
+                config: self.config.clone(),
+            }),
+            offset: 0,
+            spill,
+        })
     }
 
     /// Reads one whole text file as one document, with a unique id.
     fn read_text_file(&mut self, path: &Path, id: String) -> crate::Result<Entry> {
         match read_document(path, id)? {
-            Entry::Document(document) => self.accept(document),
+            Entry::Document(mut document) => {
+                document.recall = Some(Recall::File {
+                    checksum: text_checksum(document.text.as_bytes()),
+                });
+                self.accept(document)
+            }
             skipped => Ok(skipped),
         }
     }
 
     /// Registers the id, or reports it as a duplicate.
     fn accept(&mut self, document: Document) -> crate::Result<Entry> {
-        let here = document.origin.to_string();
-        if let Some(first) = self.first_seen.get(&document.id) {
+        if let Some(first) = self.first_seen.get(document.id.as_str()) {
+            let (here, first) = (document.origin.to_string(), first.to_string());
             if !self.config.skip_bad_lines {
                 return Err(Error::DuplicateId {
                     at: here,
                     id: document.id,
-                    first: first.clone(),
+                    first,
                 });
             }
             return Ok(Entry::Skipped(Skipped {
@@ -191,7 +392,8 @@ impl CorpusReader {
                 id: Some(document.id),
             }));
         }
-        self.first_seen.insert(document.id.clone(), here);
+        self.first_seen
+            .insert(document.id.as_str().into(), document.origin.clone());
         Ok(Entry::Document(document))
     }
 
@@ -225,17 +427,32 @@ impl CorpusReader {
                 reader,
                 line,
                 buffer,
+                recall,
+                offset,
+                spill,
             } => loop {
                 buffer.clear();
                 let read = reader
                     .read_until(b'\n', buffer)
                     .map_err(|source| Error::Io {
-                        path: path.clone(),
+                        path: path.to_path_buf(),
                         source,
                     })?;
+                let spill_error = |source| Error::Spill {
+                    input: path.to_path_buf(),
+                    source,
+                };
                 if read == 0 {
+                    if let Some(spill) = spill {
+                        spill.flush().map_err(spill_error)?;
+                    }
                     return Ok(None);
                 }
+                if let Some(spill) = spill {
+                    spill.write_all(buffer).map_err(spill_error)?;
+                }
+                let line_offset = *offset;
+                *offset += read as u64;
                 *line += 1;
                 if buffer.iter().all(u8::is_ascii_whitespace) {
                     continue; // blank lines separate nothing in JSON Lines
@@ -247,7 +464,16 @@ impl CorpusReader {
                 let parsed = parse_record(buffer, &self.config, *line);
                 return match parsed {
                     Ok(document) => {
-                        let document = Document { origin, ..document };
+                        let document = Document {
+                            origin,
+                            recall: Some(Recall::Line {
+                                file: recall.clone(),
+                                offset: line_offset,
+                                len: read as u64,
+                                checksum: text_checksum(buffer),
+                            }),
+                            ..document
+                        };
                         self.accept(document).map(Some)
                     }
                     Err((id, reason)) if self.config.skip_bad_lines => {
@@ -258,7 +484,7 @@ impl CorpusReader {
                         })))
                     }
                     Err((_, reason)) => Err(Error::BadLine {
-                        path: path.clone(),
+                        path: path.to_path_buf(),
                         line: *line,
                         reason,
                     }),
@@ -327,9 +553,10 @@ pub fn read_document(path: &Path, id: String) -> crate::Result<Entry> {
         text,
         metadata: Map::new(),
         origin: Origin {
-            path: path.to_path_buf(),
+            path: path.into(),
             line: None,
         },
+        recall: None,
     }))
 }
 
@@ -404,9 +631,10 @@ fn parse_record(
         text,
         metadata: record,
         origin: Origin {
-            path: PathBuf::new(),
+            path: Path::new("").into(),
             line: Some(line),
         },
+        recall: None,
     })
 }
 
@@ -418,15 +646,6 @@ fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-fn lines_source(path: PathBuf, reader: Box<dyn BufRead>) -> Source {
-    Source::Lines {
-        path,
-        reader,
-        line: 0,
-        buffer: Vec::new(),
     }
 }
 
@@ -548,6 +767,84 @@ mod tests {
     fn missing_id_falls_back_to_line_number() {
         let doc = parse_record(br#"{"text": "hi"}"#, &config(false), 12).unwrap();
         assert_eq!(doc.id, "12");
+    }
+
+    /// Reads every document of `paths`, lets the texts go, and reads them again.
+    fn released(paths: &[PathBuf]) -> Vec<Document> {
+        CorpusReader::open(paths, &config(false))
+            .unwrap()
+            .map(|entry| match entry.unwrap() {
+                Entry::Document(mut doc) => {
+                    doc.release_text();
+                    assert!(doc.text.is_empty(), "{} holds its text", doc.origin);
+                    doc
+                }
+                Entry::Skipped(s) => panic!("skipped {s:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn released_texts_are_read_again_from_lines_gzip_and_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = "{\"id\": \"a\", \"text\": \"first \\u00e9 line\"}\n\n{\"id\": \"b\", \"text\": \"second\"}\n";
+        std::fs::write(dir.path().join("docs.jsonl"), lines).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(
+            &mut gz,
+            lines
+                .replace("\"a\"", "\"c\"")
+                .replace("\"b\"", "\"d\"")
+                .as_bytes(),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("more.jsonl.gz"), gz.finish().unwrap()).unwrap();
+        std::fs::create_dir(dir.path().join("folder")).unwrap();
+        std::fs::write(dir.path().join("folder/story.txt"), "A whole file.\n").unwrap();
+
+        let docs = released(&[
+            dir.path().join("docs.jsonl"),
+            dir.path().join("more.jsonl.gz"),
+            dir.path().join("folder"),
+        ]);
+        let texts: Vec<String> = docs
+            .iter()
+            .map(|d| d.load_text().unwrap().into_owned())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "first \u{e9} line",
+                "second",
+                "first \u{e9} line",
+                "second",
+                "A whole file.\n"
+            ]
+        );
+        // A document built in memory keeps its text.
+        let mut memory = Document::new("m", "held");
+        memory.release_text();
+        assert_eq!(memory.load_text().unwrap(), "held");
+    }
+
+    #[test]
+    fn a_file_changed_after_reading_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("docs.jsonl");
+        std::fs::write(&path, "{\"id\": \"a\", \"text\": \"original\"}\n").unwrap();
+        std::fs::write(dir.path().join("story.txt"), "original").unwrap();
+        let docs = released(&[path.clone(), dir.path().join("story.txt")]);
+        // Same length, other text: only the checksum can tell.
+        std::fs::write(&path, "{\"id\": \"a\", \"text\": \"replaced\"}\n").unwrap();
+        std::fs::write(dir.path().join("story.txt"), "replaced").unwrap();
+        for doc in &docs {
+            let error = doc.load_text().unwrap_err();
+            assert!(matches!(error, Error::InputChanged { .. }), "{error}");
+            assert!(
+                error.to_string().contains(&doc.origin.to_string()),
+                "{error}"
+            );
+        }
     }
 
     #[test]

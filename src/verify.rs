@@ -82,9 +82,14 @@ pub fn verify(
     signatures: &[Signature],
     threshold: f64,
 ) -> Verdicts {
+    let set = |id: crate::input::DocId| {
+        shingles[id.index()]
+            .as_ref()
+            .expect("the caller computes the shingles of every document in a pair")
+    };
     let scored: Vec<ScoredPair> = pairs
         .par_iter()
-        .map(|&pair| score(pair, shingles, signatures))
+        .map(|&pair| score(pair, set(pair.a), set(pair.b), signatures))
         .collect();
     let (passed, rejected) = scored
         .into_iter()
@@ -92,20 +97,16 @@ pub fn verify(
     Verdicts { passed, rejected }
 }
 
-/// Scores one pair.
+/// Scores one pair from the shingle sets of its two documents.
 pub fn score(
     pair: CandidatePair,
-    shingles: &[Option<ShingleSet>],
+    set_a: &ShingleSet,
+    set_b: &ShingleSet,
     signatures: &[Signature],
 ) -> ScoredPair {
-    let set = |id: crate::input::DocId| {
-        shingles[id.index()]
-            .as_ref()
-            .expect("the pipeline computes the shingles of every document in a pair")
-    };
     ScoredPair {
         pair,
-        similarity: Similarity::between(set(pair.a), set(pair.b)),
+        similarity: Similarity::between(set_a, set_b),
         estimated_jaccard: signatures[pair.a.index()]
             .jaccard_unchecked(&signatures[pair.b.index()]),
     }

@@ -32,11 +32,12 @@ pub(crate) fn run(args: &DedupArgs, global: &GlobalArgs) -> anyhow::Result<Exit>
     let mut out = create_output(&args.output)?;
     let write_error = || format!("cannot write {}", args.output.display());
     for doc in scan.kept() {
+        let text = doc.load_text()?;
         let mut record = Map::with_capacity(doc.metadata.len() + 2);
         record.insert(args.corpus.id_field.clone(), Value::String(doc.id.clone()));
         record.insert(
             args.corpus.text_field.clone(),
-            Value::String(doc.text.clone()),
+            Value::String(text.into_owned()),
         );
         record.extend(doc.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
         serde_json::to_writer(&mut out, &record).with_context(write_error)?;

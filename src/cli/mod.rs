@@ -80,6 +80,8 @@ pub(crate) struct CorpusArgs {
     /// Folders (every .txt and .md file below them; id = path relative to the
     /// folder), .txt/.md files, JSON Lines files (one {"id": .., "text": ..} object
     /// per line), or - for JSON Lines on stdin. Names ending in .gz are decompressed.
+    /// Texts of candidate pairs are read again, so stdin, .gz and pipe input is
+    /// copied to a temporary file (in TMPDIR) while it is read.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// JSON field holding the document id (a string or number; if absent, the line number).

@@ -1,0 +1,476 @@
+//! Checking candidate pairs, batch by batch: each batch's documents are read
+//! again, cut into words, stems and sentences once, and their pairs scored
+//! exactly; the pairs that pass are aligned and graded, and the batch's texts
+//! are let go before the next batch is read.
+//!
+//! Input: the sorted candidate list, the documents and their signatures.
+//! Output: [`Checked`], every candidate scored and the aligned ones graded.
+//!
+//! Invariants: a batch holds at most [`BATCH_DOCS`] documents, which bounds
+//! the memory of prepared texts whatever the corpus size. Batches follow the
+//! connected groups of the candidate graph, so a document is read and prepared
+//! once unless its group is larger than a batch. What comes out does not depend
+//! on the batching or the thread count: the caller sorts every list it reports.
+
+use std::borrow::Cow;
+use std::time::Instant;
+
+use ahash::AHashSet;
+use rayon::prelude::*;
+
+use crate::align::{align_from, AlignText, Alignment, Passage, Runs};
+use crate::boilerplate::BoilerplateMarker;
+use crate::cluster::cluster;
+use crate::config::{Config, Keep, ShingleUnit};
+use crate::grade::{can_be_reuse, grade, Grade, Verdict};
+use crate::input::{DocId, Document};
+use crate::lsh::CandidatePair;
+use crate::report::Timings;
+use crate::shingle::{Scratch, ShingleSet, Shingler};
+use crate::sketch::Signature;
+use crate::verify::{score, ScoredPair};
+
+/// Documents prepared at once, at most. A prepared text takes about 80 bytes
+/// per word (words, stems, sentence terms, postings, anchors), so a batch of
+/// 600-word articles holds about 50 MB; 1,024 documents still give every core
+/// hundreds of pairs.
+pub(super) const BATCH_DOCS: usize = 1024;
+
+/// A candidate pair, scored, with the stages that found it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Candidate {
+    pub scored: ScoredPair,
+    pub by_minhash: bool,
+    pub by_overlap: bool,
+}
+
+/// An aligned and graded pair.
+pub(super) struct Graded {
+    pub candidate: Candidate,
+    pub passages: Vec<Passage>,
+    pub grade: Grade,
+    /// Passages marked as boilerplate.
+    pub boilerplate_passages: usize,
+    /// A phrase repeated through one of the texts was not aligned.
+    pub repetitive: bool,
+}
+
+/// A candidate from the merged list: the pair, found by MinHash, found by the
+/// overlap stage.
+pub(super) type Found = (CandidatePair, bool, bool);
+
+/// What checking every candidate gives.
+#[derive(Default)]
+pub(super) struct Checked {
+    /// Pairs aligned and graded: those at or above the threshold, and those
+    /// the overlap stage found.
+    pub graded: Vec<Graded>,
+    /// Pairs below the threshold that only MinHash found: scored, not aligned.
+    pub rejected: Vec<Candidate>,
+    /// With `all_pairs`, every other pair of documents that shares a shingle.
+    pub non_candidates: Vec<ScoredPair>,
+}
+
+/// What the pair stage works with.
+pub(super) struct PairChecker<'a> {
+    pub config: &'a Config,
+    pub shingler: &'a Shingler,
+    pub marker: &'a BoilerplateMarker,
+    pub documents: &'a [Document],
+    pub signatures: &'a [Signature],
+    /// Publication time per document, when a time field is set.
+    pub times: &'a [Option<i64>],
+    /// Most documents prepared at once ([`BATCH_DOCS`]).
+    pub batch_docs: usize,
+}
+
+impl PairChecker<'_> {
+    /// Checks every candidate. With `all_pairs` (small corpora), every pair of
+    /// documents is also scored, for the report's near misses.
+    ///
+    /// # Errors
+    /// A text that cannot be read again, or that changed since it was read.
+    pub fn check(
+        &self,
+        candidates: &[Found],
+        all_pairs: bool,
+        timings: &mut Timings,
+    ) -> crate::Result<Checked> {
+        let batches = if all_pairs {
+            vec![Batch {
+                docs: (0..self.documents.len() as u32).map(DocId).collect(),
+                pairs: (0..candidates.len()).collect(),
+            }]
+        } else {
+            batches(candidates, self.documents.len(), self.batch_docs)
+        };
+        let mut checked = Checked::default();
+        for batch in &batches {
+            self.check_batch(batch, candidates, all_pairs, &mut checked, timings)?;
+        }
+        Ok(checked)
+    }
+
+    fn check_batch(
+        &self,
+        batch: &Batch,
+        candidates: &[Found],
+        all_pairs: bool,
+        checked: &mut Checked,
+        timings: &mut Timings,
+    ) -> crate::Result<()> {
+        let clock = Instant::now();
+        let texts: Vec<Cow<str>> = batch
+            .docs
+            .par_iter()
+            .map(|&d| self.documents[d.index()].load_text())
+            .collect::<crate::Result<_>>()?;
+        let prepared: Vec<AlignText> = texts
+            .par_iter()
+            .map(|text| prepare(text, self.shingler, Some(self.marker)))
+            .collect();
+        timings.prepare += clock.elapsed().as_secs_f64();
+
+        let clock = Instant::now();
+        let shingles: Vec<ShingleSet> = prepared
+            .par_iter()
+            .zip(&texts)
+            .map_init(Scratch::default, |scratch, (text, original)| {
+                match self.shingler.config().unit {
+                    ShingleUnit::Words => self.shingler.word_shingles(&text.word_hashes()),
+                    ShingleUnit::Chars => self.shingler.shingle_set(original, scratch),
+                }
+            })
+            .collect();
+        let local = |d: DocId| {
+            batch
+                .docs
+                .binary_search(&d)
+                .expect("a batch holds the documents of its pairs")
+        };
+        let score_pair = |pair: CandidatePair| {
+            score(
+                pair,
+                &shingles[local(pair.a)],
+                &shingles[local(pair.b)],
+                self.signatures,
+            )
+        };
+        let scored: Vec<Candidate> = batch
+            .pairs
+            .par_iter()
+            .map(|&i| {
+                let (pair, by_minhash, by_overlap) = candidates[i];
+                Candidate {
+                    scored: score_pair(pair),
+                    by_minhash,
+                    by_overlap,
+                }
+            })
+            .collect();
+        let threshold = self.config.threshold;
+        let (to_align, rejected): (Vec<Candidate>, Vec<Candidate>) = scored
+            .into_iter()
+            .partition(|c| c.by_overlap || c.scored.similarity.jaccard >= threshold);
+        checked.rejected.extend(rejected);
+        if all_pairs {
+            let n = batch.docs.len() as u32;
+            let others: Vec<ScoredPair> = (0..n)
+                .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+                .map(|(a, b)| CandidatePair {
+                    a: batch.docs[a as usize],
+                    b: batch.docs[b as usize],
+                })
+                .filter(|pair| {
+                    candidates
+                        .binary_search_by(|(c, _, _)| c.cmp(pair))
+                        .is_err()
+                })
+                .map(score_pair)
+                .filter(|p| p.similarity.shared_shingles > 0)
+                .collect();
+            checked.non_candidates.extend(others);
+        }
+        timings.verify += clock.elapsed().as_secs_f64();
+
+        let clock = Instant::now();
+        checked.graded.extend(align_and_grade(
+            &to_align,
+            |d| &prepared[local(d)],
+            self.times,
+            self.config,
+        ));
+        timings.align += clock.elapsed().as_secs_f64();
+        Ok(())
+    }
+}
+
+/// Candidates checked together, and the documents they need.
+#[derive(Default)]
+struct Batch {
+    /// Sorted, distinct.
+    docs: Vec<DocId>,
+    /// Indexes into the candidate list.
+    pairs: Vec<usize>,
+}
+
+/// Cuts the candidates into batches of at most `max_docs` documents, one
+/// connected group of the candidate graph after another; a group larger than
+/// a batch is cut pair by pair, in candidate order.
+fn batches(candidates: &[Found], doc_count: usize, max_docs: usize) -> Vec<Batch> {
+    let pairs: Vec<CandidatePair> = candidates.iter().map(|c| c.0).collect();
+    // The connected groups are what duplicate clusters are for verified pairs.
+    let groups = cluster(doc_count, &pairs, |_| 0, Keep::First);
+    drop(pairs);
+    let mut group_of = vec![u32::MAX; doc_count];
+    for (g, group) in groups.iter().enumerate() {
+        for member in &group.members {
+            group_of[member.index()] = g as u32;
+        }
+    }
+    let mut group_pairs: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for (i, (pair, _, _)) in candidates.iter().enumerate() {
+        group_pairs[group_of[pair.a.index()] as usize].push(i);
+    }
+    drop(group_of);
+
+    let mut done: Vec<Batch> = Vec::new();
+    let mut batch = Batch::default();
+    let mut flush = |batch: &mut Batch| {
+        if !batch.pairs.is_empty() {
+            let mut full = std::mem::take(batch);
+            full.docs.sort_unstable();
+            full.docs.dedup();
+            done.push(full);
+        }
+    };
+    for (group, pairs) in groups.iter().zip(group_pairs) {
+        if group.members.len() <= max_docs {
+            if batch.docs.len() + group.members.len() > max_docs {
+                flush(&mut batch);
+            }
+            batch.docs.extend(&group.members);
+            batch.pairs.extend(pairs);
+            continue;
+        }
+        flush(&mut batch);
+        let mut held: AHashSet<DocId> = AHashSet::new();
+        for i in pairs {
+            let (pair, _, _) = candidates[i];
+            let new = [pair.a, pair.b]
+                .iter()
+                .filter(|d| !held.contains(d))
+                .count();
+            if held.len() + new > max_docs {
+                flush(&mut batch);
+                held.clear();
+            }
+            for d in [pair.a, pair.b] {
+                if held.insert(d) {
+                    batch.docs.push(d);
+                }
+            }
+            batch.pairs.push(i);
+        }
+        flush(&mut batch);
+    }
+    flush(&mut batch);
+    done
+}
+
+/// Prepares one text for alignment, with its boilerplate marked when a marker
+/// is given and has anything to mark.
+pub(super) fn prepare<'t>(
+    text: &'t str,
+    shingler: &Shingler,
+    marker: Option<&BoilerplateMarker>,
+) -> AlignText<'t> {
+    let prepared = AlignText::new(text, shingler);
+    match marker {
+        Some(marker) if marker.marks_anything() => {
+            let marks = marker.mark(&prepared.word_hashes());
+            prepared.with_boilerplate(marks)
+        }
+        _ => prepared,
+    }
+}
+
+/// Aligns and grades candidate pairs in parallel, from the prepared texts of
+/// their documents.
+pub(super) fn align_and_grade<'p, 't: 'p>(
+    candidates: &[Candidate],
+    prepared: impl Fn(DocId) -> &'p AlignText<'t> + Sync,
+    times: &[Option<i64>],
+    config: &Config,
+) -> Vec<Graded> {
+    candidates
+        .par_iter()
+        .map(|&candidate| {
+            let (a, b) = (candidate.scored.pair.a, candidate.scored.pair.b);
+            let (text_a, text_b) = (prepared(a), prepared(b));
+            let words = (text_a.len(), text_b.len());
+            // A pair below the threshold whose identical runs are too short to
+            // be reuse is graded `none` without the costly sentence comparison.
+            let runs = Runs::find(text_a, text_b, &config.align);
+            let hopeless = candidate.scored.similarity.jaccard < config.threshold
+                && !can_be_reuse(runs.verbatim_words(), words, &config.grade);
+            let alignment = if hopeless {
+                Alignment {
+                    passages: Vec::new(),
+                    repetitive_windows: runs.repetitive_windows(),
+                }
+            } else {
+                align_from(text_a, text_b, &config.align, runs)
+            };
+            let passages = alignment.passages;
+            let grade = grade(
+                &candidate.scored.similarity,
+                &passages,
+                words,
+                (times[a.index()], times[b.index()]),
+                config.threshold,
+                &config.grade,
+            );
+            let boilerplate_passages = passages.iter().filter(|p| p.boilerplate).count();
+            Graded {
+                candidate,
+                // Pairs graded `none` are counted, not listed: drop their text.
+                passages: if grade.verdict == Verdict::None {
+                    Vec::new()
+                } else {
+                    passages
+                },
+                grade,
+                boilerplate_passages,
+                repetitive: alignment.repetitive_windows > 0,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsh::{candidates, LshParams};
+    use crate::sketch::MinHasher;
+    use crate::synthetic::{generate, CorpusSpec};
+
+    #[test]
+    fn small_batches_give_the_same_pairs_as_one_batch() {
+        let corpus = generate(&CorpusSpec {
+            documents: 300,
+            mean_words: 120,
+            duplicate_share: 0.3,
+            ..CorpusSpec::default()
+        });
+        let config = Config {
+            threshold: 0.3,
+            ..Config::default()
+        };
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let hasher = MinHasher::new(config.shingle, config.sketch.num_perm, config.seed);
+        let documents: Vec<Document> = corpus
+            .texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(i.to_string(), t.clone()))
+            .collect();
+        let signatures: Vec<Signature> = documents
+            .iter()
+            .map(|d| hasher.sketch(&shingler.shingle_set(&d.text, &mut Scratch::default())))
+            .collect();
+        let lsh = LshParams::resolve(None, None, config.threshold, config.sketch.num_perm);
+        let found: Vec<Found> = candidates(&signatures, lsh)
+            .into_iter()
+            .map(|p| (p, true, false))
+            .collect();
+        let marker = BoilerplateMarker::new(
+            crate::fingerprint::Winnower::for_min_passage(8),
+            &[],
+            &shingler,
+        );
+        let times = vec![None; documents.len()];
+        let check = |batch_docs| {
+            let checker = PairChecker {
+                config: &config,
+                shingler: &shingler,
+                marker: &marker,
+                documents: &documents,
+                signatures: &signatures,
+                times: &times,
+                batch_docs,
+            };
+            let checked = checker
+                .check(&found, false, &mut Timings::default())
+                .unwrap();
+            let mut graded: Vec<_> = checked
+                .graded
+                .iter()
+                .map(|g| (g.candidate.scored, g.grade.verdict, g.passages.clone()))
+                .collect();
+            graded.sort_by_key(|g| g.0.pair);
+            let mut rejected: Vec<_> = checked.rejected.iter().map(|c| c.scored).collect();
+            rejected.sort_by_key(|s| s.pair);
+            (graded, rejected)
+        };
+        let whole = check(usize::MAX);
+        assert!(
+            whole.0.len() > 20 && !whole.1.is_empty(),
+            "{} graded",
+            whole.0.len()
+        );
+        assert_eq!(check(3), whole);
+    }
+
+    fn found(pairs: &[(u32, u32)]) -> Vec<Found> {
+        pairs
+            .iter()
+            .map(|&(a, b)| {
+                (
+                    CandidatePair {
+                        a: DocId(a),
+                        b: DocId(b),
+                    },
+                    true,
+                    false,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn batches_keep_groups_whole_and_cover_every_pair_once() {
+        // Groups {0,1,2}, {3,4}, {5,6}, {7,8,9,10,11} (a chain).
+        let candidates = found(&[
+            (0, 1),
+            (0, 2),
+            (3, 4),
+            (5, 6),
+            (7, 8),
+            (8, 9),
+            (9, 10),
+            (10, 11),
+        ]);
+        let batches = batches(&candidates, 12, 4);
+        let mut seen: Vec<usize> = batches.iter().flat_map(|b| b.pairs.clone()).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..candidates.len()).collect::<Vec<_>>());
+        for batch in &batches {
+            assert!(batch.docs.len() <= 4, "{:?}", batch.docs);
+            assert!(batch.docs.windows(2).all(|w| w[0] < w[1]));
+            for &i in &batch.pairs {
+                let (pair, _, _) = candidates[i];
+                assert!(batch.docs.contains(&pair.a) && batch.docs.contains(&pair.b));
+            }
+        }
+        // Small groups are never split: 0, 1 and 2 share one batch.
+        let with_zero = batches.iter().find(|b| b.docs.contains(&DocId(0))).unwrap();
+        assert!(with_zero.docs.contains(&DocId(1)) && with_zero.docs.contains(&DocId(2)));
+        // The chain of five is cut: its documents span two batches.
+        let holding_chain = batches
+            .iter()
+            .filter(|b| b.docs.iter().any(|d| (7..12).contains(&d.0)))
+            .count();
+        assert_eq!(holding_chain, 2);
+    }
+}

@@ -1,0 +1,237 @@
+//! Reading and sketching: the one pass over every text.
+//!
+//! Input: the entry stream. Output: [`Sketched`], the documents (their texts let
+//! go where they can be read again) with a signature each, and what the overlap
+//! stage needs (fingerprints, word counts).
+//!
+//! Reading stays on the calling thread (the input may not be `Send`) and the
+//! pool sketches chunk by chunk; chunks merge in input order, so the result is
+//! the same at any thread count.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::boilerplate::BoilerplateMarker;
+use crate::config::ShingleUnit;
+use crate::error::Error;
+use crate::fingerprint;
+use crate::input::{Document, Entry, Skipped};
+use crate::report::Timings;
+use crate::shingle::{Scratch, Shingler};
+use crate::sketch::{MinHasher, Signature};
+
+/// Documents read per parallel sketching chunk: large enough to keep every core
+/// busy, small enough that texts waiting to be sketched stay a few MB.
+const CHUNK_DOCS: usize = 2048;
+
+/// The documents that survived reading, with their signatures and fingerprints.
+pub(super) struct Sketched {
+    pub documents: Vec<Document>,
+    pub signatures: Vec<Signature>,
+    /// Winnowed fingerprint hashes per document, unsorted (empty when the
+    /// overlap stage is off).
+    pub fingerprints: Vec<Vec<u64>>,
+    /// Words per document (0 when the overlap stage is off).
+    pub words: Vec<u32>,
+    /// Characters per document (for choosing cluster representatives once the
+    /// texts are gone).
+    pub chars: Vec<u32>,
+    pub skipped: Vec<Skipped>,
+    pub read_count: usize,
+    pub phrase_occurrences: usize,
+}
+
+/// What the per-document sketching pass computes with.
+pub(super) struct Sketcher<'s> {
+    pub shingler: &'s Shingler,
+    pub hasher: &'s MinHasher,
+    pub marker: &'s BoilerplateMarker,
+    pub overlap: bool,
+}
+
+/// Buffers of one sketching worker.
+#[derive(Default)]
+struct SketchScratch {
+    shingles: Scratch,
+    winnowing: fingerprint::Scratch,
+    fingerprints: Vec<fingerprint::Fingerprint>,
+}
+
+/// What sketching one document gives the later stages.
+struct DocumentSketch {
+    signature: Signature,
+    /// Fingerprint hashes (none when the overlap stage is off).
+    fingerprints: Vec<u64>,
+    /// Words (0 when the overlap stage is off).
+    words: u32,
+    /// Characters.
+    chars: u32,
+    /// Occurrences of ignored phrases.
+    phrases: usize,
+}
+
+/// A document's sketch, or `None` for a document without words.
+type SketchOutput = Option<DocumentSketch>;
+
+impl Sketcher<'_> {
+    fn sketch(&self, text: &str, scratch: &mut SketchScratch) -> SketchOutput {
+        let mut builder = self.hasher.builder();
+        self.shingler
+            .for_each_shingle(text, &mut scratch.shingles, |h| builder.add(h));
+        if builder.shingles() == 0 {
+            return None;
+        }
+        let signature = builder.finish();
+        let mut sketch = DocumentSketch {
+            signature,
+            fingerprints: Vec::new(),
+            words: 0,
+            chars: u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
+            phrases: 0,
+        };
+        if self.overlap {
+            if self.shingler.config().unit != ShingleUnit::Words {
+                self.shingler.word_hashes_into(text, &mut scratch.shingles);
+            }
+            let words = scratch.shingles.words();
+            sketch.words = u32::try_from(words.len()).unwrap_or(u32::MAX);
+            sketch.phrases = self.marker.index_hashes(
+                words,
+                &mut scratch.winnowing,
+                &mut scratch.fingerprints,
+                &mut sketch.fingerprints,
+            );
+        }
+        Some(sketch)
+    }
+}
+
+/// Reads entries in chunks and sketches each chunk in parallel, in input order.
+///
+/// Reading stays on the calling thread (the input may not be `Send`) and runs
+/// ahead of sketching by at most [`CHUNKS_IN_FLIGHT`] chunks: while the pool
+/// sketches one chunk, the next is read.
+pub(super) fn read_and_sketch(
+    mut entries: impl Iterator<Item = crate::Result<Entry>>,
+    pool: &rayon::ThreadPool,
+    sketcher: &Sketcher,
+    timings: &mut Timings,
+) -> crate::Result<Sketched> {
+    let mut out = Sketched {
+        documents: Vec::new(),
+        signatures: Vec::new(),
+        fingerprints: Vec::new(),
+        words: Vec::new(),
+        chars: Vec::new(),
+        skipped: Vec::new(),
+        read_count: 0,
+        phrase_occurrences: 0,
+    };
+    let started = Instant::now();
+    let mut reading = 0.0;
+    let result = pool.in_place_scope(|scope| -> crate::Result<()> {
+        let (done, finished) = std::sync::mpsc::channel::<(usize, Vec<Entry>, Vec<SketchOutput>)>();
+        // Chunks sketched but not yet merged, by number, so they merge in order.
+        let mut waiting = std::collections::BTreeMap::new();
+        let (mut sent, mut merged) = (0usize, 0usize);
+        let mut input_left = true;
+        while input_left || merged < sent {
+            if input_left && sent - merged < CHUNKS_IN_FLIGHT {
+                let clock = Instant::now();
+                let chunk: Vec<Entry> = entries
+                    .by_ref()
+                    .take(CHUNK_DOCS)
+                    .collect::<crate::Result<_>>()?;
+                reading += clock.elapsed().as_secs_f64();
+                if chunk.is_empty() {
+                    input_left = false;
+                    continue;
+                }
+                let done = done.clone();
+                let number = sent;
+                scope.spawn(move |_| {
+                    let mut chunk = chunk;
+                    let sketches = sketch_chunk(&mut chunk, sketcher);
+                    // Fails only when reading failed and the scan is over.
+                    let _ = done.send((number, chunk, sketches));
+                });
+                sent += 1;
+                continue;
+            }
+            let (number, chunk, sketches) = finished
+                .recv()
+                .expect("a spawned chunk always reports back");
+            waiting.insert(number, (chunk, sketches));
+            while let Some((chunk, sketches)) = waiting.remove(&merged) {
+                merge_chunk(&mut out, chunk, sketches)?;
+                merged += 1;
+            }
+        }
+        Ok(())
+    });
+    timings.read += reading;
+    timings.sketch += started.elapsed().as_secs_f64() - reading;
+    result.map(|()| out)
+}
+
+/// Chunks handed to the pool but not yet merged, at most (the reader reads
+/// one more meanwhile): the pool always has a chunk queued when it finishes
+/// one, and texts waiting in memory stay a few chunks.
+const CHUNKS_IN_FLIGHT: usize = 2;
+
+/// Sketches a chunk, and lets go of the texts that can be read again: later
+/// stages reread the few they need.
+fn sketch_chunk(chunk: &mut [Entry], sketcher: &Sketcher) -> Vec<SketchOutput> {
+    chunk
+        .par_iter_mut()
+        .map_init(SketchScratch::default, |scratch, entry| match entry {
+            Entry::Document(doc) => {
+                let sketch = sketcher.sketch(&doc.text, scratch);
+                if sketch.is_some() {
+                    doc.release_text();
+                }
+                sketch
+            }
+            Entry::Skipped(_) => None,
+        })
+        .collect()
+}
+
+/// Appends one sketched chunk to the scan's documents, in input order.
+fn merge_chunk(
+    out: &mut Sketched,
+    chunk: Vec<Entry>,
+    sketches: Vec<SketchOutput>,
+) -> crate::Result<()> {
+    out.read_count += chunk.len();
+    for (entry, sketch) in chunk.into_iter().zip(sketches) {
+        match (entry, sketch) {
+            (Entry::Document(doc), Some(sketch)) => {
+                out.documents.push(doc);
+                out.signatures.push(sketch.signature);
+                out.fingerprints.push(sketch.fingerprints);
+                out.words.push(sketch.words);
+                out.chars.push(sketch.chars);
+                out.phrase_occurrences += sketch.phrases;
+            }
+            (Entry::Document(doc), None) => out.skipped.push(Skipped {
+                location: doc.origin.to_string(),
+                reason: if doc.text.trim().is_empty() {
+                    "empty text".to_string()
+                } else {
+                    "no words (only punctuation or symbols)".to_string()
+                },
+                id: Some(doc.id),
+            }),
+            (Entry::Skipped(skipped), _) => out.skipped.push(skipped),
+        }
+    }
+    if out.documents.len() > u32::MAX as usize - CHUNK_DOCS {
+        return Err(Error::Config(format!(
+            "a scan holds at most {} documents",
+            u32::MAX as usize - CHUNK_DOCS
+        )));
+    }
+    Ok(())
+}
