@@ -157,11 +157,20 @@ impl PartialEq for Recall {
     }
 }
 
-/// An open file that lines are read back from, with the settings that parse them.
+/// Where lines are read back from, with the settings that parse them.
 #[derive(Debug)]
 struct LineFile {
-    file: File,
+    place: LinePlace,
     config: InputConfig,
+}
+
+#[derive(Debug)]
+enum LinePlace {
+    /// The JSON Lines file itself, opened again for each read, so that a
+    /// corpus of many files holds no file descriptors.
+    InPlace(PathBuf),
+    /// The reader's one temporary copy of every input that cannot be read twice.
+    Copy(File),
 }
 
 impl Recall {
@@ -177,10 +186,19 @@ impl Recall {
                 checksum,
             } => {
                 let mut bytes = vec![0; usize::try_from(*len).map_err(|_| changed())?];
-                read_exact_at(&file.file, &mut bytes, *offset).map_err(|source| Error::Io {
+                let io_error = |source| Error::Io {
                     path: document.origin.path.to_path_buf(),
                     source,
-                })?;
+                };
+                match &file.place {
+                    LinePlace::InPlace(path) => {
+                        let opened = File::open(path).map_err(io_error)?;
+                        read_exact_at(&opened, &mut bytes, *offset).map_err(io_error)?;
+                    }
+                    LinePlace::Copy(copy) => {
+                        read_exact_at(copy, &mut bytes, *offset).map_err(io_error)?;
+                    }
+                }
                 if text_checksum(&bytes) != *checksum {
                     return Err(changed());
                 }
@@ -251,6 +269,16 @@ pub struct CorpusReader {
     config: InputConfig,
     /// Where each id was first seen.
     first_seen: AHashMap<Box<str>, Origin>,
+    /// The temporary copy of input that cannot be read twice, made on first use.
+    spill: Option<Spill>,
+}
+
+/// The temporary copy being written: every line of stdin, gzip and pipe input.
+struct Spill {
+    copy: Arc<LineFile>,
+    writer: BufWriter<File>,
+    /// Where the next line goes.
+    offset: u64,
 }
 
 enum Source {
@@ -259,11 +287,9 @@ enum Source {
         reader: Box<dyn BufRead>,
         line: u64,
         buffer: Vec<u8>,
-        /// Where the lines are read back from, and the offset of the next line there.
-        recall: Arc<LineFile>,
-        offset: u64,
-        /// The temporary copy being written, for input that cannot be read twice.
-        spill: Option<BufWriter<File>>,
+        /// Where the lines are read back from: the file itself, or the
+        /// reader's temporary copy when this is `None`.
+        in_place: Option<(Arc<LineFile>, u64)>,
     },
     Files {
         root: PathBuf,
@@ -290,12 +316,13 @@ impl CorpusReader {
             current: None,
             config: config.clone(),
             first_seen: AHashMap::new(),
+            spill: None,
         })
     }
 
     fn open_next(&mut self, path: PathBuf) -> crate::Result<Option<Entry>> {
         if is_stdin(&path) {
-            let source = self.lines_source(path, Box::new(std::io::stdin().lock()), None)?;
+            let source = self.lines_source(path, Box::new(std::io::stdin().lock()), false)?;
             self.current = Some(source);
             return Ok(None);
         }
@@ -313,52 +340,52 @@ impl CorpusReader {
         }
         let reader = open_maybe_gzipped(&path)?;
         // A regular file is read back in place; a pipe or a gzip file is copied.
-        let rereadable =
+        let in_place =
             !is_gzipped(&path) && std::fs::metadata(&path).is_ok_and(|m| m.file_type().is_file());
-        let in_place = if rereadable {
-            Some(File::open(&path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?)
-        } else {
-            None
-        };
         let source = self.lines_source(path, Box::new(BufReader::new(reader)), in_place)?;
         self.current = Some(source);
         Ok(None)
     }
 
-    /// A JSON Lines source whose lines are read back from `in_place`, or from a
-    /// temporary copy when it is `None`.
+    /// A JSON Lines source, read back in place or from the temporary copy
+    /// (made now if this is the first input that needs it).
     fn lines_source(
-        &self,
+        &mut self,
         path: PathBuf,
         reader: Box<dyn BufRead>,
-        in_place: Option<File>,
+        in_place: bool,
     ) -> crate::Result<Source> {
-        let (file, spill) = match in_place {
-            Some(file) => (file, None),
-            None => {
+        let in_place = if in_place {
+            let file = LineFile {
+                place: LinePlace::InPlace(path.clone()),
+                config: self.config.clone(),
+            };
+            Some((Arc::new(file), 0))
+        } else {
+            if self.spill.is_none() {
                 let spill_error = |source| Error::Spill {
                     input: path.clone(),
                     source,
                 };
                 let copy = tempfile::tempfile().map_err(spill_error)?;
-                let writer = copy.try_clone().map_err(spill_error)?;
-                (copy, Some(BufWriter::new(writer)))
+                let writer = BufWriter::new(copy.try_clone().map_err(spill_error)?);
+                self.spill = Some(Spill {
+                    copy: Arc::new(LineFile {
+                        place: LinePlace::Copy(copy),
+                        config: self.config.clone(),
+                    }),
+                    writer,
+                    offset: 0,
+                });
             }
+            None
         };
         Ok(Source::Lines {
             path: path.into(),
             reader,
             line: 0,
             buffer: Vec::new(),
-            recall: Arc::new(LineFile {
-                file,
-                config: self.config.clone(),
-            }),
-            offset: 0,
-            spill,
+            in_place,
         })
     }
 
@@ -427,9 +454,7 @@ impl CorpusReader {
                 reader,
                 line,
                 buffer,
-                recall,
-                offset,
-                spill,
+                in_place,
             } => loop {
                 buffer.clear();
                 let read = reader
@@ -442,17 +467,24 @@ impl CorpusReader {
                     input: path.to_path_buf(),
                     source,
                 };
-                if read == 0 {
-                    if let Some(spill) = spill {
-                        spill.flush().map_err(spill_error)?;
+                let (file, line_offset) = match (in_place.as_mut(), self.spill.as_mut()) {
+                    (Some((file, offset)), _) => {
+                        *offset += read as u64;
+                        (file.clone(), *offset - read as u64)
                     }
+                    (None, Some(spill)) => {
+                        if read == 0 {
+                            spill.writer.flush().map_err(spill_error)?;
+                        }
+                        spill.writer.write_all(buffer).map_err(spill_error)?;
+                        spill.offset += read as u64;
+                        (spill.copy.clone(), spill.offset - read as u64)
+                    }
+                    (None, None) => unreachable!("a copied source makes the copy when it opens"),
+                };
+                if read == 0 {
                     return Ok(None);
                 }
-                if let Some(spill) = spill {
-                    spill.write_all(buffer).map_err(spill_error)?;
-                }
-                let line_offset = *offset;
-                *offset += read as u64;
                 *line += 1;
                 if buffer.iter().all(u8::is_ascii_whitespace) {
                     continue; // blank lines separate nothing in JSON Lines
@@ -467,7 +499,7 @@ impl CorpusReader {
                         let document = Document {
                             origin,
                             recall: Some(Recall::Line {
-                                file: recall.clone(),
+                                file,
                                 offset: line_offset,
                                 len: read as u64,
                                 checksum: text_checksum(buffer),
@@ -789,22 +821,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let lines = "{\"id\": \"a\", \"text\": \"first \\u00e9 line\"}\n\n{\"id\": \"b\", \"text\": \"second\"}\n";
         std::fs::write(dir.path().join("docs.jsonl"), lines).unwrap();
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        std::io::Write::write_all(
-            &mut gz,
-            lines
-                .replace("\"a\"", "\"c\"")
-                .replace("\"b\"", "\"d\"")
-                .as_bytes(),
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("more.jsonl.gz"), gz.finish().unwrap()).unwrap();
+        // Two gzip files share the reader's one temporary copy.
+        for (name, ids) in [("more.jsonl.gz", ["c", "d"]), ("most.jsonl.gz", ["e", "f"])] {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let renamed = lines
+                .replace("\"a\"", &format!("{:?}", ids[0]))
+                .replace("\"b\"", &format!("{:?}", ids[1]))
+                .replace("second", ids[1]);
+            std::io::Write::write_all(&mut gz, renamed.as_bytes()).unwrap();
+            std::fs::write(dir.path().join(name), gz.finish().unwrap()).unwrap();
+        }
         std::fs::create_dir(dir.path().join("folder")).unwrap();
         std::fs::write(dir.path().join("folder/story.txt"), "A whole file.\n").unwrap();
 
         let docs = released(&[
             dir.path().join("docs.jsonl"),
             dir.path().join("more.jsonl.gz"),
+            dir.path().join("most.jsonl.gz"),
             dir.path().join("folder"),
         ]);
         let texts: Vec<String> = docs
@@ -817,7 +850,9 @@ mod tests {
                 "first \u{e9} line",
                 "second",
                 "first \u{e9} line",
-                "second",
+                "d",
+                "first \u{e9} line",
+                "f",
                 "A whole file.\n"
             ]
         );
