@@ -137,23 +137,11 @@ enum Recall {
     File { checksum: u64 },
 }
 
+/// Two recalls are equal when they read back the same bytes (by checksum):
+/// where the bytes are kept does not make documents differ.
 impl PartialEq for Recall {
     fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (
-                Recall::Line {
-                    file, offset, len, ..
-                },
-                Recall::Line {
-                    file: file2,
-                    offset: offset2,
-                    len: len2,
-                    ..
-                },
-            ) => Arc::ptr_eq(file, file2) && offset == offset2 && len == len2,
-            (Recall::File { checksum }, Recall::File { checksum: other }) => checksum == other,
-            _ => false,
-        }
+        self.checksum() == other.checksum()
     }
 }
 
@@ -166,14 +154,20 @@ struct LineFile {
 
 #[derive(Debug)]
 enum LinePlace {
-    /// The JSON Lines file itself, opened again for each read, so that a
-    /// corpus of many files holds no file descriptors.
-    InPlace(PathBuf),
+    /// The JSON Lines file itself (the document's origin), opened again for
+    /// each read, so that a corpus of many files holds no file descriptors.
+    InPlace,
     /// The reader's one temporary copy of every input that cannot be read twice.
     Copy(File),
 }
 
 impl Recall {
+    fn checksum(&self) -> u64 {
+        match self {
+            Recall::Line { checksum, .. } | Recall::File { checksum } => *checksum,
+        }
+    }
+
     fn read(&self, document: &Document) -> crate::Result<String> {
         let changed = || Error::InputChanged {
             location: document.origin.to_string(),
@@ -191,8 +185,8 @@ impl Recall {
                     source,
                 };
                 match &file.place {
-                    LinePlace::InPlace(path) => {
-                        let opened = File::open(path).map_err(io_error)?;
+                    LinePlace::InPlace => {
+                        let opened = File::open(&document.origin.path).map_err(io_error)?;
                         read_exact_at(&opened, &mut bytes, *offset).map_err(io_error)?;
                     }
                     LinePlace::Copy(copy) => {
@@ -357,7 +351,7 @@ impl CorpusReader {
     ) -> crate::Result<Source> {
         let in_place = if in_place {
             let file = LineFile {
-                place: LinePlace::InPlace(path.clone()),
+                place: LinePlace::InPlace,
                 config: self.config.clone(),
             };
             Some((Arc::new(file), 0))

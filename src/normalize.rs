@@ -200,15 +200,10 @@ impl BlockMasks {
                 | in_range(y, b'0', b'9')
                 | in_range(y, b'_', b'_'))
                 & !high;
-            // Past the end of a short chunk the zero padding is no word byte.
-            let valid = if chunk.len() == 8 {
-                u64::MAX
-            } else {
-                (1u64 << chunk.len()) - 1
-            };
-            masks.word |= (high_bits_to_mask(word) & valid) << (8 * i);
-            masks.upper |= (high_bits_to_mask(upper) & valid) << (8 * i);
-            masks.non_ascii |= (high_bits_to_mask(high) & valid) << (8 * i);
+            // The zero padding of a short chunk sets no bit.
+            masks.word |= high_bits_to_mask(word) << (8 * i);
+            masks.upper |= high_bits_to_mask(upper) << (8 * i);
+            masks.non_ascii |= high_bits_to_mask(high) << (8 * i);
         }
         masks
     }

@@ -262,7 +262,6 @@ fn find_pairs(
         signatures,
         fingerprints,
         words,
-        chars,
         skipped,
         read_count,
         phrase_occurrences,
@@ -342,10 +341,17 @@ fn find_pairs(
         .filter(|g| g.candidate.scored.similarity.jaccard >= config.threshold)
         .map(|g| g.candidate.scored.pair)
         .collect();
+    // Cluster members are documents of verified pairs, all read in a batch.
+    let chars = &checked.chars;
     let clusters = cluster(
         documents.len(),
         &verified,
-        |d: DocId| chars[d.index()] as usize,
+        |d: DocId| {
+            let i = chars
+                .binary_search_by_key(&d, |&(doc, _)| doc)
+                .expect("the pair stage counts the characters of every document it reads");
+            chars[i].1
+        },
         config.cluster.keep,
     );
     timings.cluster = clock.elapsed().as_secs_f64();

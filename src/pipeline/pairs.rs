@@ -69,6 +69,9 @@ pub(super) struct Checked {
     pub rejected: Vec<Candidate>,
     /// With `all_pairs`, every other pair of documents that shares a shingle.
     pub non_candidates: Vec<ScoredPair>,
+    /// Characters of every document read again, sorted by document, when
+    /// clusters keep their longest member (texts are not held after this stage).
+    pub chars: Vec<(DocId, usize)>,
 }
 
 /// What the pair stage works with.
@@ -108,6 +111,9 @@ impl PairChecker<'_> {
         for batch in &batches {
             self.check_batch(batch, candidates, all_pairs, &mut checked, timings)?;
         }
+        // A document of a split group is read in more than one batch.
+        checked.chars.sort_unstable();
+        checked.chars.dedup();
         Ok(checked)
     }
 
@@ -125,6 +131,12 @@ impl PairChecker<'_> {
             .par_iter()
             .map(|&d| self.documents[d.index()].load_text())
             .collect::<crate::Result<_>>()?;
+        if self.config.cluster.keep == Keep::Longest {
+            let counts = batch.docs.iter().zip(&texts);
+            checked
+                .chars
+                .extend(counts.map(|(&d, text)| (d, text.chars().count())));
+        }
         let prepared: Vec<AlignText> = texts
             .par_iter()
             .map(|text| prepare(text, self.shingler, Some(self.marker)))

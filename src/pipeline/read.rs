@@ -34,9 +34,6 @@ pub(super) struct Sketched {
     pub fingerprints: Vec<Vec<u64>>,
     /// Words per document (0 when the overlap stage is off).
     pub words: Vec<u32>,
-    /// Characters per document (for choosing cluster representatives once the
-    /// texts are gone).
-    pub chars: Vec<u32>,
     pub skipped: Vec<Skipped>,
     pub read_count: usize,
     pub phrase_occurrences: usize,
@@ -65,8 +62,6 @@ struct DocumentSketch {
     fingerprints: Vec<u64>,
     /// Words (0 when the overlap stage is off).
     words: u32,
-    /// Characters.
-    chars: u32,
     /// Occurrences of ignored phrases.
     phrases: usize,
 }
@@ -87,7 +82,6 @@ impl Sketcher<'_> {
             signature,
             fingerprints: Vec::new(),
             words: 0,
-            chars: u32::try_from(text.chars().count()).unwrap_or(u32::MAX),
             phrases: 0,
         };
         if self.overlap {
@@ -123,7 +117,6 @@ pub(super) fn read_and_sketch(
         signatures: Vec::new(),
         fingerprints: Vec::new(),
         words: Vec::new(),
-        chars: Vec::new(),
         skipped: Vec::new(),
         read_count: 0,
         phrase_occurrences: 0,
@@ -212,7 +205,6 @@ fn merge_chunk(
                 out.signatures.push(sketch.signature);
                 out.fingerprints.push(sketch.fingerprints);
                 out.words.push(sketch.words);
-                out.chars.push(sketch.chars);
                 out.phrase_occurrences += sketch.phrases;
             }
             (Entry::Document(doc), None) => out.skipped.push(Skipped {
