@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::config::AlignConfig;
 use extend::extend;
-use seed::{exact_runs, sentence_pairs, PairWeights, Seed};
+use seed::{exact_runs, sentence_pairs, PairWeights, Seed, SentenceChoice};
 use text::marked_share;
 pub use text::AlignText;
 
@@ -146,19 +146,21 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
     // scored lower on the reworded categories.)
     let runs_a = covered(seeds.iter().map(|s| s.a.clone()), a.len());
     let runs_b = covered(seeds.iter().map(|s| s.b.clone()), b.len());
-    let useful = |s: &Seed| {
-        marked_share(&runs_a, &s.a) < RUN_COVERED_SENTENCE
-            || marked_share(&runs_b, &s.b) < RUN_COVERED_SENTENCE
-    };
+    let run_covered = (
+        run_covered_sentences(a, &runs_a),
+        run_covered_sentences(b, &runs_b),
+    );
     let similar = |sentences_a: &BitVec, sentences_b: &BitVec| {
-        let mut found = sentence_pairs(
+        let choice = SentenceChoice {
+            among: (sentences_a, sentences_b),
+            run_covered: (&run_covered.0, &run_covered.1),
+        };
+        sentence_pairs(
             &weights,
-            (sentences_a, sentences_b),
+            &choice,
             config.min_sentence_cosine,
             config.min_sentence_dice,
-        );
-        found.retain(|s| useful(s));
-        found
+        )
     };
     if config.anchored {
         // A passage must hold a run, so only sentences that a chain of seeds
@@ -252,6 +254,15 @@ fn union_len(mut ranges: Vec<std::ops::Range<u32>>) -> usize {
         }
     }
     total
+}
+
+/// Marks the sentences of `text` whose words are at least
+/// [`RUN_COVERED_SENTENCE`] inside exact runs (`runs` marks those words).
+fn run_covered_sentences(text: &AlignText, runs: &BitVec) -> BitVec {
+    text.sentences
+        .iter()
+        .map(|s| marked_share(runs, s) >= RUN_COVERED_SENTENCE)
+        .collect()
 }
 
 /// Marks the words inside any of `ranges`.

@@ -87,14 +87,11 @@ impl<'p> PairWeights<'p> {
     /// Cosine of the tf-isf vectors of two word ranges. Sums run in term order,
     /// so the result is the same bit for bit on every run.
     pub(crate) fn cosine(&self, a: Range<u32>, b: Range<u32>) -> f64 {
-        let slice = |text: &AlignText, r: Range<u32>| -> Vec<(u64, u32)> {
-            term_counts(&text.terms[r.start as usize..r.end as usize])
-        };
-        let (ca, cb) = (slice(self.a, a), slice(self.b, b));
-        let norm = |counts: &[(u64, u32)]| {
+        let (ca, cb) = (self.weighed(self.a, a), self.weighed(self.b, b));
+        let norm = |counts: &[(u64, u32, f64)]| {
             counts
                 .iter()
-                .map(|&(t, n)| (n as f64 * self.isf(t)).powi(2))
+                .map(|&(_, n, w)| (n as f64 * w).powi(2))
                 .sum::<f64>()
                 .sqrt()
         };
@@ -104,7 +101,7 @@ impl<'p> PairWeights<'p> {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    dot += ca[i].1 as f64 * cb[j].1 as f64 * self.isf(ca[i].0).powi(2);
+                    dot += ca[i].1 as f64 * cb[j].1 as f64 * ca[i].2.powi(2);
                     i += 1;
                     j += 1;
                 }
@@ -116,6 +113,27 @@ impl<'p> PairWeights<'p> {
         } else {
             0.0
         }
+    }
+
+    /// The content terms of a word range of `text` with their counts and
+    /// weights, sorted by term. Weights come from one merge along the sorted
+    /// `isf` rather than a search per term: a range is often most of a
+    /// document.
+    fn weighed(&self, text: &AlignText, range: Range<u32>) -> Vec<(u64, u32, f64)> {
+        let counts = term_counts(&text.terms[range.start as usize..range.end as usize]);
+        let mut isf = self.isf.iter().peekable();
+        counts
+            .into_iter()
+            .map(|(t, n)| {
+                // Every content term of either document is in `isf`.
+                while isf.next_if(|&&(term, _)| term < t).is_some() {}
+                let weight = isf
+                    .peek()
+                    .filter(|&&&(term, _)| term == t)
+                    .map_or(0.0, |&&(_, w)| w);
+                (t, n, weight)
+            })
+            .collect()
     }
 }
 
@@ -217,15 +235,33 @@ pub fn exact_runs(a: &AlignText, b: &AlignText, anchor: usize) -> (Vec<Seed>, us
     (runs, repetitive)
 }
 
+/// Which sentences of each document to compare, and which are already
+/// explained by exact runs.
+pub(crate) struct SentenceChoice<'c> {
+    /// The sentences of A and of B that may pair.
+    pub among: (&'c BitVec, &'c BitVec),
+    /// The sentences of A and of B mostly inside exact runs: a pair of two such
+    /// sentences adds nothing the runs do not already say, so it is never
+    /// compared.
+    pub run_covered: (&'c BitVec, &'c BitVec),
+}
+
 /// Sentence pairs similar enough to be the same sentence reworded, among the
-/// marked sentences of A and of B.
+/// chosen sentences of A and of B.
 pub(crate) fn sentence_pairs(
     weights: &PairWeights,
-    (among_a, among_b): (&BitVec, &BitVec),
+    choice: &SentenceChoice,
     min_cosine: f64,
     min_dice: f64,
 ) -> Vec<Seed> {
     let (a, b) = (weights.a, weights.b);
+    let (among_a, among_b) = choice.among;
+    let (covered_a, covered_b) = choice.run_covered;
+    // A covered sentence of A pairs only with uncovered sentences of B, so
+    // covered sentences of B are needed only when some of A is uncovered.
+    let any_open_a = (0..a.sentence_count()).any(|i| among_a[i] && !covered_a[i]);
+    let any_open_b = (0..b.sentence_count()).any(|j| among_b[j] && !covered_b[j]);
+    let wanted_b = |j: usize| among_b[j] && (any_open_a || !covered_b[j]);
     let weighted = |text: &AlignText, s: usize| -> Vec<(u64, f64)> {
         text.sentence_terms(s)
             .iter()
@@ -235,7 +271,7 @@ pub(crate) fn sentence_pairs(
     let norm = |v: &[(u64, f64)]| v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
     let b_vectors: Vec<Vec<(u64, f64)>> = (0..b.sentence_count())
         .map(|s| {
-            if among_b[s] {
+            if wanted_b(s) {
                 weighted(b, s)
             } else {
                 Vec::new()
@@ -248,7 +284,8 @@ pub(crate) fn sentence_pairs(
     let mut shared = vec![0u32; b.sentence_count()];
     let mut touched: Vec<u32> = Vec::new();
     let mut seeds = Vec::new();
-    for i in (0..a.sentence_count()).filter(|&i| among_a[i]) {
+    let open_a = (0..a.sentence_count()).filter(|&i| among_a[i] && (any_open_b || !covered_a[i]));
+    for i in open_a {
         let vector = weighted(a, i);
         let a_norm = norm(&vector);
         for &(term, weight) in &vector {
@@ -258,7 +295,7 @@ pub(crate) fn sentence_pairs(
             }
             for &(_, j) in sentences {
                 let j = j as usize;
-                if !among_b[j] {
+                if !among_b[j] || (covered_a[i] && covered_b[j]) {
                     continue;
                 }
                 if shared[j] == 0 {
@@ -292,4 +329,111 @@ pub(crate) fn sentence_pairs(
         touched.clear();
     }
     seeds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::{covered, run_covered_sentences};
+    use crate::config::Config;
+    use crate::shingle::Shingler;
+    use crate::synthetic::{generate_reuse, ReuseSpec};
+
+    /// Source and target texts of planted reuse, edited densely enough that
+    /// some copied sentences are broken into runs too short to count.
+    fn reused_pairs() -> Vec<(String, String)> {
+        let corpus = generate_reuse(&ReuseSpec {
+            documents: 80,
+            reuse_share: 0.5,
+            edited_share: 1.0,
+            min_edit_spacing: 4,
+            max_edit_spacing: 12,
+            ..ReuseSpec::default()
+        });
+        corpus
+            .passages
+            .iter()
+            .map(|p| {
+                (
+                    corpus.texts[p.source].clone(),
+                    corpus.texts[p.target].clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pairs_of_run_covered_sentences_are_left_out_and_nothing_else() {
+        let shingler = Shingler::new(Config::default().shingle, 1);
+        let (mut kept_some, mut left_out_some) = (false, false);
+        for (a, b) in reused_pairs() {
+            let (a, b) = (AlignText::new(&a, &shingler), AlignText::new(&b, &shingler));
+            let weights = PairWeights::new(&a, &b);
+            let (runs, _) = exact_runs(&a, &b, 8);
+            let run_covered = (
+                run_covered_sentences(&a, &covered(runs.iter().map(|r| r.a.clone()), a.len())),
+                run_covered_sentences(&b, &covered(runs.iter().map(|r| r.b.clone()), b.len())),
+            );
+            let all = (
+                BitVec::from_elem(a.sentence_count(), true),
+                BitVec::from_elem(b.sentence_count(), true),
+            );
+            let nothing = (
+                BitVec::from_elem(a.sentence_count(), false),
+                BitVec::from_elem(b.sentence_count(), false),
+            );
+            let find = |run_covered: (&BitVec, &BitVec)| {
+                let choice = SentenceChoice {
+                    among: (&all.0, &all.1),
+                    run_covered,
+                };
+                sentence_pairs(&weights, &choice, 0.33, 0.33)
+            };
+            let sentence_of = |text: &AlignText, range: &Range<u32>| {
+                text.sentences
+                    .iter()
+                    .position(|s| s == range)
+                    .expect("a sentence")
+            };
+            let mut expected = find((&nothing.0, &nothing.1));
+            let before = expected.len();
+            expected.retain(|s| {
+                !(run_covered.0[sentence_of(&a, &s.a)] && run_covered.1[sentence_of(&b, &s.b)])
+            });
+            left_out_some |= expected.len() < before;
+            kept_some |= !expected.is_empty();
+            assert_eq!(find((&run_covered.0, &run_covered.1)), expected);
+        }
+        assert!(kept_some && left_out_some, "the pairs exercise both cases");
+    }
+
+    #[test]
+    fn cosine_weighs_each_term_by_its_isf() {
+        let shingler = Shingler::new(Config::default().shingle, 1);
+        for (a, b) in reused_pairs().into_iter().take(20) {
+            let (a, b) = (AlignText::new(&a, &shingler), AlignText::new(&b, &shingler));
+            let weights = PairWeights::new(&a, &b);
+            // The definition, term by term with a search for each weight.
+            let vector = |text: &AlignText, r: &Range<u32>| -> Vec<(u64, f64)> {
+                term_counts(&text.terms[r.start as usize..r.end as usize])
+                    .into_iter()
+                    .map(|(t, n)| (t, n as f64 * weights.isf(t)))
+                    .collect()
+            };
+            let norm = |v: &[(u64, f64)]| v.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            for (ra, rb) in [(0..a.len() as u32, 0..b.len() as u32), (3..40, 10..30)] {
+                if ra.end as usize > a.len() || rb.end as usize > b.len() {
+                    continue;
+                }
+                let (va, vb) = (vector(&a, &ra), vector(&b, &rb));
+                let dot: f64 = va
+                    .iter()
+                    .filter_map(|&(t, x)| vb.iter().find(|&&(u, _)| u == t).map(|&(_, y)| x * y))
+                    .sum();
+                let expected = dot / (norm(&va) * norm(&vb));
+                let got = weights.cosine(ra, rb);
+                assert!((got - expected).abs() < 1e-12, "{got} vs {expected}");
+            }
+        }
+    }
 }
