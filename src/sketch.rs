@@ -73,10 +73,10 @@ impl SignatureBuilder<'_> {
         // The top 32 bits pick the bin (multiply-shift range reduction), the
         // low 32 bits are the value: independent bits of one uniform hash.
         let bin = (((x >> 32) * self.mins.len() as u64) >> 32) as usize;
-        let value = x as u32;
-        if value < self.mins[bin] {
-            self.mins[bin] = value;
-        }
+        // Branch-free: about half the updates of a 600-shingle document lower
+        // the minimum, so a branch would be mispredicted at random.
+        let slot = &mut self.mins[bin];
+        *slot = (*slot).min(x as u32);
         self.shingles += 1;
     }
 
