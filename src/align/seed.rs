@@ -257,8 +257,9 @@ pub(crate) fn sentence_pairs(
     let (a, b) = (weights.a, weights.b);
     let (among_a, among_b) = choice.among;
     let (covered_a, covered_b) = choice.run_covered;
-    // A covered sentence of A pairs only with uncovered sentences of B, so
-    // covered sentences of B are needed only when some of A is uncovered.
+    // A pair needs at least one uncovered side: a covered sentence of B is
+    // needed only when some of A is uncovered, and a covered sentence of A
+    // only when some of B is.
     let any_open_a = (0..a.sentence_count()).any(|i| among_a[i] && !covered_a[i]);
     let any_open_b = (0..b.sentence_count()).any(|j| among_b[j] && !covered_b[j]);
     let wanted_b = |j: usize| among_b[j] && (any_open_a || !covered_b[j]);

@@ -19,9 +19,8 @@ use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use bit_vec::BitVec;
+use nohash_hasher::IntMap;
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use super::seed::AnchorIndex;
 use crate::hash::hash_bytes;
@@ -209,37 +208,17 @@ struct TermCache {
     stemmer: Stemmer,
     /// The seed of the word hashes the keys are (another seed empties it).
     seed: u64,
-    terms: HashMap<u64, u64, BuildHasherDefault<HashValueKey>>,
+    /// Keyed by word hash, which is already uniform: the map uses it as its
+    /// own hash instead of hashing it again.
+    terms: IntMap<u64, u64>,
 }
 
 thread_local! {
     static TERMS: RefCell<TermCache> = RefCell::new(TermCache {
         stemmer: Stemmer::create(Algorithm::English),
         seed: 0,
-        terms: HashMap::default(),
+        terms: IntMap::default(),
     });
-}
-
-/// A hasher for keys that are already uniform hashes (word hashes): the key
-/// is its own hash, so a lookup costs no hashing.
-#[derive(Default)]
-struct HashValueKey(u64);
-
-impl Hasher for HashValueKey {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Not used by u64 keys; any other key still hashes.
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ byte as u64;
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
 }
 
 impl TermCache {
