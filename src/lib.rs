@@ -62,6 +62,7 @@ pub mod pipeline;
 pub mod report;
 pub mod shingle;
 pub mod sketch;
+pub mod story;
 pub mod synthetic;
 pub mod verify;
 

@@ -231,20 +231,32 @@ impl TermCache {
     }
 }
 
+/// Calls `f` with every word of `text` and its term (the hashed stem, or
+/// [`STOP`]), through this thread's cache of terms: the one definition of a
+/// term, shared by alignment and the story stage.
+pub(crate) fn for_each_term(text: &str, shingler: &Shingler, mut f: impl FnMut(Token, u64)) {
+    TERMS.with_borrow_mut(|cache| {
+        if cache.seed != shingler.seed() {
+            cache.terms.clear();
+            cache.seed = shingler.seed();
+        }
+        shingler.for_each_token(text, |word, token| f(token, cache.term(word, token.hash)));
+    });
+}
+
+/// The term of one normalized word (no cache: for word lists read once).
+pub(crate) fn word_term(word: &str) -> u64 {
+    TERMS.with_borrow(|cache| term(&cache.stemmer, word))
+}
+
 impl<'t> AlignText<'t> {
     /// Prepares `text`, cutting words as `shingler` does.
     pub fn new(text: &'t str, shingler: &Shingler) -> Self {
         let mut tokens = Vec::new();
         let mut terms = Vec::new();
-        TERMS.with_borrow_mut(|cache| {
-            if cache.seed != shingler.seed() {
-                cache.terms.clear();
-                cache.seed = shingler.seed();
-            }
-            shingler.for_each_token(text, |word, token| {
-                tokens.push(token);
-                terms.push(cache.term(word, token.hash));
-            });
+        for_each_term(text, shingler, |token, term| {
+            tokens.push(token);
+            terms.push(term);
         });
         let sentences = sentences(text, &tokens, &terms);
         let mut sentence_terms: Vec<(u64, u32)> = Vec::with_capacity(terms.len());

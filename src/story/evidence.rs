@@ -1,0 +1,242 @@
+//! What two articles about one story share, for a reader: names, numbers,
+//! quoted phrases and the most distinctive common terms.
+//!
+//! Input: the two prepared texts and the scan's [`TermWeights`]. Output:
+//! [`SharedEvidence`], with words as they are written in article A.
+
+use std::collections::BTreeSet;
+
+use ahash::AHashMap;
+use serde::Serialize;
+
+use super::weights::{tf_weight, TermWeights};
+use crate::align::text::{term_counts, STOP};
+use crate::align::AlignText;
+
+/// Entries listed per kind, at most.
+pub const MAX_LISTED: usize = 12;
+
+/// Shortest quoted phrase listed, in words.
+const MIN_QUOTE_WORDS: usize = 2;
+
+/// Shared names, numbers, quotes and terms of a pair.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SharedEvidence {
+    /// Capitalized words inside sentences in both articles ("Umerov").
+    pub names: Vec<String>,
+    /// Numbers written the same way in both, with the word after them when it
+    /// is the same too ("1,200 prisoners").
+    pub numbers: Vec<String>,
+    /// Phrases quoted in one article and present in the other.
+    pub quotes: Vec<String>,
+    /// The most distinctive shared content terms, as written in A.
+    pub terms: Vec<String>,
+}
+
+/// The evidence two prepared texts share.
+pub fn shared_evidence(a: &AlignText, b: &AlignText, weights: &TermWeights) -> SharedEvidence {
+    let (counts_a, counts_b) = (term_counts(&a.terms), term_counts(&b.terms));
+    let count_b: AHashMap<u64, u32> = counts_b.into_iter().collect();
+    let mut shared: Vec<(f64, u64)> = counts_a
+        .iter()
+        .filter_map(|&(t, n)| {
+            let m = *count_b.get(&t)?;
+            Some((tf_weight(n.min(m)) * weights.idf(t), t))
+        })
+        .collect();
+    shared.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    let names_a = names(a);
+    let names_b = names(b);
+    let mut evidence = SharedEvidence::default();
+    for &(_, term) in &shared {
+        let Some(&i) = names_a.get(&term) else {
+            continue;
+        };
+        if names_b.contains_key(&term) && evidence.names.len() < MAX_LISTED {
+            evidence.names.push(word(a, i).to_string());
+        }
+    }
+    evidence.terms = shared
+        .iter()
+        .filter(|(_, t)| !names_a.contains_key(t))
+        .take(MAX_LISTED)
+        .map(|&(_, t)| {
+            let i = a
+                .terms
+                .iter()
+                .position(|&x| x == t)
+                .expect("a shared term of A");
+            word(a, i).to_lowercase()
+        })
+        .collect();
+    evidence.numbers = shared_numbers(a, b);
+    evidence.quotes = shared_quotes(a, b);
+    evidence
+}
+
+fn word<'t>(text: &AlignText<'t>, i: usize) -> &'t str {
+    let span = text.tokens[i].span;
+    &text.text[span.start as usize..span.end as usize]
+}
+
+/// Terms written with a capital inside a sentence (not its first word), with
+/// their first such word.
+fn names(text: &AlignText) -> AHashMap<u64, usize> {
+    let mut found = AHashMap::new();
+    for sentence in &text.sentences {
+        for i in sentence.start as usize + 1..sentence.end as usize {
+            let w = word(text, i);
+            let mut chars = w.chars();
+            let titlecase =
+                chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase);
+            if titlecase && text.terms[i] != STOP {
+                found.entry(text.terms[i]).or_insert(i);
+            }
+        }
+    }
+    found
+}
+
+/// The numbers of a text as written ("1,200", "3.5"), in order, each with the
+/// term of the word after it and that word's index.
+fn numbers(text: &AlignText) -> Vec<(String, Option<u64>, usize)> {
+    let is_digits = |i: usize| word(text, i).bytes().all(|c| c.is_ascii_digit());
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < text.tokens.len() {
+        if !is_digits(i) {
+            i += 1;
+            continue;
+        }
+        let start = text.tokens[i].span.start as usize;
+        let mut end = text.tokens[i].span.end as usize;
+        // "1,200" and "3.5" are cut into two words; join them back.
+        while i + 1 < text.tokens.len() && is_digits(i + 1) {
+            let next = text.tokens[i + 1].span;
+            let between = &text.text[end..next.start as usize];
+            if between != "," && between != "." {
+                break;
+            }
+            end = next.end as usize;
+            i += 1;
+        }
+        let after = text.terms.get(i + 1).copied().filter(|&t| t != STOP);
+        out.push((text.text[start..end].to_string(), after, i + 1));
+        i += 1;
+    }
+    out
+}
+
+fn shared_numbers(a: &AlignText, b: &AlignText) -> Vec<String> {
+    let in_b: BTreeSet<(String, Option<u64>)> =
+        numbers(b).into_iter().map(|(n, t, _)| (n, t)).collect();
+    let plain_b: BTreeSet<&str> = in_b.iter().map(|(n, _)| n.as_str()).collect();
+    let mut listed: Vec<String> = Vec::new();
+    for (number, after, next) in numbers(a) {
+        if !plain_b.contains(number.as_str()) {
+            continue;
+        }
+        let with_word = after.is_some() && in_b.contains(&(number.clone(), after));
+        let shown = if with_word {
+            format!("{number} {}", word(a, next))
+        } else {
+            number
+        };
+        if !listed.contains(&shown) && listed.len() < MAX_LISTED {
+            listed.push(shown);
+        }
+    }
+    listed
+}
+
+/// Word ranges between quotation marks.
+fn quoted(text: &AlignText) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None;
+    for (at, c) in text.text.char_indices() {
+        match (c, open) {
+            ('"' | '“' | '«', None) => open = Some(at),
+            ('"' | '”' | '»', Some(start)) => {
+                let first = text
+                    .tokens
+                    .partition_point(|t| (t.span.start as usize) < start);
+                let last = text
+                    .tokens
+                    .partition_point(|t| (t.span.start as usize) < at);
+                if last > first {
+                    spans.push(first..last);
+                }
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    spans
+}
+
+/// Phrases quoted in one text that the other also has, word for word
+/// (normalized), as the quoting text writes them.
+fn shared_quotes(a: &AlignText, b: &AlignText) -> Vec<String> {
+    let mut listed: Vec<String> = Vec::new();
+    for (quoting, other) in [(a, b), (b, a)] {
+        for quote in quoted(quoting) {
+            for run in common_runs(&quoting.tokens[quote.clone()], &other.tokens) {
+                let words = quote.start + run.start..quote.start + run.end;
+                let content = words.clone().filter(|&i| quoting.terms[i] != STOP).count();
+                if words.len() < MIN_QUOTE_WORDS || content == 0 {
+                    continue;
+                }
+                let from = quoting.tokens[words.start].span.start as usize;
+                let to = quoting.tokens[words.end - 1].span.end as usize;
+                let phrase = quoting.text[from..to]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let known = listed.iter().any(|l| l.eq_ignore_ascii_case(&phrase));
+                if !known && listed.len() < MAX_LISTED {
+                    listed.push(phrase);
+                }
+            }
+        }
+    }
+    listed
+}
+
+/// The maximal runs of `quote` (word indexes) that also occur in `other`,
+/// longest first, not overlapping.
+fn common_runs(
+    quote: &[crate::shingle::Token],
+    other: &[crate::shingle::Token],
+) -> Vec<std::ops::Range<usize>> {
+    // Longest common suffix lengths, one row per word of the quote.
+    let mut previous = vec![0u32; other.len() + 1];
+    let mut current = vec![0u32; other.len() + 1];
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, q) in quote.iter().enumerate() {
+        for (j, o) in other.iter().enumerate() {
+            current[j + 1] = if q.hash == o.hash { previous[j] + 1 } else { 0 };
+        }
+        for j in 0..other.len() {
+            let len = current[j + 1] as usize;
+            let extends = i + 1 < quote.len()
+                && j + 1 < other.len()
+                && quote[i + 1].hash == other[j + 1].hash;
+            if len > 0 && !extends {
+                runs.push(i + 1 - len..i + 1);
+            }
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    runs.sort_by(|x, y| y.len().cmp(&x.len()).then(x.start.cmp(&y.start)));
+    let mut kept: Vec<std::ops::Range<usize>> = Vec::new();
+    for run in runs {
+        if kept
+            .iter()
+            .all(|k| run.end <= k.start || k.end <= run.start)
+        {
+            kept.push(run);
+        }
+    }
+    kept.sort_by_key(|r| r.start);
+    kept
+}

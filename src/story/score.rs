@@ -1,0 +1,185 @@
+//! The exact story similarity of a candidate pair.
+//!
+//! Input: two prepared texts ([`AlignText`]) and the scan's [`TermWeights`].
+//! Output: a [`StorySimilarity`].
+//!
+//! Two measures, averaged:
+//! - the cosine of the two articles' tf-idf vectors (content-word stems,
+//!   damped term counts): how much of their distinctive vocabulary they share;
+//! - passage containment: over every passage of about [`WINDOW_TERMS`] content
+//!   words of either article (whole sentences), the largest share of its tf-idf
+//!   weight that lies in terms the other article has. A summary or a rewritten
+//!   account of one article inside a longer one scores high here even when
+//!   the rest of the longer article is about something else.
+//!
+//! On PAN 2013's summary-obfuscation pairs the average separates summaries
+//! from unrelated news better than either measure alone (see the README).
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::weights::{tf_weight, TermWeights};
+use crate::align::text::{term_counts, STOP};
+use crate::align::AlignText;
+
+/// Content words in a passage of the passage-containment measure, at least
+/// (whole sentences are added until it is reached).
+pub const WINDOW_TERMS: usize = 60;
+
+/// A text's weighted terms, whole and passage by passage.
+#[derive(Debug, Clone)]
+pub struct StoryProfile {
+    /// (term, tf-idf weight), sorted by term.
+    vector: Vec<(u64, f64)>,
+    norm: f64,
+    windows: Vec<Window>,
+}
+
+#[derive(Debug, Clone)]
+struct Window {
+    /// Word indexes of the passage.
+    words: Range<u32>,
+    /// (term, tf-idf weight within the passage), sorted by term.
+    terms: Vec<(u64, f64)>,
+    total: f64,
+}
+
+/// Which article a passage is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// Article A.
+    A,
+    /// Article B.
+    B,
+}
+
+/// How alike two articles' stories are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorySimilarity {
+    /// The mean of `cosine` and `passage_containment`, in [0, 1].
+    pub similarity: f64,
+    /// Cosine of the tf-idf vectors.
+    pub cosine: f64,
+    /// The best passage's share of weight found in the other article.
+    pub passage_containment: f64,
+    /// That passage: the article and its word indexes.
+    pub passage: Option<(Side, Range<u32>)>,
+}
+
+impl StoryProfile {
+    /// The profile of a prepared text.
+    pub fn new(text: &AlignText, weights: &TermWeights) -> Self {
+        let counts = term_counts(&text.terms);
+        let idf: Vec<f64> = counts.iter().map(|&(t, _)| weights.idf(t)).collect();
+        let idf_of = |term: u64| {
+            let i = counts
+                .binary_search_by_key(&term, |&(t, _)| t)
+                .expect("a passage's terms are the text's terms");
+            idf[i]
+        };
+        let vector: Vec<(u64, f64)> = counts
+            .iter()
+            .zip(&idf)
+            .map(|(&(t, n), &w)| (t, tf_weight(n) * w))
+            .collect();
+        let norm = vector.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+        let mut windows = Vec::new();
+        let sentences = &text.sentences;
+        for (first, start) in sentences.iter().enumerate() {
+            let mut content = 0;
+            let mut end = start.end;
+            for sentence in &sentences[first..] {
+                end = sentence.end;
+                content += text.terms[sentence.start as usize..sentence.end as usize]
+                    .iter()
+                    .filter(|&&t| t != STOP)
+                    .count();
+                if content >= WINDOW_TERMS {
+                    break;
+                }
+            }
+            let terms: Vec<(u64, f64)> =
+                term_counts(&text.terms[start.start as usize..end as usize])
+                    .into_iter()
+                    .map(|(t, n)| (t, tf_weight(n) * idf_of(t)))
+                    .collect();
+            let total = terms.iter().map(|(_, w)| w).sum();
+            windows.push(Window {
+                words: start.start..end,
+                terms,
+                total,
+            });
+            // The first passage to reach the end is the last one needed.
+            if end as usize == text.terms.len() {
+                break;
+            }
+        }
+        StoryProfile {
+            vector,
+            norm,
+            windows,
+        }
+    }
+
+    /// The story similarity of the profiles of A and B.
+    pub fn similarity(&self, other: &StoryProfile) -> StorySimilarity {
+        let dot: f64 = merge(&self.vector, &other.vector).map(|(x, y)| x * y).sum();
+        let cosine = if self.norm == 0.0 || other.norm == 0.0 {
+            0.0
+        } else {
+            (dot / (self.norm * other.norm)).min(1.0)
+        };
+        let (in_b, a_passage) = self.best_passage_in(other);
+        let (in_a, b_passage) = other.best_passage_in(self);
+        let (passage_containment, passage) = if in_b >= in_a {
+            (in_b, a_passage.map(|w| (Side::A, w)))
+        } else {
+            (in_a, b_passage.map(|w| (Side::B, w)))
+        };
+        StorySimilarity {
+            similarity: (cosine + passage_containment) / 2.0,
+            cosine,
+            passage_containment,
+            passage,
+        }
+    }
+
+    /// The passage of this text with the largest share of weight in terms
+    /// `other` has, and that share.
+    fn best_passage_in(&self, other: &StoryProfile) -> (f64, Option<Range<u32>>) {
+        let mut best = (0.0, None);
+        for window in &self.windows {
+            if window.total == 0.0 {
+                continue;
+            }
+            let found: f64 = merge(&window.terms, &other.vector).map(|(x, _)| x).sum();
+            let share = (found / window.total).min(1.0);
+            if share > best.0 {
+                best = (share, Some(window.words.clone()));
+            }
+        }
+        best
+    }
+}
+
+/// The weights of the terms two sorted lists share, side by side.
+fn merge<'v>(x: &'v [(u64, f64)], y: &'v [(u64, f64)]) -> impl Iterator<Item = (f64, f64)> + 'v {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let out = (x[i].1, y[j].1);
+                    i += 1;
+                    j += 1;
+                    return Some(out);
+                }
+            }
+        }
+        None
+    })
+}

@@ -1,0 +1,138 @@
+//! How distinctive each term is: an inverse document frequency from the
+//! scanned corpus blended with the background model.
+//!
+//! Input: the background model and the document frequencies counted in the
+//! sketch pass. Output: [`TermWeights`], the weight of any term.
+//!
+//! The share of documents holding a term is estimated as
+//! `(df + B * background_share) / (N + B)`: the background counts as
+//! [`BACKGROUND_DOCUMENTS`] documents. Five articles about one event (seeds/)
+//! all mention "Istanbul", yet the background keeps it rare; in a corpus of
+//! 100,000 wires the corpus dominates, so its own boilerplate ("shr", "cts")
+//! stops being distinctive.
+
+use nohash_hasher::IntMap;
+
+use super::background::Background;
+use crate::align::text::{for_each_term, STOP};
+use crate::shingle::Shingler;
+
+/// The weight of the background model, in documents.
+pub const BACKGROUND_DOCUMENTS: f64 = 10_000.0;
+
+/// Terms of a document kept for the story candidate index.
+pub const DISTINCTIVE_TERMS: usize = 20;
+
+/// Weights of terms for one scan.
+#[derive(Debug, Clone)]
+pub struct TermWeights<'b> {
+    background: &'b Background,
+    corpus: IntMap<u64, u32>,
+    documents: f64,
+}
+
+impl<'b> TermWeights<'b> {
+    /// Weights from `background` and the corpus's document frequencies.
+    pub fn new(background: &'b Background, corpus: IntMap<u64, u32>, documents: usize) -> Self {
+        TermWeights {
+            background,
+            corpus,
+            documents: documents as f64,
+        }
+    }
+
+    /// Weights from the texts themselves (evaluations that hold every text).
+    pub fn of_texts(background: &'b Background, texts: &[&str], shingler: &Shingler) -> Self {
+        let mut corpus: IntMap<u64, u32> = IntMap::default();
+        let mut terms = Vec::new();
+        for text in texts {
+            distinct_terms(text, shingler, &mut terms);
+            for &t in &terms {
+                *corpus.entry(t).or_insert(0) += 1;
+            }
+        }
+        TermWeights::new(background, corpus, texts.len())
+    }
+
+    /// The inverse document frequency of `term` (natural log).
+    pub fn idf(&self, term: u64) -> f64 {
+        let background = self
+            .background
+            .share(term)
+            .unwrap_or_else(|| self.background.unseen_share());
+        let df = self.corpus.get(&term).map_or(0.0, |&c| f64::from(c));
+        let share =
+            (df + BACKGROUND_DOCUMENTS * background) / (self.documents + BACKGROUND_DOCUMENTS);
+        (1.0 / share.min(1.0)).ln()
+    }
+}
+
+/// Term frequency damping: a term said ten times is not ten times the evidence.
+pub fn tf_weight(count: u32) -> f64 {
+    1.0 + f64::from(count.max(1)).ln()
+}
+
+/// The distinct content terms of `text`, sorted, into `out`.
+pub fn distinct_terms(text: &str, shingler: &Shingler, out: &mut Vec<u64>) {
+    out.clear();
+    for_each_term(text, shingler, |_, term| {
+        if term != STOP {
+            out.push(term);
+        }
+    });
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// What the sketch pass keeps of a document for the story stage.
+#[derive(Debug, Clone, Default)]
+pub struct TermDigest {
+    /// Its [`DISTINCTIVE_TERMS`] most distinctive terms by the background
+    /// model alone (the corpus is not counted yet), sorted.
+    pub distinctive: Box<[u64]>,
+    /// Every distinct content term, sorted, for the document frequencies.
+    pub distinct: Vec<u64>,
+}
+
+/// The digest of `text` (`buffer` is reused between documents).
+pub fn digest(
+    text: &str,
+    shingler: &Shingler,
+    background: &Background,
+    buffer: &mut Vec<u64>,
+) -> TermDigest {
+    buffer.clear();
+    for_each_term(text, shingler, |_, term| {
+        if term != STOP {
+            buffer.push(term);
+        }
+    });
+    buffer.sort_unstable();
+    let mut counts: Vec<(u64, u32)> = Vec::new();
+    for &t in buffer.iter() {
+        match counts.last_mut() {
+            Some((last, n)) if *last == t => *n += 1,
+            _ => counts.push((t, 1)),
+        }
+    }
+    let distinct: Vec<u64> = counts.iter().map(|&(t, _)| t).collect();
+    let weight = |&(t, n): &(u64, u32)| {
+        let share = background
+            .share(t)
+            .unwrap_or_else(|| background.unseen_share());
+        tf_weight(n) * (1.0 / share).ln()
+    };
+    let mut ranked: Vec<(f64, u64)> = counts.iter().map(|c| (weight(c), c.0)).collect();
+    // Highest weight first, ties by term: the same terms at any thread count.
+    ranked.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    let mut distinctive: Vec<u64> = ranked
+        .iter()
+        .take(DISTINCTIVE_TERMS)
+        .map(|&(_, t)| t)
+        .collect();
+    distinctive.sort_unstable();
+    TermDigest {
+        distinctive: distinctive.into_boxed_slice(),
+        distinct,
+    }
+}
