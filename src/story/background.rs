@@ -148,6 +148,11 @@ impl Background {
         0.5 / self.documents
     }
 
+    /// The share of documents holding `term`, listed or not.
+    pub fn document_share(&self, term: u64) -> f64 {
+        self.share(term).unwrap_or_else(|| self.unseen_share())
+    }
+
     /// Where the model came from.
     pub fn name(&self) -> &str {
         &self.name
@@ -172,7 +177,7 @@ mod tests {
     fn the_shipped_model_ranks_news_words_by_rarity() {
         let model = Background::english();
         assert!(model.len() > 50_000, "{} terms", model.len());
-        let share = |w: &str| model.share(word_term(w)).unwrap_or(model.unseen_share());
+        let share = |w: &str| model.document_share(word_term(w));
         assert!(share("the") > 0.9);
         assert!(share("said") > share("prisoners"));
         assert!(share("prisoners") > share("umerov"));

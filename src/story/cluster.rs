@@ -143,17 +143,24 @@ pub fn story_clusters(pairs: &[(DocId, DocId, f64)], threshold: f64) -> Vec<Stor
             });
         }
     }
-    linked.sort_unstable();
+    // Linked pairs inside each group, counted in one pass over the links.
+    let group_of: BTreeMap<u32, u32> = members
+        .iter()
+        .flat_map(|(&name, m)| m.iter().map(move |&d| (d, name)))
+        .collect();
+    let mut linked_inside: BTreeMap<u32, usize> = BTreeMap::new();
+    for (a, b) in linked {
+        if group_of[&a] == group_of[&b] {
+            *linked_inside.entry(group_of[&a]).or_insert(0) += 1;
+        }
+    }
     let mut clusters: Vec<StoryCluster> = members
         .into_iter()
         .filter(|(_, m)| m.len() > 1)
         .map(|(name, mut m)| {
             m.sort_unstable();
             let all = m.len() * (m.len() - 1) / 2;
-            let inside = linked
-                .iter()
-                .filter(|(a, b)| m.binary_search(a).is_ok() && m.binary_search(b).is_ok())
-                .count();
+            let inside = linked_inside.get(&name).copied().unwrap_or(0);
             StoryCluster {
                 members: m.into_iter().map(DocId).collect(),
                 weakest_link: weakest[&name],

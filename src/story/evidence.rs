@@ -180,10 +180,14 @@ fn shared_quotes(a: &AlignText, b: &AlignText) -> Vec<String> {
     let mut listed: Vec<String> = Vec::new();
     for (quoting, other) in [(a, b), (b, a)] {
         for quote in quoted(quoting) {
-            for run in common_runs(&quoting.tokens[quote.clone()], &other.tokens) {
+            let runs = common_runs(
+                &quoting.tokens[quote.clone()],
+                &other.tokens,
+                MIN_QUOTE_WORDS,
+            );
+            for run in runs {
                 let words = quote.start + run.start..quote.start + run.end;
-                let content = words.clone().filter(|&i| quoting.terms[i] != STOP).count();
-                if words.len() < MIN_QUOTE_WORDS || content == 0 {
+                if words.clone().all(|i| quoting.terms[i] == STOP) {
                     continue;
                 }
                 let from = quoting.tokens[words.start].span.start as usize;
@@ -202,11 +206,12 @@ fn shared_quotes(a: &AlignText, b: &AlignText) -> Vec<String> {
     listed
 }
 
-/// The maximal runs of `quote` (word indexes) that also occur in `other`,
-/// longest first, not overlapping.
+/// The maximal runs of at least `min_words` words of `quote` (word indexes)
+/// that also occur in `other`, not overlapping (longest kept first), in order.
 fn common_runs(
     quote: &[crate::shingle::Token],
     other: &[crate::shingle::Token],
+    min_words: usize,
 ) -> Vec<std::ops::Range<usize>> {
     // Longest common suffix lengths, one row per word of the quote.
     let mut previous = vec![0u32; other.len() + 1];
@@ -221,7 +226,7 @@ fn common_runs(
             let extends = i + 1 < quote.len()
                 && j + 1 < other.len()
                 && quote[i + 1].hash == other[j + 1].hash;
-            if len > 0 && !extends {
+            if len >= min_words && !extends {
                 runs.push(i + 1 - len..i + 1);
             }
         }
@@ -239,4 +244,49 @@ fn common_runs(
     }
     kept.sort_by_key(|r| r.start);
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::shingle::Shingler;
+    use crate::story::Background;
+
+    #[test]
+    fn names_numbers_and_quotes_shared_by_two_accounts() {
+        let a = "Talks resumed in Istanbul on Wednesday. Negotiator Rustem Umerov said \
+                 the sides remain \"diametrically opposed\" but agreed to swap 1,200 prisoners. \
+                 The deadline is 50 days.";
+        let b = "In Istanbul the delegations, led by Umerov, freed 1,200 prisoners. Moscow \
+                 and Kyiv stayed diametrically opposed on territory, and a 50 day deadline \
+                 looms; 200 more may follow.";
+        let config = Config::default();
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let weights = TermWeights::of_texts(Background::english(), &[a, b], &shingler);
+        let (ta, tb) = (AlignText::new(a, &shingler), AlignText::new(b, &shingler));
+        let shared = shared_evidence(&ta, &tb, &weights);
+        assert!(shared.names.contains(&"Istanbul".to_string()), "{shared:?}");
+        assert!(shared.names.contains(&"Umerov".to_string()), "{shared:?}");
+        // "Talks" and "Negotiator" begin sentences: not names.
+        assert!(
+            !shared.names.iter().any(|n| n == "Negotiator"),
+            "{shared:?}"
+        );
+        // "1,200" is one number (B's lone "200" does not match it), with its noun.
+        assert!(
+            shared.numbers.contains(&"1,200 prisoners".to_string()),
+            "{shared:?}"
+        );
+        assert!(
+            !shared.numbers.iter().any(|n| n.starts_with("200")),
+            "{shared:?}"
+        );
+        // "days" and "day" are one term, so the noun goes with "50" too.
+        assert!(
+            shared.numbers.contains(&"50 days".to_string()),
+            "{shared:?}"
+        );
+        assert_eq!(shared.quotes, vec!["diametrically opposed".to_string()]);
+    }
 }

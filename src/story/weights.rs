@@ -14,7 +14,7 @@
 use nohash_hasher::IntMap;
 
 use super::background::Background;
-use crate::align::text::{for_each_term, STOP};
+use crate::align::text::{for_each_term, term_counts};
 use crate::shingle::Shingler;
 
 /// The weight of the background model, in documents.
@@ -44,10 +44,9 @@ impl<'b> TermWeights<'b> {
     /// Weights from the texts themselves (evaluations that hold every text).
     pub fn of_texts(background: &'b Background, texts: &[&str], shingler: &Shingler) -> Self {
         let mut corpus: IntMap<u64, u32> = IntMap::default();
-        let mut terms = Vec::new();
+        let mut buffer = Vec::new();
         for text in texts {
-            distinct_terms(text, shingler, &mut terms);
-            for &t in &terms {
+            for (t, _) in content_term_counts(text, shingler, &mut buffer) {
                 *corpus.entry(t).or_insert(0) += 1;
             }
         }
@@ -56,10 +55,7 @@ impl<'b> TermWeights<'b> {
 
     /// The inverse document frequency of `term` (natural log).
     pub fn idf(&self, term: u64) -> f64 {
-        let background = self
-            .background
-            .share(term)
-            .unwrap_or_else(|| self.background.unseen_share());
+        let background = self.background.document_share(term);
         let df = self.corpus.get(&term).map_or(0.0, |&c| f64::from(c));
         let share =
             (df + BACKGROUND_DOCUMENTS * background) / (self.documents + BACKGROUND_DOCUMENTS);
@@ -72,16 +68,12 @@ pub fn tf_weight(count: u32) -> f64 {
     1.0 + f64::from(count.max(1)).ln()
 }
 
-/// The distinct content terms of `text`, sorted, into `out`.
-pub fn distinct_terms(text: &str, shingler: &Shingler, out: &mut Vec<u64>) {
-    out.clear();
-    for_each_term(text, shingler, |_, term| {
-        if term != STOP {
-            out.push(term);
-        }
-    });
-    out.sort_unstable();
-    out.dedup();
+/// The content terms of `text` with their counts, sorted by term (`buffer`
+/// is reused between documents).
+fn content_term_counts(text: &str, shingler: &Shingler, buffer: &mut Vec<u64>) -> Vec<(u64, u32)> {
+    buffer.clear();
+    for_each_term(text, shingler, |_, term| buffer.push(term));
+    term_counts(buffer)
 }
 
 /// What the sketch pass keeps of a document for the story stage.
@@ -101,27 +93,9 @@ pub fn digest(
     background: &Background,
     buffer: &mut Vec<u64>,
 ) -> TermDigest {
-    buffer.clear();
-    for_each_term(text, shingler, |_, term| {
-        if term != STOP {
-            buffer.push(term);
-        }
-    });
-    buffer.sort_unstable();
-    let mut counts: Vec<(u64, u32)> = Vec::new();
-    for &t in buffer.iter() {
-        match counts.last_mut() {
-            Some((last, n)) if *last == t => *n += 1,
-            _ => counts.push((t, 1)),
-        }
-    }
+    let counts = content_term_counts(text, shingler, buffer);
     let distinct: Vec<u64> = counts.iter().map(|&(t, _)| t).collect();
-    let weight = |&(t, n): &(u64, u32)| {
-        let share = background
-            .share(t)
-            .unwrap_or_else(|| background.unseen_share());
-        tf_weight(n) * (1.0 / share).ln()
-    };
+    let weight = |&(t, n): &(u64, u32)| tf_weight(n) * (1.0 / background.document_share(t)).ln();
     let mut ranked: Vec<(f64, u64)> = counts.iter().map(|c| (weight(c), c.0)).collect();
     // Highest weight first, ties by term: the same terms at any thread count.
     ranked.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
