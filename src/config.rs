@@ -29,6 +29,8 @@ pub struct Config {
     pub overlap: OverlapConfig,
     /// How pairs are graded.
     pub grade: GradeConfig,
+    /// Story-similarity settings.
+    pub story: StoryConfig,
     /// Worker threads; 0 means one per core. The report does not depend on it.
     #[serde(skip)]
     pub threads: usize,
@@ -64,6 +66,16 @@ pub struct OverlapConfig {
     pub ignore_phrases: Vec<String>,
 }
 
+/// The story stage (see [`crate::story`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryConfig {
+    /// Whether the story stage runs. Default true.
+    pub enabled: bool,
+    /// A background model of document frequencies to use instead of the
+    /// shipped English one (`--idf FILE`).
+    pub idf: Option<std::path::PathBuf>,
+}
+
 /// How a pair's verdict is decided (see [`crate::grade`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct GradeConfig {
@@ -76,6 +88,9 @@ pub struct GradeConfig {
     /// words are counted in each document and the smaller count decides.
     /// Default 0.5.
     pub min_reuse_share: f64,
+    /// Story similarity at or above which a pair with no more than that is a
+    /// rewrite (see [`crate::story::score`]). Default 0.35.
+    pub min_story_similarity: f64,
 }
 
 /// What a shingle is made of.
@@ -193,6 +208,11 @@ impl Default for Config {
                 duplicate_threshold: 0.9,
                 min_reuse_words: 20,
                 min_reuse_share: 0.5,
+                min_story_similarity: 0.35,
+            },
+            story: StoryConfig {
+                enabled: true,
+                idf: None,
             },
             threads: 0,
         }
@@ -260,6 +280,12 @@ impl Config {
         }
         if !unit(self.grade.min_reuse_share) {
             return fail("the reuse share must be in [0, 1]".into());
+        }
+        if !(self.grade.min_story_similarity > 0.0 && self.grade.min_story_similarity <= 1.0) {
+            return fail(format!(
+                "the story threshold must be in (0, 1], got {}",
+                self.grade.min_story_similarity
+            ));
         }
         if self.overlap.max_df < 2 {
             return fail(format!(

@@ -20,7 +20,10 @@
 //!    short; counting them on both sides keeps out a short phrase that one text
 //!    repeats (three copies of a 9-word line in B against one in A are 27
 //!    verbatim words of B but only 9 of A).
-//! 4. **none**: anything less (a shared quote or a common phrase).
+//! 4. **rewrite**: story similarity (see [`crate::story::score`]) at or above
+//!    `min_story_similarity` (default 0.35): the same story told in other words.
+//! 5. **unrelated**: anything less (a shared quote or a common phrase, another
+//!    story).
 //!
 //! Direction. With publication times, the earlier document is the likely source
 //! (equal or missing times name none). Without them, coverage says which text
@@ -48,8 +51,10 @@ pub enum Verdict {
     NearDuplicate,
     /// Passages taken over into otherwise different text.
     PartialReuse,
+    /// The same story in other words (story similarity at or above its threshold).
+    Rewrite,
     /// Nothing beyond incidental or boilerplate overlap.
-    None,
+    Unrelated,
 }
 
 impl Verdict {
@@ -59,7 +64,8 @@ impl Verdict {
             Verdict::Duplicate => "duplicate",
             Verdict::NearDuplicate => "near_duplicate",
             Verdict::PartialReuse => "partial_reuse",
-            Verdict::None => "none",
+            Verdict::Rewrite => "rewrite",
+            Verdict::Unrelated => "unrelated",
         }
     }
 }
@@ -113,6 +119,7 @@ pub fn grade(
     similarity: &Similarity,
     passages: &[Passage],
     words: (usize, usize),
+    story: Option<f64>,
     times: (Option<i64>, Option<i64>),
     threshold: f64,
     config: &GradeConfig,
@@ -140,8 +147,10 @@ pub fn grade(
         Verdict::NearDuplicate
     } else if can_be_reuse((verbatim_a, verbatim_b), words, config) {
         Verdict::PartialReuse
+    } else if story.is_some_and(|s| s >= config.min_story_similarity) {
+        Verdict::Rewrite
     } else {
-        Verdict::None
+        Verdict::Unrelated
     };
     let containment = if reused_words_a == 0 && reused_words_b == 0 {
         Containment::None
@@ -245,6 +254,7 @@ mod tests {
             &similarity(jaccard),
             passages,
             words,
+            None,
             (None, None),
             config.threshold,
             &config.grade,
@@ -262,7 +272,7 @@ mod tests {
         );
         assert_eq!(
             verdict(0.1, &[passage(12, 12, false)], (500, 500)),
-            Verdict::None,
+            Verdict::Unrelated,
             "a shared quote"
         );
         assert_eq!(
@@ -274,20 +284,45 @@ mod tests {
         (template.a.verbatim_words, template.b.verbatim_words) = (12, 12);
         assert_eq!(
             verdict(0.1, &[template], (100, 100)),
-            Verdict::None,
+            Verdict::Unrelated,
             "a filled-in template"
         );
         assert_eq!(
             verdict(0.1, &[passage(400, 400, true)], (500, 500)),
-            Verdict::None,
+            Verdict::Unrelated,
             "boilerplate does not count"
         );
         let mut repeated = passage(9, 30, false);
         (repeated.a.verbatim_words, repeated.b.verbatim_words) = (9, 27);
         assert_eq!(
             verdict(0.1, &[repeated], (100, 200)),
-            Verdict::None,
+            Verdict::Unrelated,
             "a 9-word line that B repeats three times"
+        );
+    }
+
+    #[test]
+    fn a_similar_story_is_a_rewrite_only_below_the_copy_verdicts() {
+        let config = Config::default();
+        let with_story = |jaccard: f64, passages: &[Passage], story: f64| {
+            grade(
+                &similarity(jaccard),
+                passages,
+                (500, 500),
+                Some(story),
+                (None, None),
+                config.threshold,
+                &config.grade,
+            )
+            .verdict
+        };
+        let at = config.grade.min_story_similarity;
+        assert_eq!(with_story(0.01, &[], at), Verdict::Rewrite);
+        assert_eq!(with_story(0.01, &[], at - 0.01), Verdict::Unrelated);
+        assert_eq!(with_story(0.6, &[], 0.9), Verdict::NearDuplicate);
+        assert_eq!(
+            with_story(0.01, &[passage(40, 40, false)], 0.9),
+            Verdict::PartialReuse
         );
     }
 
@@ -298,6 +333,7 @@ mod tests {
             &similarity(0.1),
             &[passage(100, 100, false)],
             (120, 1000),
+            None,
             (Some(5), Some(9)),
             0.5,
             &config.grade,
@@ -308,6 +344,7 @@ mod tests {
             &similarity(0.1),
             &[passage(100, 100, false)],
             (1000, 1000),
+            None,
             (Some(9), Some(9)),
             0.5,
             &config.grade,

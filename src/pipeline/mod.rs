@@ -32,13 +32,17 @@ use crate::lsh::{candidates, CandidatePair, LshParams};
 use crate::overlap::{self, OverlapParams};
 use crate::report::{
     ClusterReport, Comparison, Counts, HashInfo, LshReport, OverlapReport, PairReport, PairScores,
-    Parameters, Report, ReuseReport, RunInfo, Suppressed, Timings, Tool, FORMAT_VERSION,
+    Parameters, Report, ReuseReport, RunInfo, StoryClusterReport, StoryReport, Suppressed, Timings,
+    Tool, FORMAT_VERSION,
 };
 use crate::shingle::{Scratch, Shingler};
 use crate::sketch::MinHasher;
+use crate::story::cluster::story_clusters;
+use crate::story::{self, Background, StoryProfile, TermWeights};
 use crate::verify::{score, ScoredPair};
-use pairs::{align_and_grade, prepare, Candidate, Found, Graded, PairChecker, BATCH_DOCS};
+use pairs::{align_and_grade, prepare, Candidate, Found, FoundBy, Graded, PairChecker, BATCH_DOCS};
 use read::{read_and_sketch, Sketched, Sketcher};
+use std::borrow::Cow;
 
 /// A corpus this small is also compared pair by pair (at most 4,950 exact
 /// comparisons), so the report can show how close its closest pairs came.
@@ -129,15 +133,23 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
         prepare(&texts[0], &shingler, Some(&marker)),
         prepare(&texts[1], &shingler, Some(&marker)),
     ];
+    let background = story_background(config)?;
+    let weights = background
+        .as_ref()
+        .map(|b| TermWeights::of_texts(b, &[&texts[0], &texts[1]], &shingler));
+    let story = weights.as_ref().map(|w| {
+        StoryProfile::new(&prepared[0], w).similarity(&StoryProfile::new(&prepared[1], w))
+    });
     let graded = align_and_grade(
         &[Candidate {
             scored,
-            by_minhash: false,
-            by_overlap: false,
+            found_by: FoundBy::default(),
+            story,
         }],
         |d| &prepared[d.index()],
         &times,
         config,
+        weights.as_ref(),
     )
     .pop()
     .expect("one pair in, one pair out");
@@ -225,6 +237,7 @@ fn run_stages(
     let hasher = MinHasher::new(config.shingle, config.sketch.num_perm, config.seed);
     let marker =
         BoilerplateMarker::new(winnower(config), &config.overlap.ignore_phrases, &shingler);
+    let background = story_background(config)?;
 
     // The input stream may not be `Send` (stdin), so reading stays on this thread
     // and only the sketching of each chunk runs on the pool.
@@ -236,13 +249,21 @@ fn run_stages(
             hasher: &hasher,
             marker: &marker,
             overlap: config.overlap.enabled,
+            background: background.as_deref(),
         },
         &mut timings,
     )?;
     let threads = pool.current_num_threads();
     pool.install(|| {
         find_pairs(
-            config, sketched, &shingler, marker, timings, started, threads,
+            config,
+            sketched,
+            &shingler,
+            marker,
+            background.as_deref(),
+            timings,
+            started,
+            threads,
         )
     })
 }
@@ -253,6 +274,7 @@ fn find_pairs(
     sketched: Sketched,
     shingler: &Shingler,
     marker: BoilerplateMarker,
+    background: Option<&Background>,
     mut timings: Timings,
     started: Instant,
     threads: usize,
@@ -262,6 +284,8 @@ fn find_pairs(
         signatures,
         fingerprints,
         words,
+        distinctive,
+        document_frequencies,
         skipped,
         read_count,
         phrase_occurrences,
@@ -304,7 +328,38 @@ fn find_pairs(
             overlap_too_small += 1;
         }
     }
-    let (merged, found_by_both) = merge_candidates(&minhash_pairs, &overlap_pairs);
+    let exhaustive = documents.len() <= EXHAUSTIVE_NEAR_MISS_DOCS;
+    // A corpus small enough to compare every pair gives the story stage every
+    // pair too: no story is missed for want of shared distinctive terms.
+    let story_pairs: Vec<CandidatePair> = match background {
+        None => Vec::new(),
+        Some(_) if exhaustive => {
+            let n = documents.len() as u32;
+            (0..n)
+                .flat_map(|a| {
+                    (a + 1..n).map(move |b| CandidatePair {
+                        a: DocId(a),
+                        b: DocId(b),
+                    })
+                })
+                .collect()
+        }
+        Some(_) => {
+            story::candidates::candidates(
+                &distinctive,
+                story::candidates::MAX_POSTINGS,
+                story::candidates::MIN_SHARED_TERMS,
+            )
+            .pairs
+        }
+    };
+    drop(distinctive);
+    let weights = background.map(|b| TermWeights::new(b, document_frequencies, documents.len()));
+    let merged = merge_candidates(&minhash_pairs, &overlap_pairs, &story_pairs);
+    let found_by_both = merged
+        .iter()
+        .filter(|f| f.by.minhash && f.by.overlap)
+        .count();
     let marker = match &overlap {
         Some(o) => marker.with_common(o.boilerplate().to_vec()),
         None => marker,
@@ -314,7 +369,6 @@ fn find_pairs(
     // Every document of a candidate pair is read again and cut into words
     // once per batch: its shingle set for verification and its alignment both
     // come from those words.
-    let exhaustive = documents.len() <= EXHAUSTIVE_NEAR_MISS_DOCS;
     let doc_refs: Vec<&Document> = documents.iter().collect();
     let (times, documents_without_time) = document_times(config, doc_refs.iter().copied());
     let checker = PairChecker {
@@ -325,13 +379,14 @@ fn find_pairs(
         signatures: &signatures,
         times: &times,
         batch_docs: BATCH_DOCS,
+        weights: weights.as_ref(),
     };
     let checked = checker.check(&merged, exhaustive, &mut timings)?;
     drop(times);
     let (mut listed, unlisted): (Vec<Graded>, Vec<Graded>) = checked
         .graded
         .into_iter()
-        .partition(|g| g.grade.verdict != Verdict::None);
+        .partition(|g| g.grade.verdict != Verdict::Unrelated);
     let rejected = checked.rejected;
 
     let clock = Instant::now();
@@ -354,6 +409,18 @@ fn find_pairs(
         },
         config.cluster.keep,
     );
+    let story_links: Vec<(DocId, DocId, f64)> = listed
+        .iter()
+        .chain(&unlisted)
+        .map(|g| &g.candidate)
+        .chain(&rejected)
+        .filter_map(|c| {
+            let s = c.story.as_ref()?;
+            Some((c.scored.pair.a, c.scored.pair.b, s.similarity))
+        })
+        .collect();
+    let story_clusters = story_clusters(&story_links, config.grade.min_story_similarity);
+    drop(story_links);
     timings.cluster = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
@@ -383,6 +450,10 @@ fn find_pairs(
         duplicate_pairs: verdict_count(Verdict::Duplicate),
         near_duplicate_pairs: verdict_count(Verdict::NearDuplicate),
         partial_reuse_pairs: verdict_count(Verdict::PartialReuse),
+        rewrite_pairs: verdict_count(Verdict::Rewrite),
+        story_candidates: story_pairs.len(),
+        story_rejected: checked.story_rejected,
+        story_clusters: story_clusters.len(),
         clusters: clusters.len(),
         documents_in_clusters: in_clusters,
         duplicates: in_clusters - clusters.len(),
@@ -442,6 +513,7 @@ fn find_pairs(
             },
             grade: config.grade,
             time_field: config.input.time_field.clone(),
+            story_background: background.map(|b| b.name().to_string()),
         },
         counts,
         skipped,
@@ -456,6 +528,15 @@ fn find_pairs(
                 size: c.members.len(),
                 representative: id(c.representative),
                 members: c.members.iter().map(|&m| id(m)).collect(),
+            })
+            .collect(),
+        story_clusters: story_clusters
+            .iter()
+            .map(|c| StoryClusterReport {
+                size: c.members.len(),
+                members: c.members.iter().map(|&m| id(m)).collect(),
+                weakest_link: c.weakest_link,
+                linked_share: c.linked_share,
             })
             .collect(),
         near_misses: near_misses
@@ -494,35 +575,50 @@ fn order(x: &ScoredPair, y: &ScoredPair) -> std::cmp::Ordering {
         .then(x.pair.cmp(&y.pair))
 }
 
-/// Merges the two stages' sorted candidate lists into one sorted list of
-/// `(pair, by_minhash, by_overlap)`; also returns how many pairs both found.
-fn merge_candidates(minhash: &[CandidatePair], overlap: &[CandidatePair]) -> (Vec<Found>, usize) {
-    let mut merged = Vec::with_capacity(minhash.len() + overlap.len());
-    let (mut i, mut j, mut both) = (0, 0, 0);
-    while i < minhash.len() || j < overlap.len() {
-        match (minhash.get(i), overlap.get(j)) {
-            (Some(&m), Some(&o)) if m == o => {
-                merged.push((m, true, true));
-                both += 1;
-                i += 1;
-                j += 1;
+/// Merges the candidate stages' sorted lists into one sorted list, each pair
+/// once with every stage that found it.
+fn merge_candidates(
+    minhash: &[CandidatePair],
+    overlap: &[CandidatePair],
+    story: &[CandidatePair],
+) -> Vec<Found> {
+    let by = |minhash, overlap, story| FoundBy {
+        minhash,
+        overlap,
+        story,
+    };
+    let mut all: Vec<Found> = Vec::with_capacity(minhash.len() + overlap.len() + story.len());
+    for (list, found_by) in [
+        (minhash, by(true, false, false)),
+        (overlap, by(false, true, false)),
+        (story, by(false, false, true)),
+    ] {
+        all.extend(list.iter().map(|&pair| Found { pair, by: found_by }));
+    }
+    all.sort_unstable_by_key(|f| f.pair);
+    let mut merged: Vec<Found> = Vec::with_capacity(all.len());
+    for found in all {
+        match merged.last_mut() {
+            Some(last) if last.pair == found.pair => {
+                last.by.minhash |= found.by.minhash;
+                last.by.overlap |= found.by.overlap;
+                last.by.story |= found.by.story;
             }
-            (Some(&m), Some(&o)) if m < o => {
-                merged.push((m, true, false));
-                i += 1;
-            }
-            (Some(&m), None) => {
-                merged.push((m, true, false));
-                i += 1;
-            }
-            (_, Some(&o)) => {
-                merged.push((o, false, true));
-                j += 1;
-            }
-            (None, None) => unreachable!("the loop runs while one list has pairs"),
+            _ => merged.push(found),
         }
     }
-    (merged, both)
+    merged
+}
+
+/// The background model of the story stage, or `None` when it is off.
+fn story_background(config: &Config) -> crate::Result<Option<Cow<'static, Background>>> {
+    if !config.story.enabled {
+        return Ok(None);
+    }
+    Ok(Some(match &config.story.idf {
+        Some(path) => Cow::Owned(Background::from_file(path)?),
+        None => Cow::Borrowed(Background::english()),
+    }))
 }
 
 /// Publication times of the documents (when a time field is set), and how many
@@ -546,15 +642,20 @@ fn pair_report(graded: Graded, documents: &[&Document]) -> PairReport {
         candidate,
         passages,
         grade,
+        evidence,
+        story_passage,
         ..
     } = graded;
     let pair = candidate.scored.pair;
     let mut found_by = Vec::new();
-    if candidate.by_minhash {
+    if candidate.found_by.minhash {
         found_by.push("minhash");
     }
-    if candidate.by_overlap {
+    if candidate.found_by.overlap {
         found_by.push("overlap");
+    }
+    if candidate.found_by.story {
+        found_by.push("story");
     }
     PairReport {
         scores: pair_scores(&candidate.scored, documents),
@@ -573,6 +674,13 @@ fn pair_report(graded: Graded, documents: &[&Document]) -> PairReport {
             },
         },
         passages,
+        story: candidate.story.as_ref().map(|s| StoryReport {
+            similarity: s.similarity,
+            cosine: s.cosine,
+            passage_containment: s.passage_containment,
+            passage: story_passage,
+            shared: evidence,
+        }),
     }
 }
 

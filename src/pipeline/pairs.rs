@@ -25,9 +25,13 @@ use crate::config::{Config, Keep, ShingleUnit};
 use crate::grade::{can_be_reuse, grade, Grade, Verdict};
 use crate::input::{DocId, Document};
 use crate::lsh::CandidatePair;
+use crate::report::StoryPassage;
 use crate::report::Timings;
 use crate::shingle::{Scratch, ShingleSet, Shingler};
 use crate::sketch::Signature;
+use crate::story::evidence::{shared_evidence, SharedEvidence};
+use crate::story::score::Side;
+use crate::story::{StoryProfile, StorySimilarity, TermWeights};
 use crate::verify::{score, ScoredPair};
 
 /// Documents prepared at once, at most. A prepared text takes about 80 bytes
@@ -36,12 +40,28 @@ use crate::verify::{score, ScoredPair};
 /// hundreds of pairs.
 pub(super) const BATCH_DOCS: usize = 1024;
 
+/// The candidate stages that found a pair.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct FoundBy {
+    pub minhash: bool,
+    pub overlap: bool,
+    pub story: bool,
+}
+
+/// A candidate pair from the merged list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Found {
+    pub pair: CandidatePair,
+    pub by: FoundBy,
+}
+
 /// A candidate pair, scored, with the stages that found it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(super) struct Candidate {
     pub scored: ScoredPair,
-    pub by_minhash: bool,
-    pub by_overlap: bool,
+    pub found_by: FoundBy,
+    /// Its story similarity, when the story stage runs.
+    pub story: Option<StorySimilarity>,
 }
 
 /// An aligned and graded pair.
@@ -53,11 +73,11 @@ pub(super) struct Graded {
     pub boilerplate_passages: usize,
     /// A phrase repeated through one of the texts was not aligned.
     pub repetitive: bool,
+    /// What a pair graded `rewrite` shares: names, numbers, quotes, terms.
+    pub evidence: Option<SharedEvidence>,
+    /// The passage whose story the other article shares most, in bytes.
+    pub story_passage: Option<StoryPassage>,
 }
-
-/// A candidate from the merged list: the pair, found by MinHash, found by the
-/// overlap stage.
-pub(super) type Found = (CandidatePair, bool, bool);
 
 /// What checking every candidate gives.
 #[derive(Default)]
@@ -67,6 +87,8 @@ pub(super) struct Checked {
     pub graded: Vec<Graded>,
     /// Pairs below the threshold that only MinHash found: scored, not aligned.
     pub rejected: Vec<Candidate>,
+    /// Pairs only the story stage found whose story similarity fell short.
+    pub story_rejected: usize,
     /// With `all_pairs`, every other pair of documents that shares a shingle.
     pub non_candidates: Vec<ScoredPair>,
     /// Characters of every document read again, sorted by document, when
@@ -85,6 +107,8 @@ pub(super) struct PairChecker<'a> {
     pub times: &'a [Option<i64>],
     /// Most documents prepared at once ([`BATCH_DOCS`]).
     pub batch_docs: usize,
+    /// Term weights, when the story stage runs.
+    pub weights: Option<&'a TermWeights<'a>>,
 }
 
 impl PairChecker<'_> {
@@ -141,6 +165,13 @@ impl PairChecker<'_> {
             .par_iter()
             .map(|text| prepare(text, self.shingler, Some(self.marker)))
             .collect();
+        let profiles: Vec<StoryProfile> = match self.weights {
+            Some(weights) => prepared
+                .par_iter()
+                .map(|text| StoryProfile::new(text, weights))
+                .collect(),
+            None => Vec::new(),
+        };
         timings.prepare += clock.elapsed().as_secs_f64();
 
         let clock = Instant::now();
@@ -172,19 +203,30 @@ impl PairChecker<'_> {
             .pairs
             .par_iter()
             .map(|&i| {
-                let (pair, by_minhash, by_overlap) = candidates[i];
+                let Found { pair, by } = candidates[i];
+                let story = (!profiles.is_empty())
+                    .then(|| profiles[local(pair.a)].similarity(&profiles[local(pair.b)]));
                 Candidate {
                     scored: score_pair(pair),
-                    by_minhash,
-                    by_overlap,
+                    found_by: by,
+                    story,
                 }
             })
             .collect();
         let threshold = self.config.threshold;
-        let (to_align, rejected): (Vec<Candidate>, Vec<Candidate>) = scored
-            .into_iter()
-            .partition(|c| c.by_overlap || c.scored.similarity.jaccard >= threshold);
-        checked.rejected.extend(rejected);
+        let story_threshold = self.config.grade.min_story_similarity;
+        let (to_align, rejected): (Vec<Candidate>, Vec<Candidate>) =
+            scored.into_iter().partition(|c| {
+                c.found_by.overlap
+                    || c.scored.similarity.jaccard >= threshold
+                    || c.story
+                        .as_ref()
+                        .is_some_and(|s| s.similarity >= story_threshold)
+            });
+        let (by_minhash, story_only): (Vec<Candidate>, Vec<Candidate>) =
+            rejected.into_iter().partition(|c| c.found_by.minhash);
+        checked.rejected.extend(by_minhash);
+        checked.story_rejected += story_only.len();
         if all_pairs {
             let n = batch.docs.len() as u32;
             let others: Vec<ScoredPair> = (0..n)
@@ -195,7 +237,7 @@ impl PairChecker<'_> {
                 })
                 .filter(|pair| {
                     candidates
-                        .binary_search_by(|(c, _, _)| c.cmp(pair))
+                        .binary_search_by(|found| found.pair.cmp(pair))
                         .is_err()
                 })
                 .map(score_pair)
@@ -211,6 +253,7 @@ impl PairChecker<'_> {
             |d| &prepared[local(d)],
             self.times,
             self.config,
+            self.weights,
         ));
         timings.align += clock.elapsed().as_secs_f64();
         Ok(())
@@ -230,7 +273,7 @@ struct Batch {
 /// connected group of the candidate graph after another; a group larger than
 /// a batch is cut pair by pair, in candidate order.
 fn batches(candidates: &[Found], doc_count: usize, max_docs: usize) -> Vec<Batch> {
-    let pairs: Vec<CandidatePair> = candidates.iter().map(|c| c.0).collect();
+    let pairs: Vec<CandidatePair> = candidates.iter().map(|c| c.pair).collect();
     // The connected groups are what duplicate clusters are for verified pairs.
     let groups = cluster(doc_count, &pairs, |_| 0, Keep::First);
     drop(pairs);
@@ -241,8 +284,8 @@ fn batches(candidates: &[Found], doc_count: usize, max_docs: usize) -> Vec<Batch
         }
     }
     let mut group_pairs: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
-    for (i, (pair, _, _)) in candidates.iter().enumerate() {
-        group_pairs[group_of[pair.a.index()] as usize].push(i);
+    for (i, found) in candidates.iter().enumerate() {
+        group_pairs[group_of[found.pair.a.index()] as usize].push(i);
     }
     drop(group_of);
 
@@ -268,7 +311,7 @@ fn batches(candidates: &[Found], doc_count: usize, max_docs: usize) -> Vec<Batch
         flush(&mut batch);
         let mut held: AHashSet<DocId> = AHashSet::new();
         for i in pairs {
-            let (pair, _, _) = candidates[i];
+            let pair = candidates[i].pair;
             let new = [pair.a, pair.b]
                 .iter()
                 .filter(|d| !held.contains(d))
@@ -314,17 +357,21 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
     prepared: impl Fn(DocId) -> &'p AlignText<'t> + Sync,
     times: &[Option<i64>],
     config: &Config,
+    weights: Option<&TermWeights>,
 ) -> Vec<Graded> {
     candidates
         .par_iter()
-        .map(|&candidate| {
+        .map(|candidate| {
+            let candidate = candidate.clone();
             let (a, b) = (candidate.scored.pair.a, candidate.scored.pair.b);
             let (text_a, text_b) = (prepared(a), prepared(b));
             let words = (text_a.len(), text_b.len());
             // A pair below the threshold whose identical runs are too short to
             // be reuse is graded `none` without the costly sentence comparison.
             let runs = Runs::find(text_a, text_b, &config.align);
+            let story = candidate.story.as_ref().map(|s| s.similarity);
             let hopeless = candidate.scored.similarity.jaccard < config.threshold
+                && story.is_none_or(|s| s < config.grade.min_story_similarity)
                 && !can_be_reuse(runs.verbatim_words(), words, &config.grade);
             let alignment = if hopeless {
                 Alignment {
@@ -339,15 +386,35 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                 &candidate.scored.similarity,
                 &passages,
                 words,
+                story,
                 (times[a.index()], times[b.index()]),
                 config.threshold,
                 &config.grade,
             );
             let boilerplate_passages = passages.iter().filter(|p| p.boilerplate).count();
+            let evidence = match weights {
+                Some(weights) if grade.verdict == Verdict::Rewrite => {
+                    Some(shared_evidence(text_a, text_b, weights))
+                }
+                _ => None,
+            };
+            let story_passage = candidate.story.as_ref().and_then(|s| {
+                let (side, words) = s.passage.clone()?;
+                let text = match side {
+                    Side::A => text_a,
+                    Side::B => text_b,
+                };
+                let tokens = text.tokens();
+                Some(StoryPassage {
+                    side,
+                    start_byte: tokens[words.start as usize].span.start as usize,
+                    end_byte: tokens[words.end as usize - 1].span.end as usize,
+                })
+            });
             Graded {
                 candidate,
-                // Pairs graded `none` are counted, not listed: drop their text.
-                passages: if grade.verdict == Verdict::None {
+                // Pairs graded `unrelated` are counted, not listed: drop their text.
+                passages: if grade.verdict == Verdict::Unrelated {
                     Vec::new()
                 } else {
                     passages
@@ -355,6 +422,8 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                 grade,
                 boilerplate_passages,
                 repetitive: alignment.repetitive_windows > 0,
+                evidence,
+                story_passage,
             }
         })
         .collect()
@@ -394,7 +463,13 @@ mod tests {
         let lsh = LshParams::resolve(None, None, config.threshold, config.sketch.num_perm);
         let found: Vec<Found> = candidates(&signatures, lsh)
             .into_iter()
-            .map(|p| (p, true, false))
+            .map(|pair| Found {
+                pair,
+                by: FoundBy {
+                    minhash: true,
+                    ..FoundBy::default()
+                },
+            })
             .collect();
         let marker = BoilerplateMarker::new(
             crate::fingerprint::Winnower::for_min_passage(8),
@@ -411,6 +486,7 @@ mod tests {
                 signatures: &signatures,
                 times: &times,
                 batch_docs,
+                weights: None,
             };
             let checked = checker
                 .check(&found, false, &mut Timings::default())
@@ -437,15 +513,15 @@ mod tests {
     fn found(pairs: &[(u32, u32)]) -> Vec<Found> {
         pairs
             .iter()
-            .map(|&(a, b)| {
-                (
-                    CandidatePair {
-                        a: DocId(a),
-                        b: DocId(b),
-                    },
-                    true,
-                    false,
-                )
+            .map(|&(a, b)| Found {
+                pair: CandidatePair {
+                    a: DocId(a),
+                    b: DocId(b),
+                },
+                by: FoundBy {
+                    minhash: true,
+                    ..FoundBy::default()
+                },
             })
             .collect()
     }
@@ -471,7 +547,7 @@ mod tests {
             assert!(batch.docs.len() <= 4, "{:?}", batch.docs);
             assert!(batch.docs.windows(2).all(|w| w[0] < w[1]));
             for &i in &batch.pairs {
-                let (pair, _, _) = candidates[i];
+                let pair = candidates[i].pair;
                 assert!(batch.docs.contains(&pair.a) && batch.docs.contains(&pair.b));
             }
         }

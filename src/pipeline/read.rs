@@ -20,6 +20,9 @@ use crate::input::{Document, Entry, Skipped};
 use crate::report::Timings;
 use crate::shingle::{Scratch, Shingler};
 use crate::sketch::{MinHasher, Signature};
+use crate::story::weights::{digest, TermDigest};
+use crate::story::Background;
+use nohash_hasher::IntMap;
 
 /// Documents read per parallel sketching chunk: large enough to keep every core
 /// busy, small enough that texts waiting to be sketched stay a few MB.
@@ -34,6 +37,10 @@ pub(super) struct Sketched {
     pub fingerprints: Vec<Vec<u64>>,
     /// Words per document (0 when the overlap stage is off).
     pub words: Vec<u32>,
+    /// Distinctive terms per document (each empty when the story stage is off).
+    pub distinctive: Vec<Box<[u64]>>,
+    /// Documents holding each content term (empty when the story stage is off).
+    pub document_frequencies: IntMap<u64, u32>,
     pub skipped: Vec<Skipped>,
     pub read_count: usize,
     pub phrase_occurrences: usize,
@@ -45,6 +52,8 @@ pub(super) struct Sketcher<'s> {
     pub hasher: &'s MinHasher,
     pub marker: &'s BoilerplateMarker,
     pub overlap: bool,
+    /// The background model, when the story stage runs.
+    pub background: Option<&'s Background>,
 }
 
 /// Buffers of one sketching worker.
@@ -53,6 +62,7 @@ struct SketchScratch {
     shingles: Scratch,
     winnowing: fingerprint::Scratch,
     fingerprints: Vec<fingerprint::Fingerprint>,
+    terms: Vec<u64>,
 }
 
 /// What sketching one document gives the later stages.
@@ -64,6 +74,8 @@ struct DocumentSketch {
     words: u32,
     /// Occurrences of ignored phrases.
     phrases: usize,
+    /// Content terms (default when the story stage is off).
+    terms: TermDigest,
 }
 
 /// A document's sketch, or `None` for a document without words.
@@ -83,7 +95,11 @@ impl Sketcher<'_> {
             fingerprints: Vec::new(),
             words: 0,
             phrases: 0,
+            terms: TermDigest::default(),
         };
+        if let Some(background) = self.background {
+            sketch.terms = digest(text, self.shingler, background, &mut scratch.terms);
+        }
         if self.overlap {
             if self.shingler.config().unit != ShingleUnit::Words {
                 self.shingler.word_hashes_into(text, &mut scratch.shingles);
@@ -117,6 +133,8 @@ pub(super) fn read_and_sketch(
         signatures: Vec::new(),
         fingerprints: Vec::new(),
         words: Vec::new(),
+        distinctive: Vec::new(),
+        document_frequencies: IntMap::default(),
         skipped: Vec::new(),
         read_count: 0,
         phrase_occurrences: 0,
@@ -208,6 +226,10 @@ fn merge_chunk(
                 out.signatures.push(sketch.signature);
                 out.fingerprints.push(sketch.fingerprints);
                 out.words.push(sketch.words);
+                for &term in &sketch.terms.distinct {
+                    *out.document_frequencies.entry(term).or_insert(0) += 1;
+                }
+                out.distinctive.push(sketch.terms.distinctive);
                 out.phrase_occurrences += sketch.phrases;
             }
             (Entry::Document(doc), None) => out.skipped.push(Skipped {

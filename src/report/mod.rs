@@ -14,6 +14,8 @@ use crate::align::Passage;
 use crate::config::{AlignConfig, GradeConfig, Keep, ShingleConfig};
 use crate::grade::{Containment, Verdict};
 use crate::input::Skipped;
+use crate::story::evidence::SharedEvidence;
+use crate::story::score::Side;
 
 /// Version of the JSON report format; bumped on any incompatible change.
 /// Version 2 added verdicts, partial-overlap candidates, reuse coverage and
@@ -40,6 +42,8 @@ pub struct Report {
     pub pairs: Vec<PairReport>,
     /// Duplicate clusters, largest first.
     pub clusters: Vec<ClusterReport>,
+    /// Story clusters, largest first (empty when the story stage is off).
+    pub story_clusters: Vec<StoryClusterReport>,
     /// The closest pairs not in `pairs` (below the threshold, no reuse), highest
     /// Jaccard first.
     pub near_misses: Vec<PairScores>,
@@ -90,6 +94,8 @@ pub struct Parameters {
     pub grade: GradeConfig,
     /// The JSON field read as publication time, if any.
     pub time_field: Option<String>,
+    /// The story stage's background model (null when the stage is off).
+    pub story_background: Option<String>,
 }
 
 /// Settings of the partial-overlap candidate stage.
@@ -188,6 +194,14 @@ pub struct Counts {
     pub near_duplicate_pairs: usize,
     /// Pairs graded partial reuse.
     pub partial_reuse_pairs: usize,
+    /// Pairs graded rewrite.
+    pub rewrite_pairs: usize,
+    /// Candidate pairs the story stage found.
+    pub story_candidates: usize,
+    /// Pairs only the story stage found whose similarity fell short.
+    pub story_rejected: usize,
+    /// Story clusters.
+    pub story_clusters: usize,
     /// Duplicate clusters.
     pub clusters: usize,
     /// Documents in some cluster.
@@ -233,6 +247,48 @@ pub struct PairReport {
     pub reuse: ReuseReport,
     /// Shared passages, in the order they appear in A.
     pub passages: Vec<Passage>,
+    /// Story similarity and, for a rewrite, what the two share (null when the
+    /// story stage is off).
+    pub story: Option<StoryReport>,
+}
+
+/// How alike two articles' stories are (see [`crate::story::score`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryReport {
+    /// The mean of `cosine` and `passage_containment`.
+    pub similarity: f64,
+    /// Cosine of the two articles' tf-idf vectors.
+    pub cosine: f64,
+    /// The best passage's share of weight found in the other article.
+    pub passage_containment: f64,
+    /// That passage: `a` or `b`, and its bytes in that article's text.
+    pub passage: Option<StoryPassage>,
+    /// Shared names, numbers, quotes and terms (pairs graded `rewrite`).
+    pub shared: Option<SharedEvidence>,
+}
+
+/// The passage of one article whose story the other shares most.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryPassage {
+    /// Which article it is in.
+    pub side: Side,
+    /// First byte.
+    pub start_byte: usize,
+    /// One past the last byte.
+    pub end_byte: usize,
+}
+
+/// A story cluster: articles about one story (see [`crate::story::cluster`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryClusterReport {
+    /// Number of members.
+    pub size: usize,
+    /// Ids of the members, in input order.
+    pub members: Vec<String>,
+    /// The lowest average similarity at which two of its parts joined.
+    pub weakest_link: f64,
+    /// Share of member pairs whose own similarity reaches the threshold.
+    pub linked_share: f64,
 }
 
 /// Reused text of a pair and its direction.

@@ -267,7 +267,8 @@ fn verdict_name(verdict: Verdict) -> &'static str {
         Verdict::Duplicate => "duplicate",
         Verdict::NearDuplicate => "near-duplicate",
         Verdict::PartialReuse => "partial reuse",
-        Verdict::None => "no reuse",
+        Verdict::Rewrite => "rewrite (same story)",
+        Verdict::Unrelated => "unrelated",
     }
 }
 
