@@ -312,7 +312,7 @@ fn sides(
 
 /// Character offsets of the given byte offsets (each on a character boundary),
 /// in one pass over the text.
-fn char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
+pub(crate) fn char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..byte_offsets.len()).collect();
     order.sort_by_key(|&i| byte_offsets[i]);
     let mut result = vec![0; byte_offsets.len()];

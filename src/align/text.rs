@@ -444,10 +444,22 @@ fn term(stemmer: &Stemmer, word: &str) -> u64 {
         return STOP;
     }
     let stem = stemmer.stem(word);
-    match hash_bytes(stem.as_bytes(), TERM_SEED) {
+    match hash_bytes(fold_final_i(&stem).as_bytes(), TERM_SEED) {
         STOP => 1,
         hash => hash,
     }
+}
+
+/// The stem with its final run of `i` and `y` written as one `i`: the
+/// transliterations of one name (Zelensky, Zelenskiy, Zelenskyy; Sergey,
+/// Sergei) become one term. The stemmer already writes a final consonant + y
+/// as i ("party" -> "parti"), so English words are barely touched.
+fn fold_final_i(stem: &str) -> std::borrow::Cow<'_, str> {
+    let kept = stem.trim_end_matches(['i', 'y']);
+    if kept.len() + 1 >= stem.len() && !stem.ends_with('y') || kept.len() < 2 {
+        return std::borrow::Cow::Borrowed(stem);
+    }
+    std::borrow::Cow::Owned(format!("{kept}i"))
 }
 
 /// Cuts the words into sentences (see the module docs for the rules).
@@ -574,6 +586,17 @@ mod tests {
         let b = prepare("killed rebel");
         assert_eq!(a.terms, b.terms);
         assert_eq!(prepare("the of and").terms, [STOP, STOP, STOP]);
+    }
+
+    #[test]
+    fn transliterations_of_a_name_are_one_term() {
+        let zelensky = prepare("Zelensky").terms;
+        assert_eq!(prepare("Zelenskiy").terms, zelensky);
+        assert_eq!(prepare("Zelenskyy").terms, zelensky);
+        assert_eq!(prepare("Sergey").terms, prepare("Sergei").terms);
+        assert_eq!(prepare("party").terms, prepare("parties").terms);
+        assert_ne!(prepare("party").terms, prepare("part").terms);
+        assert_ne!(prepare("pay").terms, prepare("pa").terms);
     }
 
     #[test]

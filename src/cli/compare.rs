@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 use reprint::report::text::write_comparison;
 use reprint::{Document, Entry};
 
-use super::{create_output, to_config, GlobalArgs, ShingleArgs};
+use super::{create_output, to_config, GlobalArgs, ShingleArgs, StoryArgs};
 use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
@@ -18,6 +18,8 @@ pub(crate) struct CompareArgs {
     pub b: PathBuf,
     #[command(flatten)]
     pub shingles: ShingleArgs,
+    #[command(flatten)]
+    pub story: StoryArgs,
     /// Write the comparison as JSON to FILE (- for stdout, which replaces the text output).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -27,7 +29,7 @@ pub(crate) struct CompareArgs {
 }
 
 pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let config = to_config(global, None, None, &args.shingles)?;
+    let config = to_config(global, None, None, &args.shingles, Some(&args.story))?;
     let (a, b) = (read_document(&args.a)?, read_document(&args.b)?);
     let comparison = reprint::compare(&config, &a, &b)?;
     let json_to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");

@@ -27,7 +27,8 @@ pub(crate) struct DedupArgs {
 }
 
 pub(crate) fn run(args: &DedupArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let scan = scan_corpus(&args.corpus, &args.similarity, global)?;
+    // Dedup keeps one article per duplicate cluster: stories do not matter.
+    let scan = scan_corpus(&args.corpus, &args.similarity, None, global)?;
     let report = &scan.report;
     let mut out = create_output(&args.output)?;
     let write_error = || format!("cannot write {}", args.output.display());

@@ -18,7 +18,10 @@ use reprint::Config;
 /// fingerprints find articles that share any passage. Candidates are scored with
 /// the exact Jaccard similarity, their shared passages (copied or lightly edited)
 /// are aligned at offsets into the original texts, and each pair is graded
-/// duplicate, near-duplicate or partial reuse.
+/// duplicate, near-duplicate or partial reuse. A story stage weighs each
+/// article's distinctive words (names, places, rare terms) to find articles
+/// that tell the same story in their own words: rewrites, grouped into story
+/// clusters.
 #[derive(Debug, Parser)]
 #[command(
     name = "reprint",
@@ -144,6 +147,32 @@ pub(crate) struct OverlapArgs {
     pub ignore_phrases: Option<PathBuf>,
 }
 
+/// The story stage: articles that tell the same story in their own words.
+#[derive(Debug, clap::Args)]
+pub(crate) struct StoryArgs {
+    /// Skip the story stage: no rewrite verdicts and no story clusters.
+    #[arg(long)]
+    pub no_story: bool,
+    /// Story similarity (0-1, the mean of the weighted word overlap and the
+    /// best passage's share found in the other article) at or above which
+    /// two articles are rewrites of one story.
+    #[arg(long, default_value_t = 0.35, value_name = "S")]
+    pub story_threshold: f64,
+    /// Background document frequencies that tell which words are distinctive,
+    /// instead of the shipped English model: a `documents<TAB>N` line, then
+    /// `word<TAB>documents` lines (# comments; .gz allowed).
+    #[arg(long, value_name = "FILE")]
+    pub idf: Option<PathBuf>,
+}
+
+impl StoryArgs {
+    fn apply(&self, config: &mut Config) {
+        config.story.enabled = !self.no_story;
+        config.story.idf = self.idf.clone();
+        config.grade.min_story_similarity = self.story_threshold;
+    }
+}
+
 impl OverlapArgs {
     fn apply(&self, config: &mut Config) -> anyhow::Result<()> {
         use anyhow::Context;
@@ -210,18 +239,24 @@ impl ShingleArgs {
     }
 }
 
-/// Builds and validates the library config from the parsed arguments.
+/// Builds and validates the library config from the parsed arguments. A
+/// command without story options (`dedup`) runs no story stage.
 pub(crate) fn to_config(
     global: &GlobalArgs,
     corpus: Option<&CorpusArgs>,
     similarity: Option<&SimilarityArgs>,
     shingles: &ShingleArgs,
+    story: Option<&StoryArgs>,
 ) -> anyhow::Result<Config> {
     let mut config = Config {
         threads: global.threads,
         ..Config::default()
     };
     shingles.apply(&mut config);
+    match story {
+        Some(story) => story.apply(&mut config),
+        None => config.story.enabled = false,
+    }
     if let Some(corpus) = corpus {
         config.input.id_field = corpus.id_field.clone();
         config.input.text_field = corpus.text_field.clone();
@@ -278,6 +313,10 @@ mod tests {
             "longest",
             "-j",
             "3",
+            "--story-threshold",
+            "0.5",
+            "--idf",
+            "mine.tsv",
         ]);
         let Command::Scan(scan) = &args.command else {
             panic!("parsed as scan")
@@ -287,9 +326,13 @@ mod tests {
             Some(&scan.corpus),
             Some(&scan.similarity),
             &scan.similarity.shingles,
+            Some(&scan.story),
         )
         .unwrap();
         assert_eq!(config.threshold, 0.8);
+        assert_eq!(config.grade.min_story_similarity, 0.5);
+        assert_eq!(config.story.idf, Some(PathBuf::from("mine.tsv")));
+        assert!(config.story.enabled);
         assert_eq!(
             (config.shingle.unit, config.shingle.size),
             (ShingleUnit::Chars, 7)
@@ -308,6 +351,7 @@ mod tests {
             Some(&scan.corpus),
             Some(&scan.similarity),
             &scan.similarity.shingles,
+            Some(&scan.story),
         )
         .unwrap_err();
         assert!(err.to_string().contains("exceeds num-perm"), "{err}");

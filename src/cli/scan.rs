@@ -8,7 +8,7 @@ use reprint::report::json::write_json;
 use reprint::report::text::{write_summary, TextOptions};
 use reprint::{CorpusReader, Scan};
 
-use super::{create_output, to_config, CorpusArgs, GlobalArgs, SimilarityArgs};
+use super::{create_output, to_config, CorpusArgs, GlobalArgs, SimilarityArgs, StoryArgs};
 use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
@@ -17,6 +17,8 @@ pub(crate) struct ScanArgs {
     pub corpus: CorpusArgs,
     #[command(flatten)]
     pub similarity: SimilarityArgs,
+    #[command(flatten)]
+    pub story: StoryArgs,
     /// Write the full report as JSON to FILE (- for stdout, which replaces the summary).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -26,7 +28,7 @@ pub(crate) struct ScanArgs {
 }
 
 pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let scan = scan_corpus(&args.corpus, &args.similarity, global)?;
+    let scan = scan_corpus(&args.corpus, &args.similarity, Some(&args.story), global)?;
     let json_to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
     if let Some(path) = &args.json {
         let mut out = create_output(path)?;
@@ -53,9 +55,16 @@ pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> 
 pub(crate) fn scan_corpus(
     corpus: &CorpusArgs,
     similarity: &SimilarityArgs,
+    story: Option<&StoryArgs>,
     global: &GlobalArgs,
 ) -> anyhow::Result<Scan> {
-    let config = to_config(global, Some(corpus), Some(similarity), &similarity.shingles)?;
+    let config = to_config(
+        global,
+        Some(corpus),
+        Some(similarity),
+        &similarity.shingles,
+        story,
+    )?;
     let reader = CorpusReader::open(&corpus.inputs, &config.input)?;
     let scan = reprint::run(&config, reader)?;
     if scan.report.counts.documents_scanned == 0 && !global.quiet {

@@ -254,31 +254,39 @@ fn run_stages(
         &mut timings,
     )?;
     let threads = pool.current_num_threads();
-    pool.install(|| {
-        find_pairs(
-            config,
-            sketched,
-            &shingler,
-            marker,
-            background.as_deref(),
-            timings,
-            started,
-            threads,
-        )
-    })
+    let setup = Setup {
+        config,
+        shingler: &shingler,
+        background: background.as_deref(),
+        threads,
+    };
+    pool.install(|| find_pairs(&setup, sketched, marker, timings, started))
+}
+
+/// What every stage after sketching reads: the settings, the word cutter, the
+/// story stage's background model, the pool's size.
+#[derive(Clone, Copy)]
+struct Setup<'a> {
+    config: &'a Config,
+    shingler: &'a Shingler,
+    background: Option<&'a Background>,
+    threads: usize,
 }
 
 /// Every stage after sketching.
 fn find_pairs(
-    config: &Config,
+    setup: &Setup,
     sketched: Sketched,
-    shingler: &Shingler,
     marker: BoilerplateMarker,
-    background: Option<&Background>,
     mut timings: Timings,
     started: Instant,
-    threads: usize,
 ) -> crate::Result<Scan> {
+    let Setup {
+        config,
+        shingler,
+        background,
+        threads,
+    } = *setup;
     let Sketched {
         documents,
         signatures,
@@ -556,13 +564,20 @@ fn find_pairs(
     })
 }
 
-/// Report order of graded pairs: strongest verdict, then highest Jaccard, then
-/// most reused text, then the documents' input order.
+/// Report order of graded pairs: strongest verdict, then (rewrites) highest
+/// story similarity, then highest Jaccard, then most reused text, then the
+/// documents' input order.
 fn report_order(x: &Graded, y: &Graded) -> std::cmp::Ordering {
     let reused = |g: &Graded| g.grade.reused_words_a + g.grade.reused_words_b;
+    // Rewrites share little text, so their Jaccard says nothing: story first.
+    let story = |g: &Graded| match g.grade.verdict {
+        Verdict::Rewrite => g.candidate.story.as_ref().map_or(0.0, |s| s.similarity),
+        _ => 0.0,
+    };
     x.grade
         .verdict
         .cmp(&y.grade.verdict)
+        .then(story(y).total_cmp(&story(x)))
         .then(order(&x.candidate.scored, &y.candidate.scored))
         .then(reused(y).cmp(&reused(x)))
 }

@@ -18,6 +18,7 @@ use std::time::Instant;
 use ahash::AHashSet;
 use rayon::prelude::*;
 
+use crate::align::char_offsets;
 use crate::align::{align_from, AlignText, Alignment, Passage, Runs};
 use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::cluster;
@@ -405,10 +406,16 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                     Side::B => text_b,
                 };
                 let tokens = text.tokens();
+                let start_byte = tokens[words.start as usize].span.start as usize;
+                let end_byte = tokens[words.end as usize - 1].span.end as usize;
+                let chars = char_offsets(text.text, &[start_byte, end_byte]);
                 Some(StoryPassage {
                     side,
-                    start_byte: tokens[words.start as usize].span.start as usize,
-                    end_byte: tokens[words.end as usize - 1].span.end as usize,
+                    start_byte,
+                    end_byte,
+                    start_char: chars[0],
+                    end_char: chars[1],
+                    words: words.len(),
                 })
             });
             Graded {

@@ -1,17 +1,19 @@
 //! The JSON report: one JSON object, written by [`write_json`].
 //!
-//! # Format (`format_version` 2)
+//! # Format (`format_version` 3)
 //!
 //! Offsets are 0-based and end-exclusive. Byte offsets index the UTF-8 original
 //! text; character offsets count Unicode scalar values (a Python `str` index).
 //! Scores are in `[0, 1]`. All ids are the user's document ids. Arrays are in a
 //! fixed order, so two runs with the same input and settings give byte-identical
 //! reports except for the `run` object. Version 2 added verdicts, the
-//! partial-overlap stage, reuse shares and boilerplate.
+//! partial-overlap stage, reuse shares and boilerplate; version 3 the story
+//! stage (the `rewrite` verdict, `pairs[].story`, `story_clusters`) and
+//! renamed the verdict `none` to `unrelated`.
 //!
 //! | field | meaning |
 //! |---|---|
-//! | `format_version` | 2; bumped on any incompatible change |
+//! | `format_version` | 3; bumped on any incompatible change |
 //! | `tool.name`, `tool.version` | `reprint` and its version |
 //! | `parameters.shingle.unit` | `words` or `chars` |
 //! | `parameters.shingle.size` | words (or characters) per shingle |
@@ -35,18 +37,23 @@
 //! | `parameters.overlap.ignored_phrases` | number of phrases given with `--ignore-phrases` |
 //! | `parameters.grade.duplicate_threshold` | Jaccard at or above which a pair is a duplicate |
 //! | `parameters.grade.min_reuse_words`, `.min_reuse_share` | verbatim reused words in each document, or their share of the shorter one, that make partial reuse |
+//! | `parameters.grade.min_story_similarity` | story similarity at or above which a pair with no more than that is a rewrite (`--story-threshold`) |
 //! | `parameters.time_field` | the JSON field read as publication time, or null |
+//! | `parameters.story_background` | the background model of the story stage (`english (wordfreq ...)` or the `--idf` file), or null when the stage is off |
 //! | `counts.documents_read` | input items read (documents and unusable items) |
 //! | `counts.documents_skipped` | items not scanned; each is listed in `skipped` |
 //! | `counts.documents_scanned` | `documents_read - documents_skipped` |
-//! | `counts.candidate_pairs` | distinct pairs from either candidate stage |
+//! | `counts.candidate_pairs` | distinct pairs from any candidate stage: `aligned_pairs + rejected_pairs + story_rejected` |
 //! | `counts.minhash_candidates` | pairs sharing an LSH band |
 //! | `counts.overlap_candidates` | pairs sharing a winnowed fingerprint that is not boilerplate |
-//! | `counts.found_by_both` | pairs found by both stages (each reported once) |
+//! | `counts.found_by_both` | pairs found by both MinHash and the overlap stage (each reported once) |
 //! | `counts.verified_pairs` | candidates with exact Jaccard >= threshold |
-//! | `counts.rejected_pairs` | MinHash-only candidates below the threshold (not aligned) |
-//! | `counts.aligned_pairs` | candidates aligned and graded: verified pairs and overlap candidates |
-//! | `counts.duplicate_pairs`, `.near_duplicate_pairs`, `.partial_reuse_pairs` | pairs per verdict (the `pairs` array) |
+//! | `counts.rejected_pairs` | candidates found by MinHash, not by the overlap stage, below the threshold and (story stage on) below the story threshold: not aligned |
+//! | `counts.aligned_pairs` | candidates aligned and graded: verified pairs, overlap candidates, and pairs at or above the story threshold |
+//! | `counts.duplicate_pairs`, `.near_duplicate_pairs`, `.partial_reuse_pairs`, `.rewrite_pairs` | pairs per verdict (the `pairs` array) |
+//! | `counts.story_candidates` | pairs sharing at least 2 of their 20 most distinctive terms (every pair when the corpus has at most 100 documents) |
+//! | `counts.story_rejected` | candidates only the story stage found, below the story threshold (not aligned) |
+//! | `counts.story_clusters` | story clusters (`story_clusters`) |
 //! | `counts.clusters`, `.documents_in_clusters` | duplicate clusters (of verified pairs) and their members |
 //! | `counts.duplicates` | cluster members that are not representatives (what `dedup` removes) |
 //! | `skipped[]` | items not scanned: `location` (the file, plus `, line N` for JSON Lines), `id` (null when unreadable), `reason` |
@@ -55,18 +62,18 @@
 //! | `suppressed.ignored_phrase_occurrences` | occurrences of ignored phrases found |
 //! | `suppressed.overlap_pairs_too_small` | overlap-only candidates whose shared fingerprints cannot hold partial reuse (each fingerprint stands for at most `min_passage_words + window - 1` words of identical runs); not verified or aligned |
 //! | `suppressed.boilerplate_passages` | passages marked boilerplate (shown, not counted as reuse); pairs whose identical runs are too short to be reuse are graded without alignment and add none |
-//! | `suppressed.pairs_without_reuse` | aligned pairs graded `none`, not listed in `pairs` |
+//! | `suppressed.pairs_without_reuse` | aligned pairs graded `unrelated`, not listed in `pairs` |
 //! | `suppressed.pairs_with_repetitive_text` | aligned pairs where a phrase repeated more than 32 times in a text anchored no passage |
 //! | `suppressed.documents_without_time` | documents with no readable time (when `time_field` is set) |
-//! | `pairs[]` | graded pairs: by verdict (strongest first), then Jaccard (highest first), then reused words, then input order |
+//! | `pairs[]` | graded pairs: by verdict (strongest first), then for rewrites story similarity (highest first), then Jaccard (highest first), then reused words, then input order |
 //! | `pairs[].a`, `.b` | document ids; `a` came first in the input |
 //! | `pairs[].jaccard` | exact Jaccard of the two shingle sets |
 //! | `pairs[].estimated_jaccard` | MinHash estimate of it (share of equal signature values) |
 //! | `pairs[].containment_a_in_b` | share of A's shingles found in B (1.0: A is inside B) |
 //! | `pairs[].containment_b_in_a` | share of B's shingles found in A |
 //! | `pairs[].shingles_a`, `.shingles_b`, `.shared_shingles` | distinct shingles of A, of B, and of both |
-//! | `pairs[].verdict` | `duplicate`, `near_duplicate` or `partial_reuse`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words in each document >= `min_reuse_words`, or >= `min_reuse_share` of the shorter document) |
-//! | `pairs[].found_by` | the candidate stages that found the pair: `minhash`, `overlap` |
+//! | `pairs[].verdict` | `duplicate`, `near_duplicate`, `partial_reuse` or `rewrite`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words in each document >= `min_reuse_words`, or >= `min_reuse_share` of the shorter document; story similarity >= `min_story_similarity`) |
+//! | `pairs[].found_by` | the candidate stages that found the pair: `minhash`, `overlap`, `story` |
 //! | `pairs[].reuse.words_a`, `.words_b` | words of each document inside passages that are not boilerplate |
 //! | `pairs[].reuse.share_a`, `.share_b` | those words over the document's words |
 //! | `pairs[].reuse.containment` | `a_in_b` (A's reused share is over 1.5 times B's: A sits inside B), `b_in_a`, `mutual` or `none` |
@@ -75,7 +82,11 @@
 //! | `passages[].a`, `.b` | the passage in each original text: `start_byte`, `end_byte`, `start_char`, `end_char`, `words` (its length in words), `verbatim_words` (of those, words inside runs of at least `min_passage_words` identical words), and `text`, exactly the original slice |
 //! | `passages[].similarity` | tf-isf cosine of the two sides (1 for a verbatim copy) |
 //! | `passages[].boilerplate` | true when half of its words, on either side, are boilerplate; it then does not count as reuse |
+//! | `pairs[].story` | the story stage's scores (null when it is off): `similarity` (mean of the next two), `cosine` (of the two articles' tf-idf vectors of content-word stems), `passage_containment` (the largest share of tf-idf weight of a passage of about 60 content words, whole sentences, of either article that lies in terms the other has) |
+//! | `story.passage` | that best passage, or null: `side` (`a` or `b`), `start_byte`, `end_byte`, `start_char`, `end_char`, `words` |
+//! | `story.shared` | for a rewrite, what both articles have, or null: `names` (words capitalized inside sentences in both), `numbers` (as written, with the next word when both have it), `quotes` (phrases quoted in one, present in the other), `terms` (the most distinctive other shared words); at most 12 each, as written in A (quotes as written where quoted) |
 //! | `clusters[]` | largest first: `size`, `representative` (the id `dedup` keeps), `members` (ids in input order) |
+//! | `story_clusters[]` | articles about one story, largest first, by average linkage (two groups join when the mean similarity over all pairs between them reaches the story threshold, unscored pairs counting 0, so one strong link alone cannot chain groups together): `size`, `members` (ids in input order), `weakest_link` (the lowest mean similarity at which two parts joined), `linked_share` (share of member pairs whose own similarity reaches the threshold) |
 //! | `near_misses[]` | up to 10 closest pairs not in `pairs`, with the score fields of `pairs[]`; drawn from rejected and ungraded candidates, and from all pairs when the corpus has at most 100 documents |
 //! | `run.threads` | worker threads |
 //! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `overlap`, `prepare` (documents of candidate pairs cut into words, stems and sentences), `verify`, `cluster`, `align`, `total` |

@@ -19,8 +19,10 @@ use crate::story::score::Side;
 
 /// Version of the JSON report format; bumped on any incompatible change.
 /// Version 2 added verdicts, partial-overlap candidates, reuse coverage and
-/// boilerplate.
-pub const FORMAT_VERSION: u32 = 2;
+/// boilerplate; version 3 the story stage (the `rewrite` verdict, `story`
+/// scores and evidence, story clusters) and renamed the verdict `none` to
+/// `unrelated`.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A finished scan. See [`json`] for the meaning of every field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -37,8 +39,9 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     /// What was left out of `pairs` and `passages`, and why.
     pub suppressed: Suppressed,
-    /// Pairs graded duplicate, near-duplicate or partial reuse: strongest verdict
-    /// first, then highest Jaccard, then most reused text.
+    /// Pairs graded duplicate, near-duplicate, partial reuse or rewrite:
+    /// strongest verdict first, then (rewrites) highest story similarity, then
+    /// highest Jaccard, then most reused text.
     pub pairs: Vec<PairReport>,
     /// Duplicate clusters, largest first.
     pub clusters: Vec<ClusterReport>,
@@ -241,7 +244,7 @@ pub struct PairReport {
     pub scores: PairScores,
     /// What the pair is (see [`crate::grade`] for the rule).
     pub verdict: Verdict,
-    /// The candidate stages that found it: `minhash`, `overlap` or both.
+    /// The candidate stages that found it: `minhash`, `overlap`, `story`.
     pub found_by: Vec<&'static str>,
     /// How much of each text the shared passages (not boilerplate) cover.
     pub reuse: ReuseReport,
@@ -261,7 +264,7 @@ pub struct StoryReport {
     pub cosine: f64,
     /// The best passage's share of weight found in the other article.
     pub passage_containment: f64,
-    /// That passage: `a` or `b`, and its bytes in that article's text.
+    /// That passage: `a` or `b`, and where it lies in that article's text.
     pub passage: Option<StoryPassage>,
     /// Shared names, numbers, quotes and terms (pairs graded `rewrite`).
     pub shared: Option<SharedEvidence>,
@@ -276,6 +279,12 @@ pub struct StoryPassage {
     pub start_byte: usize,
     /// One past the last byte.
     pub end_byte: usize,
+    /// First character (Unicode scalar value).
+    pub start_char: usize,
+    /// One past the last character.
+    pub end_char: usize,
+    /// Its length in words.
+    pub words: usize,
 }
 
 /// A story cluster: articles about one story (see [`crate::story::cluster`]).

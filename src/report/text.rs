@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use super::{Comparison, PairReport, PairScores, Report};
 use crate::config::ShingleUnit;
 use crate::grade::{Containment, Verdict};
+use crate::story::evidence::SharedEvidence;
 
 /// How much of a long report the terminal shows.
 #[derive(Debug, Clone, Copy)]
@@ -78,16 +79,32 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
         duration(s.total),
         report.run.threads
     )?;
+    let (story, story_rejected) = if p.story_background.is_some() {
+        (
+            format!(", {} by story terms", c.story_candidates),
+            format!(", {} below the story threshold", c.story_rejected),
+        )
+    } else {
+        (String::new(), String::new())
+    };
     writeln!(
         out,
-        "Candidates: {} pairs ({} by MinHash, {} by shared passages, {} by both); {} below the threshold without reuse",
+        "Candidates: {} pairs ({} by MinHash, {} by shared passages, {} by both{story}); {} below the threshold without reuse{story_rejected}",
         c.candidate_pairs, c.minhash_candidates, c.overlap_candidates, c.found_by_both, c.rejected_pairs
     )?;
     writeln!(
         out,
-        "Verdicts:  {} duplicate, {} near-duplicate, {} partial reuse; {} clusters of {} documents ({} duplicates)",
-        c.duplicate_pairs, c.near_duplicate_pairs, c.partial_reuse_pairs, c.clusters, c.documents_in_clusters, c.duplicates
+        "Verdicts:  {} duplicate, {} near-duplicate, {} partial reuse, {} rewrite; {} clusters of {} documents ({} duplicates)",
+        c.duplicate_pairs, c.near_duplicate_pairs, c.partial_reuse_pairs, c.rewrite_pairs, c.clusters, c.documents_in_clusters, c.duplicates
     )?;
+    if let Some(background) = &p.story_background {
+        let in_stories: usize = report.story_clusters.iter().map(|s| s.size).sum();
+        writeln!(
+            out,
+            "Stories:   {} story clusters of {in_stories} documents; story threshold {:.2}, background model {background}",
+            c.story_clusters, p.grade.min_story_similarity
+        )?;
+    }
     let sup = &report.suppressed;
     let mut left_out = Vec::new();
     if sup.boilerplate_fingerprints > 0 {
@@ -135,6 +152,7 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
     } else {
         write_pairs(report, options, &mut out)?;
         write_clusters(report, options, &mut out)?;
+        write_story_clusters(report, options, &mut out)?;
     }
     Ok(())
 }
@@ -224,9 +242,16 @@ fn write_pair(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let s = &pair.scores;
+    let story = match (&pair.story, pair.verdict) {
+        (Some(story), Verdict::Rewrite) => format!(
+            "story similarity {:.2} (weighted word overlap {:.2}, best passage {:.2}), ",
+            story.similarity, story.cosine, story.passage_containment
+        ),
+        _ => String::new(),
+    };
     writeln!(
         out,
-        "{number:>3}. [{}] {} ~ {}: Jaccard {:.3} (estimate {:.3}), found by {}",
+        "{number:>3}. [{}] {} ~ {}: {story}Jaccard {:.3} (estimate {:.3}), found by {}",
         verdict_name(pair.verdict),
         s.a,
         s.b,
@@ -234,6 +259,11 @@ fn write_pair(
         s.estimated_jaccard,
         pair.found_by.join(" + ")
     )?;
+    if let Some(shared) = pair.story.as_ref().and_then(|s| s.shared.as_ref()) {
+        for line in evidence_lines(shared) {
+            writeln!(out, "     {line}")?;
+        }
+    }
     writeln!(out, "     {}", reuse_line(pair))?;
     for passage in pair.passages.iter().take(options.max_passages) {
         writeln!(
@@ -300,22 +330,60 @@ fn reuse_line(pair: &PairReport) -> String {
 fn write_clusters(report: &Report, options: TextOptions, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "Duplicate clusters: {}", report.clusters.len())?;
     for cluster in report.clusters.iter().take(options.max_pairs) {
-        let members = cluster
-            .members
-            .iter()
-            .take(8)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ");
-        let more = if cluster.size > 8 {
-            format!(", ... {} more", cluster.size - 8)
-        } else {
-            String::new()
-        };
         writeln!(
             out,
-            "  {} documents, keep {}: {members}{more}",
-            cluster.size, cluster.representative
+            "  {} documents, keep {}: {}",
+            cluster.size,
+            cluster.representative,
+            member_list(&cluster.members)
+        )?;
+    }
+    Ok(())
+}
+
+/// The first eight members, then how many more.
+fn member_list(members: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut list = members[..members.len().min(SHOWN)].join(", ");
+    if members.len() > SHOWN {
+        list += &format!(", ... {} more", members.len() - SHOWN);
+    }
+    list
+}
+
+/// "shared names: ...", "shared numbers: ..." and so on, one line per kind
+/// that has entries.
+fn evidence_lines(shared: &SharedEvidence) -> Vec<String> {
+    let quoted: Vec<String> = shared.quotes.iter().map(|q| format!("\"{q}\"")).collect();
+    [
+        ("names", &shared.names),
+        ("numbers", &shared.numbers),
+        ("quotes", &quoted),
+        ("terms", &shared.terms),
+    ]
+    .into_iter()
+    .filter(|(_, listed)| !listed.is_empty())
+    .map(|(kind, listed)| format!("shared {kind}: {}", listed.join(", ")))
+    .collect()
+}
+
+fn write_story_clusters(
+    report: &Report,
+    options: TextOptions,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    if report.parameters.story_background.is_none() {
+        return Ok(());
+    }
+    writeln!(out, "Story clusters: {}", report.story_clusters.len())?;
+    for cluster in report.story_clusters.iter().take(options.max_pairs) {
+        writeln!(
+            out,
+            "  {} documents (weakest link {:.2}; {:.0}% of member pairs reach the threshold): {}",
+            cluster.size,
+            cluster.weakest_link,
+            100.0 * cluster.linked_share,
+            member_list(&cluster.members)
         )?;
     }
     Ok(())

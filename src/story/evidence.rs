@@ -56,10 +56,11 @@ pub fn shared_evidence(a: &AlignText, b: &AlignText, weights: &TermWeights) -> S
             evidence.names.push(word(a, i).to_string());
         }
     }
+    // Numbers are listed as written, with their nouns, by `shared_numbers`.
+    let is_number = |w: &str| w.bytes().all(|c| c.is_ascii_digit());
     evidence.terms = shared
         .iter()
         .filter(|(_, t)| !names_a.contains_key(t))
-        .take(MAX_LISTED)
         .map(|&(_, t)| {
             let i = a
                 .terms
@@ -68,6 +69,8 @@ pub fn shared_evidence(a: &AlignText, b: &AlignText, weights: &TermWeights) -> S
                 .expect("a shared term of A");
             word(a, i).to_lowercase()
         })
+        .filter(|w| !is_number(w))
+        .take(MAX_LISTED)
         .collect();
     evidence.numbers = shared_numbers(a, b);
     evidence.quotes = shared_quotes(a, b);
@@ -79,9 +82,20 @@ fn word<'t>(text: &AlignText<'t>, i: usize) -> &'t str {
     &text.text[span.start as usize..span.end as usize]
 }
 
-/// Terms written with a capital inside a sentence (not its first word), with
-/// their first such word.
+/// Terms written with a capital inside a sentence, with their first such
+/// word. Not names: the first word of a sentence or of a line (headings and
+/// list items), and terms the text also writes in lower case ("Points" of a
+/// heading is the word "points").
 fn names(text: &AlignText) -> AHashMap<u64, usize> {
+    let starts_lower = |i: usize| word(text, i).chars().next().is_some_and(char::is_lowercase);
+    let common: ahash::AHashSet<u64> = (0..text.tokens.len())
+        .filter(|&i| starts_lower(i))
+        .map(|i| text.terms[i])
+        .collect();
+    let starts_line = |i: usize| {
+        let before = text.tokens[i - 1].span.end as usize;
+        text.text[before..text.tokens[i].span.start as usize].contains('\n')
+    };
     let mut found = AHashMap::new();
     for sentence in &text.sentences {
         for i in sentence.start as usize + 1..sentence.end as usize {
@@ -89,8 +103,9 @@ fn names(text: &AlignText) -> AHashMap<u64, usize> {
             let mut chars = w.chars();
             let titlecase =
                 chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase);
-            if titlecase && text.terms[i] != STOP {
-                found.entry(text.terms[i]).or_insert(i);
+            let term = text.terms[i];
+            if titlecase && term != STOP && !common.contains(&term) && !starts_line(i) {
+                found.entry(term).or_insert(i);
             }
         }
     }
@@ -139,8 +154,11 @@ fn shared_numbers(a: &AlignText, b: &AlignText) -> Vec<String> {
         let with_word = after.is_some() && in_b.contains(&(number.clone(), after));
         let shown = if with_word {
             format!("{number} {}", word(a, next))
-        } else {
+        } else if number.len() >= 3 {
             number
+        } else {
+            // A lone "2" or "16" in both says nothing; "2014" or "1,200" does.
+            continue;
         };
         if !listed.contains(&shown) && listed.len() < MAX_LISTED {
             listed.push(shown);
@@ -187,7 +205,11 @@ fn shared_quotes(a: &AlignText, b: &AlignText) -> Vec<String> {
             );
             for run in runs {
                 let words = quote.start + run.start..quote.start + run.end;
-                if words.clone().all(|i| quoting.terms[i] == STOP) {
+                let content = words.clone().filter(|&i| quoting.terms[i] != STOP).count();
+                // A whole quote needs one content word, a fragment of one two
+                // ("The key" of a longer quote says nothing).
+                let needed = if words == quote { 1 } else { 2 };
+                if content < needed {
                     continue;
                 }
                 let from = quoting.tokens[words.start].span.start as usize;
@@ -255,12 +277,14 @@ mod tests {
 
     #[test]
     fn names_numbers_and_quotes_shared_by_two_accounts() {
-        let a = "Talks resumed in Istanbul on Wednesday. Negotiator Rustem Umerov said \
+        let a = "Talks resumed in Istanbul on Wednesday. Main Points\nThe Talks Room \
+                 hosted them. Negotiator Rustem Umerov said \
                  the sides remain \"diametrically opposed\" but agreed to swap 1,200 prisoners. \
-                 The deadline is 50 days.";
+                 The deadline is 50 days. Round 2 began; \"the key issue is land\", he said.";
         let b = "In Istanbul the delegations, led by Umerov, freed 1,200 prisoners. Moscow \
                  and Kyiv stayed diametrically opposed on territory, and a 50 day deadline \
-                 looms; 200 more may follow.";
+                 looms; 200 more may follow. Talks room staff noted main points. The key \
+                 round 2 teams met.";
         let config = Config::default();
         let shingler = Shingler::new(config.shingle, config.seed);
         let weights = TermWeights::of_texts(Background::english(), &[a, b], &shingler);
@@ -268,11 +292,11 @@ mod tests {
         let shared = shared_evidence(&ta, &tb, &weights);
         assert!(shared.names.contains(&"Istanbul".to_string()), "{shared:?}");
         assert!(shared.names.contains(&"Umerov".to_string()), "{shared:?}");
-        // "Talks" and "Negotiator" begin sentences: not names.
-        assert!(
-            !shared.names.iter().any(|n| n == "Negotiator"),
-            "{shared:?}"
-        );
+        // "Talks" and "Negotiator" begin sentences, "Main" begins a line,
+        // "Points" and "Room" are written in lower case too: not names.
+        for not_a_name in ["Talks", "Negotiator", "Main", "Points", "Room"] {
+            assert!(!shared.names.iter().any(|n| n == not_a_name), "{shared:?}");
+        }
         // "1,200" is one number (B's lone "200" does not match it), with its noun.
         assert!(
             shared.numbers.contains(&"1,200 prisoners".to_string()),
@@ -287,6 +311,9 @@ mod tests {
             shared.numbers.contains(&"50 days".to_string()),
             "{shared:?}"
         );
+        // A lone short number ("2", followed by different words) is not listed.
+        assert!(!shared.numbers.iter().any(|n| n == "2"), "{shared:?}");
+        // "the key" is a fragment of a longer quote with one content word.
         assert_eq!(shared.quotes, vec!["diametrically opposed".to_string()]);
     }
 }

@@ -183,3 +183,75 @@ fn merge<'v>(x: &'v [(u64, f64)], y: &'v [(u64, f64)]) -> impl Iterator<Item = (
         None
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::shingle::Shingler;
+    use crate::story::Background;
+
+    const TALKS: &str = "Russian and Ukrainian negotiators met in Istanbul on Wednesday \
+        for a third round of peace talks. Rustem Umerov led the Ukrainian delegation and \
+        Vladimir Medinsky the Russian one. They agreed to exchange 1,200 prisoners of war. \
+        The Kremlin said positions remained diametrically opposed on a ceasefire. Kyiv \
+        wants a meeting between Zelensky and Putin before any territorial concessions.";
+
+    const SUMMARY: &str = "Delegations led by Umerov and Medinsky held a third round of \
+        talks in Istanbul and settled on a swap of 1,200 prisoners, though the Kremlin \
+        called their views on a ceasefire diametrically opposed and Kyiv pressed for a \
+        Zelensky and Putin meeting.";
+
+    const HARVEST: &str = "Wheat farmers in the northern plains began the harvest early \
+        this year after a dry and unusually warm spring. Yields are expected to fall by a \
+        tenth, the agriculture ministry said, and bakeries warned that flour prices could \
+        rise before the winter. Storage silos are already half full with last season's \
+        grain. Exporters hope rail freight rates will ease when the new timetable starts.";
+
+    fn similarity(a: &str, b: &str) -> StorySimilarity {
+        let config = Config::default();
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let weights = TermWeights::of_texts(Background::english(), &[a, b], &shingler);
+        let (ta, tb) = (AlignText::new(a, &shingler), AlignText::new(b, &shingler));
+        StoryProfile::new(&ta, &weights).similarity(&StoryProfile::new(&tb, &weights))
+    }
+
+    #[test]
+    fn a_reworded_account_of_one_event_is_the_same_story() {
+        let s = similarity(TALKS, SUMMARY);
+        assert!(s.similarity >= 0.35, "{s:?}");
+        assert!(s.cosine > 0.0 && s.passage_containment >= s.cosine, "{s:?}");
+    }
+
+    #[test]
+    fn articles_about_different_events_are_not() {
+        let s = similarity(TALKS, HARVEST);
+        assert!(s.similarity < 0.1, "{s:?}");
+    }
+
+    const FOOTBALL: &str = "Erling Haaland scored twice as Manchester City beat \
+        Arsenal at the Etihad, and Pep Guardiola praised Rodri and Foden for their pressing. \
+        Mikel Arteta blamed a soft penalty awarded by Anthony Taylor for the defeat, while \
+        Bukayo Saka limped off with a hamstring strain before half time.";
+
+    #[test]
+    fn a_short_account_inside_a_longer_article_is_found_by_its_passage() {
+        let longer = format!("{HARVEST}\n\n{TALKS}\n\n{FOOTBALL}");
+        let s = similarity(SUMMARY, &longer);
+        // The other news dilutes the whole-article cosine; the summary's own
+        // passage is mostly found in the longer article.
+        assert!(s.passage_containment > s.cosine + 0.2, "{s:?}");
+        assert!(s.similarity >= 0.35, "{s:?}");
+        assert_eq!(s.passage.as_ref().map(|p| p.0), Some(Side::A), "{s:?}");
+        assert!(similarity(SUMMARY, &format!("{HARVEST}\n\n{FOOTBALL}")).similarity < 0.1);
+    }
+
+    #[test]
+    fn similarity_does_not_depend_on_the_order_of_the_pair() {
+        let longer = format!("{HARVEST}\n\n{SUMMARY}");
+        let (ab, ba) = (similarity(TALKS, &longer), similarity(&longer, TALKS));
+        assert_eq!(ab.similarity, ba.similarity);
+        let flipped = |s: Side| if s == Side::A { Side::B } else { Side::A };
+        assert_eq!(ab.passage.map(|p| flipped(p.0)), ba.passage.map(|p| p.0));
+    }
+}

@@ -110,3 +110,62 @@ pub fn digest(
         distinct,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::text::word_term;
+    use crate::config::Config;
+
+    #[test]
+    fn the_background_keeps_a_small_corpus_from_calling_its_topic_common() {
+        let config = Config::default();
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let texts = [
+            "Talks in Istanbul today.",
+            "Istanbul talks ended.",
+            "In Istanbul.",
+        ];
+        let weights = TermWeights::of_texts(Background::english(), &texts, &shingler);
+        let idf = |w: &str| weights.idf(word_term(w));
+        // In every document, yet still rarer than everyday words.
+        assert!(idf("istanbul") > idf("today") + 1.0, "{}", idf("istanbul"));
+    }
+
+    #[test]
+    fn a_large_corpus_outweighs_the_background() {
+        let istanbul = word_term("istanbul");
+        let background = Background::english();
+        let few = TermWeights::new(background, IntMap::default(), 10);
+        let corpus: IntMap<u64, u32> = [(istanbul, 50_000)].into_iter().collect();
+        let many = TermWeights::new(background, corpus, 100_000);
+        // In half of 100,000 documents: a common word of this corpus.
+        assert!(many.idf(istanbul) < 1.0, "{}", many.idf(istanbul));
+        assert!(few.idf(istanbul) > many.idf(istanbul) + 1.0);
+    }
+
+    #[test]
+    fn the_digest_keeps_the_rarest_terms() {
+        let config = Config::default();
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let common = "people time year day way work world life house home water money \
+            school family group country problem hand place case week company number night \
+            point city";
+        let text = format!("{common} Umerov the of and");
+        let digest = digest(&text, &shingler, Background::english(), &mut Vec::new());
+        assert_eq!(
+            digest.distinct.len(),
+            27,
+            "every content term, no stop words"
+        );
+        assert!(digest.distinct.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(digest.distinctive.len(), DISTINCTIVE_TERMS);
+        assert!(digest.distinctive.contains(&word_term("umerov")));
+        for everyday in ["people", "time", "year"] {
+            assert!(
+                !digest.distinctive.contains(&word_term(everyday)),
+                "{everyday}"
+            );
+        }
+    }
+}

@@ -23,7 +23,7 @@ fn scan_json(dir: &TempDir, args: &[&str]) -> Value {
 }
 
 #[test]
-fn scan_of_seeds_explains_that_nothing_is_a_near_duplicate() {
+fn scan_of_seeds_shows_one_story_of_rewrites_and_no_near_duplicates() {
     let out = reprint(seeds_dir().parent().unwrap(), &["scan", "seeds"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
@@ -31,12 +31,33 @@ fn scan_of_seeds_explains_that_nothing_is_a_near_duplicate() {
         "Documents: 6 read, 5 scanned, 1 skipped",
         "skipped seeds/README.md: README file",
         "bands x",
+        "0 duplicate, 0 near-duplicate, 0 partial reuse, 10 rewrite",
+        "Story clusters: 1\n  5 documents",
+        "shared names: Zelensky",
+        "\"diametrically opposed\"",
+        "50 days",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    assert_eq!(text.matches("[rewrite (same story)]").count(), 10, "{text}");
+}
+
+#[test]
+fn scan_of_seeds_without_the_story_stage_explains_that_nothing_is_a_near_duplicate() {
+    let out = reprint(
+        seeds_dir().parent().unwrap(),
+        &["scan", "seeds", "--no-story"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for needle in [
         "No pair reaches Jaccard 0.50",
         "Closest pairs",
         "written independently",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
+    assert!(!text.contains("Story clusters"), "{text}");
 }
 
 #[test]
@@ -403,9 +424,18 @@ fn partial_reuse_is_graded_with_its_likely_source() {
     assert!(text.contains("[partial reuse] wire ~ paper"), "{text}");
     assert!(text.contains("likely source: wire"), "{text}");
 
-    let without = scan_json(&dir, &["news.jsonl", "--no-overlap"]);
-    assert_eq!(without["counts"]["overlap_candidates"], 0);
-    assert!(without["pairs"].as_array().unwrap().is_empty());
+    // Without the overlap stage the story stage still finds the pair (a small
+    // corpus gives it every pair), and alignment grades it the same way.
+    let no_overlap = scan_json(&dir, &["news.jsonl", "--no-overlap"]);
+    assert_eq!(no_overlap["counts"]["overlap_candidates"], 0);
+    assert_eq!(no_overlap["pairs"][0]["verdict"], "partial_reuse");
+    assert_eq!(
+        no_overlap["pairs"][0]["found_by"],
+        serde_json::json!(["story"])
+    );
+    let neither = scan_json(&dir, &["news.jsonl", "--no-overlap", "--no-story"]);
+    assert!(neither["pairs"].as_array().unwrap().is_empty());
+    assert_eq!(neither["counts"]["story_candidates"], 0);
 }
 
 #[test]

@@ -18,6 +18,7 @@ struct Report {
     suppressed: Suppressed,
     pairs: Vec<Pair>,
     clusters: Vec<Cluster>,
+    story_clusters: Vec<StoryCluster>,
     near_misses: Vec<Scores>,
     run: Run,
 }
@@ -43,6 +44,7 @@ struct Parameters {
     overlap: Overlap,
     grade: Grade,
     time_field: Option<String>,
+    story_background: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -72,6 +74,7 @@ struct Grade {
     duplicate_threshold: f64,
     min_reuse_words: usize,
     min_reuse_share: f64,
+    min_story_similarity: f64,
 }
 
 #[derive(Deserialize)]
@@ -138,6 +141,10 @@ struct Counts {
     duplicate_pairs: usize,
     near_duplicate_pairs: usize,
     partial_reuse_pairs: usize,
+    rewrite_pairs: usize,
+    story_candidates: usize,
+    story_rejected: usize,
+    story_clusters: usize,
     clusters: usize,
     documents_in_clusters: usize,
     duplicates: usize,
@@ -181,6 +188,46 @@ struct Pair {
     found_by: Vec<String>,
     reuse: Reuse,
     passages: Vec<Passage>,
+    story: Option<Story>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Story {
+    similarity: f64,
+    cosine: f64,
+    passage_containment: f64,
+    passage: Option<StoryPassage>,
+    shared: Option<Shared>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoryPassage {
+    side: String,
+    start_byte: usize,
+    end_byte: usize,
+    start_char: usize,
+    end_char: usize,
+    words: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Shared {
+    names: Vec<String>,
+    numbers: Vec<String>,
+    quotes: Vec<String>,
+    terms: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoryCluster {
+    size: usize,
+    members: Vec<String>,
+    weakest_link: f64,
+    linked_share: f64,
 }
 
 #[derive(Deserialize)]
@@ -252,17 +299,28 @@ fn report_matches_the_documented_format() {
     reprint::report::json::write_json(&report, &mut json).unwrap();
     let parsed: Report = serde_json::from_slice(&json).unwrap();
     let c = &parsed.counts;
-    assert_eq!(parsed.format_version, 2);
+    assert_eq!(parsed.format_version, 3);
     assert_eq!(
-        c.duplicate_pairs + c.near_duplicate_pairs + c.partial_reuse_pairs,
+        c.duplicate_pairs + c.near_duplicate_pairs + c.partial_reuse_pairs + c.rewrite_pairs,
         parsed.pairs.len()
     );
     assert_eq!(c.duplicate_pairs + c.near_duplicate_pairs, c.verified_pairs);
-    assert_eq!(c.candidate_pairs, c.aligned_pairs + c.rejected_pairs);
     assert_eq!(
-        c.candidate_pairs + c.found_by_both,
-        c.minhash_candidates + c.overlap_candidates
+        c.candidate_pairs,
+        c.aligned_pairs + c.rejected_pairs + c.story_rejected
     );
+    // The story stage's pairs add to those of MinHash and the overlap stage.
+    let without_story = c.minhash_candidates + c.overlap_candidates - c.found_by_both;
+    assert!(without_story <= c.candidate_pairs, "{without_story}");
+    assert!(c.candidate_pairs <= without_story + c.story_candidates);
+    assert_eq!(c.story_clusters, parsed.story_clusters.len());
+    for pair in &parsed.pairs {
+        let story = pair
+            .story
+            .as_ref()
+            .expect("the story stage is on by default");
+        assert_eq!(story.shared.is_some(), pair.verdict == "rewrite");
+    }
     assert_eq!(
         c.aligned_pairs,
         parsed.pairs.len() + parsed.suppressed.pairs_without_reuse
@@ -273,7 +331,11 @@ fn report_matches_the_documented_format() {
     );
     assert_eq!(parsed.skipped.len(), 1);
     assert!(!parsed.pairs.is_empty() && !parsed.clusters.is_empty());
-    assert!(parsed.pairs.iter().all(|p| !p.passages.is_empty()));
+    // Every pair but a rewrite (same story, own words) shares passages.
+    assert!(parsed
+        .pairs
+        .iter()
+        .all(|p| !p.passages.is_empty() || p.verdict == "rewrite"));
 }
 
 /// Every key the report emits appears in the field table of `report/json.rs`.

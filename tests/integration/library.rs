@@ -14,8 +14,9 @@ struct Expected {
     skipped: Vec<String>,
     verified_pairs: usize,
     clusters: usize,
-    near_misses_at_least: usize,
-    max_near_miss_jaccard: f64,
+    max_pair_jaccard: f64,
+    rewrite_pairs: usize,
+    story_cluster_sizes: Vec<usize>,
 }
 
 #[test]
@@ -36,15 +37,31 @@ fn seeds_scan_as_expected() {
     assert_eq!(skipped, expected.skipped);
     assert_eq!(report.counts.verified_pairs, expected.verified_pairs);
     assert_eq!(report.clusters.len(), expected.clusters);
-    assert!(report.near_misses.len() >= expected.near_misses_at_least);
-    for miss in &report.near_misses {
-        assert!(miss.jaccard <= expected.max_near_miss_jaccard, "{miss:?}");
-        assert!(miss.shared_shingles > 0);
-    }
-    let ids: Vec<&str> = report
-        .near_misses
+    let scores = report
+        .pairs
         .iter()
-        .flat_map(|m| [m.a.as_str(), m.b.as_str()])
+        .map(|p| &p.scores)
+        .chain(&report.near_misses);
+    for pair in scores {
+        assert!(pair.jaccard <= expected.max_pair_jaccard, "{pair:?}");
+    }
+    let rewrites = report
+        .pairs
+        .iter()
+        .filter(|p| p.verdict == reprint::grade::Verdict::Rewrite)
+        .count();
+    assert_eq!(rewrites, expected.rewrite_pairs);
+    assert_eq!(
+        report.pairs.len(),
+        expected.rewrite_pairs,
+        "nothing stronger"
+    );
+    let sizes: Vec<usize> = report.story_clusters.iter().map(|c| c.size).collect();
+    assert_eq!(sizes, expected.story_cluster_sizes);
+    let ids: Vec<&str> = report
+        .pairs
+        .iter()
+        .flat_map(|p| [p.scores.a.as_str(), p.scores.b.as_str()])
         .collect();
     assert!(
         ids.iter()
@@ -77,8 +94,14 @@ fn a_seed_and_its_lightly_edited_reprint_are_found_with_the_whole_text_as_passag
     assert!(!kept.contains(&"reprint.txt"));
     let report = scan.report;
 
-    assert_eq!(report.pairs.len(), 1, "only the reprint pairs up");
-    let pair = &report.pairs[0];
+    // The other pairs are rewrites of one story, graded below the copy.
+    let copies: Vec<_> = report
+        .pairs
+        .iter()
+        .filter(|p| p.verdict != reprint::grade::Verdict::Rewrite)
+        .collect();
+    assert_eq!(copies.len(), 1, "only the reprint is a copy");
+    let pair = copies[0];
     assert_eq!(
         (pair.scores.a.as_str(), pair.scores.b.as_str()),
         ("001_c71a66b30bf68585.txt", "reprint.txt")
@@ -102,6 +125,9 @@ fn a_seed_and_its_lightly_edited_reprint_are_found_with_the_whole_text_as_passag
         report.clusters[0].representative,
         "001_c71a66b30bf68585.txt"
     );
+    // A copy tells its original's story: one story of six.
+    let sizes: Vec<usize> = report.story_clusters.iter().map(|c| c.size).collect();
+    assert_eq!(sizes, [6]);
 }
 
 /// Opt-in (runs when ../shared/data/reuters21578 is present): every group of
