@@ -21,7 +21,7 @@
 //!    repeats (three copies of a 9-word line in B against one in A are 27
 //!    verbatim words of B but only 9 of A).
 //! 4. **rewrite**: story similarity (see [`crate::story::score`]) at or above
-//!    `min_story_similarity` (default 0.35): the same story told in other words.
+//!    `min_story_similarity` (default 0.38): the same story told in other words.
 //! 5. **unrelated**: anything less (a shared quote or a common phrase, another
 //!    story).
 //!

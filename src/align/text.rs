@@ -328,6 +328,21 @@ impl<'t> AlignText<'t> {
         self.tokens.iter().map(|t| t.hash).collect()
     }
 
+    /// The terms of the words, with words marked as boilerplate as [`STOP`]:
+    /// a footer shared by every article is not part of any story.
+    pub(crate) fn terms_outside_boilerplate(&self) -> std::borrow::Cow<'_, [u64]> {
+        match &self.boilerplate {
+            Some(marks) if marks.any() => std::borrow::Cow::Owned(
+                self.terms
+                    .iter()
+                    .zip(marks.iter())
+                    .map(|(&t, marked)| if marked { STOP } else { t })
+                    .collect(),
+            ),
+            _ => std::borrow::Cow::Borrowed(&self.terms),
+        }
+    }
+
     /// Share of the words of `range` marked as boilerplate.
     pub(crate) fn boilerplate_share(&self, range: &Range<u32>) -> f64 {
         self.boilerplate

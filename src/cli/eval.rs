@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Subcommand;
-use reprint::eval::detect_pan;
 use reprint::eval::pan::{score_by_category, PanCorpus, PanScores};
+use reprint::eval::{detect_pan, verdicts_by_category};
 
 use super::{create_output, GlobalArgs};
 use crate::exit::Exit;
@@ -42,6 +42,11 @@ pub(crate) struct PanArgs {
     /// characters), for any external scorer.
     #[arg(long, value_name = "FILE")]
     pub detections: Option<PathBuf>,
+    /// Also write every listed pair's verdict and story scores as JSON Lines
+    /// (suspicious_id, source_id, category, cases, verdict, story_similarity,
+    /// cosine, passage_containment), to study the rewrite grading.
+    #[arg(long, value_name = "FILE")]
+    pub verdicts: Option<PathBuf>,
     /// Shortest passage reported, in words. PAN's reuse cases are whole
     /// passages (a few hundred characters), so shorter shared runs are noise here.
     #[arg(long, default_value_t = reprint::eval::PAN_MIN_PASSAGE_WORDS, value_name = "WORDS")]
@@ -66,7 +71,8 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let corpus = PanCorpus::load(&args.dir)?;
     let loaded = started.elapsed().as_secs_f64();
     let clock = Instant::now();
-    let detections = detect_pan(&corpus, &config)?;
+    let run = detect_pan(&corpus, &config)?;
+    let detections = run.detections;
     let aligned = clock.elapsed().as_secs_f64();
     let scores = score_by_category(&corpus, &detections);
 
@@ -74,6 +80,25 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         let mut out = create_output(path)?;
         for detection in &detections {
             serde_json::to_writer(&mut out, detection)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = &args.verdicts {
+        let mut out = create_output(path)?;
+        for ((pair, verdict), story) in corpus.pairs.iter().zip(&run.verdicts).zip(&run.stories) {
+            let line = serde_json::json!({
+                "suspicious_id": pair.suspicious,
+                "source_id": pair.source,
+                "category": pair.category,
+                "cases": pair.n_cases,
+                "verdict": verdict,
+                "story_similarity": story.as_ref().map(|s| s.similarity),
+                "cosine": story.as_ref().map(|s| s.cosine),
+                "passage_containment": story.as_ref().map(|s| s.passage_containment),
+            });
+            serde_json::to_writer(&mut out, &line)?;
             out.write_all(b"\n")?;
         }
         out.flush()
@@ -104,6 +129,29 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         row(&mut stdout, name, s)?;
     }
     row(&mut stdout, "overall", &scores.overall)?;
+    writeln!(
+        stdout,
+        "\nPairs graded rewrite or stronger (story threshold {:.2}):",
+        config.grade.min_story_similarity
+    )?;
+    writeln!(
+        stdout,
+        "{:<28} {:>16} {:>16}",
+        "category", "positive pairs", "negative pairs"
+    )?;
+    let share = |n: usize, of: usize| match of {
+        0 => "-".to_string(),
+        _ => format!("{n}/{of} {:.1}%", 100.0 * n as f64 / of as f64),
+    };
+    for (name, s) in verdicts_by_category(&corpus, &run.verdicts) {
+        writeln!(
+            stdout,
+            "{:<28} {:>16} {:>16}",
+            name,
+            share(s.positives_related, s.positives),
+            share(s.negatives_related, s.negatives)
+        )?;
+    }
     writeln!(
         stdout,
         "Time: {aligned:.2} s to align ({} threads), {loaded:.2} s to load.",

@@ -156,7 +156,7 @@ pub(crate) struct StoryArgs {
     /// Story similarity (0-1, the mean of the weighted word overlap and the
     /// best passage's share found in the other article) at or above which
     /// two articles are rewrites of one story.
-    #[arg(long, default_value_t = 0.35, value_name = "S")]
+    #[arg(long, default_value_t = reprint::config::DEFAULT_STORY_SIMILARITY, value_name = "S")]
     pub story_threshold: f64,
     /// Background document frequencies that tell which words are distinctive,
     /// instead of the shipped English model: a `documents<TAB>N` line, then

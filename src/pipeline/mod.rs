@@ -25,7 +25,7 @@ use crate::cluster::{cluster, Cluster};
 use crate::config::Config;
 use crate::error::Error;
 use crate::fingerprint::Winnower;
-use crate::grade::{can_be_reuse, parse_time, Source, Verdict};
+use crate::grade::{can_be_reuse, grade, parse_time, Source, Verdict};
 use crate::hash::HASH_NAME;
 use crate::input::{DocId, Document, Entry};
 use crate::lsh::{candidates, CandidatePair, LshParams};
@@ -35,11 +35,11 @@ use crate::report::{
     Parameters, Report, ReuseReport, RunInfo, StoryClusterReport, StoryReport, Suppressed, Timings,
     Tool, FORMAT_VERSION,
 };
-use crate::shingle::{Scratch, Shingler};
+use crate::shingle::{Scratch, ShingleSet, Shingler};
 use crate::sketch::MinHasher;
 use crate::story::cluster::story_clusters;
-use crate::story::{self, Background, StoryProfile, TermWeights};
-use crate::verify::{score, ScoredPair};
+use crate::story::{self, Background, StoryProfile, StorySimilarity, TermWeights};
+use crate::verify::{score, ScoredPair, Similarity};
 use pairs::{align_and_grade, prepare, Candidate, Found, FoundBy, Graded, PairChecker, BATCH_DOCS};
 use read::{read_and_sketch, Sketched, Sketcher};
 use std::borrow::Cow;
@@ -168,8 +168,10 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
     })
 }
 
-/// The shared passages of each listed pair of texts (indexes into `texts`),
-/// whatever their similarity: no candidate stage, no threshold. Evaluations on
+/// The shared passages, verdict and story similarity of each listed pair of
+/// texts (indexes into `texts`), whatever their similarity: no candidate
+/// stage, no threshold, and every pair aligned. The story stage's document
+/// frequencies come from the texts of the listed pairs. Evaluations on
 /// labeled pairs use it.
 ///
 /// # Errors
@@ -178,7 +180,7 @@ pub fn align_listed(
     config: &Config,
     texts: &[&str],
     pairs: &[(usize, usize)],
-) -> crate::Result<Vec<Vec<Passage>>> {
+) -> crate::Result<Vec<ListedPair>> {
     config.validate()?;
     if let Some(&(a, b)) = pairs.iter().find(|&&(a, b)| a.max(b) >= texts.len()) {
         return Err(Error::Config(format!(
@@ -188,27 +190,77 @@ pub fn align_listed(
     }
     let pool = thread_pool(config)?;
     let shingler = Shingler::new(config.shingle, config.seed);
+    let background = story_background(config)?;
     let mut needed = BitVec::from_elem(texts.len(), false);
     for &(a, b) in pairs {
         needed.set(a, true);
         needed.set(b, true);
     }
-    Ok(pool.install(|| {
-        let prepared: Vec<Option<AlignText>> = texts
+    pool.install(|| {
+        let needed_texts: Vec<&str> = (0..texts.len())
+            .filter(|&i| needed[i])
+            .map(|i| texts[i])
+            .collect();
+        // Document frequencies from every text of a listed pair.
+        let weights = background
+            .as_deref()
+            .map(|b| TermWeights::of_texts(b, &needed_texts, &shingler));
+        drop(needed_texts);
+        let prepared: Vec<Option<(AlignText, ShingleSet, Option<StoryProfile>)>> = texts
             .par_iter()
             .enumerate()
-            .map(|(i, text)| needed[i].then(|| prepare(text, &shingler, None)))
+            .map(|(i, text)| {
+                needed[i].then(|| {
+                    let prepared = prepare(text, &shingler, None);
+                    let set = shingler.shingle_set(text, &mut Scratch::default());
+                    let profile = weights.as_ref().map(|w| StoryProfile::new(&prepared, w));
+                    (prepared, set, profile)
+                })
+            })
             .collect();
         let of = |i: usize| {
             prepared[i]
                 .as_ref()
                 .expect("every text of a listed pair is prepared")
         };
-        pairs
+        Ok(pairs
             .par_iter()
-            .map(|&(a, b)| align(of(a), of(b), &config.align).passages)
-            .collect()
-    }))
+            .map(|&(a, b)| {
+                let ((text_a, set_a, profile_a), (text_b, set_b, profile_b)) = (of(a), of(b));
+                let passages = align(text_a, text_b, &config.align).passages;
+                let story = profile_a
+                    .as_ref()
+                    .zip(profile_b.as_ref())
+                    .map(|(x, y)| x.similarity(y));
+                let verdict = grade(
+                    &Similarity::between(set_a, set_b),
+                    &passages,
+                    (text_a.len(), text_b.len()),
+                    story.as_ref().map(|s| s.similarity),
+                    (None, None),
+                    config.threshold,
+                    &config.grade,
+                )
+                .verdict;
+                ListedPair {
+                    passages,
+                    verdict,
+                    story,
+                }
+            })
+            .collect())
+    })
+}
+
+/// A listed pair aligned and graded by [`align_listed`].
+#[derive(Debug, Clone)]
+pub struct ListedPair {
+    /// Its shared passages.
+    pub passages: Vec<Passage>,
+    /// Its verdict (no publication times).
+    pub verdict: Verdict,
+    /// Its story similarity (`None` when the story stage is off).
+    pub story: Option<StorySimilarity>,
 }
 
 fn thread_pool(config: &Config) -> crate::Result<rayon::ThreadPool> {
