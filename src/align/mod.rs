@@ -283,12 +283,8 @@ fn sides(
 ) -> Vec<PassageSide> {
     let words: Vec<(usize, usize, usize, usize)> = ranges
         .map(|(r, verbatim)| {
-            (
-                text.tokens[r.start as usize].span.start as usize,
-                text.tokens[r.end as usize - 1].span.end as usize,
-                r.len(),
-                verbatim,
-            )
+            let bytes = text.byte_range(&r);
+            (bytes.start, bytes.end, r.len(), verbatim)
         })
         .collect();
     let flat: Vec<usize> = words.iter().flat_map(|&(s, e, _, _)| [s, e]).collect();

@@ -343,6 +343,12 @@ impl<'t> AlignText<'t> {
         }
     }
 
+    /// The bytes of the original text that words `words` span.
+    pub(crate) fn byte_range(&self, words: &Range<u32>) -> Range<usize> {
+        self.tokens[words.start as usize].span.start as usize
+            ..self.tokens[words.end as usize - 1].span.end as usize
+    }
+
     /// Share of the words of `range` marked as boilerplate.
     pub(crate) fn boilerplate_share(&self, range: &Range<u32>) -> f64 {
         self.boilerplate

@@ -399,20 +399,20 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                 }
                 _ => None,
             };
-            let story_passage = candidate.story.as_ref().and_then(|s| {
+            // Only listed pairs report it (finding characters reads the text).
+            let listed = grade.verdict != Verdict::Unrelated;
+            let story_passage = candidate.story.as_ref().filter(|_| listed).and_then(|s| {
                 let (side, words) = s.passage.clone()?;
                 let text = match side {
                     Side::A => text_a,
                     Side::B => text_b,
                 };
-                let tokens = text.tokens();
-                let start_byte = tokens[words.start as usize].span.start as usize;
-                let end_byte = tokens[words.end as usize - 1].span.end as usize;
-                let chars = char_offsets(text.text, &[start_byte, end_byte]);
+                let bytes = text.byte_range(&words);
+                let chars = char_offsets(text.text, &[bytes.start, bytes.end]);
                 Some(StoryPassage {
                     side,
-                    start_byte,
-                    end_byte,
+                    start_byte: bytes.start,
+                    end_byte: bytes.end,
                     start_char: chars[0],
                     end_char: chars[1],
                     words: words.len(),
@@ -421,11 +421,7 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
             Graded {
                 candidate,
                 // Pairs graded `unrelated` are counted, not listed: drop their text.
-                passages: if grade.verdict == Verdict::Unrelated {
-                    Vec::new()
-                } else {
-                    passages
-                },
+                passages: if listed { passages } else { Vec::new() },
                 grade,
                 boilerplate_passages,
                 repetitive: alignment.repetitive_windows > 0,
