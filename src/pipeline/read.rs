@@ -20,7 +20,7 @@ use crate::input::{Document, Entry, Skipped};
 use crate::report::Timings;
 use crate::shingle::{Scratch, Shingler};
 use crate::sketch::{MinHasher, Signature};
-use crate::story::weights::{digest, TermDigest};
+use crate::story::weights::{digest, with_word_rarities, TermDigest, TermTally};
 use crate::story::Background;
 use nohash_hasher::IntMap;
 
@@ -62,7 +62,8 @@ struct SketchScratch {
     shingles: Scratch,
     winnowing: fingerprint::Scratch,
     fingerprints: Vec<fingerprint::Fingerprint>,
-    terms: Vec<u64>,
+    found: Vec<(u64, f64)>,
+    terms: TermTally,
 }
 
 /// What sketching one document gives the later stages.
@@ -97,13 +98,20 @@ impl Sketcher<'_> {
             phrases: 0,
             terms: TermDigest::default(),
         };
+        if self.shingler.config().unit != ShingleUnit::Words
+            && (self.overlap || self.background.is_some())
+        {
+            self.shingler.word_hashes_into(text, &mut scratch.shingles);
+        }
         if let Some(background) = self.background {
-            sketch.terms = digest(text, self.shingler, background, &mut scratch.terms);
+            let words = scratch.shingles.words();
+            with_word_rarities(self.shingler, background, |cache| {
+                let (found, tally) = (&mut scratch.found, &mut scratch.terms);
+                cache.tally(text, words, self.shingler, background, found, tally)
+            });
+            sketch.terms = digest(&scratch.terms);
         }
         if self.overlap {
-            if self.shingler.config().unit != ShingleUnit::Words {
-                self.shingler.word_hashes_into(text, &mut scratch.shingles);
-            }
             let words = scratch.shingles.words();
             sketch.words = u32::try_from(words.len()).unwrap_or(u32::MAX);
             sketch.phrases = self.marker.index_hashes(
@@ -142,7 +150,7 @@ pub(super) fn read_and_sketch(
     let started = Instant::now();
     let mut reading = 0.0;
     let result = pool.in_place_scope(|scope| -> crate::Result<()> {
-        let (done, finished) = std::sync::mpsc::channel::<(usize, Vec<Entry>, Vec<SketchOutput>)>();
+        let (done, finished) = std::sync::mpsc::channel::<(usize, Vec<Entry>, SketchedChunk)>();
         // Chunks sketched but not yet merged, by number, so they merge in order.
         let mut waiting = std::collections::BTreeMap::new();
         let (mut sent, mut merged) = (0usize, 0usize);
@@ -194,10 +202,21 @@ pub(super) fn read_and_sketch(
 /// harness corpus (2 threads, three runs alternating).
 const CHUNKS_IN_FLIGHT: usize = 4;
 
+/// A chunk's sketches, and how many of its documents hold each content term
+/// (empty when the story stage is off).
+struct SketchedChunk {
+    sketches: Vec<SketchOutput>,
+    document_frequencies: IntMap<u64, u32>,
+}
+
 /// Sketches a chunk, and lets go of the texts that can be read again: later
 /// stages reread the few they need.
-fn sketch_chunk(chunk: &mut [Entry], sketcher: &Sketcher) -> Vec<SketchOutput> {
-    chunk
+///
+/// The chunk's document frequencies are counted here, on the pool, so the
+/// reader thread merges one map per chunk rather than one term list per
+/// document.
+fn sketch_chunk(chunk: &mut [Entry], sketcher: &Sketcher) -> SketchedChunk {
+    let mut sketches: Vec<SketchOutput> = chunk
         .par_iter_mut()
         .map_init(SketchScratch::default, |scratch, entry| match entry {
             Entry::Document(doc) => {
@@ -209,15 +228,56 @@ fn sketch_chunk(chunk: &mut [Entry], sketcher: &Sketcher) -> Vec<SketchOutput> {
             }
             Entry::Skipped(_) => None,
         })
-        .collect()
+        .collect();
+    // A few large parts rather than rayon's fine splits: every part's map
+    // grows to most of the chunk's vocabulary, and each one costs a merge.
+    let document_frequencies = sketches
+        .par_chunks_mut(DF_PART_DOCS)
+        .map(|part| {
+            let mut counts = IntMap::default();
+            for sketch in part.iter_mut().flatten() {
+                for term in std::mem::take(&mut sketch.terms.distinct) {
+                    *counts.entry(term).or_insert(0) += 1;
+                }
+            }
+            counts
+        })
+        .reduce(IntMap::default, add_counts);
+    SketchedChunk {
+        sketches,
+        document_frequencies,
+    }
+}
+
+/// Documents whose terms one task of [`sketch_chunk`] counts: a chunk splits
+/// into a part per core of a 2 to 4 core machine.
+const DF_PART_DOCS: usize = CHUNK_DOCS / 4;
+
+/// `to` with the counts of `from` added (the larger map is kept).
+fn add_counts(mut to: IntMap<u64, u32>, mut from: IntMap<u64, u32>) -> IntMap<u64, u32> {
+    if to.len() < from.len() {
+        std::mem::swap(&mut to, &mut from);
+    }
+    for (term, count) in from {
+        *to.entry(term).or_insert(0) += count;
+    }
+    to
 }
 
 /// Appends one sketched chunk to the scan's documents, in input order.
 fn merge_chunk(
     out: &mut Sketched,
     chunk: Vec<Entry>,
-    sketches: Vec<SketchOutput>,
+    sketched: SketchedChunk,
 ) -> crate::Result<()> {
+    let SketchedChunk {
+        sketches,
+        document_frequencies,
+    } = sketched;
+    out.document_frequencies = add_counts(
+        std::mem::take(&mut out.document_frequencies),
+        document_frequencies,
+    );
     out.read_count += chunk.len();
     for (entry, sketch) in chunk.into_iter().zip(sketches) {
         match (entry, sketch) {
@@ -226,9 +286,6 @@ fn merge_chunk(
                 out.signatures.push(sketch.signature);
                 out.fingerprints.push(sketch.fingerprints);
                 out.words.push(sketch.words);
-                for &term in &sketch.terms.distinct {
-                    *out.document_frequencies.entry(term).or_insert(0) += 1;
-                }
                 out.distinctive.push(sketch.terms.distinctive);
                 out.phrase_occurrences += sketch.phrases;
             }

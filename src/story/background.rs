@@ -14,6 +14,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use flate2::read::GzDecoder;
@@ -33,6 +34,8 @@ pub struct Background {
     counts: IntMap<u64, u32>,
     /// Where it came from, for the report.
     name: String,
+    /// Tells models apart for caches of their values (copies share it).
+    id: u64,
 }
 
 impl Background {
@@ -70,7 +73,7 @@ impl Background {
         self
     }
 
-    fn parse(reader: impl Read, path: &Path) -> crate::Result<Background> {
+    pub(crate) fn parse(reader: impl Read, path: &Path) -> crate::Result<Background> {
         let bad = |line: u64, reason: String| Error::BadLine {
             path: PathBuf::from(path),
             line,
@@ -128,10 +131,12 @@ impl Background {
         let Some(documents) = documents else {
             return Err(bad(0, "no `documents<TAB>N` line".to_string()));
         };
+        static MODELS: AtomicU64 = AtomicU64::new(0);
         Ok(Background {
             documents,
             counts,
             name: String::new(),
+            id: MODELS.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -152,6 +157,16 @@ impl Background {
     /// The share of documents holding `term`, listed or not.
     pub fn document_share(&self, term: u64) -> f64 {
         self.share(term).unwrap_or_else(|| self.unseen_share())
+    }
+
+    /// The rarity of `term`: the natural log of one over its share.
+    pub fn rarity(&self, term: u64) -> f64 {
+        (1.0 / self.document_share(term)).ln()
+    }
+
+    /// Different for every model read (a copy keeps it).
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Where the model came from.

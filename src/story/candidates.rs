@@ -46,27 +46,49 @@ pub fn candidates(
     postings.par_sort_unstable();
     let runs: Vec<&[(u64, u32)]> = postings.chunk_by(|x, y| x.0 == y.0).collect();
     let common_terms = runs.iter().filter(|r| r.len() > max_postings).count();
-    // Every pair of documents sharing an indexed term, once per shared term.
-    let mut shared: Vec<u64> = runs
-        .par_iter()
-        .filter(|run| run.len() <= max_postings)
-        .flat_map_iter(|run| {
-            run.iter().enumerate().flat_map(move |(i, &(_, a))| {
-                run[i + 1..]
+    // Each document's indexed terms, as runs of `postings` (ascending documents).
+    let mut runs_of: Vec<Vec<u32>> = vec![Vec::new(); distinctive.len()];
+    for (r, run) in runs.iter().enumerate() {
+        if run.len() <= max_postings {
+            for &(_, d) in run.iter() {
+                runs_of[d as usize].push(r as u32);
+            }
+        }
+    }
+    // Document by document, the later documents it shares terms with,
+    // counted in an array: no list of every (pair, term) to sort.
+    let pairs: Vec<CandidatePair> = (0..distinctive.len())
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; distinctive.len()], Vec::new()),
+            |(shared, touched), a| {
+                for &r in &runs_of[a] {
+                    let run = runs[r as usize];
+                    let later = run.partition_point(|&(_, d)| d as usize <= a);
+                    for &(_, b) in &run[later..] {
+                        if shared[b as usize] == 0 {
+                            touched.push(b);
+                        }
+                        shared[b as usize] += 1;
+                    }
+                }
+                touched.sort_unstable();
+                let found: Vec<CandidatePair> = touched
                     .iter()
-                    .map(move |&(_, b)| (u64::from(a) << 32) | u64::from(b))
-            })
-        })
-        .collect();
-    drop(postings);
-    shared.par_sort_unstable();
-    let pairs = shared
-        .chunk_by(|x, y| x == y)
-        .filter(|run| run.len() >= min_shared)
-        .map(|run| CandidatePair {
-            a: DocId((run[0] >> 32) as u32),
-            b: DocId(run[0] as u32),
-        })
+                    .filter(|&&b| shared[b as usize] as usize >= min_shared)
+                    .map(|&b| CandidatePair {
+                        a: DocId(a as u32),
+                        b: DocId(b),
+                    })
+                    .collect();
+                for &b in touched.iter() {
+                    shared[b as usize] = 0;
+                }
+                touched.clear();
+                found
+            },
+        )
+        .flatten_iter()
         .collect();
     StoryCandidates {
         pairs,
@@ -98,5 +120,44 @@ mod tests {
         let pairs: Vec<(u32, u32)> = found.pairs.iter().map(|p| (p.a.0, p.b.0)).collect();
         assert_eq!(pairs, vec![(0, 1), (0, 2), (1, 2)]);
         assert_eq!(found.common_terms, 0);
+    }
+
+    #[test]
+    fn candidates_are_the_pairs_a_direct_count_finds() {
+        // Pseudo-random term lists over a small vocabulary: many shared terms.
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let docs: Vec<Box<[u64]>> = (0..120)
+            .map(|_| {
+                let mut t: Vec<u64> = (0..10).map(|_| next() % 100).collect();
+                t.sort_unstable();
+                t.dedup();
+                t.into_boxed_slice()
+            })
+            .collect();
+        let postings = |t: u64| docs.iter().filter(|d| d.contains(&t)).count();
+        for (max_postings, min_shared) in [(12, 2), (30, 2), (30, 3)] {
+            let mut expected = Vec::new();
+            for a in 0..docs.len() {
+                for b in a + 1..docs.len() {
+                    let shared = docs[a]
+                        .iter()
+                        .filter(|&&t| docs[b].contains(&t) && postings(t) <= max_postings)
+                        .count();
+                    if shared >= min_shared {
+                        expected.push((a as u32, b as u32));
+                    }
+                }
+            }
+            let found = candidates(&docs, max_postings, min_shared);
+            let pairs: Vec<(u32, u32)> = found.pairs.iter().map(|p| (p.a.0, p.b.0)).collect();
+            assert!(!expected.is_empty());
+            assert_eq!(pairs, expected, "{max_postings} {min_shared}");
+        }
     }
 }

@@ -41,8 +41,9 @@ pub struct StoryProfile {
 struct Window {
     /// Word indexes of the passage.
     words: Range<u32>,
-    /// (term, tf-idf weight within the passage), sorted by term.
-    terms: Vec<(u64, f64)>,
+    /// (index of the term in the profile's `vector`, tf-idf weight within
+    /// the passage), sorted by index, so by term.
+    terms: Vec<(u32, f64)>,
     total: f64,
 }
 
@@ -69,24 +70,33 @@ pub struct StorySimilarity {
     pub passage: Option<(Side, Range<u32>)>,
 }
 
+/// Marks a word without a term in the profile (a stop word or boilerplate).
+const NO_TERM: u32 = u32::MAX;
+
 impl StoryProfile {
     /// The profile of a prepared text.
     pub fn new(text: &AlignText, weights: &TermWeights) -> Self {
         let terms = text.terms_outside_boilerplate();
         let counts = term_counts(&terms);
         let idf: Vec<f64> = counts.iter().map(|&(t, _)| weights.idf(t)).collect();
-        let idf_of = |term: u64| {
-            let i = counts
-                .binary_search_by_key(&term, |&(t, _)| t)
-                .expect("a passage's terms are the text's terms");
-            idf[i]
-        };
         let vector: Vec<(u64, f64)> = counts
             .iter()
             .zip(&idf)
             .map(|(&(t, n), &w)| (t, tf_weight(n) * w))
             .collect();
         let norm = vector.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+        // Per word, the index of its term in `vector`: passages count terms
+        // in an array rather than sorting their words.
+        let index: Vec<u32> = terms
+            .iter()
+            .map(|&t| match t {
+                STOP => NO_TERM,
+                t => counts
+                    .binary_search_by_key(&t, |&(term, _)| term)
+                    .map_or(NO_TERM, |i| i as u32),
+            })
+            .collect();
+        let mut in_window = vec![0u32; vector.len()];
         let mut windows = Vec::new();
         let sentences = &text.sentences;
         for (first, start) in sentences.iter().enumerate() {
@@ -94,17 +104,30 @@ impl StoryProfile {
             let mut end = start.end;
             for sentence in &sentences[first..] {
                 end = sentence.end;
-                content += terms[sentence.start as usize..sentence.end as usize]
+                content += index[sentence.start as usize..sentence.end as usize]
                     .iter()
-                    .filter(|&&t| t != STOP)
+                    .filter(|&&i| i != NO_TERM)
                     .count();
                 if content >= WINDOW_TERMS {
                     break;
                 }
             }
-            let weighted: Vec<(u64, f64)> = term_counts(&terms[start.start as usize..end as usize])
-                .into_iter()
-                .map(|(t, n)| (t, tf_weight(n) * idf_of(t)))
+            let mut present: Vec<u32> = Vec::new();
+            for &i in &index[start.start as usize..end as usize] {
+                if i != NO_TERM {
+                    if in_window[i as usize] == 0 {
+                        present.push(i);
+                    }
+                    in_window[i as usize] += 1;
+                }
+            }
+            present.sort_unstable();
+            let weighted: Vec<(u32, f64)> = present
+                .iter()
+                .map(|&i| {
+                    let n = std::mem::take(&mut in_window[i as usize]);
+                    (i, tf_weight(n) * idf[i as usize])
+                })
                 .collect();
             let total = weighted.iter().map(|(_, w)| w).sum();
             windows.push(Window {
@@ -126,14 +149,33 @@ impl StoryProfile {
 
     /// The story similarity of the profiles of A and B.
     pub fn similarity(&self, other: &StoryProfile) -> StorySimilarity {
-        let dot: f64 = merge(&self.vector, &other.vector).map(|(x, y)| x * y).sum();
+        // One pass over both vectors: the dot product, and which terms of
+        // each the other has (what every passage of either is checked against).
+        let mut dot = 0.0;
+        let mut in_other = vec![false; self.vector.len()];
+        let mut in_self = vec![false; other.vector.len()];
+        let (x, y) = (&self.vector, &other.vector);
+        let (mut i, mut j) = (0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += x[i].1 * y[j].1;
+                    in_other[i] = true;
+                    in_self[j] = true;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
         let cosine = if self.norm == 0.0 || other.norm == 0.0 {
             0.0
         } else {
             (dot / (self.norm * other.norm)).min(1.0)
         };
-        let (in_b, a_passage) = self.best_passage_in(other);
-        let (in_a, b_passage) = other.best_passage_in(self);
+        let (in_b, a_passage) = self.best_passage(&in_other);
+        let (in_a, b_passage) = other.best_passage(&in_self);
         let (passage_containment, passage) = if in_b >= in_a {
             (in_b, a_passage.map(|w| (Side::A, w)))
         } else {
@@ -147,15 +189,20 @@ impl StoryProfile {
         }
     }
 
-    /// The passage of this text with the largest share of weight in terms
-    /// `other` has, and that share.
-    fn best_passage_in(&self, other: &StoryProfile) -> (f64, Option<Range<u32>>) {
+    /// The passage of this text with the largest share of weight in the
+    /// terms `shared` marks (by index into `vector`), and that share.
+    fn best_passage(&self, shared: &[bool]) -> (f64, Option<Range<u32>>) {
         let mut best = (0.0, None);
         for window in &self.windows {
             if window.total == 0.0 {
                 continue;
             }
-            let found: f64 = merge(&window.terms, &other.vector).map(|(x, _)| x).sum();
+            let found: f64 = window
+                .terms
+                .iter()
+                .filter(|&&(i, _)| shared[i as usize])
+                .map(|&(_, w)| w)
+                .sum();
             let share = (found / window.total).min(1.0);
             if share > best.0 {
                 best = (share, Some(window.words.clone()));
@@ -163,26 +210,6 @@ impl StoryProfile {
         }
         best
     }
-}
-
-/// The weights of the terms two sorted lists share, side by side.
-fn merge<'v>(x: &'v [(u64, f64)], y: &'v [(u64, f64)]) -> impl Iterator<Item = (f64, f64)> + 'v {
-    let (mut i, mut j) = (0, 0);
-    std::iter::from_fn(move || {
-        while i < x.len() && j < y.len() {
-            match x[i].0.cmp(&y[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let out = (x[i].1, y[j].1);
-                    i += 1;
-                    j += 1;
-                    return Some(out);
-                }
-            }
-        }
-        None
-    })
 }
 
 #[cfg(test)]

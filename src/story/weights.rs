@@ -11,10 +11,13 @@
 //! 100,000 wires the corpus dominates, so its own boilerplate ("shr", "cts")
 //! stops being distinctive.
 
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
 use nohash_hasher::IntMap;
 
 use super::background::Background;
-use crate::align::text::{for_each_term, term_counts};
+use crate::align::text::{for_each_term, term_counts, word_term, STOP};
 use crate::shingle::Shingler;
 
 /// The weight of the background model, in documents.
@@ -27,18 +30,25 @@ pub const DISTINCTIVE_TERMS: usize = 20;
 #[derive(Debug, Clone)]
 pub struct TermWeights<'b> {
     background: &'b Background,
-    corpus: IntMap<u64, u32>,
+    /// The idf of every term of the corpus, worked out once: the pair stage
+    /// asks for each term of every text it prepares.
+    corpus: IntMap<u64, f64>,
     documents: f64,
 }
 
 impl<'b> TermWeights<'b> {
     /// Weights from `background` and the corpus's document frequencies.
     pub fn new(background: &'b Background, corpus: IntMap<u64, u32>, documents: usize) -> Self {
-        TermWeights {
+        let mut weights = TermWeights {
             background,
-            corpus,
+            corpus: IntMap::default(),
             documents: documents as f64,
-        }
+        };
+        weights.corpus = corpus
+            .into_iter()
+            .map(|(term, df)| (term, weights.blended_idf(term, f64::from(df))))
+            .collect();
+        weights
     }
 
     /// Weights from the texts themselves (evaluations that hold every text).
@@ -55,8 +65,15 @@ impl<'b> TermWeights<'b> {
 
     /// The inverse document frequency of `term` (natural log).
     pub fn idf(&self, term: u64) -> f64 {
+        match self.corpus.get(&term) {
+            Some(&idf) => idf,
+            None => self.blended_idf(term, 0.0),
+        }
+    }
+
+    /// The idf of a term in `df` documents of the corpus.
+    fn blended_idf(&self, term: u64, df: f64) -> f64 {
         let background = self.background.document_share(term);
-        let df = self.corpus.get(&term).map_or(0.0, |&c| f64::from(c));
         let share =
             (df + BACKGROUND_DOCUMENTS * background) / (self.documents + BACKGROUND_DOCUMENTS);
         (1.0 / share.min(1.0)).ln()
@@ -65,7 +82,15 @@ impl<'b> TermWeights<'b> {
 
 /// Term frequency damping: a term said ten times is not ten times the evidence.
 pub fn tf_weight(count: u32) -> f64 {
-    1.0 + f64::from(count.max(1)).ln()
+    // Profiles weigh every term of every passage: small counts are looked up.
+    static SMALL: LazyLock<[f64; 64]> = LazyLock::new(|| std::array::from_fn(|n| damped(n as u32)));
+    fn damped(count: u32) -> f64 {
+        1.0 + f64::from(count.max(1)).ln()
+    }
+    match SMALL.get(count as usize) {
+        Some(&weight) => weight,
+        None => damped(count),
+    }
 }
 
 /// The content terms of `text` with their counts, sorted by term (`buffer`
@@ -86,24 +111,136 @@ pub struct TermDigest {
     pub distinct: Vec<u64>,
 }
 
-/// The digest of `text` (`buffer` is reused between documents).
-pub fn digest(
-    text: &str,
+/// A text's distinct content terms, each with its count in the text and its
+/// [`Background::rarity`]. Reused from text to text (clearing keeps its room).
+pub type TermTally = IntMap<u64, (u32, f64)>;
+
+/// The terms and rarities of words already seen, by word hash: the sketch
+/// pass looks up every word of the corpus, so each costs one map lookup, not
+/// a stemming and a lookup in the background model. One per thread, kept from
+/// text to text.
+pub struct WordRarities {
+    /// The seed of the word hashes and the background model the values are for.
+    key: (u64, u64),
+    /// (term, rarity) by word hash.
+    words: IntMap<u64, (u64, f64)>,
+    /// The last word looked up in each of [`RECENT_WORDS`] slots, by the top
+    /// bits of its hash: (hash, term, rarity). Small enough to stay in the
+    /// processor's caches, it answers for the frequent words (most of a text)
+    /// without probing `words`, which outgrows them.
+    recent: Vec<(u64, u64, f64)>,
+}
+
+const RECENT_BITS: u32 = 14;
+const RECENT_WORDS: usize = 1 << RECENT_BITS;
+/// Marks an empty slot of `recent` (a word with this hash is just never found there).
+const NO_WORD: u64 = u64::MAX;
+
+thread_local! {
+    static RARITIES: RefCell<WordRarities> = RefCell::new(WordRarities {
+        key: (0, u64::MAX),
+        words: IntMap::default(),
+        recent: Vec::new(),
+    });
+}
+
+impl WordRarities {
+    /// Tallies the content terms of `text`, whose word hashes are `hashes`,
+    /// into `tally` (cleared first; `found` is a reusable buffer).
+    ///
+    /// Every word is looked up first and tallied after: the lookups miss the
+    /// processor's caches (a corpus's vocabulary outgrows them), and with no
+    /// branch on what they find, many of them overlap. A text with a word not
+    /// seen yet is cut again for its words.
+    pub fn tally(
+        &mut self,
+        text: &str,
+        hashes: &[u64],
+        shingler: &Shingler,
+        background: &Background,
+        found: &mut Vec<(u64, f64)>,
+        tally: &mut TermTally,
+    ) {
+        found.clear();
+        let mut complete = true;
+        if self.recent.is_empty() {
+            self.recent = vec![(NO_WORD, STOP, 0.0); RECENT_WORDS];
+        }
+        for &hash in hashes {
+            let slot = &mut self.recent[(hash >> (64 - RECENT_BITS)) as usize];
+            if slot.0 == hash {
+                found.push((slot.1, slot.2));
+                continue;
+            }
+            match self.words.get(&hash) {
+                Some(&(term, rarity)) => {
+                    *slot = (hash, term, rarity);
+                    found.push((term, rarity));
+                }
+                None => complete = false,
+            }
+        }
+        if !complete {
+            found.clear();
+            shingler.for_each_token(text, |word, token| {
+                found.push(self.get(word, token.hash, background));
+            });
+        }
+        tally.clear();
+        for &(term, rarity) in found.iter().filter(|(term, _)| *term != STOP) {
+            tally.entry(term).or_insert((0, rarity)).0 += 1;
+        }
+    }
+
+    /// The term of a word and its rarity ([`STOP`] for a stop word).
+    fn get(&mut self, word: &str, hash: u64, background: &Background) -> (u64, f64) {
+        *self.words.entry(hash).or_insert_with(|| {
+            let term = word_term(word);
+            let rarity = if term == STOP {
+                0.0
+            } else {
+                background.rarity(term)
+            };
+            (term, rarity)
+        })
+    }
+}
+
+/// Calls `f` with this thread's cache of word rarities for words hashed by
+/// `shingler` under `background`.
+pub fn with_word_rarities<R>(
     shingler: &Shingler,
     background: &Background,
-    buffer: &mut Vec<u64>,
-) -> TermDigest {
-    let counts = content_term_counts(text, shingler, buffer);
-    let distinct: Vec<u64> = counts.iter().map(|&(t, _)| t).collect();
-    let weight = |&(t, n): &(u64, u32)| tf_weight(n) * (1.0 / background.document_share(t)).ln();
-    let mut ranked: Vec<(f64, u64)> = counts.iter().map(|c| (weight(c), c.0)).collect();
-    // Highest weight first, ties by term: the same terms at any thread count.
-    ranked.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-    let mut distinctive: Vec<u64> = ranked
+    f: impl FnOnce(&mut WordRarities) -> R,
+) -> R {
+    RARITIES.with_borrow_mut(|cache| {
+        let key = (shingler.seed(), background.id());
+        if cache.key != key {
+            cache.words.clear();
+            cache.recent.clear();
+            cache.key = key;
+        }
+        f(cache)
+    })
+}
+
+/// The digest of a text's tallied terms.
+pub fn digest(tally: &TermTally) -> TermDigest {
+    // (weight, term): damped count times rarity.
+    let mut ranked: Vec<(f64, u64)> = tally
         .iter()
-        .take(DISTINCTIVE_TERMS)
-        .map(|&(_, t)| t)
+        .map(|(&term, &(count, rarity))| (tf_weight(count) * rarity, term))
         .collect();
+    let mut distinct: Vec<u64> = ranked.iter().map(|&(_, t)| t).collect();
+    distinct.sort_unstable();
+    // Highest weight first, ties by term: the same terms whatever the order
+    // of the tally.
+    let order = |x: &(f64, u64), y: &(f64, u64)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
+    if ranked.len() > DISTINCTIVE_TERMS {
+        ranked.select_nth_unstable_by(DISTINCTIVE_TERMS, order);
+        ranked.truncate(DISTINCTIVE_TERMS);
+    }
+    let mut distinctive: Vec<u64> = ranked.iter().map(|&(_, t)| t).collect();
     distinctive.sort_unstable();
     TermDigest {
         distinctive: distinctive.into_boxed_slice(),
@@ -152,7 +289,21 @@ mod tests {
             school family group country problem hand place case week company number night \
             point city";
         let text = format!("{common} Umerov the of and");
-        let digest = digest(&text, &shingler, Background::english(), &mut Vec::new());
+        let background = Background::english();
+        let mut scratch = crate::shingle::Scratch::default();
+        shingler.word_hashes_into(&text, &mut scratch);
+        let mut tally = TermTally::default();
+        with_word_rarities(&shingler, background, |cache| {
+            cache.tally(
+                &text,
+                scratch.words(),
+                &shingler,
+                background,
+                &mut Vec::new(),
+                &mut tally,
+            )
+        });
+        let digest = digest(&tally);
         assert_eq!(
             digest.distinct.len(),
             27,
@@ -167,5 +318,54 @@ mod tests {
                 "{everyday}"
             );
         }
+    }
+
+    /// Tallies `text` through the sketch pass's cache.
+    fn tally_of(text: &str, shingler: &Shingler, background: &Background) -> TermTally {
+        let mut scratch = crate::shingle::Scratch::default();
+        shingler.word_hashes_into(text, &mut scratch);
+        let mut tally = TermTally::default();
+        with_word_rarities(shingler, background, |cache| {
+            let words = scratch.words();
+            cache.tally(
+                text,
+                words,
+                shingler,
+                background,
+                &mut Vec::new(),
+                &mut tally,
+            )
+        });
+        tally
+    }
+
+    #[test]
+    fn the_cached_tally_is_the_tally_of_the_words() {
+        let config = Config::default();
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let english = Background::english();
+        let own = Background::parse(
+            "documents\t10\nprisoners\t9\n".as_bytes(),
+            std::path::Path::new("own"),
+        )
+        .unwrap();
+        let text = "Prisoners were exchanged; the prisoners' families waited in Istanbul.";
+        // First with unseen words, then from the cache, then under another model.
+        for background in [english, english, &own, english] {
+            let tally = tally_of(text, &shingler, background);
+            let mut expected = TermTally::default();
+            for_each_term(text, &shingler, |_, term| {
+                if term != STOP {
+                    expected
+                        .entry(term)
+                        .or_insert((0, background.rarity(term)))
+                        .0 += 1;
+                }
+            });
+            assert_eq!(tally, expected);
+        }
+        let prisoners = word_term("prisoners");
+        assert_eq!(tally_of(text, &shingler, english)[&prisoners].0, 2);
+        assert!(tally_of(text, &shingler, &own)[&prisoners].1 < 0.2);
     }
 }
