@@ -9,7 +9,8 @@
 //! 600 words) with planted partial reuse (`overlap-reuse`), and on the
 //! near-duplicate corpus (`overlap-dups`); their medians sit side by side, with
 //! a third: the overlap candidate stage alone (winnowing and index, no
-//! alignment). Building the
+//! alignment). `story-dups` compares the scan with the story stage on and
+//! off on the near-duplicate corpus. Building the
 //! `Document`s (copying the texts) happens outside the timed loop; starting the
 //! thread pool, which `run` does on every call, is inside it. Each input is one
 //! group, and each thread count is measured twice, once reporting bytes/s
@@ -24,15 +25,20 @@
 //! cargo bench --bench pipeline -- --quick          # shorter, rougher
 //! cargo bench --bench pipeline -- synthetic/threads-1
 //! cargo bench --bench pipeline -- overlap          # overlap stage on vs off
+//! cargo bench --bench pipeline -- story-dups       # story stage on vs off
 //! cargo bench --bench pipeline -- --test           # run each benchmark once
 //! ```
 
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, SamplingMode, Throughput,
+};
 use rayon::prelude::*;
 use reprint::fingerprint::{self, Winnower};
 use reprint::overlap::{self, OverlapParams};
+use reprint::report::Counts;
 use reprint::shingle::Shingler;
 use reprint::synthetic::{generate, generate_reuse, CorpusSpec, ReuseSpec};
 use reprint::{Config, Document, Entry, Report};
@@ -195,32 +201,20 @@ fn bench_overlap_on(c: &mut Criterion, corpus: &Corpus, min_reuse: usize) {
         .expect("a default thread pool starts");
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Bytes(corpus.bytes()));
-    for (label, enabled) in [("on", true), ("off", false)] {
-        let mut config = Config {
-            threads: 0,
-            ..Config::default()
-        };
-        config.overlap.enabled = enabled;
-        group.bench_function(label, |b| {
-            b.iter_batched(
-                || corpus.documents(),
-                |docs| {
-                    let entries = docs.into_iter().map(|doc| Ok(Entry::Document(doc)));
-                    let scan = reprint::run(&config, entries).expect("the config is valid");
-                    let counts = &scan.report.counts;
-                    assert_eq!(counts.documents_scanned, corpus.texts.len());
-                    assert!(counts.verified_pairs > 0 || min_reuse > 0);
-                    if enabled {
-                        assert!(counts.partial_reuse_pairs > min_reuse, "reuse is found");
-                    } else {
-                        assert_eq!(counts.overlap_candidates, 0);
-                    }
-                    scan
-                },
-                BatchSize::LargeInput,
-            );
-        });
-    }
+    bench_on_off(
+        &mut group,
+        corpus,
+        |config, enabled| config.overlap.enabled = enabled,
+        |counts, enabled| {
+            assert_eq!(counts.documents_scanned, corpus.texts.len());
+            assert!(counts.verified_pairs > 0 || min_reuse > 0);
+            if enabled {
+                assert!(counts.partial_reuse_pairs > min_reuse, "reuse is found");
+            } else {
+                assert_eq!(counts.overlap_candidates, 0);
+            }
+        },
+    );
     group.bench_function("candidates", |b| {
         b.iter(|| {
             let found = pool.install(|| {
@@ -244,6 +238,60 @@ fn bench_overlap_on(c: &mut Criterion, corpus: &Corpus, min_reuse: usize) {
     group.finish();
 }
 
+/// The cost of the story stage: the same scan with it on (the default) and
+/// off, at all cores, on the near-duplicate corpus (`story-dups`). Its issue
+/// asks the stage to add at most 50% to a scan; the two medians side by side
+/// give the ratio. The checks confirm the stage ran, and that the pairs other
+/// stages grade are there either way.
+fn bench_story(c: &mut Criterion) {
+    let corpus = synthetic();
+    let mut group = c.benchmark_group("story-dups");
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Bytes(corpus.bytes()));
+    bench_on_off(
+        &mut group,
+        &corpus,
+        |config, enabled| config.story.enabled = enabled,
+        |counts, enabled| {
+            assert!(
+                counts.verified_pairs > 0,
+                "planted near-duplicates are found"
+            );
+            assert_eq!(counts.story_candidates > 0, enabled);
+        },
+    );
+    group.finish();
+}
+
+/// Benchmarks the whole scan of `corpus` at all cores with one stage on
+/// (`set_stage(config, true)`) and off, checking each report's counts.
+fn bench_on_off(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    corpus: &Corpus,
+    set_stage: impl Fn(&mut Config, bool),
+    check: impl Fn(&Counts, bool),
+) {
+    for (label, enabled) in [("on", true), ("off", false)] {
+        let mut config = Config {
+            threads: 0,
+            ..Config::default()
+        };
+        set_stage(&mut config, enabled);
+        group.bench_function(label, |b| {
+            b.iter_batched(
+                || corpus.documents(),
+                |docs| {
+                    let entries = docs.into_iter().map(|doc| Ok(Entry::Document(doc)));
+                    let scan = reprint::run(&config, entries).expect("the config is valid");
+                    check(&scan.report.counts, enabled);
+                    scan
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .sample_size(10)
@@ -254,6 +302,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = pipeline;
     config = config();
-    targets = bench_synthetic, bench_seeds, bench_overlap
+    targets = bench_synthetic, bench_seeds, bench_overlap, bench_story
 }
 criterion_main!(pipeline);

@@ -12,12 +12,11 @@
 //! stops being distinctive.
 
 use std::cell::RefCell;
-use std::sync::LazyLock;
 
 use nohash_hasher::IntMap;
 
 use super::background::Background;
-use crate::align::text::{for_each_term, term_counts, word_term, STOP};
+use crate::align::text::{for_each_term, term_counts, STOP};
 use crate::shingle::Shingler;
 
 /// The weight of the background model, in documents.
@@ -82,15 +81,7 @@ impl<'b> TermWeights<'b> {
 
 /// Term frequency damping: a term said ten times is not ten times the evidence.
 pub fn tf_weight(count: u32) -> f64 {
-    // Profiles weigh every term of every passage: small counts are looked up.
-    static SMALL: LazyLock<[f64; 64]> = LazyLock::new(|| std::array::from_fn(|n| damped(n as u32)));
-    fn damped(count: u32) -> f64 {
-        1.0 + f64::from(count.max(1)).ln()
-    }
-    match SMALL.get(count as usize) {
-        Some(&weight) => weight,
-        None => damped(count),
-    }
+    1.0 + f64::from(count.max(1)).ln()
 }
 
 /// The content terms of `text` with their counts, sorted by term (`buffer`
@@ -124,23 +115,12 @@ pub struct WordRarities {
     key: (u64, u64),
     /// (term, rarity) by word hash.
     words: IntMap<u64, (u64, f64)>,
-    /// The last word looked up in each of [`RECENT_WORDS`] slots, by the top
-    /// bits of its hash: (hash, term, rarity). Small enough to stay in the
-    /// processor's caches, it answers for the frequent words (most of a text)
-    /// without probing `words`, which outgrows them.
-    recent: Vec<(u64, u64, f64)>,
 }
-
-const RECENT_BITS: u32 = 14;
-const RECENT_WORDS: usize = 1 << RECENT_BITS;
-/// Marks an empty slot of `recent` (a word with this hash is just never found there).
-const NO_WORD: u64 = u64::MAX;
 
 thread_local! {
     static RARITIES: RefCell<WordRarities> = RefCell::new(WordRarities {
         key: (0, u64::MAX),
         words: IntMap::default(),
-        recent: Vec::new(),
     });
 }
 
@@ -163,46 +143,32 @@ impl WordRarities {
     ) {
         found.clear();
         let mut complete = true;
-        if self.recent.is_empty() {
-            self.recent = vec![(NO_WORD, STOP, 0.0); RECENT_WORDS];
-        }
         for &hash in hashes {
-            let slot = &mut self.recent[(hash >> (64 - RECENT_BITS)) as usize];
-            if slot.0 == hash {
-                found.push((slot.1, slot.2));
-                continue;
-            }
             match self.words.get(&hash) {
-                Some(&(term, rarity)) => {
-                    *slot = (hash, term, rarity);
-                    found.push((term, rarity));
-                }
+                Some(&term) => found.push(term),
                 None => complete = false,
             }
         }
         if !complete {
             found.clear();
-            shingler.for_each_token(text, |word, token| {
-                found.push(self.get(word, token.hash, background));
+            // Terms through alignment's cache: a word is stemmed once per
+            // thread, whichever stage meets it first.
+            for_each_term(text, shingler, |token, term| {
+                let known = self.words.entry(token.hash).or_insert_with(|| {
+                    let rarity = if term == STOP {
+                        0.0
+                    } else {
+                        background.rarity(term)
+                    };
+                    (term, rarity)
+                });
+                found.push(*known);
             });
         }
         tally.clear();
         for &(term, rarity) in found.iter().filter(|(term, _)| *term != STOP) {
             tally.entry(term).or_insert((0, rarity)).0 += 1;
         }
-    }
-
-    /// The term of a word and its rarity ([`STOP`] for a stop word).
-    fn get(&mut self, word: &str, hash: u64, background: &Background) -> (u64, f64) {
-        *self.words.entry(hash).or_insert_with(|| {
-            let term = word_term(word);
-            let rarity = if term == STOP {
-                0.0
-            } else {
-                background.rarity(term)
-            };
-            (term, rarity)
-        })
     }
 }
 
@@ -217,7 +183,6 @@ pub fn with_word_rarities<R>(
         let key = (shingler.seed(), background.id());
         if cache.key != key {
             cache.words.clear();
-            cache.recent.clear();
             cache.key = key;
         }
         f(cache)
