@@ -408,7 +408,7 @@ fn find_pairs(
             story::candidates::candidates(
                 &distinctive,
                 story::candidates::MAX_POSTINGS,
-                story::candidates::MIN_SHARED_TERMS,
+                story::candidates::MAX_CHANCE_PARTNERS,
             )
             .pairs
         }

@@ -62,7 +62,7 @@ struct SketchScratch {
     shingles: Scratch,
     winnowing: fingerprint::Scratch,
     fingerprints: Vec<fingerprint::Fingerprint>,
-    found: Vec<(u64, f64)>,
+    found: Vec<u32>,
     terms: TermTally,
 }
 

@@ -98,29 +98,51 @@ pub struct TermDigest {
     /// Its [`DISTINCTIVE_TERMS`] most distinctive terms by the background
     /// model alone (the corpus is not counted yet), sorted.
     pub distinctive: Box<[u64]>,
-    /// Every distinct content term, sorted, for the document frequencies.
+    /// Every distinct content term, for the document frequencies.
     pub distinct: Vec<u64>,
 }
 
-/// A text's distinct content terms, each with its count in the text and its
-/// [`Background::rarity`]. Reused from text to text (clearing keeps its room).
-pub type TermTally = IntMap<u64, (u32, f64)>;
+/// A content term of a text: how often the text says it, and its
+/// [`Background::rarity`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TermCount {
+    /// The term (a stem's hash).
+    pub term: u64,
+    /// Its uses in the text.
+    pub count: u32,
+    /// Its rarity in the background model.
+    pub rarity: f64,
+}
 
-/// The terms and rarities of words already seen, by word hash: the sketch
-/// pass looks up every word of the corpus, so each costs one map lookup, not
-/// a stemming and a lookup in the background model. One per thread, kept from
+/// A text's distinct content terms, in order of first use. Reused from text
+/// to text (clearing keeps its room).
+pub type TermTally = Vec<TermCount>;
+
+/// The terms and rarities of words already seen: the sketch pass looks up
+/// every word of the corpus, so each costs one lookup of a small entry, not a
+/// stemming and a lookup in the background model. One per thread, kept from
 /// text to text.
 pub struct WordRarities {
     /// The seed of the word hashes and the background model the values are for.
     key: (u64, u64),
-    /// (term, rarity) by word hash.
-    words: IntMap<u64, (u64, f64)>,
+    /// The slot of each word's term in `terms`, by word hash.
+    words: IntMap<u64, u32>,
+    /// The slot of each term (for words not seen yet).
+    slots: IntMap<u64, u32>,
+    /// Each term seen, with its count in the text being tallied (0 between
+    /// texts): counting in an array, not a map.
+    terms: Vec<TermCount>,
+    /// The slots counted in the text being tallied.
+    counted: Vec<u32>,
 }
 
 thread_local! {
     static RARITIES: RefCell<WordRarities> = RefCell::new(WordRarities {
         key: (0, u64::MAX),
         words: IntMap::default(),
+        slots: IntMap::default(),
+        terms: Vec::new(),
+        counted: Vec::new(),
     });
 }
 
@@ -128,7 +150,7 @@ impl WordRarities {
     /// Tallies the content terms of `text`, whose word hashes are `hashes`,
     /// into `tally` (cleared first; `found` is a reusable buffer).
     ///
-    /// Every word is looked up first and tallied after: the lookups miss the
+    /// Every word is looked up first and counted after: the lookups miss the
     /// processor's caches (a corpus's vocabulary outgrows them), and with no
     /// branch on what they find, many of them overlap. A text with a word not
     /// seen yet is cut again for its words.
@@ -138,14 +160,14 @@ impl WordRarities {
         hashes: &[u64],
         shingler: &Shingler,
         background: &Background,
-        found: &mut Vec<(u64, f64)>,
+        found: &mut Vec<u32>,
         tally: &mut TermTally,
     ) {
         found.clear();
         let mut complete = true;
-        for &hash in hashes {
-            match self.words.get(&hash) {
-                Some(&term) => found.push(term),
+        for hash in hashes {
+            match self.words.get(hash) {
+                Some(&slot) => found.push(slot),
                 None => complete = false,
             }
         }
@@ -154,21 +176,42 @@ impl WordRarities {
             // Terms through alignment's cache: a word is stemmed once per
             // thread, whichever stage meets it first.
             for_each_term(text, shingler, |token, term| {
-                let known = self.words.entry(token.hash).or_insert_with(|| {
-                    let rarity = if term == STOP {
-                        0.0
-                    } else {
-                        background.rarity(term)
-                    };
-                    (term, rarity)
+                let slot = *self.words.entry(token.hash).or_insert_with(|| {
+                    *self.slots.entry(term).or_insert_with(|| {
+                        let rarity = if term == STOP {
+                            0.0
+                        } else {
+                            background.rarity(term)
+                        };
+                        self.terms.push(TermCount {
+                            term,
+                            count: 0,
+                            rarity,
+                        });
+                        (self.terms.len() - 1) as u32
+                    })
                 });
-                found.push(*known);
+                found.push(slot);
             });
         }
-        tally.clear();
-        for &(term, rarity) in found.iter().filter(|(term, _)| *term != STOP) {
-            tally.entry(term).or_insert((0, rarity)).0 += 1;
+        let counted = &mut self.counted;
+        counted.clear();
+        for &slot in found.iter() {
+            let entry = &mut self.terms[slot as usize];
+            if entry.term != STOP {
+                if entry.count == 0 {
+                    counted.push(slot);
+                }
+                entry.count += 1;
+            }
         }
+        tally.clear();
+        tally.extend(counted.iter().map(|&slot| {
+            let entry = &mut self.terms[slot as usize];
+            let counted = *entry;
+            entry.count = 0;
+            counted
+        }));
     }
 }
 
@@ -183,6 +226,8 @@ pub fn with_word_rarities<R>(
         let key = (shingler.seed(), background.id());
         if cache.key != key {
             cache.words.clear();
+            cache.slots.clear();
+            cache.terms.clear();
             cache.key = key;
         }
         f(cache)
@@ -194,10 +239,9 @@ pub fn digest(tally: &TermTally) -> TermDigest {
     // (weight, term): damped count times rarity.
     let mut ranked: Vec<(f64, u64)> = tally
         .iter()
-        .map(|(&term, &(count, rarity))| (tf_weight(count) * rarity, term))
+        .map(|t| (tf_weight(t.count) * t.rarity, t.term))
         .collect();
-    let mut distinct: Vec<u64> = ranked.iter().map(|&(_, t)| t).collect();
-    distinct.sort_unstable();
+    let distinct: Vec<u64> = tally.iter().map(|t| t.term).collect();
     // Highest weight first, ties by term: the same terms whatever the order
     // of the tally.
     let order = |x: &(f64, u64), y: &(f64, u64)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
@@ -274,7 +318,6 @@ mod tests {
             27,
             "every content term, no stop words"
         );
-        assert!(digest.distinct.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(digest.distinctive.len(), DISTINCTIVE_TERMS);
         assert!(digest.distinctive.contains(&word_term("umerov")));
         for everyday in ["people", "time", "year"] {
@@ -321,16 +364,26 @@ mod tests {
             let mut expected = TermTally::default();
             for_each_term(text, &shingler, |_, term| {
                 if term != STOP {
-                    expected
-                        .entry(term)
-                        .or_insert((0, background.rarity(term)))
-                        .0 += 1;
+                    match expected.iter_mut().find(|t| t.term == term) {
+                        Some(known) => known.count += 1,
+                        None => expected.push(TermCount {
+                            term,
+                            count: 1,
+                            rarity: background.rarity(term),
+                        }),
+                    }
                 }
             });
             assert_eq!(tally, expected);
         }
-        let prisoners = word_term("prisoners");
-        assert_eq!(tally_of(text, &shingler, english)[&prisoners].0, 2);
-        assert!(tally_of(text, &shingler, &own)[&prisoners].1 < 0.2);
+        let prisoners = |background| {
+            let tally = tally_of(text, &shingler, background);
+            *tally
+                .iter()
+                .find(|t| t.term == word_term("prisoners"))
+                .unwrap()
+        };
+        assert_eq!(prisoners(english).count, 2);
+        assert!(prisoners(&own).rarity < 0.2);
     }
 }
