@@ -21,7 +21,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::weights::{tf_weight, TermWeights};
-use crate::align::text::{term_counts, STOP};
+use crate::align::text::STOP;
 use crate::align::AlignText;
 
 /// Content words in a passage of the passage-containment measure, at least
@@ -77,7 +77,24 @@ impl StoryProfile {
     /// The profile of a prepared text.
     pub fn new(text: &AlignText, weights: &TermWeights) -> Self {
         let terms = text.terms_outside_boilerplate();
-        let counts = term_counts(&terms);
+        // The content terms with their counts, and per word the index of its
+        // term in them (passages count terms in an array rather than sorting
+        // their words): one sort of (term, word) pairs gives both.
+        let mut uses: Vec<(u64, u32)> = (0..terms.len() as u32)
+            .map(|i| (terms[i as usize], i))
+            .filter(|&(t, _)| t != STOP)
+            .collect();
+        uses.sort_unstable();
+        let mut counts: Vec<(u64, u32)> = Vec::new();
+        let mut index = vec![NO_TERM; terms.len()];
+        for &(t, word) in &uses {
+            match counts.last_mut() {
+                Some((last, n)) if *last == t => *n += 1,
+                _ => counts.push((t, 1)),
+            }
+            index[word as usize] = (counts.len() - 1) as u32;
+        }
+        drop(uses);
         let idf: Vec<f64> = counts.iter().map(|&(t, _)| weights.idf(t)).collect();
         let vector: Vec<(u64, f64)> = counts
             .iter()
@@ -85,17 +102,6 @@ impl StoryProfile {
             .map(|(&(t, n), &w)| (t, tf_weight(n) * w))
             .collect();
         let norm = vector.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-        // Per word, the index of its term in `vector`: passages count terms
-        // in an array rather than sorting their words.
-        let index: Vec<u32> = terms
-            .iter()
-            .map(|&t| match t {
-                STOP => NO_TERM,
-                t => counts
-                    .binary_search_by_key(&t, |&(term, _)| term)
-                    .map_or(NO_TERM, |i| i as u32),
-            })
-            .collect();
         let mut in_window = vec![0u32; vector.len()];
         let mut windows = Vec::new();
         let sentences = &text.sentences;

@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use nohash_hasher::IntMap;
 
 use super::background::Background;
-use crate::align::text::{for_each_term, term_counts, STOP};
+use crate::align::text::{for_each_term, term_counts, word_term, STOP};
 use crate::shingle::Shingler;
 
 /// The weight of the background model, in documents.
@@ -172,25 +172,31 @@ impl WordRarities {
             }
         }
         if !complete {
+            // Cut again for the words themselves; only the unseen ones are
+            // stemmed (once per thread).
             found.clear();
-            // Terms through alignment's cache: a word is stemmed once per
-            // thread, whichever stage meets it first.
-            for_each_term(text, shingler, |token, term| {
-                let slot = *self.words.entry(token.hash).or_insert_with(|| {
-                    *self.slots.entry(term).or_insert_with(|| {
-                        let rarity = if term == STOP {
-                            0.0
-                        } else {
-                            background.rarity(term)
-                        };
-                        self.terms.push(TermCount {
-                            term,
-                            count: 0,
-                            rarity,
+            shingler.for_each_token(text, |word, token| {
+                let slot = match self.words.get(&token.hash) {
+                    Some(&slot) => slot,
+                    None => {
+                        let term = word_term(word);
+                        let slot = *self.slots.entry(term).or_insert_with(|| {
+                            let rarity = if term == STOP {
+                                0.0
+                            } else {
+                                background.rarity(term)
+                            };
+                            self.terms.push(TermCount {
+                                term,
+                                count: 0,
+                                rarity,
+                            });
+                            (self.terms.len() - 1) as u32
                         });
-                        (self.terms.len() - 1) as u32
-                    })
-                });
+                        self.words.insert(token.hash, slot);
+                        slot
+                    }
+                };
                 found.push(slot);
             });
         }
@@ -260,7 +266,6 @@ pub fn digest(tally: &TermTally) -> TermDigest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::align::text::word_term;
     use crate::config::Config;
 
     #[test]
