@@ -1,8 +1,9 @@
 //! Reading and sketching: the one pass over every text.
 //!
 //! Input: the entry stream. Output: [`Sketched`], the documents (their texts let
-//! go where they can be read again) with a signature each, and what the overlap
-//! stage needs (fingerprints, word counts).
+//! go where they can be read again) with a signature each, what the overlap
+//! stage needs (fingerprints, word counts), and what the story stage needs
+//! (distinctive terms, and document frequencies counted on each thread).
 //!
 //! Reading stays on the calling thread (the input may not be `Send`) and the
 //! pool sketches chunk by chunk; chunks merge in input order, so the result is
@@ -20,7 +21,9 @@ use crate::input::{Document, Entry, Skipped};
 use crate::report::Timings;
 use crate::shingle::{Scratch, Shingler};
 use crate::sketch::{MinHasher, Signature};
-use crate::story::weights::{digest, with_word_rarities, TermDigest, TermTally};
+use crate::story::weights::{
+    distinctive_terms, take_document_frequencies, with_word_rarities, TermTally,
+};
 use crate::story::Background;
 use nohash_hasher::IntMap;
 
@@ -75,8 +78,8 @@ struct DocumentSketch {
     words: u32,
     /// Occurrences of ignored phrases.
     phrases: usize,
-    /// Content terms (default when the story stage is off).
-    terms: TermDigest,
+    /// Distinctive terms (none when the story stage is off).
+    distinctive: Box<[u64]>,
 }
 
 /// A document's sketch, or `None` for a document without words.
@@ -96,7 +99,7 @@ impl Sketcher<'_> {
             fingerprints: Vec::new(),
             words: 0,
             phrases: 0,
-            terms: TermDigest::default(),
+            distinctive: Box::default(),
         };
         if self.shingler.config().unit != ShingleUnit::Words
             && (self.overlap || self.background.is_some())
@@ -109,7 +112,7 @@ impl Sketcher<'_> {
                 let (found, tally) = (&mut scratch.found, &mut scratch.terms);
                 cache.tally(text, words, self.shingler, background, found, tally)
             });
-            sketch.terms = digest(&scratch.terms);
+            sketch.distinctive = distinctive_terms(&scratch.terms);
         }
         if self.overlap {
             let words = scratch.shingles.words();
@@ -148,9 +151,11 @@ pub(super) fn read_and_sketch(
         phrase_occurrences: 0,
     };
     let started = Instant::now();
+    // Counts left on the pool's threads by an earlier scan are dropped.
+    take_pool_document_frequencies(pool, sketcher);
     let mut reading = 0.0;
     let result = pool.in_place_scope(|scope| -> crate::Result<()> {
-        let (done, finished) = std::sync::mpsc::channel::<(usize, Vec<Entry>, SketchedChunk)>();
+        let (done, finished) = std::sync::mpsc::channel::<(usize, Vec<Entry>, Vec<SketchOutput>)>();
         // Chunks sketched but not yet merged, by number, so they merge in order.
         let mut waiting = std::collections::BTreeMap::new();
         let (mut sent, mut merged) = (0usize, 0usize);
@@ -189,6 +194,7 @@ pub(super) fn read_and_sketch(
         }
         Ok(())
     });
+    out.document_frequencies = take_pool_document_frequencies(pool, sketcher);
     timings.read += reading;
     timings.sketch += started.elapsed().as_secs_f64() - reading;
     result.map(|()| out)
@@ -202,21 +208,10 @@ pub(super) fn read_and_sketch(
 /// harness corpus (2 threads, three runs alternating).
 const CHUNKS_IN_FLIGHT: usize = 4;
 
-/// A chunk's sketches, and how many of its documents hold each content term
-/// (empty when the story stage is off).
-struct SketchedChunk {
-    sketches: Vec<SketchOutput>,
-    document_frequencies: IntMap<u64, u32>,
-}
-
 /// Sketches a chunk, and lets go of the texts that can be read again: later
 /// stages reread the few they need.
-///
-/// The chunk's document frequencies are counted here, on the pool, so the
-/// reader thread merges one map per chunk rather than one term list per
-/// document.
-fn sketch_chunk(chunk: &mut [Entry], sketcher: &Sketcher) -> SketchedChunk {
-    let mut sketches: Vec<SketchOutput> = chunk
+fn sketch_chunk(chunk: &mut [Entry], sketcher: &Sketcher) -> Vec<SketchOutput> {
+    chunk
         .par_iter_mut()
         .map_init(SketchScratch::default, |scratch, entry| match entry {
             Entry::Document(doc) => {
@@ -228,56 +223,31 @@ fn sketch_chunk(chunk: &mut [Entry], sketcher: &Sketcher) -> SketchedChunk {
             }
             Entry::Skipped(_) => None,
         })
-        .collect();
-    // A few large parts rather than rayon's fine splits: every part's map
-    // grows to most of the chunk's vocabulary, and each one costs a merge.
-    let document_frequencies = sketches
-        .par_chunks_mut(DF_PART_DOCS)
-        .map(|part| {
-            let mut counts = IntMap::default();
-            for sketch in part.iter_mut().flatten() {
-                for term in std::mem::take(&mut sketch.terms.distinct) {
-                    *counts.entry(term).or_insert(0) += 1;
-                }
-            }
-            counts
-        })
-        .reduce(IntMap::default, add_counts);
-    SketchedChunk {
-        sketches,
-        document_frequencies,
-    }
+        .collect()
 }
 
-/// Documents whose terms one task of [`sketch_chunk`] counts: a chunk splits
-/// into a part per core of a 2 to 4 core machine.
-const DF_PART_DOCS: usize = CHUNK_DOCS / 4;
-
-/// `to` with the counts of `from` added (the larger map is kept).
-fn add_counts(mut to: IntMap<u64, u32>, mut from: IntMap<u64, u32>) -> IntMap<u64, u32> {
-    if to.len() < from.len() {
-        std::mem::swap(&mut to, &mut from);
+/// The story stage's document frequencies counted on every thread of `pool`
+/// (see [`take_document_frequencies`]), summed; also what clears them.
+fn take_pool_document_frequencies(
+    pool: &rayon::ThreadPool,
+    sketcher: &Sketcher,
+) -> IntMap<u64, u32> {
+    let mut total: IntMap<u64, u32> = IntMap::default();
+    if let Some(background) = sketcher.background {
+        let counted = pool.broadcast(|_| take_document_frequencies(sketcher.shingler, background));
+        for (term, documents) in counted.into_iter().flatten() {
+            *total.entry(term).or_insert(0) += documents;
+        }
     }
-    for (term, count) in from {
-        *to.entry(term).or_insert(0) += count;
-    }
-    to
+    total
 }
 
 /// Appends one sketched chunk to the scan's documents, in input order.
 fn merge_chunk(
     out: &mut Sketched,
     chunk: Vec<Entry>,
-    sketched: SketchedChunk,
+    sketches: Vec<SketchOutput>,
 ) -> crate::Result<()> {
-    let SketchedChunk {
-        sketches,
-        document_frequencies,
-    } = sketched;
-    out.document_frequencies = add_counts(
-        std::mem::take(&mut out.document_frequencies),
-        document_frequencies,
-    );
     out.read_count += chunk.len();
     for (entry, sketch) in chunk.into_iter().zip(sketches) {
         match (entry, sketch) {
@@ -286,7 +256,7 @@ fn merge_chunk(
                 out.signatures.push(sketch.signature);
                 out.fingerprints.push(sketch.fingerprints);
                 out.words.push(sketch.words);
-                out.distinctive.push(sketch.terms.distinctive);
+                out.distinctive.push(sketch.distinctive);
                 out.phrase_occurrences += sketch.phrases;
             }
             (Entry::Document(doc), None) => out.skipped.push(Skipped {

@@ -51,7 +51,7 @@
 //! | `counts.rejected_pairs` | candidates found by MinHash, not by the overlap stage, below the threshold and (story stage on) below the story threshold: not aligned |
 //! | `counts.aligned_pairs` | candidates aligned and graded: verified pairs, overlap candidates, and pairs at or above the story threshold |
 //! | `counts.duplicate_pairs`, `.near_duplicate_pairs`, `.partial_reuse_pairs`, `.rewrite_pairs` | pairs per verdict (the `pairs` array) |
-//! | `counts.story_candidates` | pairs sharing at least 2 of their 20 most distinctive terms (every pair when the corpus has at most 100 documents) |
+//! | `counts.story_candidates` | pairs sharing more of their 20 most distinctive terms than chance would explain (every pair when the corpus has at most 100 documents) |
 //! | `counts.story_rejected` | candidates only the story stage found, below the story threshold (not aligned) |
 //! | `counts.story_clusters` | story clusters (`story_clusters`) |
 //! | `counts.clusters`, `.documents_in_clusters` | duplicate clusters (of verified pairs) and their members |

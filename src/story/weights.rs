@@ -92,16 +92,6 @@ fn content_term_counts(text: &str, shingler: &Shingler, buffer: &mut Vec<u64>) -
     term_counts(buffer)
 }
 
-/// What the sketch pass keeps of a document for the story stage.
-#[derive(Debug, Clone, Default)]
-pub struct TermDigest {
-    /// Its [`DISTINCTIVE_TERMS`] most distinctive terms by the background
-    /// model alone (the corpus is not counted yet), sorted.
-    pub distinctive: Box<[u64]>,
-    /// Every distinct content term, for the document frequencies.
-    pub distinct: Vec<u64>,
-}
-
 /// A content term of a text: how often the text says it, and its
 /// [`Background::rarity`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -132,6 +122,9 @@ pub struct WordRarities {
     /// Each term seen, with its count in the text being tallied (0 between
     /// texts): counting in an array, not a map.
     terms: Vec<TermCount>,
+    /// Per slot, the texts tallied on this thread that hold the term, since
+    /// [`take_document_frequencies`] last took them.
+    documents: Vec<u32>,
     /// The slots counted in the text being tallied.
     counted: Vec<u32>,
 }
@@ -142,6 +135,7 @@ thread_local! {
         words: IntMap::default(),
         slots: IntMap::default(),
         terms: Vec::new(),
+        documents: Vec::new(),
         counted: Vec::new(),
     });
 }
@@ -191,6 +185,7 @@ impl WordRarities {
                                 count: 0,
                                 rarity,
                             });
+                            self.documents.push(0);
                             (self.terms.len() - 1) as u32
                         });
                         self.words.insert(token.hash, slot);
@@ -207,6 +202,7 @@ impl WordRarities {
             if entry.term != STOP {
                 if entry.count == 0 {
                     counted.push(slot);
+                    self.documents[slot as usize] += 1;
                 }
                 entry.count += 1;
             }
@@ -234,20 +230,40 @@ pub fn with_word_rarities<R>(
             cache.words.clear();
             cache.slots.clear();
             cache.terms.clear();
+            cache.documents.clear();
             cache.key = key;
         }
         f(cache)
     })
 }
 
-/// The digest of a text's tallied terms.
-pub fn digest(tally: &TermTally) -> TermDigest {
+/// The terms of this thread's texts, tallied by `shingler` under
+/// `background` since the last call, with how many texts hold each; the
+/// counts start again from zero. A scan takes them from every thread of its
+/// pool before it sketches, to start clean, and after, for the corpus's
+/// document frequencies: counting in the tally's array costs no map lookup.
+pub fn take_document_frequencies(shingler: &Shingler, background: &Background) -> Vec<(u64, u32)> {
+    with_word_rarities(shingler, background, |cache| {
+        let WordRarities {
+            terms, documents, ..
+        } = cache;
+        terms
+            .iter()
+            .zip(documents.iter_mut())
+            .filter(|(_, n)| **n > 0)
+            .map(|(t, n)| (t.term, std::mem::take(n)))
+            .collect()
+    })
+}
+
+/// A text's [`DISTINCTIVE_TERMS`] most distinctive terms by the background
+/// model alone (the corpus is not counted yet), sorted.
+pub fn distinctive_terms(tally: &TermTally) -> Box<[u64]> {
     // (weight, term): damped count times rarity.
     let mut ranked: Vec<(f64, u64)> = tally
         .iter()
         .map(|t| (tf_weight(t.count) * t.rarity, t.term))
         .collect();
-    let distinct: Vec<u64> = tally.iter().map(|t| t.term).collect();
     // Highest weight first, ties by term: the same terms whatever the order
     // of the tally.
     let order = |x: &(f64, u64), y: &(f64, u64)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
@@ -257,10 +273,7 @@ pub fn digest(tally: &TermTally) -> TermDigest {
     }
     let mut distinctive: Vec<u64> = ranked.iter().map(|&(_, t)| t).collect();
     distinctive.sort_unstable();
-    TermDigest {
-        distinctive: distinctive.into_boxed_slice(),
-        distinct,
-    }
+    distinctive.into_boxed_slice()
 }
 
 #[cfg(test)]
@@ -296,7 +309,7 @@ mod tests {
     }
 
     #[test]
-    fn the_digest_keeps_the_rarest_terms() {
+    fn the_distinctive_terms_are_the_rarest() {
         let config = Config::default();
         let shingler = Shingler::new(config.shingle, config.seed);
         let common = "people time year day way work world life house home water money \
@@ -317,20 +330,38 @@ mod tests {
                 &mut tally,
             )
         });
-        let digest = digest(&tally);
-        assert_eq!(
-            digest.distinct.len(),
-            27,
-            "every content term, no stop words"
-        );
-        assert_eq!(digest.distinctive.len(), DISTINCTIVE_TERMS);
-        assert!(digest.distinctive.contains(&word_term("umerov")));
+        assert_eq!(tally.len(), 27, "every content term, no stop words");
+        let distinctive = distinctive_terms(&tally);
+        assert_eq!(distinctive.len(), DISTINCTIVE_TERMS);
+        assert!(distinctive.contains(&word_term("umerov")));
         for everyday in ["people", "time", "year"] {
-            assert!(
-                !digest.distinctive.contains(&word_term(everyday)),
-                "{everyday}"
-            );
+            assert!(!distinctive.contains(&word_term(everyday)), "{everyday}");
         }
+    }
+
+    #[test]
+    fn document_frequencies_count_the_texts_tallied_since_the_last_take() {
+        let config = Config::default();
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let background = Background::english();
+        // Whatever this thread tallied before.
+        take_document_frequencies(&shingler, background);
+        for text in [
+            "Prisoners were exchanged in Istanbul.",
+            "The prisoners, the prisoners! Talks in Istanbul.",
+            "Wheat harvest.",
+        ] {
+            tally_of(text, &shingler, background);
+        }
+        let counted: IntMap<u64, u32> = take_document_frequencies(&shingler, background)
+            .into_iter()
+            .collect();
+        let df = |w: &str| counted.get(&word_term(w)).copied();
+        assert_eq!(df("prisoners"), Some(2), "a text counts once");
+        assert_eq!(df("istanbul"), Some(2));
+        assert_eq!(df("wheat"), Some(1));
+        assert_eq!(df("the"), None, "stop words are not terms");
+        assert!(take_document_frequencies(&shingler, background).is_empty());
     }
 
     /// Tallies `text` through the sketch pass's cache.
