@@ -94,15 +94,16 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
     )?;
     writeln!(
         out,
-        "Verdicts:  {} duplicate, {} near-duplicate, {} partial reuse, {} rewrite; {} clusters of {} documents ({} duplicates)",
-        c.duplicate_pairs, c.near_duplicate_pairs, c.partial_reuse_pairs, c.rewrite_pairs, c.clusters, c.documents_in_clusters, c.duplicates
+        "Verdicts:  {} duplicate, {} near-duplicate, {} partial reuse, {} rewrite; {} of {} documents ({} duplicates)",
+        c.duplicate_pairs, c.near_duplicate_pairs, c.partial_reuse_pairs, c.rewrite_pairs,
+        count(c.clusters, "cluster"), c.documents_in_clusters, c.duplicates
     )?;
     if let Some(background) = &p.story_background {
         let in_stories: usize = report.story_clusters.iter().map(|s| s.size).sum();
         writeln!(
             out,
-            "Stories:   {} story clusters of {in_stories} documents; story threshold {:.2}, background model {background}",
-            c.story_clusters, p.grade.min_story_similarity
+            "Stories:   {} of {in_stories} documents; story threshold {:.2}, background model {background}",
+            count(c.story_clusters, "story cluster"), p.grade.min_story_similarity
         )?;
     }
     let sup = &report.suppressed;
@@ -525,6 +526,15 @@ fn excerpt(text: &str, max_chars: usize) -> String {
     let head: String = flat[..max_chars * 2 / 3].iter().collect();
     let tail: String = flat[flat.len() - max_chars / 3..].iter().collect();
     format!("{head} ... {tail}")
+}
+
+/// "1 cluster", "2 clusters".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 #[cfg(test)]
