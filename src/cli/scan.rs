@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use reprint::report::json::write_json;
+use reprint::report::lines::{write_csv, write_jsonl};
 use reprint::report::text::{write_summary, TextOptions};
+use reprint::Report;
 use reprint::{CorpusReader, Scan};
 
 use super::{create_output, to_config, CorpusArgs, GlobalArgs, SimilarityArgs, StoryArgs};
@@ -22,6 +24,16 @@ pub(crate) struct ScanArgs {
     /// Write the full report as JSON to FILE (- for stdout, which replaces the summary).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write the pairs as CSV to FILE, one row per pair: ids, verdict, scores,
+    /// passage count and covered shares (- for stdout, which replaces the
+    /// summary).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the pairs as JSON Lines to FILE, one pair per line as in the JSON
+    /// report, for streaming pipelines (- for stdout, which replaces the
+    /// summary).
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Option<PathBuf>,
     /// Most pairs listed in the terminal summary (the JSON report has all).
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub max_pairs: usize,
@@ -29,27 +41,41 @@ pub(crate) struct ScanArgs {
 
 pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let scan = scan_corpus(&args.corpus, &args.similarity, Some(&args.story), global)?;
-    let json_to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    if let Some(path) = &args.json {
-        let mut out = create_output(path)?;
-        write_json(&scan.report, &mut out)
-            .and_then(|()| out.flush())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+    let outputs: [(&Option<PathBuf>, Writer); 3] = [
+        (&args.json, |r, out| write_json(r, out)),
+        (&args.csv, |r, out| write_csv(r, out)),
+        (&args.jsonl, |r, out| write_jsonl(r, out)),
+    ];
+    let to_stdout = |path: &Option<PathBuf>| path.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let stdout_taken = outputs.iter().filter(|(path, _)| to_stdout(path)).count();
+    if stdout_taken > 1 {
+        anyhow::bail!("only one of --json, --csv and --jsonl can write to stdout (-)");
     }
-    if !global.quiet && !json_to_stdout {
+    for (path, write) in outputs {
+        if let Some(path) = path {
+            let mut out = create_output(path)?;
+            write(&scan.report, &mut out)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    if !global.quiet && stdout_taken == 0 {
         let options = TextOptions {
             max_pairs: args.max_pairs,
             ..TextOptions::default()
         };
         let mut stdout = std::io::stdout().lock();
         write_summary(&scan.report, options, &mut stdout)?;
-        if let Some(path) = args.json.as_ref().filter(|_| !json_to_stdout) {
+        if let Some(path) = &args.json {
             writeln!(stdout, "Full report: {}", path.display())?;
         }
         stdout.flush()?;
     }
     Ok(Exit::Success)
 }
+
+/// Writes one output format of a report.
+type Writer = fn(&Report, &mut dyn Write) -> std::io::Result<()>;
 
 /// Reads the corpus and runs the pipeline (shared with `dedup`).
 pub(crate) fn scan_corpus(

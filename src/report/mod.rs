@@ -6,6 +6,7 @@
 //! format, [`text`] for the terminal); the analysis happens in the stages.
 
 pub mod json;
+pub mod lines;
 pub mod text;
 
 use serde::Serialize;

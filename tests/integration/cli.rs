@@ -80,6 +80,61 @@ fn scan_lists_found_pairs_with_passages_and_writes_json() {
 }
 
 #[test]
+fn csv_and_json_lines_hold_the_pairs_of_the_json_report() {
+    let dir = temp();
+    write_jsonl(&dir.path().join("docs.jsonl"), &small_corpus(300, 5));
+    let args = ["scan", "docs.jsonl", "-q", "--json", "r.json"];
+    let out = reprint(
+        dir.path(),
+        &[&args[..], &["--csv", "pairs.csv", "--jsonl", "pairs.jsonl"]].concat(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = |name: &str| fs::read_to_string(dir.path().join(name)).unwrap();
+    let report: Value = serde_json::from_str(&read("r.json")).unwrap();
+    let pairs = report["pairs"].as_array().unwrap();
+    assert!(pairs.len() > 10);
+    let csv = read("pairs.csv");
+    let mut rows = csv.lines();
+    assert!(rows.next().unwrap().starts_with("a,b,verdict,jaccard,"));
+    let lines: Vec<Value> = read("pairs.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), pairs.len());
+    for ((row, line), pair) in rows.zip(&lines).zip(pairs) {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(
+            cells[..3],
+            [
+                pair["a"].as_str().unwrap(),
+                pair["b"].as_str().unwrap(),
+                pair["verdict"].as_str().unwrap()
+            ]
+        );
+        assert_eq!(line["a"], pair["a"]);
+        assert_eq!(line["verdict"], pair["verdict"]);
+        assert_eq!(
+            line["passages"].as_array().unwrap().len(),
+            pair["passages"].as_array().unwrap().len()
+        );
+    }
+    // To stdout, CSV replaces the summary; two formats cannot share it.
+    let out = reprint(dir.path(), &["scan", "docs.jsonl", "--csv", "-"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), csv);
+    let out = reprint(
+        dir.path(),
+        &["scan", "docs.jsonl", "--csv", "-", "--jsonl", "-"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("only one of --json, --csv and --jsonl"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn invalid_utf8_file_is_skipped_and_listed() {
     let dir = temp();
     fs::write(dir.path().join("good.txt"), "some words here").unwrap();
