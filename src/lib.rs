@@ -59,6 +59,7 @@ pub mod lsh;
 pub mod normalize;
 pub mod overlap;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod shingle;
 pub mod sketch;
@@ -69,7 +70,7 @@ pub mod verify;
 pub use config::Config;
 pub use error::Error;
 pub use input::{CorpusReader, DocId, Document, Entry, Skipped};
-pub use pipeline::{compare, run, Scan};
+pub use pipeline::{compare, run, run_with_progress, Scan};
 pub use report::Report;
 
 /// The library's result type.

@@ -3,6 +3,7 @@
 pub(crate) mod compare;
 pub(crate) mod dedup;
 pub(crate) mod eval;
+mod progress;
 pub(crate) mod scan;
 
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! `reprint scan`: the report of a corpus.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -10,6 +10,7 @@ use reprint::report::text::{write_summary, TextOptions};
 use reprint::Report;
 use reprint::{CorpusReader, Scan};
 
+use super::progress::Bars;
 use super::{create_output, to_config, CorpusArgs, GlobalArgs, SimilarityArgs, StoryArgs};
 use crate::exit::Exit;
 
@@ -92,7 +93,22 @@ pub(crate) fn scan_corpus(
         story,
     )?;
     let reader = CorpusReader::open(&corpus.inputs, &config.input)?;
-    let scan = reprint::run(&config, reader)?;
+    let scan = if !global.quiet && std::io::stderr().is_terminal() {
+        let bars = Bars::new();
+        let scan = reprint::run_with_progress(&config, reader, &bars)?;
+        let counts = &scan.report.counts;
+        bars.finish(&format!(
+            "reprint: {} documents scanned, {} pairs listed, {} duplicate and {} story clusters, in {:.1} s",
+            counts.documents_scanned,
+            scan.report.pairs.len(),
+            counts.clusters,
+            counts.story_clusters,
+            scan.report.run.seconds.total
+        ));
+        scan
+    } else {
+        reprint::run(&config, reader)?
+    };
     if scan.report.counts.documents_scanned == 0 && !global.quiet {
         eprintln!(
             "reprint: warning: no documents to scan in {} ({} read, {} skipped)",

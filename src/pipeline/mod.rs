@@ -30,6 +30,7 @@ use crate::hash::HASH_NAME;
 use crate::input::{DocId, Document, Entry};
 use crate::lsh::{candidates, CandidatePair, LshParams};
 use crate::overlap::{self, OverlapParams};
+use crate::progress::{Progress, Silent, Stage};
 use crate::report::{
     ClusterReport, Comparison, Counts, HashInfo, LshReport, OverlapReport, PairReport, PairScores,
     Parameters, Report, ReuseReport, RunInfo, StoryClusterReport, StoryReport, Suppressed, Timings,
@@ -93,9 +94,24 @@ pub fn run<I>(config: &Config, entries: I) -> crate::Result<Scan>
 where
     I: IntoIterator<Item = crate::Result<Entry>>,
 {
+    run_with_progress(config, entries, &Silent)
+}
+
+/// [`run`], telling `progress` how far it got (for progress bars).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with_progress<I>(
+    config: &Config,
+    entries: I,
+    progress: &dyn Progress,
+) -> crate::Result<Scan>
+where
+    I: IntoIterator<Item = crate::Result<Entry>>,
+{
     config.validate()?;
     let pool = thread_pool(config)?;
-    run_stages(config, entries.into_iter(), &pool)
+    run_stages(config, entries.into_iter(), &pool, progress)
 }
 
 /// Scores two documents, finds their shared passages and grades them, whatever
@@ -282,6 +298,7 @@ fn run_stages(
     config: &Config,
     entries: impl Iterator<Item = crate::Result<Entry>>,
     pool: &rayon::ThreadPool,
+    progress: &dyn Progress,
 ) -> crate::Result<Scan> {
     let started = Instant::now();
     let mut timings = Timings::default();
@@ -304,6 +321,7 @@ fn run_stages(
             background: background.as_deref(),
         },
         &mut timings,
+        progress,
     )?;
     let threads = pool.current_num_threads();
     let setup = Setup {
@@ -311,6 +329,7 @@ fn run_stages(
         shingler: &shingler,
         background: background.as_deref(),
         threads,
+        progress,
     };
     pool.install(|| find_pairs(&setup, sketched, marker, timings, started))
 }
@@ -323,6 +342,7 @@ struct Setup<'a> {
     shingler: &'a Shingler,
     background: Option<&'a Background>,
     threads: usize,
+    progress: &'a dyn Progress,
 }
 
 /// Every stage after sketching.
@@ -338,6 +358,7 @@ fn find_pairs(
         shingler,
         background,
         threads,
+        progress,
     } = *setup;
     let Sketched {
         documents,
@@ -351,6 +372,7 @@ fn find_pairs(
         phrase_occurrences,
     } = sketched;
 
+    progress.start(Stage::Candidates, None);
     let clock = Instant::now();
     let lsh = LshParams::resolve(
         config.lsh.bands,
@@ -440,6 +462,7 @@ fn find_pairs(
         times: &times,
         batch_docs: BATCH_DOCS,
         weights: weights.as_ref(),
+        progress,
     };
     let checked = checker.check(&merged, exhaustive, &mut timings)?;
     drop(times);

@@ -26,6 +26,7 @@ use crate::config::{Config, Keep, ShingleUnit};
 use crate::grade::{can_be_reuse, grade, Grade, Verdict};
 use crate::input::{DocId, Document};
 use crate::lsh::CandidatePair;
+use crate::progress::{Progress, Stage};
 use crate::report::StoryPassage;
 use crate::report::Timings;
 use crate::shingle::{Scratch, ShingleSet, Shingler};
@@ -110,6 +111,8 @@ pub(super) struct PairChecker<'a> {
     pub batch_docs: usize,
     /// Term weights, when the story stage runs.
     pub weights: Option<&'a TermWeights<'a>>,
+    /// Told of every batch checked.
+    pub progress: &'a dyn Progress,
 }
 
 impl PairChecker<'_> {
@@ -133,8 +136,11 @@ impl PairChecker<'_> {
             batches(candidates, self.documents.len(), self.batch_docs)
         };
         let mut checked = Checked::default();
+        self.progress
+            .start(Stage::Check, Some(candidates.len() as u64));
         for batch in &batches {
             self.check_batch(batch, candidates, all_pairs, &mut checked, timings)?;
+            self.progress.advance(batch.pairs.len() as u64);
         }
         // A document of a split group is read in more than one batch.
         checked.chars.sort_unstable();
@@ -537,6 +543,7 @@ mod tests {
                 times: &times,
                 batch_docs,
                 weights: None,
+                progress: &crate::progress::Silent,
             };
             let checked = checker
                 .check(&found, false, &mut Timings::default())

@@ -18,6 +18,7 @@ use crate::config::ShingleUnit;
 use crate::error::Error;
 use crate::fingerprint;
 use crate::input::{Document, Entry, Skipped};
+use crate::progress::{Progress, Stage};
 use crate::report::Timings;
 use crate::shingle::{Scratch, Shingler};
 use crate::sketch::{MinHasher, Signature};
@@ -138,7 +139,9 @@ pub(super) fn read_and_sketch(
     pool: &rayon::ThreadPool,
     sketcher: &Sketcher,
     timings: &mut Timings,
+    progress: &dyn Progress,
 ) -> crate::Result<Sketched> {
+    progress.start(Stage::Read, None);
     let mut out = Sketched {
         documents: Vec::new(),
         signatures: Vec::new(),
@@ -188,6 +191,7 @@ pub(super) fn read_and_sketch(
                 .expect("a spawned chunk always reports back");
             waiting.insert(number, (chunk, sketches));
             while let Some((chunk, sketches)) = waiting.remove(&merged) {
+                progress.advance(chunk.len() as u64);
                 merge_chunk(&mut out, chunk, sketches)?;
                 merged += 1;
             }

@@ -1,5 +1,6 @@
 //! The library on the default corpus: seeds/ must scan as `seeds/expected.json` says.
 
+use reprint::progress::{Progress, Stage};
 use reprint::{Config, CorpusReader};
 use serde::Deserialize;
 
@@ -67,6 +68,51 @@ fn seeds_scan_as_expected() {
         ids.iter()
             .all(|id| id.ends_with(".txt") && !id.contains('/')),
         "ids are paths relative to seeds/"
+    );
+}
+
+/// Records what a scan reports while it runs.
+#[derive(Default)]
+struct Recorder {
+    events: std::sync::Mutex<Vec<(Stage, Option<u64>, u64)>>,
+}
+
+impl Progress for Recorder {
+    fn start(&self, stage: Stage, total: Option<u64>) {
+        self.events.lock().unwrap().push((stage, total, 0));
+    }
+    fn advance(&self, units: u64) {
+        self.events.lock().unwrap().last_mut().unwrap().2 += units;
+    }
+}
+
+#[test]
+fn progress_follows_the_stages_and_counts_every_document_and_pair() {
+    let corpus = crate::util::small_corpus(400, 11);
+    let config = Config::default();
+    let recorder = Recorder::default();
+    let scan =
+        reprint::run_with_progress(&config, crate::util::entries(&corpus), &recorder).unwrap();
+    let counts = &scan.report.counts;
+    let events = recorder.events.into_inner().unwrap();
+    assert_eq!(
+        events,
+        [
+            (Stage::Read, None, counts.documents_read as u64),
+            (Stage::Candidates, None, 0),
+            (
+                Stage::Check,
+                Some(counts.candidate_pairs as u64),
+                counts.candidate_pairs as u64
+            ),
+        ]
+    );
+    assert!(counts.candidate_pairs > 0);
+    // Watching changes nothing.
+    let silent = reprint::run(&config, crate::util::entries(&corpus)).unwrap();
+    assert_eq!(
+        crate::util::without_run(&scan.report),
+        crate::util::without_run(&silent.report)
     );
 }
 
