@@ -35,6 +35,15 @@ impl Bars {
     }
 }
 
+impl Drop for Bars {
+    /// A scan that stops on an error leaves no bar above its message.
+    fn drop(&mut self) {
+        if let Some(bar) = self.lock().take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 impl Progress for Bars {
     fn start(&self, stage: Stage, total: Option<u64>) {
         let (message, unit) = match stage {
