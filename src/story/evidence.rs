@@ -84,8 +84,9 @@ fn word<'t>(text: &AlignText<'t>, i: usize) -> &'t str {
 
 /// Terms written with a capital inside a sentence, with their first such
 /// word. Not names: the first word of a sentence or of a line (headings and
-/// list items), and terms the text also writes in lower case ("Points" of a
-/// heading is the word "points").
+/// list items), terms the text also writes in lower case ("Points" of a
+/// heading is the word "points"), and days and months, which any two reports
+/// of one week share.
 fn names(text: &AlignText) -> AHashMap<u64, usize> {
     let starts_lower = |i: usize| word(text, i).chars().next().is_some_and(char::is_lowercase);
     let common: ahash::AHashSet<u64> = (0..text.tokens.len())
@@ -104,13 +105,41 @@ fn names(text: &AlignText) -> AHashMap<u64, usize> {
             let titlecase =
                 chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase);
             let term = text.terms[i];
-            if titlecase && term != STOP && !common.contains(&term) && !starts_line(i) {
+            if titlecase
+                && term != STOP
+                && !common.contains(&term)
+                && !starts_line(i)
+                && !CALENDAR.contains(&w.to_lowercase().as_str())
+            {
                 found.entry(term).or_insert(i);
             }
         }
     }
     found
 }
+
+/// Capitalized words that name a day or a month, not a person or a place.
+const CALENDAR: [&str; 19] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
 /// The numbers of a text as written ("1,200", "3.5"), in order, each with the
 /// term of the word after it and that word's index.
@@ -284,7 +313,7 @@ mod tests {
         let b = "In Istanbul the delegations, led by Umerov, freed 1,200 prisoners. Moscow \
                  and Kyiv stayed diametrically opposed on territory, and a 50 day deadline \
                  looms; 200 more may follow. Talks room staff noted main points. The key \
-                 round 2 teams met.";
+                 round 2 teams met in Istanbul on Wednesday.";
         let config = Config::default();
         let shingler = Shingler::new(config.shingle, config.seed);
         let weights = TermWeights::of_texts(Background::english(), &[a, b], &shingler);
@@ -294,7 +323,8 @@ mod tests {
         assert!(shared.names.contains(&"Umerov".to_string()), "{shared:?}");
         // "Talks" and "Negotiator" begin sentences, "Main" begins a line,
         // "Points" and "Room" are written in lower case too: not names.
-        for not_a_name in ["Talks", "Negotiator", "Main", "Points", "Room"] {
+        // Nor is "Wednesday", said in both.
+        for not_a_name in ["Talks", "Negotiator", "Main", "Points", "Room", "Wednesday"] {
             assert!(!shared.names.iter().any(|n| n == not_a_name), "{shared:?}");
         }
         // "1,200" is one number (B's lone "200" does not match it), with its noun.
