@@ -19,11 +19,9 @@ impl Bars {
         }
     }
 
-    /// Clears the last bar and prints the closing line.
-    pub(crate) fn finish(&self, summary: &str) {
-        if let Some(bar) = self.lock().take() {
-            bar.finish_and_clear();
-        }
+    /// Clears the last bar (on drop) and prints the closing line.
+    pub(crate) fn finish(self, summary: &str) {
+        drop(self);
         eprintln!("{summary}");
     }
 
@@ -36,7 +34,8 @@ impl Bars {
 }
 
 impl Drop for Bars {
-    /// A scan that stops on an error leaves no bar above its message.
+    /// Clears the last bar, also when a scan stops on an error: no bar is
+    /// left above its message.
     fn drop(&mut self) {
         if let Some(bar) = self.lock().take() {
             bar.finish_and_clear();

@@ -353,9 +353,13 @@ fn neighbourhood_order(members: &[DocId], pairs: Vec<usize>, candidates: &[Found
             .binary_search(&d)
             .expect("a group's pairs join its members") as u32
     };
+    // Each pair's members as indexes into `members`, found once.
+    let ends: Vec<(u32, u32)> = pairs
+        .iter()
+        .map(|&i| (local(candidates[i].pair.a), local(candidates[i].pair.b)))
+        .collect();
     let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); members.len()];
-    for &i in &pairs {
-        let (a, b) = (local(candidates[i].pair.a), local(candidates[i].pair.b));
+    for &(a, b) in &ends {
         neighbours[a as usize].push(b);
         neighbours[b as usize].push(a);
     }
@@ -374,17 +378,16 @@ fn neighbourhood_order(members: &[DocId], pairs: Vec<usize>, candidates: &[Found
             }
         }
     }
-    let key = |i: usize| {
-        let pair = candidates[i].pair;
-        let (x, y) = (
-            number[local(pair.a) as usize],
-            number[local(pair.b) as usize],
-        );
-        (x.min(y), x.max(y))
-    };
-    let mut ordered = pairs;
-    ordered.sort_unstable_by_key(|&i| key(i));
-    ordered
+    let mut keyed: Vec<((u32, u32), usize)> = ends
+        .iter()
+        .zip(pairs)
+        .map(|(&(a, b), i)| {
+            let (x, y) = (number[a as usize], number[b as usize]);
+            ((x.min(y), x.max(y)), i)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Prepares one text for alignment, with its boilerplate marked when a marker

@@ -154,7 +154,8 @@ pub(super) fn read_and_sketch(
         phrase_occurrences: 0,
     };
     let started = Instant::now();
-    // Counts left on the pool's threads by an earlier scan are dropped.
+    // Every scan starts a pool of its own, so its threads hold no counts yet;
+    // taking them anyway keeps the totals right if a pool is ever reused.
     take_pool_document_frequencies(pool, sketcher);
     let mut reading = 0.0;
     let result = pool.in_place_scope(|scope| -> crate::Result<()> {
