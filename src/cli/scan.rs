@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
+use reprint::report::html::write_html;
 use reprint::report::json::write_json;
 use reprint::report::lines::{write_csv, write_jsonl};
 use reprint::report::text::{write_summary, TextOptions};
@@ -35,6 +36,13 @@ pub(crate) struct ScanArgs {
     /// summary).
     #[arg(long, value_name = "FILE")]
     pub jsonl: Option<PathBuf>,
+    /// Write a self-contained HTML report to FILE, to open in a browser: an
+    /// overview with score histograms, the clusters, a sortable and filterable
+    /// pair table, and both texts of each pair side by side with the shared
+    /// passages highlighted. It holds the texts of every document in a listed
+    /// pair, so it is about as large as those texts.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Most pairs listed in the terminal summary (the JSON report has all).
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub max_pairs: usize,
@@ -48,9 +56,14 @@ pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> 
         (&args.jsonl, |r, out| write_jsonl(r, out)),
     ];
     let to_stdout = |path: &Option<PathBuf>| path.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    let stdout_taken = outputs.iter().filter(|(path, _)| to_stdout(path)).count();
+    let stdout_taken = outputs
+        .iter()
+        .map(|(path, _)| *path)
+        .chain([&args.html])
+        .filter(|path| to_stdout(path))
+        .count();
     if stdout_taken > 1 {
-        anyhow::bail!("only one of --json, --csv and --jsonl can write to stdout (-)");
+        anyhow::bail!("only one of --json, --csv, --jsonl and --html can write to stdout (-)");
     }
     for (path, write) in outputs {
         if let Some(path) = path {
@@ -59,6 +72,12 @@ pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> 
                 .and_then(|()| out.flush())
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
+    }
+    if let Some(path) = &args.html {
+        let mut out = create_output(path)?;
+        write_html(&scan.report, &scan.documents, &mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !global.quiet && stdout_taken == 0 {
         let options = TextOptions {
@@ -69,6 +88,9 @@ pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> 
         write_summary(&scan.report, options, &mut stdout)?;
         if let Some(path) = &args.json {
             writeln!(stdout, "Full report: {}", path.display())?;
+        }
+        if let Some(path) = &args.html {
+            writeln!(stdout, "HTML report: {}", path.display())?;
         }
         stdout.flush()?;
     }

@@ -5,6 +5,7 @@
 //! This module only holds and formats finished results ([`json`] for the wire
 //! format, [`text`] for the terminal); the analysis happens in the stages.
 
+pub mod html;
 pub mod json;
 pub mod lines;
 pub mod text;

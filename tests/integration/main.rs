@@ -1,5 +1,6 @@
 //! One integration-test binary, one module per area (see STYLE.md, section 8).
 
+mod browser;
 mod cli;
 mod formats;
 mod library;

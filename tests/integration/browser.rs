@@ -1,0 +1,163 @@
+//! The HTML report in a real browser. `tests/browser/setup.sh` installs
+//! Debian's chromium and playwright-core when they are missing;
+//! `tests/browser/check_report.mjs` opens each report headless and checks it
+//! against the JSON report of the same scan (see that script for the checks).
+//! Screenshots go to `target/tmp/browser-test/`.
+//!
+//! Set `REPRINT_SKIP_BROWSER_TEST=1` to skip it on a machine that cannot
+//! install chromium; it says so on stderr.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use reprint::synthetic::{generate, generate_reuse, CorpusSpec, ReuseSpec};
+
+use crate::util::{reprint, seeds_dir, stderr};
+
+/// Text every other generated article ends with: in far more articles than
+/// the boilerplate limit, so pairs that share it show it as boilerplate.
+const FOOTER: &str = "This article is distributed by the Example Wire Service and may not be \
+                      republished without a license from its syndication desk, which answers \
+                      requests on working days.";
+
+#[test]
+fn html_report_in_headless_chromium_lists_the_pairs_and_highlights_the_reported_passages() {
+    if std::env::var_os("REPRINT_SKIP_BROWSER_TEST").is_some() {
+        eprintln!("browser test skipped: REPRINT_SKIP_BROWSER_TEST is set");
+        return;
+    }
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let setup = Command::new(browser.join("setup.sh"))
+        .status()
+        .expect("tests/browser/setup.sh starts");
+    assert!(
+        setup.success(),
+        "tests/browser/setup.sh could not install chromium and playwright-core \
+         (it needs apt-get as root or with sudo, and npm); \
+         set REPRINT_SKIP_BROWSER_TEST=1 to skip this test"
+    );
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-test");
+    std::fs::create_dir_all(&out).unwrap();
+
+    // seeds/: expected.json says every pair of the five articles is a rewrite.
+    let seeds: Vec<String> = std::fs::read_dir(seeds_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".txt"))
+        .collect();
+    assert_eq!(seeds.len(), 5);
+    let all_pairs = seeds
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| seeds[i + 1..].iter().map(move |b| (a.clone(), b.clone())));
+    check_in_browser(&browser, &out, "seeds", &seeds_dir(), all_pairs.collect());
+
+    // A generated corpus with planted copies, planted passages and boilerplate.
+    let (corpus, planted) = generated_corpus(&out);
+    check_in_browser(&browser, &out, "generated", &corpus, planted);
+}
+
+/// Scans `input` into an HTML and a JSON report and runs the browser checks,
+/// with `expected` the pairs the table must list.
+fn check_in_browser(
+    browser: &Path,
+    out: &Path,
+    name: &str,
+    input: &Path,
+    expected: Vec<(String, String)>,
+) {
+    let html = out.join(format!("{name}.html"));
+    let json = out.join(format!("{name}.json"));
+    let scan = reprint(
+        out,
+        &[
+            "scan",
+            input.to_str().unwrap(),
+            "--html",
+            html.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+            "--quiet",
+        ],
+    );
+    assert!(scan.status.success(), "{}", stderr(&scan));
+    let expected_file = out.join(format!("{name}-expected.tsv"));
+    let lines: String = expected.iter().fold(String::new(), |mut s, (a, b)| {
+        writeln!(s, "{a}\t{b}").unwrap();
+        s
+    });
+    std::fs::write(&expected_file, lines).unwrap();
+    let check = Command::new("node")
+        .arg(browser.join("check_report.mjs"))
+        .args(["--html", html.to_str().unwrap()])
+        .args(["--json", json.to_str().unwrap()])
+        .args(["--expected", expected_file.to_str().unwrap()])
+        .args(["--screenshots", out.to_str().unwrap()])
+        .args(["--name", name])
+        .current_dir(browser)
+        .output()
+        .expect("node starts");
+    assert!(
+        check.status.success(),
+        "browser check of the {name} report failed:\n{}\n{}",
+        String::from_utf8_lossy(&check.stdout),
+        stderr(&check)
+    );
+    eprintln!("{}", String::from_utf8_lossy(&check.stdout).trim());
+}
+
+/// Writes a JSON Lines corpus of near-duplicate copies and of articles with
+/// planted passages; returns its path and the planted pairs. Every article
+/// starts with accented letters and emoji, so character offsets differ from
+/// byte offsets and from the browser's UTF-16 indexes.
+fn generated_corpus(out: &Path) -> (PathBuf, Vec<(String, String)>) {
+    let copies = generate(&CorpusSpec {
+        documents: 300,
+        mean_words: 200,
+        duplicate_share: 0.15,
+        max_edit_rate: 0.03,
+        seed: 7,
+        ..CorpusSpec::default()
+    });
+    let reuse = generate_reuse(&ReuseSpec {
+        documents: 600,
+        mean_words: 300,
+        // Not the copies' seed: the generators would draw the same words.
+        seed: 8,
+        ..ReuseSpec::default()
+    });
+    let texts = copies
+        .texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("copy-{i}"), t))
+        .chain(
+            reuse
+                .texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("reuse-{i}"), t)),
+        );
+    let mut lines = String::new();
+    for (n, (id, text)) in texts.enumerate() {
+        let emoji = ['📰', '🗞', '🌍', '✈'][n % 4];
+        let footer = if n % 2 == 0 { FOOTER } else { "" };
+        let text = format!("Édition n°{n} {emoji} — {text}\n\n{footer}");
+        writeln!(lines, "{}", serde_json::json!({ "id": id, "text": text })).unwrap();
+    }
+    let path = out.join("generated.jsonl");
+    std::fs::write(&path, lines).unwrap();
+    let planted = copies
+        .planted
+        .iter()
+        .map(|&(copy, source)| (format!("copy-{copy}"), format!("copy-{source}")))
+        .chain(
+            reuse
+                .passages
+                .iter()
+                .map(|p| (format!("reuse-{}", p.source), format!("reuse-{}", p.target))),
+        )
+        .collect();
+    (path, planted)
+}
