@@ -7,26 +7,31 @@
 //! clusters, a sortable and filterable table of the pairs, and for each pair
 //! both texts side by side with the shared passages highlighted.
 //!
-//! The page carries its data as two JSON blocks that its script renders:
-//! `reprint-data` (everything but the texts) and `reprint-texts` (the texts of
-//! the documents the report names, one array). Passages are given as character
+//! The page carries its data as two gzipped JSON blocks that its script
+//! unpacks and renders: `reprint-data` (everything but the texts) and
+//! `reprint-texts` (the texts of the documents the report names, one array). Passages are given as character
 //! offsets (Unicode scalar values, as in the JSON report) into those texts, not
 //! as copied text, so each text is stored once however many pairs it is in.
 //! The table renders only the rows in view, so the page stays responsive with
-//! tens of thousands of pairs; its size is about the size of those texts.
+//! tens of thousands of pairs.
 
 use std::io::{self, Write};
 
 use ahash::{AHashMap, AHashSet};
+use base64::prelude::BASE64_STANDARD;
+use base64::write::EncoderWriter;
+use flate2::write::GzEncoder;
+use flate2::Compression;
 use serde::Serialize;
 
 use super::{
-    ClusterReport, Counts, PairReport, Parameters, ReuseReport, RunInfo, StoryClusterReport,
-    StoryReport, Suppressed, Tool,
+    ClusterReport, Counts, PairReport, Parameters, RunInfo, StoryClusterReport, Suppressed, Tool,
 };
 use crate::align::Passage;
-use crate::grade::Verdict;
+use crate::grade::{Containment, Verdict};
 use crate::input::{Document, Skipped};
+use crate::story::evidence::SharedEvidence;
+use crate::story::score::Side;
 use crate::Report;
 
 const TEMPLATE: &str = include_str!("html/report.html");
@@ -51,17 +56,21 @@ pub fn write_html(report: &Report, documents: &[Document], out: &mut dyn Write) 
     out.write_all(STYLE.as_bytes())?;
     out.write_all(body.as_bytes())?;
 
-    out.write_all(b"<script id=\"reprint-data\" type=\"application/json\">")?;
-    serde_json::to_writer(ScriptSafe(&mut *out), &page)?;
-    out.write_all(b"</script>\n<script id=\"reprint-texts\" type=\"application/json\">[")?;
-    for (i, document) in named.documents.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
+    write_packed(out, "reprint-data", |out| {
+        serde_json::to_writer(out, &page).map_err(io::Error::from)
+    })?;
+    write_packed(out, "reprint-texts", |out| {
+        out.write_all(b"[")?;
+        for (i, document) in named.documents.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            let text = document.load_text().map_err(io::Error::other)?;
+            serde_json::to_writer(&mut *out, text.as_ref())?;
         }
-        let text = document.load_text().map_err(io::Error::other)?;
-        serde_json::to_writer(ScriptSafe(&mut *out), text.as_ref())?;
-    }
-    out.write_all(b"]</script>\n<script>")?;
+        out.write_all(b"]")
+    })?;
+    out.write_all(b"<script>")?;
     out.write_all(SCRIPT.as_bytes())?;
     out.write_all(b"</script>\n")?;
     out.write_all(tail.as_bytes())?;
@@ -158,16 +167,16 @@ impl<'r> Page<'r> {
                 .iter()
                 .map(|c: &StoryClusterReport| PageStoryCluster {
                     members: members(&c.members),
-                    weakest_link: c.weakest_link,
-                    linked_share: c.linked_share,
+                    weakest_link: rounded(c.weakest_link),
+                    linked_share: rounded(c.linked_share),
                 })
                 .collect(),
         }
     }
 }
 
-/// A pair as the report has it, with documents by number and passages as
-/// offsets only.
+/// A pair as the report has it, with documents by number, passages as
+/// offsets only, and scores rounded to [`SCORE_DECIMALS`].
 #[derive(Serialize)]
 struct PagePair<'r> {
     a: usize,
@@ -178,28 +187,81 @@ struct PagePair<'r> {
     containment_a_in_b: f64,
     containment_b_in_a: f64,
     found_by: &'r [&'static str],
-    reuse: &'r ReuseReport,
+    reuse: PageReuse<'r>,
     passages: Vec<PagePassage>,
-    story: Option<&'r StoryReport>,
+    story: Option<PageStory<'r>>,
+}
+
+/// Decimals kept of a score: the page shows two, and full precision would
+/// double the size of the pair data.
+const SCORE_DECIMALS: i32 = 3;
+
+fn rounded(score: f64) -> f64 {
+    let scale = 10f64.powi(SCORE_DECIMALS);
+    (score * scale).round() / scale
 }
 
 impl<'r> PagePair<'r> {
     fn new(pair: &'r PairReport, named: &NamedDocuments) -> Self {
         let s = &pair.scores;
+        let reuse = &pair.reuse;
         PagePair {
             a: named.number(&s.a),
             b: named.number(&s.b),
             verdict: pair.verdict,
-            jaccard: s.jaccard,
-            estimated_jaccard: s.estimated_jaccard,
-            containment_a_in_b: s.containment_a_in_b,
-            containment_b_in_a: s.containment_b_in_a,
+            jaccard: rounded(s.jaccard),
+            estimated_jaccard: rounded(s.estimated_jaccard),
+            containment_a_in_b: rounded(s.containment_a_in_b),
+            containment_b_in_a: rounded(s.containment_b_in_a),
             found_by: &pair.found_by,
-            reuse: &pair.reuse,
+            reuse: PageReuse {
+                words_a: reuse.words_a,
+                words_b: reuse.words_b,
+                share_a: rounded(reuse.share_a),
+                share_b: rounded(reuse.share_b),
+                containment: reuse.containment,
+                likely_source: reuse.likely_source.as_deref(),
+            },
             passages: pair.passages.iter().map(PagePassage::of).collect(),
-            story: pair.story.as_ref(),
+            story: pair.story.as_ref().map(|story| PageStory {
+                similarity: rounded(story.similarity),
+                cosine: rounded(story.cosine),
+                passage_containment: rounded(story.passage_containment),
+                passage: story.passage.as_ref().map(|p| PageStoryPassage {
+                    side: p.side,
+                    start_char: p.start_char,
+                    end_char: p.end_char,
+                }),
+                shared: story.shared.as_ref(),
+            }),
         }
     }
+}
+
+#[derive(Serialize)]
+struct PageReuse<'r> {
+    words_a: usize,
+    words_b: usize,
+    share_a: f64,
+    share_b: f64,
+    containment: Containment,
+    likely_source: Option<&'r str>,
+}
+
+#[derive(Serialize)]
+struct PageStory<'r> {
+    similarity: f64,
+    cosine: f64,
+    passage_containment: f64,
+    passage: Option<PageStoryPassage>,
+    shared: Option<&'r SharedEvidence>,
+}
+
+#[derive(Serialize)]
+struct PageStoryPassage {
+    side: Side,
+    start_char: usize,
+    end_char: usize,
 }
 
 /// A shared passage by character offsets: `[start_char, end_char]` per side.
@@ -220,7 +282,7 @@ impl PagePassage {
             b: [p.b.start_char, p.b.end_char],
             words: [p.a.words, p.b.words],
             verbatim_words: [p.a.verbatim_words, p.b.verbatim_words],
-            similarity: p.similarity,
+            similarity: rounded(p.similarity),
             boilerplate: p.boilerplate,
         }
     }
@@ -239,40 +301,112 @@ struct PageStoryCluster {
     linked_share: f64,
 }
 
-/// Writes JSON into a `<script>` element: every `<` becomes `\u003c`, so no
-/// text can close the element (`</script>`) or open a comment. JSON only
-/// holds `<` inside strings, where the escape means the same character.
-struct ScriptSafe<W>(W);
-
-impl<W: Write> Write for ScriptSafe<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut rest = buf;
-        while let Some(at) = rest.iter().position(|&b| b == b'<') {
-            self.0.write_all(&rest[..at])?;
-            self.0.write_all(br"\u003c")?;
-            rest = &rest[at + 1..];
-        }
-        self.0.write_all(rest)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
-    }
+/// Writes what `write` writes, gzipped and in base64, as the text of a
+/// `<script>` element the browser does not run; the page's script unpacks it
+/// (with `DecompressionStream`). Gzip makes the page about a third of the
+/// size for real news text, and base64 cannot hold a `</script>`.
+fn write_packed(
+    out: &mut dyn Write,
+    id: &str,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    write!(out, "<script id=\"{id}\" type=\"application/gzip+base64\">")?;
+    let base64 = EncoderWriter::new(&mut *out, &BASE64_STANDARD);
+    // The fastest level: the texts are most of the page, and higher levels
+    // took three times as long for a tenth less size (gzip -1 vs -6, Reuters).
+    let mut gzip = GzEncoder::new(base64, Compression::fast());
+    write(&mut gzip)?;
+    gzip.finish()?.finish()?;
+    out.write_all(b"</script>\n")
 }
 
 #[cfg(test)]
 mod tests {
+    use std::io::Read;
+
+    use base64::Engine;
+    use flate2::read::GzDecoder;
+    use serde_json::Value;
+
     use super::*;
+    use crate::{Config, Entry};
+
+    /// The JSON packed in the page's `<script id=...>` element.
+    fn unpack(page: &str, id: &str) -> Value {
+        let start = page.find(&format!("<script id=\"{id}\"")).unwrap();
+        let start = start + page[start..].find('>').unwrap() + 1;
+        let end = start + page[start..].find("</script>").unwrap();
+        let gzipped = BASE64_STANDARD.decode(&page[start..end]).unwrap();
+        let mut json = String::new();
+        GzDecoder::new(&gzipped[..])
+            .read_to_string(&mut json)
+            .unwrap();
+        serde_json::from_str(&json).unwrap()
+    }
 
     #[test]
-    fn script_safe_json_cannot_close_its_script_element() {
+    fn the_page_holds_each_named_text_once_and_passages_select_the_reported_text() {
+        let story = "The harbour authority said on Monday that the new container terminal \
+                     will open in spring, doubling the port's capacity </script> for ships \
+                     arriving from Asia.";
+        let docs = [
+            ("wire", format!("{story} Officials expect more trucks.")),
+            ("reprint", format!("Ünïcödé 📰 headline — {story}")),
+            (
+                "other",
+                "A local team won the cup final after extra time.".to_string(),
+            ),
+        ];
+        let entries = docs
+            .iter()
+            .map(|(id, text)| Ok(Entry::Document(Document::new(*id, text.clone()))));
+        let scan = crate::run(&Config::default(), entries).unwrap();
+        assert!(!scan.report.pairs[0].passages.is_empty());
         let mut out = Vec::new();
-        let text = "a </script><!-- b <";
-        serde_json::to_writer(ScriptSafe(&mut out), text).unwrap();
-        let written = String::from_utf8(out).unwrap();
-        assert!(!written.contains('<'), "{written}");
-        let back: String = serde_json::from_str(&written).unwrap();
-        assert_eq!(back, text);
+        write_html(&scan.report, &scan.documents, &mut out).unwrap();
+        let page = String::from_utf8(out).unwrap();
+        // The text's "</script>" is packed, so only the page's own three
+        // script elements close.
+        assert_eq!(page.matches("</script>").count(), 3);
+
+        let data = unpack(&page, "reprint-data");
+        let texts = unpack(&page, "reprint-texts");
+        let ids: Vec<&str> = data["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| id.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            ["wire", "reprint"],
+            "only documents in pairs, in input order"
+        );
+        for (id, text) in ids.iter().zip(texts.as_array().unwrap()) {
+            let original = &docs.iter().find(|(d, _)| d == id).unwrap().1;
+            assert_eq!(text.as_str().unwrap(), original);
+        }
+        for (pair, reported) in data["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(&scan.report.pairs)
+        {
+            for (passage, reported) in pair["passages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(&reported.passages)
+            {
+                for (side, reported) in [("a", &reported.a), ("b", &reported.b)] {
+                    let text = texts[pair[side].as_u64().unwrap() as usize]
+                        .as_str()
+                        .unwrap();
+                    let [start, end] = [0, 1].map(|i| passage[side][i].as_u64().unwrap() as usize);
+                    let selected: String = text.chars().skip(start).take(end - start).collect();
+                    assert_eq!(selected, reported.text);
+                }
+            }
+        }
     }
 }

@@ -1,18 +1,30 @@
 'use strict';
-// Renders the report from the two JSON blocks the page carries (see
+// Renders the report from the two gzipped JSON blocks the page carries (see
 // src/report/html.rs). Passage offsets count Unicode scalar values, as in the
 // JSON report; JavaScript strings count UTF-16 units, so offsets are converted
 // per text before slicing.
-(function () {
-  const data = JSON.parse(document.getElementById('reprint-data').textContent);
+
+// The JSON packed (gzip, then base64) in the element with this id.
+async function unpack(id) {
+  const element = document.getElementById(id);
+  const binary = atob(element.textContent);
+  element.textContent = '';
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return JSON.parse(await new Response(stream).text());
+}
+
+if (typeof DecompressionStream === 'undefined') {
+  document.querySelector('main').innerHTML = '<section><h2>This browser cannot open the report</h2><p>It needs DecompressionStream: Chrome or Edge 80, Firefox 113, Safari 16.4 or later.</p></section>';
+} else {
+  unpack('reprint-data').then((data) => render(data, unpack('reprint-texts')));
+}
+
+// Renders the page; `textsReady` gives the texts, by document number.
+function render(data, textsReady) {
   const ids = data.documents;
   const pairs = data.pairs;
-  let texts = null;
-  // The texts block is most of the page: parse it when a pair is first opened.
-  const textOf = (doc) => {
-    if (texts === null) texts = JSON.parse(document.getElementById('reprint-texts').textContent);
-    return texts[doc];
-  };
 
   const VERDICTS = [
     ['duplicate', 'duplicate'],
@@ -360,12 +372,12 @@
     return html;
   }
 
-  function showPair(i) {
+  async function showPair(i) {
     current = i;
+    const texts = await textsReady;
+    if (current !== i) return; // another pair was asked for meanwhile
     const p = pairs[i];
     const section = $('pair-view');
-    section.hidden = false;
-    section.dataset.pair = String(i);
     $('pair-heading').innerHTML = `${escapeHtml(ids[p.a])} ↔ ${escapeHtml(ids[p.b])} ${verdictBadge(p.verdict)}`;
 
     const facts = [
@@ -396,7 +408,7 @@
 
     for (const side of ['a', 'b']) {
       const doc = p[side];
-      const text = textOf(doc);
+      const text = texts[doc];
       const ranges = p.passages.map((q, k) => ({ start: q[side][0], end: q[side][1], passage: k, boilerplate: q.boilerplate }));
       // Only a rewrite needs it: other verdicts show the copied passages themselves.
       const passage = p.verdict === 'rewrite' && p.story && p.story.passage;
@@ -407,6 +419,8 @@
       body.innerHTML = highlight(text, ranges, story);
       body.scrollTop = 0;
     }
+    section.hidden = false;
+    section.dataset.pair = String(i);
     renderRows();
     section.scrollIntoView();
   }
@@ -470,4 +484,4 @@
   setupTable();
   setupPairView();
   document.body.dataset.ready = 'true';
-}());
+}
