@@ -59,6 +59,11 @@ pub fn write_html(report: &Report, documents: &[Document], out: &mut dyn Write) 
     write_packed(out, "reprint-data", |out| {
         serde_json::to_writer(out, &page).map_err(io::Error::from)
     })?;
+    out.write_all(b"<script>")?;
+    out.write_all(SCRIPT.as_bytes())?;
+    out.write_all(b"</script>\n")?;
+    // After the script, so that the table is drawn while the browser is still
+    // reading the texts.
     write_packed(out, "reprint-texts", |out| {
         out.write_all(b"[")?;
         for (i, document) in named.documents.iter().enumerate() {
@@ -70,9 +75,6 @@ pub fn write_html(report: &Report, documents: &[Document], out: &mut dyn Write) 
         }
         out.write_all(b"]")
     })?;
-    out.write_all(b"<script>")?;
-    out.write_all(SCRIPT.as_bytes())?;
-    out.write_all(b"</script>\n")?;
     out.write_all(tail.as_bytes())?;
     Ok(())
 }
