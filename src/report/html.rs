@@ -15,7 +15,7 @@
 //! The table renders only the rows in view, so the page stays responsive with
 //! tens of thousands of pairs.
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 
 use ahash::{AHashMap, AHashSet};
 use base64::prelude::BASE64_STANDARD;
@@ -316,9 +316,17 @@ fn write_packed(
     let base64 = EncoderWriter::new(&mut *out, &BASE64_STANDARD);
     // The fastest level: the texts are most of the page, and higher levels
     // took three times as long for a tenth less size (gzip -1 vs -6, Reuters).
-    let mut gzip = GzEncoder::new(base64, Compression::fast());
-    write(&mut gzip)?;
-    gzip.finish()?.finish()?;
+    let gzip = GzEncoder::new(base64, Compression::fast());
+    // flate2 clears its 32 KB output buffer on every write, and JSON comes in
+    // small pieces: without this buffer, that clearing took 3 of the 4 s
+    // spent writing the page for the 100k-document corpus.
+    let mut buffered = BufWriter::with_capacity(1 << 16, gzip);
+    write(&mut buffered)?;
+    buffered
+        .into_inner()
+        .map_err(io::IntoInnerError::into_error)?
+        .finish()?
+        .finish()?;
     out.write_all(b"</script>\n")
 }
 

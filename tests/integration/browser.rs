@@ -51,7 +51,15 @@ fn html_report_in_headless_chromium_lists_the_pairs_and_highlights_the_reported_
         .iter()
         .enumerate()
         .flat_map(|(i, a)| seeds[i + 1..].iter().map(move |b| (a.clone(), b.clone())));
-    check_in_browser(&browser, &out, "seeds", &seeds_dir(), all_pairs.collect());
+    let all_pairs: Vec<(String, String)> = all_pairs.collect();
+    check_in_browser(&browser, &out, "seeds", &seeds_dir(), all_pairs.clone());
+
+    // seeds/ and an article that reprints two paragraphs of one of them
+    // (its curly quotes make character offsets differ from byte offsets).
+    let (folder, source) = seeds_with_a_reprint(&out, &seeds);
+    let mut expected = all_pairs;
+    expected.push(("reprint.txt".to_string(), source));
+    check_in_browser(&browser, &out, "seeds-with-a-reprint", &folder, expected);
 
     // A generated corpus with planted copies, planted passages and boilerplate.
     let (corpus, planted) = generated_corpus(&out);
@@ -105,6 +113,35 @@ fn check_in_browser(
         stderr(&check)
     );
     eprintln!("{}", String::from_utf8_lossy(&check.stdout).trim());
+}
+
+/// Copies the seeds into a folder with `reprint.txt`: two paragraphs of the
+/// third seed between paragraphs of its own. Returns the folder and the
+/// source's file name.
+fn seeds_with_a_reprint(out: &Path, seeds: &[String]) -> (PathBuf, String) {
+    let folder = out.join("seeds-with-a-reprint");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut names = seeds.to_vec();
+    names.sort();
+    for name in &names {
+        std::fs::copy(seeds_dir().join(name), folder.join(name)).unwrap();
+    }
+    let source = names[2].clone();
+    let text = std::fs::read_to_string(seeds_dir().join(&source)).unwrap();
+    let long: Vec<&str> = text
+        .split("\n\n")
+        .filter(|p| p.split_whitespace().count() >= 60)
+        .collect();
+    assert!(long.len() >= 3, "{source} has three long paragraphs");
+    let reprint = format!(
+        "Talks resume in Istanbul\n\nOur correspondent reports from the Bosphorus, where \
+         delegations arrived under heavy security on Wednesday morning.\n\n{}\n\nLocal \
+         traders said the meeting had filled hotels near the palace for the week.\n\n{}\n\n\
+         Reporting by our Istanbul bureau.",
+        long[0], long[2]
+    );
+    std::fs::write(folder.join("reprint.txt"), reprint).unwrap();
+    (folder, source)
 }
 
 /// Writes a JSON Lines corpus of near-duplicate copies and of articles with
