@@ -3,7 +3,8 @@
 //! passages, the clusters, and the closest pairs below the threshold.
 //!
 //! This module only holds and formats finished results ([`json`] for the wire
-//! format, [`text`] for the terminal); the analysis happens in the stages.
+//! format, [`text`] for the terminal, [`lines`] for CSV and JSON Lines,
+//! [`html`] for the browser); the analysis happens in the stages.
 
 pub mod html;
 pub mod json;
