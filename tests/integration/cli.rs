@@ -122,16 +122,18 @@ fn csv_and_json_lines_hold_the_pairs_of_the_json_report() {
     let out = reprint(dir.path(), &["scan", "docs.jsonl", "--csv", "-"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), csv);
-    let out = reprint(
-        dir.path(),
-        &["scan", "docs.jsonl", "--csv", "-", "--jsonl", "-"],
-    );
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("only one of --json, --csv and --jsonl"),
-        "{}",
-        stderr(&out)
-    );
+    for second in ["--jsonl", "--html"] {
+        let out = reprint(
+            dir.path(),
+            &["scan", "docs.jsonl", "--csv", "-", second, "-"],
+        );
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains("only one of --json, --csv, --jsonl and --html"),
+            "{}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]
