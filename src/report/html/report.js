@@ -316,9 +316,13 @@ function render(data, textsReady) {
     $('focus').innerHTML = focus ? `<span class="tag">only ${escapeHtml(focus.label)} <button type="button" title="show all">×</button></span>` : '';
     const tagButton = $('focus').querySelector('button');
     if (tagButton) tagButton.addEventListener('click', () => { focus = null; applyFilters(); });
-    $('pair-count').textContent = view.length === pairs.length
-      ? `${plural(pairs.length, 'pair', 'pairs')}. Click a pair to see both texts side by side; click a column to sort.`
-      : `${number(view.length)} of ${plural(pairs.length, 'pair', 'pairs')} match the filters.`;
+    if (pairs.length === 0) {
+      $('pair-count').textContent = 'No pairs were listed: no two documents share more than incidental text at these settings.';
+    } else if (view.length === pairs.length) {
+      $('pair-count').textContent = `${plural(pairs.length, 'pair', 'pairs')}. Click a pair to see both texts side by side; click a column to sort.`;
+    } else {
+      $('pair-count').textContent = `${number(view.length)} of ${plural(pairs.length, 'pair', 'pairs')} match the filters.`;
+    }
     $('pair-spacer').style.height = `${view.length * ROW_HEIGHT}px`;
     $('pair-viewport').scrollTop = 0;
     renderRows();
