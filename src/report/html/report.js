@@ -15,8 +15,16 @@ async function unpack(id) {
   return JSON.parse(await new Response(stream).text());
 }
 
+// Replaces the page's content with a message saying why it cannot be shown.
+function cannotOpen(why) {
+  const section = document.createElement('section');
+  section.innerHTML = '<h2>This report cannot be opened</h2><p></p>';
+  section.querySelector('p').textContent = why;
+  document.querySelector('main').replaceChildren(section);
+}
+
 if (typeof DecompressionStream === 'undefined') {
-  document.querySelector('main').innerHTML = '<section><h2>This browser cannot open the report</h2><p>It needs DecompressionStream: Chrome or Edge 80, Firefox 113, Safari 16.4 or later.</p></section>';
+  cannotOpen('This browser lacks DecompressionStream: use Chrome or Edge 80, Firefox 113, Safari 16.4 or later.');
 } else {
   unpack('reprint-data').then((data) => {
     // The texts come after this script in the page: they are unpacked once
@@ -27,7 +35,7 @@ if (typeof DecompressionStream === 'undefined') {
     });
     const textsReady = parsed.then(() => new Promise((done) => setTimeout(done, 0))).then(() => unpack('reprint-texts'));
     render(data, textsReady);
-  });
+  }).catch((error) => cannotOpen(`Its data could not be read (is the file complete?): ${error}`));
 }
 
 // Renders the page; `textsReady` gives the texts, by document number.
@@ -387,10 +395,17 @@ function render(data, textsReady) {
 
   async function showPair(i) {
     current = i;
-    const texts = await textsReady;
+    const section = $('pair-view');
+    let texts;
+    try {
+      texts = await textsReady;
+    } catch (error) {
+      section.hidden = false;
+      $('pair-heading').textContent = `The texts could not be read (is the file complete?): ${error}`;
+      return;
+    }
     if (current !== i) return; // another pair was asked for meanwhile
     const p = pairs[i];
-    const section = $('pair-view');
     $('pair-heading').innerHTML = `${escapeHtml(ids[p.a])} ↔ ${escapeHtml(ids[p.b])} ${verdictBadge(p.verdict)}`;
 
     const facts = [
@@ -496,6 +511,7 @@ function render(data, textsReady) {
   renderClusters();
   setupTable();
   setupPairView();
+  $('loading').remove();
   document.body.dataset.ready = 'true';
   // For benches/html/measure.mjs.
   performance.mark('reprint:ready');
