@@ -17,17 +17,13 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const { chromium } = await import(new URL('../../tests/browser/node_modules/playwright-core/index.mjs', import.meta.url));
+// The browser test's launcher, with the playwright-core its setup installed.
+const { launchChromium } = await import(new URL('../../tests/browser/chromium.mjs', import.meta.url));
 
 const ROUNDS = 5;
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   for (const file of process.argv.slice(2)) {
     const times = {};

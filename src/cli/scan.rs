@@ -8,7 +8,6 @@ use reprint::report::html::write_html;
 use reprint::report::json::write_json;
 use reprint::report::lines::{write_csv, write_jsonl};
 use reprint::report::text::{write_summary, TextOptions};
-use reprint::Report;
 use reprint::{CorpusReader, Scan};
 
 use super::progress::Bars;
@@ -50,34 +49,27 @@ pub(crate) struct ScanArgs {
 
 pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let scan = scan_corpus(&args.corpus, &args.similarity, Some(&args.story), global)?;
-    let outputs: [(&Option<PathBuf>, Writer); 3] = [
-        (&args.json, |r, out| write_json(r, out)),
-        (&args.csv, |r, out| write_csv(r, out)),
-        (&args.jsonl, |r, out| write_jsonl(r, out)),
+    let outputs: [(&Option<PathBuf>, Writer); 4] = [
+        (&args.json, |scan, out| write_json(&scan.report, out)),
+        (&args.csv, |scan, out| write_csv(&scan.report, out)),
+        (&args.jsonl, |scan, out| write_jsonl(&scan.report, out)),
+        // The page holds the texts too, read again from the scan's documents.
+        (&args.html, |scan, out| {
+            write_html(&scan.report, &scan.documents, out)
+        }),
     ];
     let to_stdout = |path: &Option<PathBuf>| path.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    let stdout_taken = outputs
-        .iter()
-        .map(|(path, _)| *path)
-        .chain([&args.html])
-        .filter(|path| to_stdout(path))
-        .count();
+    let stdout_taken = outputs.iter().filter(|(path, _)| to_stdout(path)).count();
     if stdout_taken > 1 {
         anyhow::bail!("only one of --json, --csv, --jsonl and --html can write to stdout (-)");
     }
     for (path, write) in outputs {
         if let Some(path) = path {
             let mut out = create_output(path)?;
-            write(&scan.report, &mut out)
+            write(&scan, &mut out)
                 .and_then(|()| out.flush())
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
-    }
-    if let Some(path) = &args.html {
-        let mut out = create_output(path)?;
-        write_html(&scan.report, &scan.documents, &mut out)
-            .and_then(|()| out.flush())
-            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if !global.quiet && stdout_taken == 0 {
         let options = TextOptions {
@@ -97,8 +89,8 @@ pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> 
     Ok(Exit::Success)
 }
 
-/// Writes one output format of a report.
-type Writer = fn(&Report, &mut dyn Write) -> std::io::Result<()>;
+/// Writes one output format of a scan.
+type Writer = fn(&Scan, &mut dyn Write) -> std::io::Result<()>;
 
 /// Reads the corpus and runs the pipeline (shared with `dedup`).
 pub(crate) fn scan_corpus(

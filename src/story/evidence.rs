@@ -109,7 +109,7 @@ fn names(text: &AlignText) -> AHashMap<u64, usize> {
                 && term != STOP
                 && !common.contains(&term)
                 && !starts_line(i)
-                && !CALENDAR.contains(&w.to_lowercase().as_str())
+                && !CALENDAR.iter().any(|day| day.eq_ignore_ascii_case(w))
             {
                 found.entry(term).or_insert(i);
             }

@@ -13,7 +13,7 @@
 // and saves screenshots.
 //
 // Usage: node check_report.mjs --html report.html --json report.json
-//          [--expected pairs.tsv] --screenshots DIR --name NAME
+//          [--expected pairs.tsv] [--expect-scrolling] --screenshots DIR --name NAME
 // pairs.tsv holds one expected pair per line: two document ids, tab-separated.
 
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -30,6 +30,9 @@ const { values: options } = parseArgs({
     expected: { type: 'string' },
     screenshots: { type: 'string' },
     name: { type: 'string' },
+    // At least one click must bring a passage into view from out of it (a
+    // corpus with texts longer than their box).
+    'expect-scrolling': { type: 'boolean' },
   },
 });
 for (const required of ['html', 'json', 'screenshots', 'name']) {
@@ -48,13 +51,10 @@ const url = pathToFileURL(resolve(options.html)).href;
 mkdirSync(options.screenshots, { recursive: true });
 const screenshot = (page, what) => page.screenshot({ path: `${options.screenshots}/${options.name}-${what}.png` });
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let checked = 0;
+// Clicks that brought a passage into view from out of it.
+let scrolledIntoView = 0;
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems = [];
@@ -134,8 +134,12 @@ try {
   for (const index of chosen) {
     checked += await checkPair(page, index);
   }
+  if (options['expect-scrolling']) {
+    assert.ok(scrolledIntoView > 0, 'a click brought a passage into view from out of it');
+    checked += 1;
+  }
   assert.deepEqual(problems, [], 'no script errors and no network requests');
-  console.log(`${options.name}: ${report.pairs.length} pairs listed; ${chosen.size} pairs opened; ${checked} checks passed`);
+  console.log(`${options.name}: ${report.pairs.length} pairs listed; ${chosen.size} pairs opened; ${checked} checks passed; ${scrolledIntoView} passages scrolled into view from out of it`);
 } finally {
   await browser.close();
 }
@@ -194,19 +198,25 @@ async function checkPair(page, index) {
   }
   await screenshot(page, `pair-${index}`);
 
-  // Clicking the passage that lies furthest into B, on side A, brings it into view on side B.
+  // Clicking the passage that lies furthest into B, on side A, brings it into
+  // view on side B, scrolled away from it first where B is long enough.
   if (pair.passages.length > 0) {
     const k = pair.passages.reduce((best, q, i) => (q.b.start_char > pair.passages[best].b.start_char ? i : best), 0);
-    await page.click(`#side-a mark[data-p~="${k}"] >> nth=0`);
-    await page.waitForTimeout(100);
-    const visible = await page.evaluate((k) => {
+    // Runs in the page: whether passage k is in view on side B, after
+    // scrolling B away from it first when asked.
+    const inView = ([k, scrollAway]) => {
       const body = document.querySelector('#side-b .text');
       const mark = body.querySelector(`mark[data-p~="${k}"]`);
+      if (scrollAway) body.scrollTop = mark.offsetTop > body.clientHeight / 2 ? 0 : body.scrollHeight;
       const [outer, inner] = [body.getBoundingClientRect(), mark.getBoundingClientRect()];
       return inner.top >= outer.top && inner.top < outer.bottom;
-    }, k);
-    assert.ok(visible, `clicking passage ${k + 1} on side A scrolls side B to it`);
+    };
+    const hiddenFirst = !(await page.evaluate(inView, [k, true]));
+    await page.click(`#side-a mark[data-p~="${k}"] >> nth=0`);
+    await page.waitForTimeout(100);
+    assert.ok(await page.evaluate(inView, [k, false]), `clicking passage ${k + 1} on side A scrolls side B to it`);
     checks += 1;
+    scrolledIntoView += hiddenFirst ? 1 : 0;
   }
   await page.click('#close-pair');
   await page.fill('#id-filter', '');

@@ -55,19 +55,25 @@ fn html_report_in_headless_chromium_lists_the_pairs_and_highlights_the_reported_
     check_in_browser(
         &browser,
         &out,
-        "seeds",
-        &seeds_dir(),
-        &[],
-        all_pairs.clone(),
+        Case {
+            name: "seeds",
+            input: &seeds_dir(),
+            scan_options: &[],
+            expected: all_pairs.clone(),
+            expect_scrolling: false,
+        },
     );
     // No pairs at all: the page must still draw, with empty charts and table.
     check_in_browser(
         &browser,
         &out,
-        "no-pairs",
-        &seeds_dir(),
-        &["--no-story"],
-        Vec::new(),
+        Case {
+            name: "no-pairs",
+            input: &seeds_dir(),
+            scan_options: &["--no-story"],
+            expected: Vec::new(),
+            expect_scrolling: false,
+        },
     );
 
     // seeds/ and an article that reprints two paragraphs of one of them
@@ -78,27 +84,54 @@ fn html_report_in_headless_chromium_lists_the_pairs_and_highlights_the_reported_
     check_in_browser(
         &browser,
         &out,
-        "seeds-with-a-reprint",
-        &folder,
-        &[],
-        expected,
+        Case {
+            name: "seeds-with-a-reprint",
+            input: &folder,
+            scan_options: &[],
+            expected,
+            expect_scrolling: false,
+        },
     );
 
-    // A generated corpus with planted copies, planted passages and boilerplate.
+    // A generated corpus with planted copies, planted passages and
+    // boilerplate; its texts are longer than their boxes.
     let (corpus, planted) = generated_corpus(&out);
-    check_in_browser(&browser, &out, "generated", &corpus, &[], planted);
+    check_in_browser(
+        &browser,
+        &out,
+        Case {
+            name: "generated",
+            input: &corpus,
+            scan_options: &[],
+            expected: planted,
+            expect_scrolling: true,
+        },
+    );
 }
 
-/// Scans `input` (with `options`) into an HTML and a JSON report and runs the
-/// browser checks, with `expected` the pairs the table must list.
-fn check_in_browser(
-    browser: &Path,
-    out: &Path,
-    name: &str,
-    input: &Path,
-    options: &[&str],
+/// One report to check in the browser.
+struct Case<'a> {
+    name: &'a str,
+    input: &'a Path,
+    /// Options added to `reprint scan`.
+    scan_options: &'a [&'a str],
+    /// Pairs the table must list.
     expected: Vec<(String, String)>,
-) {
+    /// Some click on a passage must bring it into view on the other side
+    /// from out of it.
+    expect_scrolling: bool,
+}
+
+/// Scans the case's input into an HTML and a JSON report and runs the
+/// browser checks.
+fn check_in_browser(browser: &Path, out: &Path, case: Case) {
+    let Case {
+        name,
+        input,
+        scan_options,
+        expected,
+        expect_scrolling,
+    } = case;
     let html = out.join(format!("{name}.html"));
     let json = out.join(format!("{name}.json"));
     let scan = reprint(
@@ -113,15 +146,15 @@ fn check_in_browser(
             "--quiet",
         ]
         .into_iter()
-        .chain(options.iter().copied())
+        .chain(scan_options.iter().copied())
         .collect::<Vec<_>>(),
     );
     assert!(scan.status.success(), "{}", stderr(&scan));
     let expected_file = out.join(format!("{name}-expected.tsv"));
-    let lines: String = expected.iter().fold(String::new(), |mut s, (a, b)| {
-        writeln!(s, "{a}\t{b}").unwrap();
-        s
-    });
+    let lines: String = expected
+        .iter()
+        .map(|(a, b)| format!("{a}\t{b}\n"))
+        .collect();
     std::fs::write(&expected_file, lines).unwrap();
     let mut check = Command::new("node");
     check
@@ -130,6 +163,9 @@ fn check_in_browser(
         .args(["--json", json.to_str().unwrap()]);
     if !expected.is_empty() {
         check.args(["--expected", expected_file.to_str().unwrap()]);
+    }
+    if expect_scrolling {
+        check.arg("--expect-scrolling");
     }
     let check = check
         .args(["--screenshots", out.to_str().unwrap()])

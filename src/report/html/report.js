@@ -365,8 +365,8 @@ function render(data, textsReady) {
 
   // The text with every passage range marked. Ranges may overlap, so the text
   // is cut at every range end; each piece lists the passages covering it.
-  function highlight(text, ranges, story) {
-    const offsets = scalarOffsets(text);
+  // `offsets` is scalarOffsets(text).
+  function highlight(text, offsets, ranges, story) {
     const clamp = (c) => Math.max(0, Math.min(offsets.length, c));
     const cuts = new Set([0, offsets.length]);
     for (const r of ranges) { cuts.add(clamp(r.start)); cuts.add(clamp(r.end)); }
@@ -442,9 +442,10 @@ function render(data, textsReady) {
       const passage = p.verdict === 'rewrite' && p.story && p.story.passage;
       const story = passage && passage.side === side ? [passage.start_char, passage.end_char] : null;
       const element = $(`side-${side}`);
-      element.querySelector('h3').textContent = `${side.toUpperCase()}: ${ids[doc]} (${plural(scalarOffsets(text).length, 'character', 'characters')})`;
+      const offsets = scalarOffsets(text);
+      element.querySelector('h3').textContent = `${side.toUpperCase()}: ${ids[doc]} (${plural(offsets.length, 'character', 'characters')})`;
       const body = element.querySelector('.text');
-      body.innerHTML = highlight(text, ranges, story);
+      body.innerHTML = highlight(text, offsets, ranges, story);
       body.scrollTop = 0;
     }
     section.hidden = false;
