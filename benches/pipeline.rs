@@ -189,8 +189,7 @@ fn bench_overlap_on(c: &mut Criterion, corpus: &Corpus, min_reuse: usize) {
     let mut group = c.benchmark_group(corpus.name);
     let config = Config::default();
     let shingler = Shingler::new(config.shingle, config.seed);
-    let winnower =
-        Winnower::for_min_passage(config.align.min_passage_tokens).with_seed(config.seed);
+    let winnower = Winnower::for_min_passage(config.align.min_passage_words).with_seed(config.seed);
     let words: Vec<Vec<u64>> = corpus
         .texts
         .iter()

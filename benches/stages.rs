@@ -35,8 +35,8 @@ use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Thro
 use reprint::align::{align, AlignText};
 use reprint::cluster::cluster;
 use reprint::config::Keep;
-use reprint::input::DocId;
-use reprint::lsh::{candidates, CandidatePair, LshParams};
+use reprint::ids::{CandidatePair, DocId};
+use reprint::lsh::{candidates, LshParams};
 use reprint::normalize::for_each_word;
 use reprint::shingle::{Scratch, ShingleSet, Shingler};
 use reprint::sketch::{MinHasher, Signature};

@@ -10,8 +10,7 @@
 use serde::Serialize;
 
 use crate::config::Keep;
-use crate::input::DocId;
-use crate::lsh::CandidatePair;
+use crate::ids::{CandidatePair, DocId};
 
 /// A group of documents connected by verified pairs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use crate::error::Error;
+
 /// Settings of a whole scan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Config {
@@ -66,12 +68,6 @@ pub struct OverlapConfig {
     pub ignore_phrases: Vec<String>,
 }
 
-/// The default story threshold. Measured with `reprint eval pan` on PAN 2013's
-/// summary-obfuscation pairs (news summaries inside other articles): at 0.38,
-/// 94.5% of the 238 positive pairs and 4.3% of the 947 negative pairs reach
-/// it; the weakest of the ten seed pairs scores 0.41.
-pub const DEFAULT_STORY_SIMILARITY: f64 = 0.38;
-
 /// The story stage (see [`crate::story`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoryConfig {
@@ -95,8 +91,8 @@ pub struct GradeConfig {
     /// Default 0.5.
     pub min_reuse_share: f64,
     /// Story similarity at or above which a pair with no more than that is a
-    /// rewrite (see [`crate::story::score`]). Default [`DEFAULT_STORY_SIMILARITY`].
-    pub min_story_similarity: f64,
+    /// rewrite (see [`crate::story::score`]). Default [`crate::defaults::STORY_THRESHOLD`].
+    pub story_threshold: f64,
 }
 
 /// What a shingle is made of.
@@ -156,10 +152,10 @@ pub struct ClusterConfig {
 pub struct AlignConfig {
     /// Shortest passage reported, in words on each side; also the shortest run
     /// of identical words that seeds a passage by itself. Default 8.
-    pub min_passage_tokens: usize,
+    pub min_passage_words: usize,
     /// Largest gap, in words, between two pieces of matching text that still
     /// joins them into one passage. Default 40 (about two sentences).
-    pub max_gap_tokens: usize,
+    pub max_gap_words: usize,
     /// Two sentences match when the cosine of their tf-isf vectors of stemmed
     /// content words is above this... Default 0.33.
     pub min_sentence_cosine: f64,
@@ -168,7 +164,7 @@ pub struct AlignConfig {
     /// A passage holds when the cosine of its two sides, as wholes, is at least
     /// this; otherwise it is split at its widest gaps. Default 0.34.
     pub min_fragment_similarity: f64,
-    /// Every passage must hold a run of at least `min_passage_tokens` identical
+    /// Every passage must hold a run of at least `min_passage_words` identical
     /// words; similar sentences only extend it. On for scans, where a passage is
     /// reused text (formulaic news sentences are similar without being copied);
     /// off for PAN evaluations, whose translated and obfuscated cases may keep no
@@ -177,50 +173,54 @@ pub struct AlignConfig {
 }
 
 impl Default for Config {
+    /// Every setting at its default, from [`crate::defaults`].
     fn default() -> Self {
+        use crate::defaults as d;
         Config {
-            threshold: 0.5,
-            seed: 42,
+            threshold: d::THRESHOLD,
+            seed: d::SEED,
             input: InputConfig {
-                id_field: "id".to_string(),
-                text_field: "text".to_string(),
+                id_field: d::ID_FIELD.to_string(),
+                text_field: d::TEXT_FIELD.to_string(),
                 skip_bad_lines: false,
                 time_field: None,
             },
             shingle: ShingleConfig {
                 unit: ShingleUnit::Words,
-                size: 5,
+                size: d::SHINGLE_SIZE,
             },
-            sketch: SketchConfig { num_perm: 128 },
+            sketch: SketchConfig {
+                num_perm: d::NUM_PERM,
+            },
             lsh: LshConfig {
                 bands: None,
                 rows: None,
             },
             cluster: ClusterConfig { keep: Keep::First },
             align: AlignConfig {
-                min_passage_tokens: 8,
-                max_gap_tokens: 40,
-                min_sentence_cosine: 0.33,
-                min_sentence_dice: 0.33,
-                min_fragment_similarity: 0.34,
+                min_passage_words: d::MIN_PASSAGE_WORDS,
+                max_gap_words: d::MAX_GAP_WORDS,
+                min_sentence_cosine: d::MIN_SENTENCE_SIMILARITY,
+                min_sentence_dice: d::MIN_SENTENCE_SIMILARITY,
+                min_fragment_similarity: d::MIN_FRAGMENT_SIMILARITY,
                 anchored: true,
             },
             overlap: OverlapConfig {
                 enabled: true,
-                max_df: crate::overlap::DEFAULT_MAX_DF,
+                max_df: d::MAX_DF,
                 ignore_phrases: Vec::new(),
             },
             grade: GradeConfig {
-                duplicate_threshold: 0.9,
-                min_reuse_words: 20,
-                min_reuse_share: 0.5,
-                min_story_similarity: DEFAULT_STORY_SIMILARITY,
+                duplicate_threshold: d::DUPLICATE_THRESHOLD,
+                min_reuse_words: d::MIN_REUSE_WORDS,
+                min_reuse_share: d::MIN_REUSE_SHARE,
+                story_threshold: d::STORY_THRESHOLD,
             },
             story: StoryConfig {
                 enabled: true,
                 idf: None,
             },
-            threads: 0,
+            threads: d::THREADS,
         }
     }
 }
@@ -233,77 +233,87 @@ impl Config {
     /// Checks ranges and consistency.
     ///
     /// # Errors
-    /// [`crate::Error::Config`] naming the setting and the accepted range.
+    /// [`Error::SettingOutOfRange`] naming the first setting out of its range
+    /// (by its path in the config, as [`Error::setting`] gives it),
+    /// [`Error::BandsExceedSignature`] or [`Error::DuplicateBelowThreshold`].
     pub fn validate(&self) -> crate::Result<()> {
-        let fail = |msg: String| Err(crate::Error::Config(msg));
-        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
-            return fail(format!(
-                "threshold must be in (0, 1], got {}",
-                self.threshold
-            ));
+        let out_of_range = |setting, expected, got: &dyn std::fmt::Display| {
+            Err(Error::SettingOutOfRange {
+                setting,
+                expected,
+                got: got.to_string(),
+            })
+        };
+        let unit = |x: f64| (0.0..=1.0).contains(&x);
+        let positive_unit = |x: f64| x > 0.0 && x <= 1.0;
+        if !positive_unit(self.threshold) {
+            return out_of_range("threshold", "in (0, 1]", &self.threshold);
         }
-        if self.shingle.size == 0 || self.shingle.size > 64 {
-            return fail(format!(
-                "shingle size must be 1 to 64, got {}",
-                self.shingle.size
-            ));
+        if !(1..=64).contains(&self.shingle.size) {
+            return out_of_range("shingle.size", "1 to 64", &self.shingle.size);
         }
         let num_perm = self.sketch.num_perm;
-        if num_perm == 0 || num_perm > MAX_NUM_PERM {
-            return fail(format!(
-                "num-perm must be 1 to {MAX_NUM_PERM}, got {num_perm}"
-            ));
+        if !(1..=MAX_NUM_PERM).contains(&num_perm) {
+            return out_of_range("sketch.num_perm", "1 to 4096", &num_perm);
         }
-        match (self.lsh.bands, self.lsh.rows) {
-            (Some(0), _) | (_, Some(0)) => return fail("bands and rows must be positive".into()),
-            (Some(b), Some(r)) if b * r > num_perm => {
-                return fail(format!(
-                    "bands x rows = {b} x {r} = {} exceeds num-perm {num_perm}",
-                    b * r
-                ))
+        for (setting, value) in [("lsh.bands", self.lsh.bands), ("lsh.rows", self.lsh.rows)] {
+            match value {
+                Some(0) => return out_of_range(setting, "at least 1", &0),
+                Some(x) if x > num_perm => {
+                    return out_of_range(setting, "at most sketch.num_perm", &x)
+                }
+                _ => {}
             }
-            (Some(x), None) | (None, Some(x)) if x > num_perm => {
-                return fail(format!("bands or rows {x} exceeds num-perm {num_perm}"))
+        }
+        if let (Some(bands), Some(rows)) = (self.lsh.bands, self.lsh.rows) {
+            if bands * rows > num_perm {
+                return Err(Error::BandsExceedSignature {
+                    bands,
+                    rows,
+                    num_perm,
+                });
             }
-            _ => {}
         }
-        if self.align.min_passage_tokens == 0 {
-            return fail("min-passage must be at least 1 word".into());
-        }
-        let unit = |x: f64| (0.0..=1.0).contains(&x);
         let a = &self.align;
-        if !(unit(a.min_sentence_cosine)
-            && unit(a.min_sentence_dice)
-            && unit(a.min_fragment_similarity))
-        {
-            return fail("sentence and passage similarity thresholds must be in [0, 1]".into());
+        if a.min_passage_words == 0 {
+            return out_of_range("align.min_passage_words", "at least 1", &0);
         }
-        if !(self.threshold..=1.0).contains(&self.grade.duplicate_threshold) {
-            return fail(format!(
-                "the duplicate threshold must be in [threshold, 1], got {}",
-                self.grade.duplicate_threshold
-            ));
+        for (setting, value) in [
+            ("align.min_sentence_cosine", a.min_sentence_cosine),
+            ("align.min_sentence_dice", a.min_sentence_dice),
+            ("align.min_fragment_similarity", a.min_fragment_similarity),
+            ("grade.min_reuse_share", self.grade.min_reuse_share),
+        ] {
+            if !unit(value) {
+                return out_of_range(setting, "in [0, 1]", &value);
+            }
         }
-        if !unit(self.grade.min_reuse_share) {
-            return fail("the reuse share must be in [0, 1]".into());
+        let duplicate_threshold = self.grade.duplicate_threshold;
+        if !(self.threshold..=1.0).contains(&duplicate_threshold) {
+            return Err(Error::DuplicateBelowThreshold {
+                duplicate_threshold,
+                threshold: self.threshold,
+            });
         }
-        if !(self.grade.min_story_similarity > 0.0 && self.grade.min_story_similarity <= 1.0) {
-            return fail(format!(
-                "the story threshold must be in (0, 1], got {}",
-                self.grade.min_story_similarity
-            ));
+        if !positive_unit(self.grade.story_threshold) {
+            return out_of_range(
+                "grade.story_threshold",
+                "in (0, 1]",
+                &self.grade.story_threshold,
+            );
         }
         if self.overlap.max_df < 2 {
-            return fail(format!(
-                "max-df must be at least 2 (a fingerprint in one document pairs nothing), got {}",
-                self.overlap.max_df
-            ));
+            // A fingerprint in one document pairs nothing.
+            return out_of_range("overlap.max_df", "at least 2", &self.overlap.max_df);
         }
-        if self.input.time_field.as_deref() == Some("") {
-            return fail("the time field name must not be empty".into());
-        }
-        if self.input.id_field.is_empty() || self.input.text_field.is_empty() {
-            return fail("id and text field names must not be empty".into());
+        for (setting, name) in [
+            ("input.id_field", Some(&self.input.id_field)),
+            ("input.text_field", Some(&self.input.text_field)),
+            ("input.time_field", self.input.time_field.as_ref()),
+        ] {
+            if name.is_some_and(|name| name.is_empty()) {
+                return out_of_range(setting, "a field name", &"\"\"");
+            }
         }
         Ok(())
     }
@@ -332,16 +342,20 @@ mod tests {
     }
 
     rejects! {
-        zero_threshold: |c| c.threshold = 0.0, "threshold";
-        nan_threshold: |c| c.threshold = f64::NAN, "threshold";
-        big_threshold: |c| c.threshold = 1.5, "threshold";
-        zero_shingle: |c| c.shingle.size = 0, "shingle size";
-        zero_perm: |c| c.sketch.num_perm = 0, "num-perm";
-        too_many_bands: |c| { c.lsh.bands = Some(20); c.lsh.rows = Some(7); }, "exceeds num-perm";
-        zero_rows: |c| c.lsh.rows = Some(0), "positive";
-        zero_passage: |c| c.align.min_passage_tokens = 0, "min-passage";
-        bad_cosine: |c| c.align.min_sentence_cosine = 1.5, "similarity thresholds";
-        low_duplicate: |c| c.grade.duplicate_threshold = 0.3, "duplicate threshold";
-        tiny_max_df: |c| c.overlap.max_df = 1, "max-df";
+        zero_threshold: |c| c.threshold = 0.0, "threshold must be in (0, 1], got 0";
+        nan_threshold: |c| c.threshold = f64::NAN, "threshold must be in (0, 1], got NaN";
+        big_threshold: |c| c.threshold = 1.5, "threshold must be in (0, 1], got 1.5";
+        zero_shingle: |c| c.shingle.size = 0, "shingle.size must be 1 to 64, got 0";
+        zero_perm: |c| c.sketch.num_perm = 0, "sketch.num_perm must be 1 to 4096, got 0";
+        too_many_bands: |c| { c.lsh.bands = Some(20); c.lsh.rows = Some(7); },
+            "lsh.bands x lsh.rows = 20 x 7 = 140 exceeds sketch.num_perm 128";
+        zero_rows: |c| c.lsh.rows = Some(0), "lsh.rows must be at least 1, got 0";
+        zero_passage: |c| c.align.min_passage_words = 0, "align.min_passage_words must be at least 1";
+        bad_cosine: |c| c.align.min_sentence_cosine = 1.5, "align.min_sentence_cosine must be in [0, 1], got 1.5";
+        low_duplicate: |c| c.grade.duplicate_threshold = 0.3,
+            "grade.duplicate_threshold must be in [threshold, 1] = [0.5, 1], got 0.3";
+        zero_story: |c| c.grade.story_threshold = 0.0, "grade.story_threshold must be in (0, 1]";
+        tiny_max_df: |c| c.overlap.max_df = 1, "overlap.max_df must be at least 2, got 1";
+        empty_time_field: |c| c.input.time_field = Some(String::new()), "input.time_field must be a field name";
     }
 }

@@ -66,9 +66,59 @@ pub enum Error {
         /// Where the document came from.
         document: String,
     },
-    /// A setting is out of range or settings contradict each other.
-    #[error("invalid setting: {0}")]
-    Config(String),
+    /// A setting of the [`crate::Config`] is outside its accepted range.
+    #[error("{setting} must be {expected}, got {got}")]
+    SettingOutOfRange {
+        /// The setting, as its path in the config (`align.min_passage_words`).
+        setting: &'static str,
+        /// The accepted range, in words (`in (0, 1]`, `at least 2`).
+        expected: &'static str,
+        /// The value given.
+        got: String,
+    },
+    /// LSH bands and rows take more values than a signature has.
+    #[error("lsh.bands x lsh.rows = {bands} x {rows} = {} exceeds sketch.num_perm {num_perm}", bands * rows)]
+    BandsExceedSignature {
+        /// Bands given or chosen.
+        bands: usize,
+        /// Rows per band given or chosen.
+        rows: usize,
+        /// The signature length.
+        num_perm: usize,
+    },
+    /// The duplicate threshold is below the near-duplicate threshold, so no
+    /// pair could be a near-duplicate.
+    #[error("grade.duplicate_threshold must be in [threshold, 1] = [{threshold}, 1], got {duplicate_threshold}")]
+    DuplicateBelowThreshold {
+        /// `grade.duplicate_threshold`.
+        duplicate_threshold: f64,
+        /// `threshold`.
+        threshold: f64,
+    },
+    /// A listed pair names a text past the end of the texts given.
+    #[error("pair ({a}, {b}) names a text past the {texts} given")]
+    PairOutOfRange {
+        /// The pair's first text.
+        a: usize,
+        /// The pair's second text.
+        b: usize,
+        /// How many texts were given.
+        texts: usize,
+    },
+    /// A labeled pair of an evaluation corpus names a document it does not have.
+    #[error("pair {suspicious} ~ {source_id} names a document the corpus does not have")]
+    UnknownDocument {
+        /// The pair's suspicious document.
+        suspicious: String,
+        /// The pair's source document.
+        source_id: String,
+    },
+    /// More documents than a scan can number.
+    #[error("a scan holds at most {limit} documents")]
+    TooManyDocuments {
+        /// The most documents a scan holds.
+        limit: usize,
+    },
     /// Two signatures made with different settings were compared.
     #[error("incompatible signatures: {what} differs ({left} vs {right})")]
     IncompatibleSignatures {
@@ -88,4 +138,18 @@ pub enum Error {
         #[source]
         source: rayon::ThreadPoolBuildError,
     },
+}
+
+impl Error {
+    /// The setting an error is about, as its path in the config
+    /// (`align.min_passage_words`), when it is about one: front ends use it to
+    /// name their own option for it.
+    pub fn setting(&self) -> Option<&'static str> {
+        match self {
+            Error::SettingOutOfRange { setting, .. } => Some(setting),
+            Error::BandsExceedSignature { .. } => Some("lsh.bands"),
+            Error::DuplicateBelowThreshold { .. } => Some("grade.duplicate_threshold"),
+            _ => None,
+        }
+    }
 }

@@ -37,8 +37,8 @@ use crate::hash::combine_hashes;
 /// Default noise threshold in words: k-grams shorter than this are not
 /// fingerprinted. In news text, short runs ("said in a statement", "the end of
 /// the") recur across unrelated articles and make false candidates that the
-/// aligner then rejects (a passage needs a run of `min_passage_tokens` words).
-/// Measured on Reuters-21578 with `min_passage_tokens` 8: k = 5 made 214,731
+/// aligner then rejects (a passage needs a run of `min_passage_words` words).
+/// Measured on Reuters-21578 with `min_passage_words` 8: k = 5 made 214,731
 /// candidates, k = 6 made 102,542, k = 8 made 44,026, with the same partial-reuse
 /// pairs found; k = 7 (window 2, about two thirds of k-grams kept) trades
 /// candidates against index size.
@@ -77,7 +77,7 @@ pub struct Winnower {
 
 impl Winnower {
     /// The winnower that guarantees a shared fingerprint for every shared run of
-    /// `min_passage_tokens` words (the guarantee threshold `t`), with
+    /// `min_passage_words` words (the guarantee threshold `t`), with
     /// `k = min(DEFAULT_NOISE_WORDS, t)` and `window = t - k + 1`, seed 0.
     ///
     /// `k` is as large as [`DEFAULT_NOISE_WORDS`] allows, not smaller: a smaller `k`
@@ -85,9 +85,9 @@ impl Winnower {
     /// but its k-grams are common phrases that pair unrelated articles or end
     /// up over the boilerplate cut of [`crate::overlap`], taking the guarantee with
     /// them. For the default `t = 8` this gives `k = 7`, `window = 2`: about two
-    /// thirds of k-grams are kept. `min_passage_tokens = 0` is treated as 1.
-    pub fn for_min_passage(min_passage_tokens: usize) -> Self {
-        let t = min_passage_tokens.max(1);
+    /// thirds of k-grams are kept. `min_passage_words = 0` is treated as 1.
+    pub fn for_min_passage(min_passage_words: usize) -> Self {
+        let t = min_passage_words.max(1);
         let k = DEFAULT_NOISE_WORDS.min(t);
         Winnower {
             k,
@@ -126,12 +126,12 @@ impl Winnower {
 
     /// The guarantee threshold `t = k + window - 1`: any shared run of this many
     /// words yields a shared fingerprint.
-    pub fn min_passage_tokens(&self) -> usize {
+    pub fn min_passage_words(&self) -> usize {
         self.k + self.window - 1
     }
 
     /// The most words of identical runs, each at least
-    /// [`min_passage_tokens`](Self::min_passage_tokens) long, that can share
+    /// [`min_passage_words`](Self::min_passage_words) long, that can share
     /// only one fingerprint: `t + window - 1`. A run of `L >= t` words holds
     /// `L - t + 1` full windows, and one selected k-gram lies in at most
     /// `window` of them, so the run shares at least `ceil((L - t + 1) /
@@ -139,7 +139,7 @@ impl Winnower {
     /// thus share at most `s` times this many words in such runs (unless a run
     /// repeats its own k-grams).
     pub fn max_run_words_per_fingerprint(&self) -> usize {
-        self.min_passage_tokens() + self.window - 1
+        self.min_passage_words() + self.window - 1
     }
 
     /// Expected share of k-grams selected on random input, `2 / (window + 1)`
@@ -152,7 +152,7 @@ impl Winnower {
     /// position order.
     ///
     /// A document with at least `k` words but fewer than
-    /// [`min_passage_tokens`](Self::min_passage_tokens) has less than one full
+    /// [`min_passage_words`](Self::min_passage_words) has less than one full
     /// window; its k-grams are winnowed as one short window (one fingerprint). A
     /// document with 1 to `k - 1` words gets one fingerprint hashing all its words,
     /// at position 0, so it still pairs with exact copies (the same rule as short
@@ -306,7 +306,7 @@ mod tests {
             fn $name() {
                 let w = Winnower::for_min_passage($t);
                 assert_eq!((w.k(), w.window()), ($k, $w));
-                assert_eq!(w.min_passage_tokens(), ($t as usize).max(1));
+                assert_eq!(w.min_passage_words(), ($t as usize).max(1));
             }
         )*};
     }
@@ -472,7 +472,7 @@ mod tests {
             ),
         ) {
             let w = Winnower::new(k, window).expect("k and window are positive");
-            let t = w.min_passage_tokens();
+            let t = w.min_passage_words();
             let mut rng = SplitMix64::new(run_seed);
             let run: Vec<u64> = (0..t).map(|_| rng.below(4)).collect();
             let a = planted(a_pre, a_suf, &run);

@@ -12,7 +12,7 @@
 //!    mostly the same text, edited.
 //! 3. **partial_reuse**: the shared passages that are not boilerplate hold at least
 //!    `min_reuse_words` (default 20) words copied verbatim (inside runs of at least
-//!    `min_passage_tokens` identical words) in *each* document, or verbatim words
+//!    `min_passage_words` identical words) in *each* document, or verbatim words
 //!    in each document make up at least `min_reuse_share` (default 0.5) of the
 //!    shorter one: a passage was taken over, whatever the rest of the text does.
 //!    Counting verbatim words keeps out formulaic news (the same earnings or
@@ -21,7 +21,7 @@
 //!    repeats (three copies of a 9-word line in B against one in A are 27
 //!    verbatim words of B but only 9 of A).
 //! 4. **rewrite**: story similarity (see [`crate::story::score`]) at or above
-//!    `min_story_similarity` (default 0.38): the same story told in other words.
+//!    `story_threshold` (default 0.38): the same story told in other words.
 //! 5. **unrelated**: anything less (a shared quote or a common phrase, another
 //!    story).
 //!
@@ -147,7 +147,7 @@ pub fn grade(
         Verdict::NearDuplicate
     } else if can_be_reuse((verbatim_a, verbatim_b), words, config) {
         Verdict::PartialReuse
-    } else if story.is_some_and(|s| s >= config.min_story_similarity) {
+    } else if story.is_some_and(|s| s >= config.story_threshold) {
         Verdict::Rewrite
     } else {
         Verdict::Unrelated
@@ -316,7 +316,7 @@ mod tests {
             )
             .verdict
         };
-        let at = config.grade.min_story_similarity;
+        let at = config.grade.story_threshold;
         assert_eq!(with_story(0.01, &[], at), Verdict::Rewrite);
         assert_eq!(with_story(0.01, &[], at - 0.01), Verdict::Unrelated);
         assert_eq!(with_story(0.6, &[], 0.9), Verdict::NearDuplicate);

@@ -31,17 +31,6 @@ use serde_json::{Map, Value};
 use crate::config::InputConfig;
 use crate::error::Error;
 
-/// Dense document number: the position of an accepted document in input order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct DocId(pub u32);
-
-impl DocId {
-    /// The id as an index into per-document vectors.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
 /// Where an input item came from: a file, and the line for JSON Lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {

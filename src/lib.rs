@@ -49,11 +49,13 @@ pub mod align;
 pub mod boilerplate;
 pub mod cluster;
 pub mod config;
+pub mod defaults;
 pub mod error;
 pub mod eval;
 pub mod fingerprint;
 pub mod grade;
 pub mod hash;
+pub mod ids;
 pub mod input;
 pub mod lsh;
 pub mod normalize;
@@ -65,11 +67,13 @@ pub mod shingle;
 pub mod sketch;
 pub mod story;
 pub mod synthetic;
+pub mod terms;
 pub mod verify;
 
 pub use config::Config;
 pub use error::Error;
-pub use input::{CorpusReader, DocId, Document, Entry, Skipped};
+pub use ids::DocId;
+pub use input::{CorpusReader, Document, Entry, Skipped};
 pub use pipeline::{compare, run, run_with_progress, Scan};
 pub use report::Report;
 

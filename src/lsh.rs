@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::hash::hash_bytes;
-use crate::input::DocId;
+use crate::ids::{CandidatePair, DocId};
 use crate::sketch::Signature;
 
 /// Weight of the false-positive area when choosing bands x rows. Candidates are
@@ -90,25 +90,6 @@ fn integrate(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
         .map(|i| f(from + (i as f64 + 0.5) * step))
         .sum::<f64>()
         * step
-}
-
-/// Two documents that share at least one band; `a < b`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct CandidatePair {
-    /// The earlier document.
-    pub a: DocId,
-    /// The later document.
-    pub b: DocId,
-}
-
-impl CandidatePair {
-    /// The pair in canonical order.
-    pub fn new(x: DocId, y: DocId) -> Self {
-        CandidatePair {
-            a: x.min(y),
-            b: x.max(y),
-        }
-    }
 }
 
 /// All candidate pairs of `signatures` (document `i` has `DocId(i)`), sorted.

@@ -1,5 +1,5 @@
 //! Partial-overlap candidates: pairs of documents that share at least one
-//! winnowing fingerprint, and so possibly a passage of `min_passage_tokens` words
+//! winnowing fingerprint, and so possibly a passage of `min_passage_words` words
 //! or more, however different the rest of their text is.
 //!
 //! Input: per document (document `i` has `DocId(i)`), its fingerprint hashes from
@@ -24,7 +24,7 @@
 //!   appear too often" the same way (its `-m` option).
 //! - With `min_shared = 1`, every pair sharing a non-boilerplate fingerprint is a
 //!   candidate, which keeps the winnowing guarantee for every shared run of
-//!   `min_passage_tokens` words whose selected fingerprint is not boilerplate.
+//!   `min_passage_words` words whose selected fingerprint is not boilerplate.
 //! - The output is a function of the input only: every sort is over a total order
 //!   of plain integers, so it is the same at any thread count.
 //!
@@ -37,29 +37,18 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::input::DocId;
-use crate::lsh::CandidatePair;
-
-/// Default `max_df`: fingerprints found in more than 50 documents are boilerplate.
-///
-/// MOSS uses 10 for student programs; news is different, as a wire story can be
-/// reprinted by dozens of outlets and its passages are the reuse to find, while
-/// real boilerplate (footers, legal lines, agency credits) recurs in hundreds or
-/// thousands of documents of a large corpus. At 50, one fingerprint costs at most
-/// 1,225 pair emissions. Stories reprinted more widely than that are mostly whole
-/// copies, which the MinHash stage finds anyway.
-pub const DEFAULT_MAX_DF: usize = 50;
+use crate::ids::{CandidatePair, DocId};
 
 /// Default `min_shared`: one shared fingerprint makes a candidate, the only value
 /// that keeps the winnowing guarantee (a shared run of exactly
-/// `min_passage_tokens` words is only guaranteed one shared fingerprint).
+/// `min_passage_words` words is only guaranteed one shared fingerprint).
 pub const DEFAULT_MIN_SHARED: usize = 1;
 
 /// Settings of the overlap stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct OverlapParams {
     /// Fingerprints found in more documents than this are boilerplate and make no
-    /// pairs. Default [`DEFAULT_MAX_DF`]. Below 2, no fingerprint makes pairs.
+    /// pairs. Default [`crate::defaults::MAX_DF`]. Below 2, no fingerprint makes pairs.
     pub max_df: usize,
     /// Distinct shared fingerprints a pair needs. Default [`DEFAULT_MIN_SHARED`];
     /// 0 is treated as 1.
@@ -69,7 +58,7 @@ pub struct OverlapParams {
 impl Default for OverlapParams {
     fn default() -> Self {
         OverlapParams {
-            max_df: DEFAULT_MAX_DF,
+            max_df: crate::defaults::MAX_DF,
             min_shared: DEFAULT_MIN_SHARED,
         }
     }
@@ -624,7 +613,7 @@ mod tests {
     #[test]
     fn finds_a_reused_passage_past_a_shared_footer() {
         // 60 articles of random words end with the same newsletter footer; one of
-        // them reuses 8 words (exactly `min_passage_tokens`) of a wire story.
+        // them reuses 8 words (exactly `min_passage_words`) of a wire story.
         let words = |text: &str| -> Vec<u64> {
             text.split_whitespace()
                 .map(|w| hash_bytes(w.as_bytes(), 42))

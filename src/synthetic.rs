@@ -129,7 +129,7 @@ pub struct ReuseSpec {
     /// than consecutive. Default 0.5.
     pub scattered_share: f64,
     /// Fewest source words between two scattered paragraphs. Default 50: more
-    /// than the aligner's default `max_gap_tokens` (40), so that each scattered
+    /// than the aligner's default `max_gap_words` (40), so that each scattered
     /// paragraph is a passage of its own, not bridged to the next.
     pub min_scatter_gap_words: usize,
     /// Most words a plant copies, as a share of the smaller of the source's and

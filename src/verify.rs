@@ -10,7 +10,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::lsh::CandidatePair;
+use crate::ids::CandidatePair;
 use crate::shingle::ShingleSet;
 use crate::sketch::Signature;
 
@@ -82,7 +82,7 @@ pub fn verify(
     signatures: &[Signature],
     threshold: f64,
 ) -> Verdicts {
-    let set = |id: crate::input::DocId| {
+    let set = |id: crate::ids::DocId| {
         shingles[id.index()]
             .as_ref()
             .expect("the caller computes the shingles of every document in a pair")

@@ -40,7 +40,7 @@ pub(crate) fn extend(
     b: &AlignText,
     config: &AlignConfig,
 ) -> Vec<Fragment> {
-    let gap = config.max_gap_tokens as u32;
+    let gap = config.max_gap_words as u32;
     let mut fragments = Vec::new();
     for group in groups(seeds, gap) {
         validate(group, gap, weights, config, &mut fragments);
@@ -48,11 +48,9 @@ pub(crate) fn extend(
     let fragments = fragments
         .into_iter()
         .filter_map(|f| trim(f, a, b))
-        .filter(|f| {
-            f.a.len() >= config.min_passage_tokens && f.b.len() >= config.min_passage_tokens
-        })
+        .filter(|f| f.a.len() >= config.min_passage_words && f.b.len() >= config.min_passage_words)
         .collect();
-    without_overlaps(fragments, config.min_passage_tokens)
+    without_overlaps(fragments, config.min_passage_words)
 }
 
 /// Splits seeds into groups by gaps on A, then B, until stable.

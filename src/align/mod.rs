@@ -6,12 +6,13 @@
 //! document; no two overlap on either side.
 //!
 //! Stages, one submodule each: [`text`] prepares a document (words, stems,
-//! sentences); [`seed`] finds evidence (runs of identical words, and sentence
+//! sentences) and `anchor` indexes its word windows; [`seed`] finds evidence (runs of identical words, and sentence
 //! pairs similar after stemming); `extend` groups nearby seeds into passages,
 //! splits weak groups and trims the ends. Exact runs alone make a copied passage
 //! word-exact; sentence seeds make a reworded or reordered passage one passage
 //! rather than nothing.
 
+mod anchor;
 mod extend;
 pub mod seed;
 pub mod text;
@@ -38,7 +39,7 @@ pub struct PassageSide {
     pub end_char: usize,
     /// Its length in words.
     pub words: usize,
-    /// Of those, the words inside runs of at least `min_passage_tokens` words
+    /// Of those, the words inside runs of at least `min_passage_words` words
     /// found identically in the other document (copied verbatim); the rest were
     /// matched as similar sentences, or lie in gaps between matches.
     pub verbatim_words: usize,
@@ -94,10 +95,10 @@ pub struct Runs {
 }
 
 impl Runs {
-    /// Maximal runs of at least `min_passage_tokens` identical words (of the
+    /// Maximal runs of at least `min_passage_words` identical words (of the
     /// shorter document's length, when it is shorter).
     pub fn find(a: &AlignText, b: &AlignText, config: &AlignConfig) -> Self {
-        let min_len = config.min_passage_tokens.min(a.len()).min(b.len());
+        let min_len = config.min_passage_words.min(a.len()).min(b.len());
         let (seeds, repetitive_windows) = exact_runs(a, b, min_len);
         Runs {
             seeds,
@@ -126,7 +127,7 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
         return Alignment::default();
     }
     let weights = PairWeights::new(a, b);
-    let min_len = config.min_passage_tokens.min(a.len()).min(b.len());
+    let min_len = config.min_passage_words.min(a.len()).min(b.len());
     let Runs {
         mut seeds,
         repetitive_windows,
@@ -164,10 +165,10 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
     };
     if config.anchored {
         // A passage must hold a run, so only sentences that a chain of seeds
-        // can link to a run matter: those within `max_gap_tokens` words of a
+        // can link to a run matter: those within `max_gap_words` words of a
         // seed on both sides. The reach grows with the seeds found until it
         // stops (comparing more sentences only ever finds more pairs).
-        let gap = config.max_gap_tokens;
+        let gap = config.max_gap_words;
         let mut found: Vec<Seed> = Vec::new();
         let mut compared = (BitVec::new(), BitVec::new());
         loop {
@@ -190,7 +191,7 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
         seeds.extend(similar(&all.0, &all.1));
     }
     let short = AlignConfig {
-        min_passage_tokens: min_len,
+        min_passage_words: min_len,
         ..*config
     };
     let mut fragments = extend(seeds, &weights, a, b, &short);
@@ -331,7 +332,7 @@ mod tests {
     fn passages(a: &str, b: &str, min: usize) -> Vec<Passage> {
         let s = Shingler::new(Config::default().shingle, 3);
         let config = AlignConfig {
-            min_passage_tokens: min,
+            min_passage_words: min,
             ..Config::default().align
         };
         align(&AlignText::new(a, &s), &AlignText::new(b, &s), &config).passages

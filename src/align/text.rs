@@ -15,162 +15,19 @@
 use std::ops::Range;
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use bit_vec::BitVec;
-use nohash_hasher::IntMap;
-use rust_stemmers::{Algorithm, Stemmer};
 
-use super::seed::AnchorIndex;
-use crate::hash::hash_bytes;
+use super::anchor::AnchorIndex;
 use crate::shingle::{Shingler, Token};
-
-/// The term of a function word: never a seed, never weighted.
-pub const STOP: u64 = 0;
+use crate::terms::{for_each_term, push_term_counts, STOP};
 
 /// Sentences with fewer content words than this join the next sentence.
 pub const MIN_SENTENCE_TERMS: usize = 4;
 
 /// Longer runs of words without a sentence end are cut into pieces of this size.
 pub const MAX_SENTENCE_WORDS: usize = 60;
-
-/// Seed of the term hash: terms are compared between two documents of one run,
-/// never stored, so any fixed seed works.
-const TERM_SEED: u64 = 0x7E57_0F5E_ED5E_7EED;
-
-/// English function words (after case folding), the usual list of IR systems
-/// (close to NLTK's). They carry little evidence of reuse on their own.
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "against",
-    "all",
-    "am",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "because",
-    "been",
-    "before",
-    "being",
-    "below",
-    "between",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "down",
-    "during",
-    "each",
-    "few",
-    "for",
-    "from",
-    "further",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "just",
-    "me",
-    "more",
-    "most",
-    "my",
-    "myself",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "on",
-    "once",
-    "only",
-    "or",
-    "other",
-    "our",
-    "ours",
-    "ourselves",
-    "out",
-    "over",
-    "own",
-    "s",
-    "same",
-    "she",
-    "should",
-    "so",
-    "some",
-    "such",
-    "t",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "through",
-    "to",
-    "too",
-    "under",
-    "until",
-    "up",
-    "very",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "why",
-    "will",
-    "with",
-    "would",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
-];
 
 /// A document ready to be aligned with others.
 #[derive(Debug, Clone)]
@@ -199,54 +56,6 @@ pub struct AlignText<'t> {
     boilerplate: Option<BitVec>,
     /// Index of the anchor windows, built on first use.
     anchors: OnceLock<AnchorIndex>,
-}
-
-/// Terms of words already seen, by word hash: stemming is the costly part of
-/// preparing a text, and a corpus repeats a small vocabulary. One per thread,
-/// kept from text to text.
-struct TermCache {
-    stemmer: Stemmer,
-    /// The seed of the word hashes the keys are (another seed empties it).
-    seed: u64,
-    /// Keyed by word hash, which is already uniform: the map uses it as its
-    /// own hash instead of hashing it again.
-    terms: IntMap<u64, u64>,
-}
-
-thread_local! {
-    static TERMS: RefCell<TermCache> = RefCell::new(TermCache {
-        stemmer: Stemmer::create(Algorithm::English),
-        seed: 0,
-        terms: IntMap::default(),
-    });
-}
-
-impl TermCache {
-    fn term(&mut self, word: &str, hash: u64) -> u64 {
-        let stemmer = &self.stemmer;
-        *self
-            .terms
-            .entry(hash)
-            .or_insert_with(|| term(stemmer, word))
-    }
-}
-
-/// Calls `f` with every word of `text` and its term (the hashed stem, or
-/// [`STOP`]), through this thread's cache of terms: the one definition of a
-/// term, shared by alignment and the story stage.
-pub(crate) fn for_each_term(text: &str, shingler: &Shingler, mut f: impl FnMut(Token, u64)) {
-    TERMS.with_borrow_mut(|cache| {
-        if cache.seed != shingler.seed() {
-            cache.terms.clear();
-            cache.seed = shingler.seed();
-        }
-        shingler.for_each_token(text, |word, token| f(token, cache.term(word, token.hash)));
-    });
-}
-
-/// The term of one normalized word (no cache: for word lists read once).
-pub(crate) fn word_term(word: &str) -> u64 {
-    TERMS.with_borrow(|cache| term(&cache.stemmer, word))
 }
 
 impl<'t> AlignText<'t> {
@@ -431,56 +240,10 @@ impl<'t> AlignText<'t> {
     }
 }
 
-/// The content terms among `terms` with their counts, sorted by term.
-pub(crate) fn term_counts(terms: &[u64]) -> Vec<(u64, u32)> {
-    let mut counts = Vec::new();
-    push_term_counts(terms, &mut Vec::new(), &mut counts);
-    counts
-}
-
-/// Appends the content terms among `terms` with their counts, sorted by term,
-/// to `out` (`sorted` is a reusable buffer).
-fn push_term_counts(terms: &[u64], sorted: &mut Vec<u64>, out: &mut Vec<(u64, u32)>) {
-    sorted.clear();
-    sorted.extend(terms.iter().copied().filter(|&t| t != STOP));
-    sorted.sort_unstable();
-    let first = out.len();
-    for &t in sorted.iter() {
-        let len = out.len();
-        match out.last_mut() {
-            Some((last, n)) if len > first && *last == t => *n += 1,
-            _ => out.push((t, 1)),
-        }
-    }
-}
-
 /// Share of the positions of `range` that are marked.
 pub(crate) fn marked_share(marks: &BitVec, range: &Range<u32>) -> f64 {
     let marked = range.clone().filter(|&i| marks[i as usize]).count();
     marked as f64 / range.len().max(1) as f64
-}
-
-fn term(stemmer: &Stemmer, word: &str) -> u64 {
-    if STOP_WORDS.binary_search(&word).is_ok() {
-        return STOP;
-    }
-    let stem = stemmer.stem(word);
-    match hash_bytes(fold_final_i(&stem).as_bytes(), TERM_SEED) {
-        STOP => 1,
-        hash => hash,
-    }
-}
-
-/// The stem with its final run of `i` and `y` written as one `i`: the
-/// transliterations of one name (Zelensky, Zelenskiy, Zelenskyy; Sergey,
-/// Sergei) become one term. The stemmer already writes a final consonant + y
-/// as i ("party" -> "parti"), so English words are barely touched.
-fn fold_final_i(stem: &str) -> std::borrow::Cow<'_, str> {
-    let kept = stem.trim_end_matches(['i', 'y']);
-    if kept.len() + 1 >= stem.len() && !stem.ends_with('y') || kept.len() < 2 {
-        return std::borrow::Cow::Borrowed(stem);
-    }
-    std::borrow::Cow::Owned(format!("{kept}i"))
 }
 
 /// Cuts the words into sentences (see the module docs for the rules).
@@ -564,11 +327,6 @@ mod tests {
                 &t.text[start..end]
             })
             .collect()
-    }
-
-    #[test]
-    fn stop_words_are_sorted_for_binary_search() {
-        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -49,11 +49,21 @@ pub(crate) struct PanArgs {
     pub verdicts: Option<PathBuf>,
     /// Shortest passage reported, in words. PAN's reuse cases are whole
     /// passages (a few hundred characters), so shorter shared runs are noise here.
-    #[arg(long, default_value_t = reprint::eval::PAN_MIN_PASSAGE_WORDS, value_name = "WORDS")]
-    pub min_passage: usize,
+    #[arg(
+        long,
+        alias = "min-passage",
+        default_value_t = reprint::eval::PAN_MIN_PASSAGE_WORDS,
+        value_name = "WORDS"
+    )]
+    pub min_passage_words: usize,
     /// Largest gap, in words, inside one passage.
-    #[arg(long, default_value_t = 40, value_name = "WORDS")]
-    pub max_gap: usize,
+    #[arg(
+        long,
+        alias = "max-gap",
+        default_value_t = reprint::defaults::MAX_GAP_WORDS,
+        value_name = "WORDS"
+    )]
+    pub max_gap_words: usize,
 }
 
 pub(crate) fn run(args: &EvalArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
@@ -65,8 +75,8 @@ pub(crate) fn run(args: &EvalArgs, global: &GlobalArgs) -> anyhow::Result<Exit> 
 fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let mut config = reprint::eval::pan_config();
     config.threads = global.threads;
-    config.align.min_passage_tokens = args.min_passage;
-    config.align.max_gap_tokens = args.max_gap;
+    config.align.min_passage_words = args.min_passage_words;
+    config.align.max_gap_words = args.max_gap_words;
     let started = Instant::now();
     let corpus = PanCorpus::load(&args.dir)?;
     let loaded = started.elapsed().as_secs_f64();
@@ -132,7 +142,7 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     writeln!(
         stdout,
         "\nPairs graded rewrite or stronger (story threshold {:.2}):",
-        config.grade.min_story_similarity
+        config.grade.story_threshold
     )?;
     writeln!(
         stdout,

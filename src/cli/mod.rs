@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use reprint::config::{Keep, ShingleUnit};
+use reprint::defaults;
 use reprint::Config;
 
 /// Find near-duplicate and overlapping news articles.
@@ -45,7 +46,7 @@ pub(crate) struct GlobalArgs {
         long,
         short = 'j',
         global = true,
-        default_value_t = 0,
+        default_value_t = defaults::THREADS,
         value_name = "N"
     )]
     pub threads: usize,
@@ -89,10 +90,10 @@ pub(crate) struct CorpusArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// JSON field holding the document id (a string or number; if absent, the line number).
-    #[arg(long, default_value = "id", value_name = "NAME")]
+    #[arg(long, default_value = defaults::ID_FIELD, value_name = "NAME")]
     pub id_field: String,
     /// JSON field holding the text. Other fields are kept as metadata.
-    #[arg(long, default_value = "text", value_name = "NAME")]
+    #[arg(long, default_value = defaults::TEXT_FIELD, value_name = "NAME")]
     pub text_field: String,
     /// Skip malformed lines, missing text fields and duplicate ids instead of
     /// stopping; each is counted and listed in the report.
@@ -110,13 +111,13 @@ pub(crate) struct CorpusArgs {
 pub(crate) struct SimilarityArgs {
     /// Exact Jaccard similarity (of shingle sets) at or above which two articles are
     /// near-duplicates. 1.0 finds only identical word sequences.
-    #[arg(long, short = 't', default_value_t = 0.5, value_name = "J")]
+    #[arg(long, short = 't', default_value_t = defaults::THRESHOLD, value_name = "J")]
     pub threshold: f64,
     #[command(flatten)]
     pub shingles: ShingleArgs,
     /// MinHash signature length. More permutations estimate Jaccard more
     /// precisely and cost proportionally more time.
-    #[arg(long, default_value_t = 128, value_name = "N")]
+    #[arg(long, default_value_t = defaults::NUM_PERM, value_name = "N")]
     pub num_perm: usize,
     /// LSH bands (default: chosen from the threshold to favour recall).
     #[arg(long, value_name = "B")]
@@ -140,7 +141,7 @@ pub(crate) struct OverlapArgs {
     pub no_overlap: bool,
     /// Text found in more than N articles is boilerplate (footers, share
     /// buttons): it makes no pairs and does not count as reuse.
-    #[arg(long, default_value_t = reprint::overlap::DEFAULT_MAX_DF, value_name = "N")]
+    #[arg(long, default_value_t = defaults::MAX_DF, value_name = "N")]
     pub max_df: usize,
     /// A file of phrases to treat as boilerplate wherever they occur, one per
     /// line (blank lines and lines starting with # are ignored).
@@ -157,7 +158,7 @@ pub(crate) struct StoryArgs {
     /// Story similarity (0-1, the mean of the weighted word overlap and the
     /// best passage's share found in the other article) at or above which
     /// two articles are rewrites of one story.
-    #[arg(long, default_value_t = reprint::config::DEFAULT_STORY_SIMILARITY, value_name = "S")]
+    #[arg(long, default_value_t = defaults::STORY_THRESHOLD, value_name = "S")]
     pub story_threshold: f64,
     /// Background document frequencies that tell which words are distinctive,
     /// instead of the shipped English model: a `documents<TAB>N` line, then
@@ -170,7 +171,7 @@ impl StoryArgs {
     fn apply(&self, config: &mut Config) {
         config.story.enabled = !self.no_story;
         config.story.idf = self.idf.clone();
-        config.grade.min_story_similarity = self.story_threshold;
+        config.grade.story_threshold = self.story_threshold;
     }
 }
 
@@ -197,7 +198,7 @@ impl OverlapArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct ShingleArgs {
     /// Words per shingle.
-    #[arg(long, short = 'k', default_value_t = 5, value_name = "K")]
+    #[arg(long, short = 'k', default_value_t = defaults::SHINGLE_SIZE, value_name = "K")]
     pub shingle_size: usize,
     /// Use character N-grams of the normalized text instead of word shingles
     /// (for languages written without spaces, or very short texts).
@@ -205,15 +206,25 @@ pub(crate) struct ShingleArgs {
     pub char_ngrams: Option<usize>,
     /// Shortest shared passage reported, in words; any run of this many
     /// identical words is found.
-    #[arg(long, default_value_t = 8, value_name = "WORDS")]
-    pub min_passage: usize,
+    #[arg(
+        long,
+        alias = "min-passage",
+        default_value_t = defaults::MIN_PASSAGE_WORDS,
+        value_name = "WORDS"
+    )]
+    pub min_passage_words: usize,
     /// Largest gap, in words, between two matching pieces of text that still
     /// makes them one passage (so a lightly edited paragraph is one passage).
-    #[arg(long, default_value_t = 40, value_name = "WORDS")]
-    pub max_gap: usize,
+    #[arg(
+        long,
+        alias = "max-gap",
+        default_value_t = defaults::MAX_GAP_WORDS,
+        value_name = "WORDS"
+    )]
+    pub max_gap_words: usize,
     /// Seed of the shingle hash and MinHash permutations; reports made with
     /// different seeds are not comparable.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = defaults::SEED)]
     pub seed: u64,
 }
 
@@ -234,8 +245,8 @@ impl ShingleArgs {
             }
             None => config.shingle.size = self.shingle_size,
         }
-        config.align.min_passage_tokens = self.min_passage;
-        config.align.max_gap_tokens = self.max_gap;
+        config.align.min_passage_words = self.min_passage_words;
+        config.align.max_gap_words = self.max_gap_words;
         config.seed = self.seed;
     }
 }
@@ -275,8 +286,33 @@ pub(crate) fn to_config(
         };
         s.overlap.apply(&mut config)?;
     }
-    config.validate()?;
+    config
+        .validate()
+        .map_err(|err| match err.setting().and_then(flag_of) {
+            Some(flag) => anyhow::Error::new(err).context(format!("invalid {flag}")),
+            None => err.into(),
+        })?;
     Ok(config)
+}
+
+/// The option that sets a config setting (named by its path in the config, as
+/// the library's errors name it), for settings that have one.
+fn flag_of(setting: &str) -> Option<&'static str> {
+    Some(match setting {
+        "threshold" => "--threshold",
+        "shingle.size" => "--shingle-size or --char-ngrams",
+        "sketch.num_perm" => "--num-perm",
+        "lsh.bands" => "--bands",
+        "lsh.rows" => "--rows",
+        "align.min_passage_words" => "--min-passage-words",
+        "align.max_gap_words" => "--max-gap-words",
+        "overlap.max_df" => "--max-df",
+        "grade.story_threshold" => "--story-threshold",
+        "input.id_field" => "--id-field",
+        "input.text_field" => "--text-field",
+        "input.time_field" => "--time-field",
+        _ => return None,
+    })
 }
 
 /// Opens an output path for writing; `-` is standard output.
@@ -331,7 +367,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.threshold, 0.8);
-        assert_eq!(config.grade.min_story_similarity, 0.5);
+        assert_eq!(config.grade.story_threshold, 0.5);
         assert_eq!(config.story.idf, Some(PathBuf::from("mine.tsv")));
         assert!(config.story.enabled);
         assert_eq!(
@@ -355,6 +391,78 @@ mod tests {
             Some(&scan.story),
         )
         .unwrap_err();
-        assert!(err.to_string().contains("exceeds num-perm"), "{err}");
+        let message = format!("{err:#}");
+        assert!(
+            message.starts_with("invalid --bands: lsh.bands x lsh.rows = 50 x 5"),
+            "{message}"
+        );
+    }
+
+    /// The parsed arguments of a command given only its input.
+    fn parsed_config(command: &str) -> Config {
+        let args = Args::parse_from(["reprint", command, "x"]);
+        match &args.command {
+            Command::Scan(scan) => to_config(
+                &args.global,
+                Some(&scan.corpus),
+                Some(&scan.similarity),
+                &scan.similarity.shingles,
+                Some(&scan.story),
+            ),
+            Command::Dedup(dedup) => to_config(
+                &args.global,
+                Some(&dedup.corpus),
+                Some(&dedup.similarity),
+                &dedup.similarity.shingles,
+                None,
+            ),
+            _ => panic!("{command} takes a corpus"),
+        }
+        .unwrap()
+    }
+
+    #[test]
+    fn the_command_line_defaults_are_the_library_defaults() {
+        assert_eq!(parsed_config("scan"), Config::default());
+        let mut without_story = Config::default();
+        without_story.story.enabled = false;
+        assert_eq!(
+            parsed_config("dedup"),
+            without_story,
+            "dedup runs no story stage"
+        );
+    }
+
+    #[test]
+    fn every_setting_the_library_names_has_its_option() {
+        let mut config = Config::default();
+        config.align.min_passage_words = 0;
+        let setting = config.validate().unwrap_err().setting().unwrap();
+        assert_eq!(flag_of(setting), Some("--min-passage-words"));
+        let options: Vec<String> = Args::command()
+            .find_subcommand("scan")
+            .unwrap()
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect();
+        for setting in [
+            "threshold",
+            "sketch.num_perm",
+            "lsh.bands",
+            "lsh.rows",
+            "align.min_passage_words",
+            "align.max_gap_words",
+            "overlap.max_df",
+            "grade.story_threshold",
+            "input.id_field",
+            "input.text_field",
+            "input.time_field",
+        ] {
+            let flag = flag_of(setting).unwrap();
+            assert!(
+                options.iter().any(|o| o == flag),
+                "{flag} is not an option of scan"
+            );
+        }
     }
 }

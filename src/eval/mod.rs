@@ -23,7 +23,7 @@ use pan::{Annotation, PanCorpus};
 /// randomly obfuscated cases keep few or none).
 pub fn pan_config() -> Config {
     let mut config = Config::default();
-    config.align.min_passage_tokens = PAN_MIN_PASSAGE_WORDS;
+    config.align.min_passage_words = PAN_MIN_PASSAGE_WORDS;
     config.align.anchored = false;
     config
 }
@@ -54,10 +54,10 @@ pub fn detect_pan(corpus: &PanCorpus, config: &Config) -> crate::Result<PanRun> 
         match (corpus.position(&p.suspicious), corpus.position(&p.source)) {
             (Some(susp), Some(src)) => pairs.push((susp, src)),
             _ => {
-                return Err(crate::Error::Config(format!(
-                    "pair {} ~ {} names a document the corpus does not have",
-                    p.suspicious, p.source
-                )))
+                return Err(crate::Error::UnknownDocument {
+                    suspicious: p.suspicious.clone(),
+                    source_id: p.source.clone(),
+                })
             }
         }
     }

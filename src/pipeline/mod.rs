@@ -27,8 +27,9 @@ use crate::error::Error;
 use crate::fingerprint::Winnower;
 use crate::grade::{can_be_reuse, grade, parse_time, Source, Verdict};
 use crate::hash::HASH_NAME;
-use crate::input::{DocId, Document, Entry};
-use crate::lsh::{candidates, CandidatePair, LshParams};
+use crate::ids::{CandidatePair, DocId};
+use crate::input::{Document, Entry};
+use crate::lsh::{candidates, LshParams};
 use crate::overlap::{self, OverlapParams};
 use crate::progress::{Progress, Silent, Stage};
 use crate::report::{
@@ -199,10 +200,11 @@ pub fn align_listed(
 ) -> crate::Result<Vec<ListedPair>> {
     config.validate()?;
     if let Some(&(a, b)) = pairs.iter().find(|&&(a, b)| a.max(b) >= texts.len()) {
-        return Err(Error::Config(format!(
-            "pair ({a}, {b}) names a text past the {} given",
-            texts.len()
-        )));
+        return Err(Error::PairOutOfRange {
+            a,
+            b,
+            texts: texts.len(),
+        });
     }
     let pool = thread_pool(config)?;
     let shingler = Shingler::new(config.shingle, config.seed);
@@ -291,7 +293,7 @@ fn thread_pool(config: &Config) -> crate::Result<rayon::ThreadPool> {
 
 /// The winnower whose guarantee is the shortest passage.
 fn winnower(config: &Config) -> Winnower {
-    Winnower::for_min_passage(config.align.min_passage_tokens).with_seed(config.seed)
+    Winnower::for_min_passage(config.align.min_passage_words).with_seed(config.seed)
 }
 
 fn run_stages(
@@ -502,7 +504,7 @@ fn find_pairs(
             Some((c.scored.pair.a, c.scored.pair.b, s.similarity))
         })
         .collect();
-    let story_clusters = story_clusters(&story_links, config.grade.min_story_similarity);
+    let story_clusters = story_clusters(&story_links, config.grade.story_threshold);
     drop(story_links);
     timings.cluster = clock.elapsed().as_secs_f64();
 
@@ -584,7 +586,6 @@ fn find_pairs(
                 unused_permutations: config.sketch.num_perm - lsh.bands * lsh.rows,
                 candidate_probability_at_threshold: lsh.candidate_probability(config.threshold),
             },
-            min_passage_words: config.align.min_passage_tokens,
             keep: config.cluster.keep,
             align: config.align,
             overlap: OverlapReport {

@@ -24,8 +24,8 @@ use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::cluster;
 use crate::config::{Config, Keep, ShingleUnit};
 use crate::grade::{can_be_reuse, grade, Grade, Verdict};
-use crate::input::{DocId, Document};
-use crate::lsh::CandidatePair;
+use crate::ids::{CandidatePair, DocId};
+use crate::input::Document;
 use crate::progress::{Progress, Stage};
 use crate::report::StoryPassage;
 use crate::report::Timings;
@@ -221,7 +221,7 @@ impl PairChecker<'_> {
             })
             .collect();
         let threshold = self.config.threshold;
-        let story_threshold = self.config.grade.min_story_similarity;
+        let story_threshold = self.config.grade.story_threshold;
         let (to_align, rejected): (Vec<Candidate>, Vec<Candidate>) =
             scored.into_iter().partition(|c| {
                 c.found_by.overlap
@@ -428,7 +428,7 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
             let runs = Runs::find(text_a, text_b, &config.align);
             let story = candidate.story.as_ref().map(|s| s.similarity);
             let hopeless = candidate.scored.similarity.jaccard < config.threshold
-                && story.is_none_or(|s| s < config.grade.min_story_similarity)
+                && story.is_none_or(|s| s < config.grade.story_threshold)
                 && !can_be_reuse(runs.verbatim_words(), words, &config.grade);
             let alignment = if hopeless {
                 Alignment {

@@ -277,10 +277,9 @@ fn merge_chunk(
         }
     }
     if out.documents.len() > u32::MAX as usize - CHUNK_DOCS {
-        return Err(Error::Config(format!(
-            "a scan holds at most {} documents",
-            u32::MAX as usize - CHUNK_DOCS
-        )));
+        return Err(Error::TooManyDocuments {
+            limit: u32::MAX as usize - CHUNK_DOCS,
+        });
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The JSON report: one JSON object, written by [`write_json`].
 //!
-//! # Format (`format_version` 3)
+//! # Format (`format_version` 4)
 //!
 //! Offsets are 0-based and end-exclusive. Byte offsets index the UTF-8 original
 //! text; character offsets count Unicode scalar values (a Python `str` index).
@@ -9,11 +9,16 @@
 //! reports except for the `run` object. Version 2 added verdicts, the
 //! partial-overlap stage, reuse shares and boilerplate; version 3 the story
 //! stage (the `rewrite` verdict, `pairs[].story`, `story_clusters`) and
-//! renamed the verdict `none` to `unrelated`.
+//! renamed the verdict `none` to `unrelated`; version 4 gave every setting
+//! one name in the CLI, the config and the report: `parameters.align.min_passage_tokens`
+//! became `.min_passage_words` (`--min-passage-words`), `.max_gap_tokens`
+//! became `.max_gap_words` (`--max-gap-words`), `parameters.grade.min_story_similarity`
+//! became `.story_threshold` (`--story-threshold`), and the copy
+//! `parameters.min_passage_words` was dropped.
 //!
 //! | field | meaning |
 //! |---|---|
-//! | `format_version` | 3; bumped on any incompatible change |
+//! | `format_version` | 4; bumped on any incompatible change |
 //! | `tool.name`, `tool.version` | `reprint` and its version |
 //! | `parameters.shingle.unit` | `words` or `chars` |
 //! | `parameters.shingle.size` | words (or characters) per shingle |
@@ -24,10 +29,9 @@
 //! | `parameters.lsh.chosen` | `auto` (from the threshold) or `set` (by `--bands`/`--rows`) |
 //! | `parameters.lsh.unused_permutations` | `num_perm - bands * rows` |
 //! | `parameters.lsh.candidate_probability_at_threshold` | `1 - (1 - t^rows)^bands` at `t = threshold` |
-//! | `parameters.min_passage_words` | shortest shared passage reported (and the run length every fingerprint guarantees to find) |
 //! | `parameters.keep` | `first` or `longest`: which member represents a cluster |
-//! | `parameters.align.min_passage_tokens` | same as `min_passage_words` |
-//! | `parameters.align.max_gap_tokens` | largest gap in words inside one passage |
+//! | `parameters.align.min_passage_words` | shortest shared passage reported, in words (and the run length every fingerprint guarantees to find) |
+//! | `parameters.align.max_gap_words` | largest gap in words inside one passage |
 //! | `parameters.align.min_sentence_cosine`, `.min_sentence_dice` | two sentences match above both (tf-isf cosine, Dice of stemmed content words) |
 //! | `parameters.align.anchored` | true: every passage holds a run of at least `min_passage_words` identical words |
 //! | `parameters.align.min_fragment_similarity` | a passage's two sides must have at least this cosine, or it is split |
@@ -37,7 +41,7 @@
 //! | `parameters.overlap.ignored_phrases` | number of phrases given with `--ignore-phrases` |
 //! | `parameters.grade.duplicate_threshold` | Jaccard at or above which a pair is a duplicate |
 //! | `parameters.grade.min_reuse_words`, `.min_reuse_share` | verbatim reused words in each document, or their share of the shorter one, that make partial reuse |
-//! | `parameters.grade.min_story_similarity` | story similarity at or above which a pair with no more than that is a rewrite (`--story-threshold`) |
+//! | `parameters.grade.story_threshold` | story similarity at or above which a pair with no more than that is a rewrite (`--story-threshold`) |
 //! | `parameters.time_field` | the JSON field read as publication time, or null |
 //! | `parameters.story_background` | the background model of the story stage (`english (wordfreq ...)` or the `--idf` file), or null when the stage is off |
 //! | `counts.documents_read` | input items read (documents and unusable items) |
@@ -72,7 +76,7 @@
 //! | `pairs[].containment_a_in_b` | share of A's shingles found in B (1.0: A is inside B) |
 //! | `pairs[].containment_b_in_a` | share of B's shingles found in A |
 //! | `pairs[].shingles_a`, `.shingles_b`, `.shared_shingles` | distinct shingles of A, of B, and of both |
-//! | `pairs[].verdict` | `duplicate`, `near_duplicate`, `partial_reuse` or `rewrite`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words in each document >= `min_reuse_words`, or >= `min_reuse_share` of the shorter document; story similarity >= `min_story_similarity`) |
+//! | `pairs[].verdict` | `duplicate`, `near_duplicate`, `partial_reuse` or `rewrite`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words in each document >= `min_reuse_words`, or >= `min_reuse_share` of the shorter document; story similarity >= `story_threshold`) |
 //! | `pairs[].found_by` | the candidate stages that found the pair: `minhash`, `overlap`, `story` |
 //! | `pairs[].reuse.words_a`, `.words_b` | words of each document inside passages that are not boilerplate |
 //! | `pairs[].reuse.share_a`, `.share_b` | those words over the document's words |

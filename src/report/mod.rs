@@ -24,8 +24,10 @@ use crate::story::score::Side;
 /// Version 2 added verdicts, partial-overlap candidates, reuse coverage and
 /// boilerplate; version 3 the story stage (the `rewrite` verdict, `story`
 /// scores and evidence, story clusters) and renamed the verdict `none` to
-/// `unrelated`.
-pub const FORMAT_VERSION: u32 = 3;
+/// `unrelated`; version 4 gave each setting one name across the CLI, the
+/// config and the report (`align.min_passage_words`, `align.max_gap_words`,
+/// `grade.story_threshold`) and dropped the copy `parameters.min_passage_words`.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A finished scan. See [`json`] for the meaning of every field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -88,8 +90,6 @@ pub struct Parameters {
     pub threshold: f64,
     /// Banding.
     pub lsh: LshReport,
-    /// Shortest passage reported, in words.
-    pub min_passage_words: usize,
     /// Which cluster member is the representative.
     pub keep: Keep,
     /// Alignment settings.

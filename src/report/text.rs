@@ -103,7 +103,7 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
         writeln!(
             out,
             "Stories:   {} of {in_stories} documents; story threshold {:.2}, background model {background}",
-            count(c.story_clusters, "story cluster"), p.grade.min_story_similarity
+            count(c.story_clusters, "story cluster"), p.grade.story_threshold
         )?;
     }
     let sup = &report.suppressed;
@@ -434,8 +434,8 @@ pub fn write_comparison(c: &Comparison, width: usize, mut out: impl Write) -> io
     writeln!(
         out,
         "Shared passages of at least {} words (gaps up to {} words joined): {}",
-        c.align.min_passage_tokens,
-        c.align.max_gap_tokens,
+        c.align.min_passage_words,
+        c.align.max_gap_words,
         c.pair.passages.len()
     )?;
     let column = width.saturating_sub(3).max(20) / 2;

@@ -20,9 +20,9 @@ use std::sync::OnceLock;
 use flate2::read::GzDecoder;
 use nohash_hasher::IntMap;
 
-use crate::align::text::word_term;
 use crate::error::Error;
 use crate::normalize::for_each_word;
+use crate::terms::word_term;
 
 /// The shipped English model (CC BY-SA 4.0, see the module docs).
 const ENGLISH: &[u8] = include_bytes!("english.tsv.gz");

@@ -23,8 +23,7 @@
 
 use rayon::prelude::*;
 
-use crate::input::DocId;
-use crate::lsh::CandidatePair;
+use crate::ids::{CandidatePair, DocId};
 
 /// Documents a distinctive term may be in and still pair them. At 100, more
 /// common terms than story terms paired articles: on Reuters-21578 the 6,241

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BinaryHeap};
 
-use crate::input::DocId;
+use crate::ids::DocId;
 
 /// One story cluster.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,8 +10,8 @@ use ahash::AHashMap;
 use serde::Serialize;
 
 use super::weights::{tf_weight, TermWeights};
-use crate::align::text::{term_counts, STOP};
 use crate::align::AlignText;
+use crate::terms::{term_counts, STOP};
 
 /// Entries listed per kind, at most.
 pub const MAX_LISTED: usize = 12;

@@ -21,8 +21,8 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::weights::{tf_weight, TermWeights};
-use crate::align::text::STOP;
 use crate::align::AlignText;
+use crate::terms::STOP;
 
 /// Content words in a passage of the passage-containment measure, at least
 /// (whole sentences are added until it is reached).
@@ -221,7 +221,8 @@ impl StoryProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, DEFAULT_STORY_SIMILARITY};
+    use crate::config::Config;
+    use crate::defaults::STORY_THRESHOLD;
     use crate::shingle::Shingler;
     use crate::story::Background;
 
@@ -253,7 +254,7 @@ mod tests {
     #[test]
     fn a_reworded_account_of_one_event_is_the_same_story() {
         let s = similarity(TALKS, SUMMARY);
-        assert!(s.similarity >= DEFAULT_STORY_SIMILARITY, "{s:?}");
+        assert!(s.similarity >= STORY_THRESHOLD, "{s:?}");
         assert!(s.cosine > 0.0 && s.passage_containment >= s.cosine, "{s:?}");
     }
 
@@ -275,7 +276,7 @@ mod tests {
         // The other news dilutes the whole-article cosine; the summary's own
         // passage is mostly found in the longer article.
         assert!(s.passage_containment > s.cosine + 0.2, "{s:?}");
-        assert!(s.similarity >= DEFAULT_STORY_SIMILARITY, "{s:?}");
+        assert!(s.similarity >= STORY_THRESHOLD, "{s:?}");
         assert_eq!(s.passage.as_ref().map(|p| p.0), Some(Side::A), "{s:?}");
         assert!(similarity(SUMMARY, &format!("{HARVEST}\n\n{FOOTBALL}")).similarity < 0.1);
     }

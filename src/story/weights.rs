@@ -16,8 +16,8 @@ use std::cell::RefCell;
 use nohash_hasher::IntMap;
 
 use super::background::Background;
-use crate::align::text::{for_each_term, term_counts, word_term, STOP};
 use crate::shingle::Shingler;
+use crate::terms::{for_each_term, term_counts, word_term, STOP};
 
 /// The weight of the background model, in documents.
 pub const BACKGROUND_DOCUMENTS: f64 = 10_000.0;

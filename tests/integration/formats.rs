@@ -38,7 +38,6 @@ struct Parameters {
     num_perm: usize,
     threshold: f64,
     lsh: Lsh,
-    min_passage_words: usize,
     keep: String,
     align: Align,
     overlap: Overlap,
@@ -50,8 +49,8 @@ struct Parameters {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Align {
-    min_passage_tokens: usize,
-    max_gap_tokens: usize,
+    min_passage_words: usize,
+    max_gap_words: usize,
     min_sentence_cosine: f64,
     min_sentence_dice: f64,
     min_fragment_similarity: f64,
@@ -74,7 +73,7 @@ struct Grade {
     duplicate_threshold: f64,
     min_reuse_words: usize,
     min_reuse_share: f64,
-    min_story_similarity: f64,
+    story_threshold: f64,
 }
 
 #[derive(Deserialize)]
@@ -299,7 +298,7 @@ fn report_matches_the_documented_format() {
     reprint::report::json::write_json(&report, &mut json).unwrap();
     let parsed: Report = serde_json::from_slice(&json).unwrap();
     let c = &parsed.counts;
-    assert_eq!(parsed.format_version, 3);
+    assert_eq!(parsed.format_version, 4);
     assert_eq!(
         c.duplicate_pairs + c.near_duplicate_pairs + c.partial_reuse_pairs + c.rewrite_pairs,
         parsed.pairs.len()

@@ -208,7 +208,7 @@ proptest! {
         let variant: String = shared.split_whitespace().collect::<Vec<_>>().join("   ").to_uppercase();
         let b = format!("Lead:\u{2003}{variant}\n— end");
         let mut config = Config::default();
-        config.align.min_passage_tokens = 1;
+        config.align.min_passage_words = 1;
         let (doc_a, doc_b) = (reprint::Document::new("a", a.clone()), reprint::Document::new("b", b.clone()));
         let Ok(comparison) = reprint::compare(&config, &doc_a, &doc_b) else {
             return Ok(()); // a side without words: nothing to align
