@@ -23,7 +23,7 @@ use crate::align::{align_from, AlignText, Alignment, Passage, Runs};
 use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::cluster;
 use crate::config::{Config, Keep, ShingleUnit};
-use crate::grade::{can_be_reuse, grade, Grade, Verdict};
+use crate::grade::{Grade, Rules, Verdict};
 use crate::ids::{CandidatePair, DocId};
 use crate::input::Document;
 use crate::progress::{Progress, Stage};
@@ -220,15 +220,14 @@ impl PairChecker<'_> {
                 }
             })
             .collect();
-        let threshold = self.config.threshold;
-        let story_threshold = self.config.grade.story_threshold;
+        let rules = Rules::new(self.config);
         let (to_align, rejected): (Vec<Candidate>, Vec<Candidate>) =
             scored.into_iter().partition(|c| {
-                c.found_by.overlap
-                    || c.scored.similarity.jaccard >= threshold
-                    || c.story
-                        .as_ref()
-                        .is_some_and(|s| s.similarity >= story_threshold)
+                rules.worth_aligning(
+                    c.scored.similarity.jaccard,
+                    c.found_by.overlap,
+                    c.story.as_ref().map(|s| s.similarity),
+                )
             });
         let (by_minhash, story_only): (Vec<Candidate>, Vec<Candidate>) =
             rejected.into_iter().partition(|c| c.found_by.minhash);
@@ -416,6 +415,7 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
     config: &Config,
     weights: Option<&TermWeights>,
 ) -> Vec<Graded> {
+    let rules = Rules::new(config);
     candidates
         .par_iter()
         .map(|candidate| {
@@ -423,30 +423,25 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
             let (a, b) = (candidate.scored.pair.a, candidate.scored.pair.b);
             let (text_a, text_b) = (prepared(a), prepared(b));
             let words = (text_a.len(), text_b.len());
-            // A pair below the threshold whose identical runs are too short to
-            // be reuse is graded `none` without the costly sentence comparison.
             let runs = Runs::find(text_a, text_b, &config.align);
             let story = candidate.story.as_ref().map(|s| s.similarity);
-            let hopeless = candidate.scored.similarity.jaccard < config.threshold
-                && story.is_none_or(|s| s < config.grade.story_threshold)
-                && !can_be_reuse(runs.verbatim_words(), words, &config.grade);
-            let alignment = if hopeless {
-                Alignment {
-                    passages: Vec::new(),
-                    repetitive_windows: runs.repetitive_windows(),
-                }
-            } else {
-                align_from(text_a, text_b, &config.align, runs)
-            };
+            let jaccard = candidate.scored.similarity.jaccard;
+            let alignment =
+                if rules.needs_sentence_seeds(jaccard, story, runs.verbatim_words(), words) {
+                    align_from(text_a, text_b, &config.align, runs)
+                } else {
+                    Alignment {
+                        passages: Vec::new(),
+                        repetitive_windows: runs.repetitive_windows(),
+                    }
+                };
             let passages = alignment.passages;
-            let grade = grade(
+            let grade = rules.grade(
                 &candidate.scored.similarity,
                 &passages,
                 words,
                 story,
                 (times[a.index()], times[b.index()]),
-                config.threshold,
-                &config.grade,
             );
             let boilerplate_passages = passages.iter().filter(|p| p.boilerplate).count();
             let evidence = match weights {
@@ -456,7 +451,7 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                 _ => None,
             };
             // Only listed pairs report it (finding characters reads the text).
-            let listed = grade.verdict != Verdict::Unrelated;
+            let listed = grade.verdict.is_listed();
             let story_passage = candidate.story.as_ref().filter(|_| listed).and_then(|s| {
                 let (side, words) = s.passage.clone()?;
                 let text = match side {

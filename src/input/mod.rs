@@ -28,6 +28,10 @@ use ahash::AHashMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+mod time;
+
+pub use time::parse_time;
+
 use crate::config::InputConfig;
 use crate::error::Error;
 

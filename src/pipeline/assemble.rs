@@ -1,0 +1,287 @@
+//! Report assembly: the finished stages' results turned into a [`Report`].
+//!
+//! Input: what the scan found ([`Findings`]). Output: the [`Report`], with
+//! every list in its documented order. It decides nothing: verdicts come from
+//! `grade`, pairs and clusters from the stages; this module counts, orders and
+//! names documents by their ids.
+
+use crate::cluster::Cluster;
+use crate::config::Config;
+use crate::fingerprint::Winnower;
+use crate::grade::{Source, Verdict};
+use crate::hash::HASH_NAME;
+use crate::ids::DocId;
+use crate::input::{Document, Skipped};
+use crate::report::{
+    ClusterReport, Counts, HashInfo, LshReport, OverlapReport, PairReport, PairScores, Parameters,
+    Report, ReuseReport, RunInfo, StoryClusterReport, StoryReport, Suppressed, Timings, Tool,
+    FORMAT_VERSION,
+};
+use crate::story::cluster::StoryCluster;
+use crate::verify::ScoredPair;
+
+use super::candidates::Candidates;
+use super::pairs::Graded;
+
+/// Most near misses reported.
+pub const MAX_NEAR_MISSES: usize = 10;
+
+/// Everything a report is made of.
+pub(super) struct Findings<'a> {
+    pub config: &'a Config,
+    pub winnower: &'a Winnower,
+    /// The background model's name, when the story stage ran.
+    pub story_background: Option<String>,
+    pub documents: &'a [Document],
+    pub read_count: usize,
+    pub skipped: Vec<Skipped>,
+    pub phrase_occurrences: usize,
+    pub documents_without_time: usize,
+    pub candidates: &'a Candidates,
+    /// Pairs with a verdict other than unrelated.
+    pub listed: Vec<Graded>,
+    /// Aligned pairs graded unrelated.
+    pub unlisted: Vec<Graded>,
+    /// MinHash candidates below the threshold.
+    pub rejected: usize,
+    /// Story-only candidates below the story threshold.
+    pub story_rejected: usize,
+    /// Pairs at or above the threshold.
+    pub verified: usize,
+    pub clusters: &'a [Cluster],
+    pub story_clusters: Vec<StoryCluster>,
+    /// The closest pairs that were not listed, in report order.
+    pub near_misses: Vec<ScoredPair>,
+    pub threads: usize,
+    pub timings: Timings,
+}
+
+/// Builds the report.
+pub(super) fn assemble(mut findings: Findings) -> Report {
+    findings.listed.sort_by(report_order);
+    let counts = counts(&findings);
+    let suppressed = suppressed(&findings);
+    let parameters = parameters(
+        findings.config,
+        findings.candidates,
+        findings.winnower,
+        findings.story_background.take(),
+    );
+    let Findings {
+        documents,
+        skipped,
+        listed,
+        clusters,
+        story_clusters,
+        near_misses,
+        threads,
+        timings,
+        ..
+    } = findings;
+    let id = |d: DocId| documents[d.index()].id.clone();
+    Report {
+        format_version: FORMAT_VERSION,
+        tool: Tool::default(),
+        parameters,
+        counts,
+        skipped,
+        suppressed,
+        pairs: listed.into_iter().map(|g| pair_report(g, &id)).collect(),
+        clusters: clusters
+            .iter()
+            .map(|c| ClusterReport {
+                size: c.members.len(),
+                representative: id(c.representative),
+                members: c.members.iter().map(|&m| id(m)).collect(),
+            })
+            .collect(),
+        story_clusters: story_clusters
+            .iter()
+            .map(|c| StoryClusterReport {
+                size: c.members.len(),
+                members: c.members.iter().map(|&m| id(m)).collect(),
+                weakest_link: c.weakest_link,
+                linked_share: c.linked_share,
+            })
+            .collect(),
+        near_misses: near_misses.iter().map(|p| pair_scores(p, &id)).collect(),
+        run: RunInfo {
+            threads,
+            seconds: timings,
+        },
+    }
+}
+
+fn counts(f: &Findings) -> Counts {
+    let verdict_count = |v: Verdict| f.listed.iter().filter(|g| g.grade.verdict == v).count();
+    let in_clusters: usize = f.clusters.iter().map(|c| c.members.len()).sum();
+    let candidates = f.candidates;
+    Counts {
+        documents_read: f.read_count,
+        documents_skipped: f.skipped.len(),
+        documents_scanned: f.documents.len(),
+        candidate_pairs: candidates.merged.len(),
+        minhash_candidates: candidates.minhash,
+        overlap_candidates: candidates.overlap.as_ref().map_or(0, |o| o.pairs().len()),
+        found_by_both: candidates.found_by_both,
+        verified_pairs: f.verified,
+        rejected_pairs: f.rejected,
+        aligned_pairs: f.listed.len() + f.unlisted.len(),
+        duplicate_pairs: verdict_count(Verdict::Duplicate),
+        near_duplicate_pairs: verdict_count(Verdict::NearDuplicate),
+        partial_reuse_pairs: verdict_count(Verdict::PartialReuse),
+        rewrite_pairs: verdict_count(Verdict::Rewrite),
+        story_candidates: candidates.story,
+        story_rejected: f.story_rejected,
+        story_clusters: f.story_clusters.len(),
+        clusters: f.clusters.len(),
+        documents_in_clusters: in_clusters,
+        duplicates: in_clusters - f.clusters.len(),
+    }
+}
+
+/// What was left out, and why.
+fn suppressed(f: &Findings) -> Suppressed {
+    let overlap = f.candidates.overlap.as_ref();
+    let aligned = || f.listed.iter().chain(&f.unlisted);
+    Suppressed {
+        boilerplate_fingerprints: overlap.map_or(0, |o| o.stats().boilerplate_fingerprints),
+        boilerplate_pair_emissions: overlap.map_or(0, |o| o.stats().pairs_suppressed),
+        ignored_phrase_occurrences: f.phrase_occurrences,
+        overlap_pairs_too_small: f.candidates.overlap_too_small,
+        boilerplate_passages: aligned().map(|g| g.boilerplate_passages).sum(),
+        pairs_without_reuse: f.unlisted.len(),
+        pairs_with_repetitive_text: aligned().filter(|g| g.repetitive).count(),
+        documents_without_time: f.documents_without_time,
+    }
+}
+
+/// The settings in force, as the report states them.
+fn parameters(
+    config: &Config,
+    candidates: &Candidates,
+    winnower: &Winnower,
+    story_background: Option<String>,
+) -> Parameters {
+    let lsh = candidates.lsh;
+    Parameters {
+        shingle: config.shingle,
+        hash: HashInfo {
+            name: HASH_NAME,
+            seed: config.seed,
+        },
+        num_perm: config.sketch.num_perm,
+        threshold: config.threshold,
+        lsh: LshReport {
+            bands: lsh.bands,
+            rows: lsh.rows,
+            chosen: if config.lsh.bands.is_none() && config.lsh.rows.is_none() {
+                "auto"
+            } else {
+                "set"
+            },
+            unused_permutations: config.sketch.num_perm - lsh.bands * lsh.rows,
+            candidate_probability_at_threshold: lsh.candidate_probability(config.threshold),
+        },
+        keep: config.cluster.keep,
+        align: config.align,
+        overlap: OverlapReport {
+            enabled: config.overlap.enabled,
+            k: winnower.k(),
+            window: winnower.window(),
+            max_df: config.overlap.max_df,
+            ignored_phrases: config.overlap.ignore_phrases.len(),
+        },
+        grade: config.grade,
+        time_field: config.input.time_field.clone(),
+        story_background,
+    }
+}
+
+/// Report order of graded pairs: strongest verdict, then (rewrites) highest
+/// story similarity, then highest Jaccard, then most reused text, then the
+/// documents' input order.
+fn report_order(x: &Graded, y: &Graded) -> std::cmp::Ordering {
+    let reused = |g: &Graded| g.grade.reused_words_a + g.grade.reused_words_b;
+    // Rewrites share little text, so their Jaccard says nothing: story first.
+    let story = |g: &Graded| match g.grade.verdict {
+        Verdict::Rewrite => g.candidate.story.as_ref().map_or(0.0, |s| s.similarity),
+        _ => 0.0,
+    };
+    x.grade
+        .verdict
+        .cmp(&y.grade.verdict)
+        .then(story(y).total_cmp(&story(x)))
+        .then(near_miss_order(&x.candidate.scored, &y.candidate.scored))
+        .then(reused(y).cmp(&reused(x)))
+}
+
+/// Report order of scored pairs: exact Jaccard (highest first), then the
+/// documents' input order.
+pub(super) fn near_miss_order(x: &ScoredPair, y: &ScoredPair) -> std::cmp::Ordering {
+    y.similarity
+        .jaccard
+        .total_cmp(&x.similarity.jaccard)
+        .then(x.pair.cmp(&y.pair))
+}
+
+/// One listed pair as the report shows it.
+pub(super) fn pair_report(graded: Graded, id: &dyn Fn(DocId) -> String) -> PairReport {
+    let Graded {
+        candidate,
+        passages,
+        grade,
+        evidence,
+        story_passage,
+        ..
+    } = graded;
+    let pair = candidate.scored.pair;
+    let found_by = [
+        (candidate.found_by.minhash, "minhash"),
+        (candidate.found_by.overlap, "overlap"),
+        (candidate.found_by.story, "story"),
+    ]
+    .into_iter()
+    .filter_map(|(found, name)| found.then_some(name))
+    .collect();
+    PairReport {
+        scores: pair_scores(&candidate.scored, id),
+        verdict: grade.verdict,
+        found_by,
+        reuse: ReuseReport {
+            words_a: grade.reused_words_a,
+            words_b: grade.reused_words_b,
+            share_a: grade.reused_share_a,
+            share_b: grade.reused_share_b,
+            containment: grade.containment,
+            likely_source: match grade.source {
+                Source::A => Some(id(pair.a)),
+                Source::B => Some(id(pair.b)),
+                Source::Unknown => None,
+            },
+        },
+        passages,
+        story: candidate.story.as_ref().map(|s| StoryReport {
+            similarity: s.similarity,
+            cosine: s.cosine,
+            passage_containment: s.passage_containment,
+            passage: story_passage,
+            shared: evidence,
+        }),
+    }
+}
+
+fn pair_scores(scored: &ScoredPair, id: &dyn Fn(DocId) -> String) -> PairScores {
+    let s = &scored.similarity;
+    PairScores {
+        a: id(scored.pair.a),
+        b: id(scored.pair.b),
+        jaccard: s.jaccard,
+        estimated_jaccard: scored.estimated_jaccard,
+        containment_a_in_b: s.containment_a_in_b,
+        containment_b_in_a: s.containment_b_in_a,
+        shingles_a: s.shingles_a,
+        shingles_b: s.shingles_b,
+        shared_shingles: s.shared_shingles,
+    }
+}

@@ -1,0 +1,224 @@
+//! The candidate stages, merged: which pairs of documents are worth checking.
+//!
+//! Input: every document's MinHash signature, winnowed fingerprints, word
+//! count and distinctive story terms (from the sketch pass). Output:
+//! [`Candidates`], one sorted list of pairs, each with the stages that found
+//! it, and what each stage left out.
+//!
+//! Three stages propose pairs: LSH banding of the signatures (near-duplicates),
+//! the inverted index of fingerprints (shared passages) and the index of
+//! distinctive terms (one story). A corpus small enough to compare every pair
+//! gives the story stage every pair.
+
+use crate::grade::Rules;
+use crate::ids::{CandidatePair, DocId};
+use crate::lsh::{self, LshParams};
+use crate::overlap::{self, OverlapCandidates, OverlapParams};
+use crate::sketch::Signature;
+use crate::story;
+
+use super::pairs::{Found, FoundBy};
+use super::Setup;
+
+/// A corpus this small is also compared pair by pair (at most 4,950 exact
+/// comparisons), so the report can show how close its closest pairs came.
+pub const EXHAUSTIVE_NEAR_MISS_DOCS: usize = 100;
+
+/// What the candidate stages found.
+pub(super) struct Candidates {
+    /// The banding used.
+    pub lsh: LshParams,
+    /// Every candidate, sorted by pair, each once with the stages that found it.
+    pub merged: Vec<Found>,
+    /// Pairs found by LSH.
+    pub minhash: usize,
+    /// The overlap stage's pairs and boilerplate, when it ran.
+    pub overlap: Option<OverlapCandidates>,
+    /// Overlap pairs left out because they cannot hold partial reuse (and
+    /// LSH did not find them).
+    pub overlap_too_small: usize,
+    /// Pairs proposed by the story stage.
+    pub story: usize,
+    /// Pairs found by both LSH and the overlap stage.
+    pub found_by_both: usize,
+    /// Whether every pair of documents is scored (a corpus of at most
+    /// [`EXHAUSTIVE_NEAR_MISS_DOCS`] documents).
+    pub exhaustive: bool,
+}
+
+/// Runs the three candidate stages and merges their pairs.
+pub(super) fn find_candidates(
+    setup: &Setup,
+    signatures: &[Signature],
+    fingerprints: Vec<Vec<u64>>,
+    words: &[u32],
+    distinctive: Vec<Box<[u64]>>,
+) -> Candidates {
+    let config = setup.config;
+    let lsh = LshParams::resolve(
+        config.lsh.bands,
+        config.lsh.rows,
+        config.threshold,
+        config.sketch.num_perm,
+    );
+    let minhash_pairs = lsh::candidates(signatures, lsh);
+    let overlap = config.overlap.enabled.then(|| {
+        overlap::candidates(
+            &fingerprints,
+            OverlapParams {
+                max_df: config.overlap.max_df,
+                min_shared: 1,
+            },
+        )
+    });
+    drop(fingerprints);
+    let (overlap_pairs, overlap_too_small) =
+        overlap_pairs_worth_checking(setup, overlap.as_ref(), words, &minhash_pairs);
+    let exhaustive = signatures.len() <= EXHAUSTIVE_NEAR_MISS_DOCS;
+    let story_pairs: Vec<CandidatePair> = match setup.background {
+        None => Vec::new(),
+        // No story is missed for want of shared distinctive terms.
+        Some(_) if exhaustive => every_pair(signatures.len()),
+        Some(_) => {
+            story::candidates::candidates(
+                &distinctive,
+                story::candidates::MAX_POSTINGS,
+                story::candidates::MAX_CHANCE_PARTNERS,
+            )
+            .pairs
+        }
+    };
+    drop(distinctive);
+    let merged = merge(&minhash_pairs, &overlap_pairs, &story_pairs);
+    let found_by_both = merged
+        .iter()
+        .filter(|f| f.by.minhash && f.by.overlap)
+        .count();
+    Candidates {
+        lsh,
+        merged,
+        minhash: minhash_pairs.len(),
+        overlap,
+        overlap_too_small,
+        story: story_pairs.len(),
+        found_by_both,
+        exhaustive,
+    }
+}
+
+/// The overlap stage's pairs that can hold partial reuse, and how many that
+/// cannot were left out (those MinHash found anyway are not counted).
+fn overlap_pairs_worth_checking(
+    setup: &Setup,
+    overlap: Option<&OverlapCandidates>,
+    words: &[u32],
+    minhash_pairs: &[CandidatePair],
+) -> (Vec<CandidatePair>, usize) {
+    let rules = Rules::new(setup.config);
+    let words_per_fingerprint = setup.winnower.max_run_words_per_fingerprint();
+    let mut kept = Vec::new();
+    let mut too_small = 0;
+    for found in overlap.map_or(&[][..], |o| o.pairs()) {
+        let (a, b) = (found.pair.a.index(), found.pair.b.index());
+        let shared = found.shared_fingerprints as usize + found.shared_boilerplate as usize;
+        let lengths = (words[a] as usize, words[b] as usize);
+        if rules.overlap_can_be_reuse(shared, words_per_fingerprint, lengths) {
+            kept.push(found.pair);
+        } else if minhash_pairs.binary_search(&found.pair).is_err() {
+            too_small += 1;
+        }
+    }
+    (kept, too_small)
+}
+
+/// Every pair of `n` documents, sorted.
+fn every_pair(n: usize) -> Vec<CandidatePair> {
+    let n = n as u32;
+    (0..n)
+        .flat_map(|a| {
+            (a + 1..n).map(move |b| CandidatePair {
+                a: DocId(a),
+                b: DocId(b),
+            })
+        })
+        .collect()
+}
+
+/// Merges the candidate stages' sorted lists into one sorted list, each pair
+/// once with every stage that found it.
+fn merge(
+    minhash: &[CandidatePair],
+    overlap: &[CandidatePair],
+    story: &[CandidatePair],
+) -> Vec<Found> {
+    let by = |minhash, overlap, story| FoundBy {
+        minhash,
+        overlap,
+        story,
+    };
+    let mut all: Vec<Found> = Vec::with_capacity(minhash.len() + overlap.len() + story.len());
+    for (list, found_by) in [
+        (minhash, by(true, false, false)),
+        (overlap, by(false, true, false)),
+        (story, by(false, false, true)),
+    ] {
+        all.extend(list.iter().map(|&pair| Found { pair, by: found_by }));
+    }
+    all.sort_unstable_by_key(|f| f.pair);
+    let mut merged: Vec<Found> = Vec::with_capacity(all.len());
+    for found in all {
+        match merged.last_mut() {
+            Some(last) if last.pair == found.pair => {
+                last.by.minhash |= found.by.minhash;
+                last.by.overlap |= found.by.overlap;
+                last.by.story |= found.by.story;
+            }
+            _ => merged.push(found),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(u32, u32)]) -> Vec<CandidatePair> {
+        list.iter()
+            .map(|&(a, b)| CandidatePair::new(DocId(a), DocId(b)))
+            .collect()
+    }
+
+    #[test]
+    fn merging_keeps_each_pair_once_with_every_stage_that_found_it() {
+        let merged = merge(
+            &pairs(&[(0, 1), (2, 3)]),
+            &pairs(&[(0, 1), (1, 2)]),
+            &pairs(&[(0, 1), (4, 5)]),
+        );
+        let found: Vec<((u32, u32), (bool, bool, bool))> = merged
+            .iter()
+            .map(|f| {
+                (
+                    (f.pair.a.0, f.pair.b.0),
+                    (f.by.minhash, f.by.overlap, f.by.story),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ((0, 1), (true, true, true)),
+                ((1, 2), (false, true, false)),
+                ((2, 3), (true, false, false)),
+                ((4, 5), (false, false, true)),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_pair_of_four() {
+        assert_eq!(every_pair(4).len(), 6);
+        assert!(every_pair(4).windows(2).all(|w| w[0] < w[1]));
+    }
+}
