@@ -225,7 +225,7 @@ fn bench_overlap_on(c: &mut Criterion, corpus: &Corpus, min_reuse: usize) {
                         selected.iter().map(|f| f.hash).collect()
                     })
                     .collect();
-                overlap::candidates(&fingerprints, OverlapParams::default())
+                overlap::shared_fingerprint_pairs(&fingerprints, OverlapParams::default())
             });
             assert!(
                 found.pairs().len() > min_reuse,

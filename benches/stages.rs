@@ -36,7 +36,7 @@ use reprint::align::{align, AlignText};
 use reprint::cluster::cluster;
 use reprint::config::Keep;
 use reprint::ids::{CandidatePair, DocId};
-use reprint::lsh::{candidates, LshParams};
+use reprint::lsh::{banded_pairs, LshParams};
 use reprint::normalize::for_each_word;
 use reprint::shingle::{Scratch, ShingleSet, Shingler};
 use reprint::sketch::{MinHasher, Signature};
@@ -133,7 +133,7 @@ fn prepared() -> &'static Prepared {
         );
         let signatures: Vec<Signature> = sets.iter().map(|set| hasher.sketch(set)).collect();
         let lsh = LshParams::optimal(THRESHOLD, NUM_PERM);
-        let candidates = candidates(&signatures, lsh);
+        let candidates = banded_pairs(&signatures, lsh);
         let shingles: Vec<Option<ShingleSet>> = sets.iter().cloned().map(Some).collect();
         let verdicts = verify(&candidates, &shingles, &signatures, THRESHOLD);
         let verified: Vec<CandidatePair> = verdicts.passed.iter().map(|p| p.pair).collect();
@@ -273,7 +273,7 @@ fn bench_lsh(c: &mut Criterion) {
     let per = Some(("docs", corpus.documents()));
     rates(&mut group, corpus.name, corpus.bytes, per, || {
         let found =
-            one_thread().install(|| candidates(black_box(&prepared.signatures), prepared.lsh));
+            one_thread().install(|| banded_pairs(black_box(&prepared.signatures), prepared.lsh));
         assert!(
             !found.is_empty(),
             "planted near-duplicates become candidates"

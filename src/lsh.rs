@@ -93,7 +93,7 @@ fn integrate(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 }
 
 /// All candidate pairs of `signatures` (document `i` has `DocId(i)`), sorted.
-pub fn candidates(signatures: &[Signature], params: LshParams) -> Vec<CandidatePair> {
+pub fn banded_pairs(signatures: &[Signature], params: LshParams) -> Vec<CandidatePair> {
     let mut packed: Vec<u64> = (0..params.bands)
         .into_par_iter()
         .flat_map_iter(|band| band_pairs(signatures, params, band))

@@ -260,7 +260,7 @@ impl OverlapIndex {
     }
 
     /// The candidate pairs, boilerplate list and counts for `params`.
-    pub fn candidates(&self, params: OverlapParams) -> OverlapCandidates {
+    pub fn shared_fingerprint_pairs(&self, params: OverlapParams) -> OverlapCandidates {
         let min_shared = params.min_shared.max(1);
         let mut stats = OverlapStats {
             documents: self.documents,
@@ -396,11 +396,11 @@ impl RepeatFilter {
 
 /// Builds the index of `fingerprints` and returns its candidates for `params`
 /// (see [`OverlapIndex`]).
-pub fn candidates<F>(fingerprints: &[F], params: OverlapParams) -> OverlapCandidates
+pub fn shared_fingerprint_pairs<F>(fingerprints: &[F], params: OverlapParams) -> OverlapCandidates
 where
     F: AsRef<[u64]> + Sync,
 {
-    OverlapIndex::build(fingerprints).candidates(params)
+    OverlapIndex::build(fingerprints).shared_fingerprint_pairs(params)
 }
 
 /// Entries two sorted lists of (document, hash) have in common, by hash.
@@ -519,7 +519,7 @@ mod tests {
             let docs = random_corpus(seed, 300, 400, 0.3);
             let p = params(max_df, min_shared);
             let index = OverlapIndex::build(&docs);
-            let got = index.candidates(p);
+            let got = index.shared_fingerprint_pairs(p);
             let (pairs, boilerplate, below) = oracle(&docs, p);
             let case = format!("seed {seed}, max_df {max_df}, min_shared {min_shared}");
             assert!(
@@ -558,7 +558,7 @@ mod tests {
         let mut docs: Vec<Vec<u64>> = (0..10).map(|i| vec![999, 1000 + i]).collect();
         docs[2].push(42);
         docs[7].push(42);
-        let got = candidates(&docs, params(5, 1));
+        let got = shared_fingerprint_pairs(&docs, params(5, 1));
         assert_eq!(got.pairs(), [pair(2, 7, 1, 1)]);
         assert_eq!(got.boilerplate(), [999]);
         assert!(got.is_boilerplate(999));
@@ -567,21 +567,25 @@ mod tests {
         assert_eq!(got.stats().pairs_suppressed, 45);
         assert_eq!(got.stats().shared_fingerprints, 1);
         // With a cut above 10, 999 pairs everything and 2-7 shares two.
-        let all = candidates(&docs, params(10, 1));
+        let all = shared_fingerprint_pairs(&docs, params(10, 1));
         assert_eq!(all.pairs().len(), 45);
         assert!(all.pairs().contains(&pair(2, 7, 2, 0)));
         assert!(all.boilerplate().is_empty());
-        assert_eq!(candidates(&docs, params(10, 2)).pairs(), [pair(2, 7, 2, 0)]);
+        assert_eq!(
+            shared_fingerprint_pairs(&docs, params(10, 2)).pairs(),
+            [pair(2, 7, 2, 0)]
+        );
     }
 
     #[test]
     fn edge_cases() {
         let empty: Vec<Vec<u64>> = Vec::new();
         assert_eq!(
-            candidates(&empty, OverlapParams::default()).stats(),
+            shared_fingerprint_pairs(&empty, OverlapParams::default()).stats(),
             &OverlapStats::default()
         );
-        let got = candidates(&[vec![1, 1, 2], vec![], vec![3]], OverlapParams::default());
+        let got =
+            shared_fingerprint_pairs(&[vec![1, 1, 2], vec![], vec![3]], OverlapParams::default());
         assert!(
             got.pairs().is_empty(),
             "repeats within a document are not a pair"
@@ -590,7 +594,7 @@ mod tests {
         // Input as slices works too, and order within a document does not matter.
         let slices: [&[u64]; 2] = [&[9, 3, 5], &[5, 9]];
         assert_eq!(
-            candidates(&slices, OverlapParams::default()).pairs(),
+            shared_fingerprint_pairs(&slices, OverlapParams::default()).pairs(),
             [pair(0, 1, 2, 0)]
         );
     }
@@ -603,7 +607,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .expect("a test thread pool")
-                .install(|| candidates(&docs, params(20, 1)))
+                .install(|| shared_fingerprint_pairs(&docs, params(20, 1)))
         };
         let one = run(1);
         assert!(one.pairs().len() > 100 && !one.boilerplate().is_empty());
@@ -638,7 +642,7 @@ mod tests {
         let winnower = Winnower::for_min_passage(8).with_seed(42);
         let docs: Vec<Vec<u64>> = texts.iter().map(|t| words(t)).collect();
         let fingerprints = winnower.distinct_hashes_all(&docs);
-        let got = candidates(&fingerprints, OverlapParams::default());
+        let got = shared_fingerprint_pairs(&fingerprints, OverlapParams::default());
         let wire_pair = CandidatePair {
             a: DocId(17),
             b: DocId(60),

@@ -20,8 +20,8 @@ use std::ops::Range;
 
 use ahash::AHashSet;
 
+use super::prepared::AlignText;
 use super::seed::{PairWeights, Seed};
-use super::text::AlignText;
 use crate::config::AlignConfig;
 
 /// An aligned pair of word ranges.

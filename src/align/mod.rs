@@ -5,7 +5,7 @@
 //! [`AlignConfig`]. Output: [`Passage`]s ordered by their position in the first
 //! document; no two overlap on either side.
 //!
-//! Stages, one submodule each: [`text`] prepares a document (words, stems,
+//! Stages, one submodule each: [`prepared`] prepares a document (words, stems,
 //! sentences) and `anchor` indexes its word windows; [`seed`] finds evidence (runs of identical words, and sentence
 //! pairs similar after stemming); `extend` groups nearby seeds into passages,
 //! splits weak groups and trims the ends. Exact runs alone make a copied passage
@@ -14,17 +14,17 @@
 
 mod anchor;
 mod extend;
+pub mod prepared;
 pub mod seed;
-pub mod text;
 
 use bit_vec::BitVec;
 use serde::Serialize;
 
 use crate::config::AlignConfig;
 use extend::extend;
+use prepared::marked_share;
+pub use prepared::AlignText;
 use seed::{exact_runs, sentence_pairs, PairWeights, Seed, SentenceChoice};
-use text::marked_share;
-pub use text::AlignText;
 
 /// One side of a passage: where it is in an original text, and its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -23,7 +23,7 @@ use std::ops::Range;
 use bit_vec::BitVec;
 
 use super::anchor::KEY_MASK;
-use super::text::AlignText;
+use super::prepared::AlignText;
 use crate::terms::term_counts;
 
 /// An anchor window or term occurring more often than this in B seeds nothing.

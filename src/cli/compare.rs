@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use reprint::report::text::write_comparison;
+use reprint::report::terminal::write_comparison;
 use reprint::{Document, Entry};
 
 use super::{create_output, to_config, GlobalArgs, ShingleArgs, StoryArgs};

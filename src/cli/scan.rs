@@ -7,7 +7,7 @@ use anyhow::Context;
 use reprint::report::html::write_html;
 use reprint::report::json::write_json;
 use reprint::report::lines::{write_csv, write_jsonl};
-use reprint::report::text::{write_summary, TextOptions};
+use reprint::report::terminal::{write_summary, TextOptions};
 use reprint::{CorpusReader, Scan};
 
 use super::progress::Bars;

@@ -60,7 +60,8 @@ pub struct Document {
     /// The user's id: the JSON id field, or the path relative to the scanned folder.
     pub id: String,
     /// The original text, unchanged; all reported offsets point into it.
-    pub text: String,
+    /// `None` once a scan let it go ([`Document::load_text`] reads it again).
+    text: Option<String>,
     /// The other fields of a JSON Lines record, in their original order.
     pub metadata: Map<String, Value>,
     /// Where it was read from.
@@ -80,10 +81,28 @@ impl Document {
                 line: None,
             },
             id,
-            text: text.into(),
+            text: Some(text.into()),
             metadata: Map::new(),
             recall: None,
         }
+    }
+
+    /// The text when it is held in memory: always for a document built with
+    /// [`Document::new`], and for one read by a [`CorpusReader`] until a scan
+    /// lets it go. [`Document::load_text`] reads it in either case.
+    pub fn held_text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+
+    /// The text of a document just read (readers always give one).
+    fn into_text(self) -> String {
+        self.text.expect("a document just read holds its text")
+    }
+
+    /// [`Document::into_text`], borrowed.
+    fn just_read_text(&self) -> &str {
+        self.held_text()
+            .expect("a document just read holds its text")
     }
 
     /// The text: held, or read again from the input when a scan let it go
@@ -94,23 +113,17 @@ impl Document {
     /// [`Error::Io`] when the input cannot be read again, and
     /// [`Error::InputChanged`] when it no longer holds the same text.
     pub fn load_text(&self) -> crate::Result<Cow<'_, str>> {
-        match &self.recall {
-            Some(recall) if !self.text_held() => recall.read(self).map(Cow::Owned),
-            _ => Ok(Cow::Borrowed(&self.text)),
+        match (&self.text, &self.recall) {
+            (Some(text), _) => Ok(Cow::Borrowed(text)),
+            (None, Some(recall)) => recall.read(self).map(Cow::Owned),
+            (None, None) => unreachable!("a text is let go only when it can be read again"),
         }
-    }
-
-    /// False once [`Document::release_text`] let the text go.
-    fn text_held(&self) -> bool {
-        // A document without words never reaches a scan's list, so an empty
-        // text there is always a released one.
-        !self.text.is_empty()
     }
 
     /// Frees the text when it can be read again; keeps it otherwise.
     pub(crate) fn release_text(&mut self) {
         if self.recall.is_some() {
-            self.text = String::new();
+            self.text = None;
         }
     }
 }
@@ -191,13 +204,15 @@ impl Recall {
                 }
                 let line = document.origin.line.unwrap_or(0);
                 parse_record(&bytes, &file.config, line)
-                    .map(|d| d.text)
+                    .map(Document::into_text)
                     .map_err(|_| changed())
             }
             Recall::File { checksum } => {
                 match read_document(&document.origin.path, document.id.clone())? {
-                    Entry::Document(d) if text_checksum(d.text.as_bytes()) == *checksum => {
-                        Ok(d.text)
+                    Entry::Document(d)
+                        if text_checksum(d.just_read_text().as_bytes()) == *checksum =>
+                    {
+                        Ok(d.into_text())
                     }
                     _ => Err(changed()),
                 }
@@ -381,7 +396,7 @@ impl CorpusReader {
         match read_document(path, id)? {
             Entry::Document(mut document) => {
                 document.recall = Some(Recall::File {
-                    checksum: text_checksum(document.text.as_bytes()),
+                    checksum: text_checksum(document.just_read_text().as_bytes()),
                 });
                 self.accept(document)
             }
@@ -569,7 +584,7 @@ pub fn read_document(path: &Path, id: String) -> crate::Result<Entry> {
     };
     Ok(Entry::Document(Document {
         id,
-        text,
+        text: Some(text),
         metadata: Map::new(),
         origin: Origin {
             path: path.into(),
@@ -647,7 +662,7 @@ fn parse_record(
     };
     Ok(Document {
         id,
-        text,
+        text: Some(text),
         metadata: record,
         origin: Origin {
             path: Path::new("").into(),
@@ -778,7 +793,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(doc.id, "7");
-        assert_eq!(doc.text, "hi");
+        assert_eq!(doc.held_text(), Some("hi"));
         assert_eq!(doc.metadata.keys().collect::<Vec<_>>(), ["z", "a"]);
     }
 
@@ -795,7 +810,7 @@ mod tests {
             .map(|entry| match entry.unwrap() {
                 Entry::Document(mut doc) => {
                     doc.release_text();
-                    assert!(doc.text.is_empty(), "{} holds its text", doc.origin);
+                    assert!(doc.held_text().is_none(), "{} holds its text", doc.origin);
                     doc
                 }
                 Entry::Skipped(s) => panic!("skipped {s:?}"),

@@ -17,7 +17,7 @@ use crate::report::{
     Report, ReuseReport, RunInfo, StoryClusterReport, StoryReport, Suppressed, Timings, Tool,
     FORMAT_VERSION,
 };
-use crate::story::cluster::StoryCluster;
+use crate::story::linkage::StoryCluster;
 use crate::verify::ScoredPair;
 
 use super::candidates::Candidates;

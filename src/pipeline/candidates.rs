@@ -61,9 +61,9 @@ pub(super) fn find_candidates(
         config.threshold,
         config.sketch.num_perm,
     );
-    let minhash_pairs = lsh::candidates(signatures, lsh);
+    let minhash_pairs = lsh::banded_pairs(signatures, lsh);
     let overlap = config.overlap.enabled.then(|| {
-        overlap::candidates(
+        overlap::shared_fingerprint_pairs(
             &fingerprints,
             OverlapParams {
                 max_df: config.overlap.max_df,
@@ -80,7 +80,7 @@ pub(super) fn find_candidates(
         // No story is missed for want of shared distinctive terms.
         Some(_) if exhaustive => every_pair(signatures.len()),
         Some(_) => {
-            story::candidates::candidates(
+            story::candidates::distinctive_term_pairs(
                 &distinctive,
                 story::candidates::MAX_POSTINGS,
                 story::candidates::MAX_CHANCE_PARTNERS,

@@ -35,7 +35,7 @@ use crate::progress::{Progress, Silent, Stage};
 use crate::report::{Report, Timings};
 use crate::shingle::Shingler;
 use crate::sketch::MinHasher;
-use crate::story::cluster::{story_clusters, StoryCluster};
+use crate::story::linkage::{story_clusters, StoryCluster};
 use crate::story::{Background, TermWeights};
 use crate::verify::ScoredPair;
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};

@@ -486,7 +486,7 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lsh::{candidates, LshParams};
+    use crate::lsh::{banded_pairs, LshParams};
     use crate::sketch::MinHasher;
     use crate::synthetic::{generate, CorpusSpec};
 
@@ -512,10 +512,13 @@ mod tests {
             .collect();
         let signatures: Vec<Signature> = documents
             .iter()
-            .map(|d| hasher.sketch(&shingler.shingle_set(&d.text, &mut Scratch::default())))
+            .map(|d| {
+                hasher
+                    .sketch(&shingler.shingle_set(d.held_text().unwrap(), &mut Scratch::default()))
+            })
             .collect();
         let lsh = LshParams::resolve(None, None, config.threshold, config.sketch.num_perm);
-        let found: Vec<Found> = candidates(&signatures, lsh)
+        let found: Vec<Found> = banded_pairs(&signatures, lsh)
             .into_iter()
             .map(|pair| Found {
                 pair,

@@ -220,7 +220,10 @@ fn sketch_chunk(chunk: &mut [Entry], sketcher: &Sketcher) -> Vec<SketchOutput> {
         .par_iter_mut()
         .map_init(SketchScratch::default, |scratch, entry| match entry {
             Entry::Document(doc) => {
-                let sketch = sketcher.sketch(&doc.text, scratch);
+                let text = doc
+                    .held_text()
+                    .expect("a document is sketched before its text is let go");
+                let sketch = sketcher.sketch(text, scratch);
                 if sketch.is_some() {
                     doc.release_text();
                 }
@@ -266,7 +269,7 @@ fn merge_chunk(
             }
             (Entry::Document(doc), None) => out.skipped.push(Skipped {
                 location: doc.origin.to_string(),
-                reason: if doc.text.trim().is_empty() {
+                reason: if doc.held_text().is_none_or(|t| t.trim().is_empty()) {
                     "empty text".to_string()
                 } else {
                     "no words (only punctuation or symbols)".to_string()

@@ -9,7 +9,7 @@
 pub mod html;
 pub mod json;
 pub mod lines;
-pub mod text;
+pub mod terminal;
 
 use serde::Serialize;
 
@@ -290,7 +290,7 @@ pub struct StoryPassage {
     pub words: usize,
 }
 
-/// A story cluster: articles about one story (see [`crate::story::cluster`]).
+/// A story cluster: articles about one story (see [`crate::story::linkage`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoryClusterReport {
     /// Number of members.

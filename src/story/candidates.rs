@@ -47,7 +47,7 @@ pub struct StoryCandidates {
 /// The pairs of documents whose shared distinctive terms, counting only terms
 /// in at most `max_postings` documents, are expected in at most
 /// `max_chance_partners` documents by chance.
-pub fn candidates(
+pub fn distinctive_term_pairs(
     distinctive: &[Box<[u64]>],
     max_postings: usize,
     max_chance_partners: f64,
@@ -170,7 +170,7 @@ mod tests {
                 (6, 10..70),
             ],
         );
-        let found = candidates(&docs, 100, MAX_CHANCE_PARTNERS);
+        let found = distinctive_term_pairs(&docs, 100, MAX_CHANCE_PARTNERS);
         let mut expected = vec![(0, 1)];
         for a in 10..70 {
             expected.extend((a + 1..70).map(|b| (a, b)));
@@ -178,7 +178,7 @@ mod tests {
         assert_eq!(pairs(&found), expected);
         assert_eq!(found.common_terms, 0);
         // Past the postings limit, the three terms pair no one.
-        let found = candidates(&docs, 50, MAX_CHANCE_PARTNERS);
+        let found = distinctive_term_pairs(&docs, 50, MAX_CHANCE_PARTNERS);
         assert_eq!(pairs(&found), vec![(0, 1)]);
         assert_eq!(found.common_terms, 3);
     }
@@ -218,7 +218,7 @@ mod tests {
                     }
                 }
             }
-            let found = candidates(&docs, max_postings, max_chance);
+            let found = distinctive_term_pairs(&docs, max_postings, max_chance);
             assert!(!expected.is_empty());
             assert_eq!(pairs(&found), expected, "{max_postings} {max_chance}");
         }

@@ -13,12 +13,12 @@
 //!    on the texts the pair stage reads again;
 //! 5. [`evidence::shared_evidence`]: shared names, numbers and quotes of pairs
 //!    graded `rewrite`;
-//! 6. [`cluster::story_clusters`]: story clusters by average linkage.
+//! 6. [`linkage::story_clusters`]: story clusters by average linkage.
 
 pub mod background;
 pub mod candidates;
-pub mod cluster;
 pub mod evidence;
+pub mod linkage;
 pub mod score;
 pub mod weights;
 

@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use reprint::config::Config;
 use reprint::grade::Verdict;
-use reprint::lsh::{candidates, LshParams};
+use reprint::lsh::{banded_pairs, LshParams};
 use reprint::shingle::{Scratch, ShingleSet, Shingler};
 use reprint::sketch::MinHasher;
 use reprint::synthetic::{generate, CorpusSpec};
@@ -91,7 +91,7 @@ fn lsh_finds_99_percent_of_pairs_above_threshold_plus_a_tenth_and_estimates_are_
     let sets = shingle_sets(&corpus.texts, &config);
     let signatures: Vec<_> = sets.iter().map(|s| hasher.sketch(s)).collect();
     let params = LshParams::optimal(config.threshold, config.sketch.num_perm);
-    let found: std::collections::HashSet<(u32, u32)> = candidates(&signatures, params)
+    let found: std::collections::HashSet<(u32, u32)> = banded_pairs(&signatures, params)
         .iter()
         .map(|p| (p.a.0, p.b.0))
         .collect();
