@@ -36,10 +36,10 @@ use criterion::{
     criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, SamplingMode, Throughput,
 };
 use rayon::prelude::*;
-use reprint::fingerprint::{self, Winnower};
-use reprint::overlap::{self, OverlapParams};
 use reprint::report::Counts;
-use reprint::shingle::Shingler;
+use reprint::stages::Shingler;
+use reprint::stages::{shared_fingerprint_pairs, OverlapParams};
+use reprint::stages::{FingerprintScratch, Winnower};
 use reprint::synthetic::{generate, generate_reuse, CorpusSpec, ReuseSpec};
 use reprint::{Config, Document, Entry, Report};
 
@@ -219,13 +219,13 @@ fn bench_overlap_on(c: &mut Criterion, corpus: &Corpus, min_reuse: usize) {
             let found = pool.install(|| {
                 let fingerprints: Vec<Vec<u64>> = words
                     .par_iter()
-                    .map_init(fingerprint::Scratch::default, |scratch, words| {
+                    .map_init(FingerprintScratch::default, |scratch, words| {
                         let mut selected = Vec::new();
                         winnower.fingerprints_into(words, scratch, &mut selected);
                         selected.iter().map(|f| f.hash).collect()
                     })
                     .collect();
-                overlap::shared_fingerprint_pairs(&fingerprints, OverlapParams::default())
+                shared_fingerprint_pairs(&fingerprints, OverlapParams::default())
             });
             assert!(
                 found.pairs().len() > min_reuse,

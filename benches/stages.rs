@@ -32,17 +32,18 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
-use reprint::align::{align, AlignText};
-use reprint::cluster::cluster;
 use reprint::config::Keep;
-use reprint::ids::{CandidatePair, DocId};
-use reprint::lsh::{banded_pairs, LshParams};
-use reprint::normalize::for_each_word;
-use reprint::shingle::{Scratch, ShingleSet, Shingler};
-use reprint::sketch::{MinHasher, Signature};
+use reprint::stages::cluster;
+use reprint::stages::for_each_word;
+use reprint::stages::verify;
+use reprint::stages::CandidatePair;
+use reprint::stages::{align, AlignText};
+use reprint::stages::{banded_pairs, LshParams};
+use reprint::stages::{MinHasher, Signature};
+use reprint::stages::{Scratch, ShingleSet, Shingler};
 use reprint::synthetic::{generate, CorpusSpec};
-use reprint::verify::verify;
 use reprint::Config;
+use reprint::DocId;
 
 /// Threshold and signature length the corpus-level stages are measured at.
 const THRESHOLD: f64 = 0.5;

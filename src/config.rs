@@ -68,7 +68,7 @@ pub struct OverlapConfig {
     pub ignore_phrases: Vec<String>,
 }
 
-/// The story stage (see [`crate::story`]).
+/// The story stage (see `crate::story`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoryConfig {
     /// Whether the story stage runs. Default true.
@@ -78,7 +78,7 @@ pub struct StoryConfig {
     pub idf: Option<std::path::PathBuf>,
 }
 
-/// How a pair's verdict is decided (see [`crate::grade`]).
+/// How a pair's verdict is decided (see `crate::grade`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct GradeConfig {
     /// Jaccard at or above which a pair is a duplicate. Default 0.9.
@@ -91,7 +91,7 @@ pub struct GradeConfig {
     /// Default 0.5.
     pub min_reuse_share: f64,
     /// Story similarity at or above which a pair with no more than that is a
-    /// rewrite (see [`crate::story::score`]). Default [`crate::defaults::STORY_THRESHOLD`].
+    /// rewrite (see `crate::story::score`). Default [`crate::defaults::STORY_THRESHOLD`].
     pub story_threshold: f64,
 }
 

@@ -80,10 +80,10 @@ impl Winnower {
     /// `min_passage_words` words (the guarantee threshold `t`), with
     /// `k = min(DEFAULT_NOISE_WORDS, t)` and `window = t - k + 1`, seed 0.
     ///
-    /// `k` is as large as [`DEFAULT_NOISE_WORDS`] allows, not smaller: a smaller `k`
+    /// `k` is as large as `DEFAULT_NOISE_WORDS` allows, not smaller: a smaller `k`
     /// would widen the window (density is about `2 / (window + 1)`, from the paper)
     /// but its k-grams are common phrases that pair unrelated articles or end
-    /// up over the boilerplate cut of [`crate::overlap`], taking the guarantee with
+    /// up over the boilerplate cut of `crate::overlap`, taking the guarantee with
     /// them. For the default `t = 8` this gives `k = 7`, `window = 2`: about two
     /// thirds of k-grams are kept. `min_passage_words = 0` is treated as 1.
     pub fn for_min_passage(min_passage_words: usize) -> Self {
@@ -156,7 +156,7 @@ impl Winnower {
     /// window; its k-grams are winnowed as one short window (one fingerprint). A
     /// document with 1 to `k - 1` words gets one fingerprint hashing all its words,
     /// at position 0, so it still pairs with exact copies (the same rule as short
-    /// documents in [`crate::shingle`]). An empty document has none.
+    /// documents in `crate::shingle`). An empty document has none.
     ///
     /// Positions are `u32`; words past index `u32::MAX` are ignored (token spans are
     /// `u32` byte offsets, so real documents never get there).
@@ -196,7 +196,7 @@ impl Winnower {
     }
 
     /// The distinct fingerprint hashes of `words`, sorted (the input of
-    /// [`crate::overlap`]).
+    /// `crate::overlap`).
     pub fn distinct_hashes(&self, words: &[u64]) -> Vec<u64> {
         let mut out = Vec::new();
         self.distinct_hashes_into(words, &mut Scratch::default(), &mut out);

@@ -59,11 +59,13 @@ impl SplitMix64 {
     }
 
     /// A uniform float in `[0, 1)`.
+    #[cfg(any(test, feature = "synthetic"))]
     pub fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// A uniform integer in `[0, n)`; `n` must be positive.
+    #[cfg(any(test, feature = "synthetic"))]
     pub fn below(&mut self, n: u64) -> u64 {
         // Lemire's multiply-high reduction; its bias is below 2^-32 for the sizes used here.
         ((self.next_u64() as u128 * n as u128) >> 64) as u64

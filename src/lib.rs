@@ -3,25 +3,29 @@
 //!
 //! # Pipeline
 //!
-//! Data flows one way, one module per stage:
+//! Data flows one way. `ARCHITECTURE.md`, at the root of the repository, maps
+//! every stage to its files, says which file owns which rule, and where to add
+//! a stage, a verdict, an input format or a report field.
 //!
 //! ```text
-//! input -> normalize -> shingle -> sketch ------> lsh -----+-> verify -> cluster -> align -> grade -> report
-//!                               \-> fingerprint -> overlap -/
+//! read: input -> normalize -> shingle -> sketch         (per document, in parallel)
+//!                                     \-> fingerprint
+//!                                     \-> story terms
+//! candidates: lsh | overlap | story candidates, merged  (pairs worth checking)
+//! pairs: verify -> align -> grade (+ story score, evidence)  (batch by batch)
+//! group: cluster (duplicates) | story linkage (stories)
+//! assemble: report
 //! ```
 //!
-//! [`input`] streams documents from folders and JSON Lines; [`normalize`] applies
-//! NFKC, case folding and typographic rules while keeping a map to the original
-//! bytes; [`shingle`] hashes word k-grams (or character n-grams) with one named,
-//! seeded hash; [`sketch`] computes MinHash signatures in parallel per document;
-//! [`lsh`] bands them into candidate pairs of near-duplicates. Beside it,
-//! [`fingerprint`] winnows each document's k-grams and [`overlap`] indexes them into
-//! candidate pairs that share any passage, leaving out text found in too many
-//! documents ([`boilerplate`]). [`verify`] scores candidates exactly; [`cluster`]
-//! groups near-duplicates; [`align`] finds the shared passages, verbatim or
-//! reworded, at offsets into the original texts; [`grade`] gives each pair its
-//! verdict; [`report`] holds and formats the result. [`pipeline`] runs them in
-//! order. [`eval`] scores the alignment on labeled benchmarks (PAN 2013).
+//! The crate root is what most callers need: [`run`] scans a stream of
+//! [`Entry`] values (from a [`CorpusReader`] or built from [`Document`]s) with a
+//! [`Config`] into a [`Scan`], whose [`Report`] lists every pair with its
+//! [`Verdict`], scores and shared passages; [`compare`] grades two documents
+//! whatever their similarity. [`report`] writes reports as JSON, JSON Lines,
+//! CSV, HTML or text; [`progress`] reports how far a scan got. [`stages`] has
+//! the stages one by one for those who build their own pipeline. With the
+//! `eval` feature, `eval` scores reprint on labeled benchmarks (PAN 2013); with
+//! `synthetic`, `synthetic` generates corpora with planted reuse.
 //!
 //! # Example
 //!
@@ -45,37 +49,46 @@
 
 #![warn(missing_docs)]
 
-pub mod align;
-pub mod boilerplate;
-pub mod cluster;
+// The stages, in the order data flows through them (ARCHITECTURE.md).
+mod align;
+mod boilerplate;
+mod cluster;
+mod fingerprint;
+mod grade;
+mod input;
+mod lsh;
+mod normalize;
+mod overlap;
+mod pipeline;
+pub mod report;
+mod shingle;
+mod sketch;
+mod story;
+mod terms;
+mod verify;
+
+// What every stage shares.
 pub mod config;
 pub mod defaults;
-pub mod error;
-pub mod eval;
-pub mod fingerprint;
-pub mod grade;
-pub mod hash;
-pub mod ids;
-pub mod input;
-pub mod lsh;
-pub mod normalize;
-pub mod overlap;
-pub mod pipeline;
+mod error;
+mod hash;
+mod ids;
 pub mod progress;
-pub mod report;
-pub mod shingle;
-pub mod sketch;
-pub mod story;
+
+pub mod stages;
+
+#[cfg(feature = "eval")]
+pub mod eval;
+#[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
-pub mod terms;
-pub mod verify;
 
 pub use config::Config;
 pub use error::Error;
+pub use grade::Verdict;
 pub use ids::DocId;
-pub use input::{CorpusReader, Document, Entry, Skipped};
+pub use input::{read_document, CorpusReader, Document, Entry, Origin, Skipped};
 pub use pipeline::{compare, run, run_with_progress, Scan};
-pub use report::Report;
+pub use report::{Comparison, Report};
 
 /// The library's result type.
 pub type Result<T> = std::result::Result<T, Error>;

@@ -50,7 +50,7 @@ pub fn normalize_text_into(original: &str, out: &mut String) {
 /// ```
 /// let text = "The “Quick” fox";
 /// let mut words = Vec::new();
-/// reprint::normalize::for_each_word(text, |word, span| words.push((word.to_string(), &text[span])));
+/// reprint::stages::for_each_word(text, |word, span| words.push((word.to_string(), &text[span])));
 /// assert_eq!(words[1], ("quick".to_string(), "Quick"));
 /// ```
 pub fn for_each_word(original: &str, mut f: impl FnMut(&str, Range<usize>)) {

@@ -50,7 +50,7 @@ pub struct OverlapParams {
     /// Fingerprints found in more documents than this are boilerplate and make no
     /// pairs. Default [`crate::defaults::MAX_DF`]. Below 2, no fingerprint makes pairs.
     pub max_df: usize,
-    /// Distinct shared fingerprints a pair needs. Default [`DEFAULT_MIN_SHARED`];
+    /// Distinct shared fingerprints a pair needs. Default `DEFAULT_MIN_SHARED`;
     /// 0 is treated as 1.
     pub min_shared: usize,
 }
@@ -240,19 +240,11 @@ impl OverlapIndex {
         }
     }
 
-    /// Documents indexed.
-    pub fn documents(&self) -> usize {
-        self.documents
-    }
-
-    /// (fingerprint, document) entries.
-    pub fn postings(&self) -> usize {
-        self.postings.len() + self.unique as usize
-    }
-
-    /// How many pairs [`candidates`](Self::candidates) would emit (and hold, 8
-    /// bytes each) with this `max_df`, before counting and filtering them.
-    pub fn pair_emissions(&self, max_df: usize) -> u64 {
+    /// How many pairs [`shared_fingerprint_pairs`](Self::shared_fingerprint_pairs)
+    /// would emit with this `max_df`, before counting and filtering them (the
+    /// tests' oracle for its counts).
+    #[cfg(test)]
+    fn pair_emissions(&self, max_df: usize) -> u64 {
         self.groups()
             .map(<[_]>::len)
             .filter(|&df| df <= max_df)
@@ -395,7 +387,7 @@ impl RepeatFilter {
 }
 
 /// Builds the index of `fingerprints` and returns its candidates for `params`
-/// (see [`OverlapIndex`]).
+/// (see `OverlapIndex`).
 pub fn shared_fingerprint_pairs<F>(fingerprints: &[F], params: OverlapParams) -> OverlapCandidates
 where
     F: AsRef<[u64]> + Sync,

@@ -57,8 +57,8 @@ pub struct Passage {
     /// Cosine of the two sides' tf-isf vectors of stemmed content words: 1 for a
     /// verbatim copy, lower the more it was reworded.
     pub similarity: f64,
-    /// At least [`BOILERPLATE_SHARE`] of its words, on either side, are
-    /// boilerplate (see [`crate::boilerplate`]): it is shown but is no evidence
+    /// At least `BOILERPLATE_SHARE` of its words, on either side, are
+    /// boilerplate (see `crate::boilerplate`): it is shown but is no evidence
     /// of reuse.
     pub boilerplate: bool,
 }
@@ -75,7 +75,7 @@ const RUN_COVERED_SENTENCE: f64 = 0.5;
 pub struct Alignment {
     /// The passages, in A's order.
     pub passages: Vec<Passage>,
-    /// Windows of A's words that occur more than [`seed::MAX_OCCURRENCES`]
+    /// Windows of A's words that occur more than `seed::MAX_OCCURRENCES`
     /// times in B (a repeated phrase) and so anchored nothing.
     pub repetitive_windows: usize,
 }

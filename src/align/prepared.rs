@@ -121,7 +121,7 @@ impl<'t> AlignText<'t> {
     }
 
     /// The same text with its boilerplate words marked (one mark per word, as
-    /// [`crate::boilerplate::BoilerplateMarker::mark`] gives).
+    /// `crate::boilerplate::BoilerplateMarker::mark` gives).
     pub fn with_boilerplate(mut self, marks: BitVec) -> Self {
         self.boilerplate = (marks.len() == self.tokens.len()).then_some(marks);
         self

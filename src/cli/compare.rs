@@ -50,7 +50,7 @@ pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<Exi
 
 /// Reads one text file (through the library's reader, so `.gz` works too).
 fn read_document(path: &Path) -> anyhow::Result<Document> {
-    match reprint::input::read_document(path, path.display().to_string())? {
+    match reprint::read_document(path, path.display().to_string())? {
         Entry::Document(document) => Ok(document),
         Entry::Skipped(skipped) => bail!("{}: {}", skipped.location, skipped.reason),
     }

@@ -235,23 +235,39 @@ impl PanCorpus {
 
     /// Returns the line of each pair, for errors found once the cases are read.
     fn read_pairs(&mut self, path: &Path) -> crate::Result<Vec<u64>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(open_file(path)?);
         let mut lines = Vec::new();
         let mut header_seen = false;
-        for_each_line(path, |line, bytes| {
-            let row = std::str::from_utf8(bytes).map_err(|e| bad_line(path, line, not_utf8(&e)))?;
+        let mut row = csv::StringRecord::new();
+        loop {
+            let line = reader.position().line();
+            match reader.read_record(&mut row) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => return Err(csv_error(path, line, e)),
+            }
+            let line = row.position().map_or(line, csv::Position::line);
+            if row.iter().all(|field| field.trim().is_empty()) {
+                continue;
+            }
             if !header_seen {
                 header_seen = true;
                 // A byte order mark is invisible in editors; accept it.
-                if row.trim_start_matches('\u{feff}') != PAIRS_HEADER {
+                let header: Vec<&str> = row.iter().collect();
+                let header = header.join(",");
+                if header.trim_start_matches('\u{feff}') != PAIRS_HEADER {
                     return Err(bad_line(
                         path,
                         line,
-                        format!("expected the header {PAIRS_HEADER:?}, found {row:?}"),
+                        format!("expected the header {PAIRS_HEADER:?}, found {header:?}"),
                     ));
                 }
-                return Ok(());
+                continue;
             }
-            let pair = parse_pair(row).map_err(|reason| bad_line(path, line, reason))?;
+            let pair = parse_pair(&row).map_err(|reason| bad_line(path, line, reason))?;
             self.check_document(&pair.suspicious, PanRole::Suspicious)
                 .and_then(|_| self.check_document(&pair.source, PanRole::Source))
                 .map_err(|reason| bad_line(path, line, reason))?;
@@ -268,8 +284,7 @@ impl PanCorpus {
                 .push(self.pairs.len());
             lines.push(line);
             self.pairs.push(pair);
-            Ok(())
-        })?;
+        }
         if !header_seen {
             return Err(bad_line(
                 path,
@@ -434,10 +449,9 @@ fn check_span(
     }
 }
 
-/// Parses a `pairs.csv` row. Ids and categories contain no commas or quotes, so
-/// splitting on commas is the whole CSV grammar this file needs.
-fn parse_pair(row: &str) -> Result<PanPair, String> {
-    let fields: Vec<&str> = row.split(',').collect();
+/// Parses a `pairs.csv` row (the `csv` crate has split it into fields).
+fn parse_pair(row: &csv::StringRecord) -> Result<PanPair, String> {
+    let fields: Vec<&str> = row.iter().collect();
     let [suspicious, source, category, n_cases] = fields.as_slice() else {
         return Err(format!(
             "expected 4 comma-separated fields ({PAIRS_HEADER}), found {}",
@@ -456,6 +470,27 @@ fn parse_pair(row: &str) -> Result<PanPair, String> {
         category: (*category).to_string(),
         n_cases,
     })
+}
+
+/// A CSV error at `line` as the error of that line, or of the file when the
+/// file cannot be read.
+fn csv_error(path: &Path, line: u64, error: csv::Error) -> Error {
+    match error.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        csv::ErrorKind::Utf8 { err, .. } => bad_line(
+            path,
+            line,
+            format!(
+                "not valid UTF-8 (field {}, first bad byte at its byte {})",
+                err.field() + 1,
+                err.valid_up_to() + 1
+            ),
+        ),
+        other => bad_line(path, line, format!("malformed CSV: {other:?}")),
+    }
 }
 
 /// Reads detections (or cases) from a JSON Lines file of [`Annotation`]s.
@@ -482,19 +517,11 @@ fn for_each_line(
     path: &Path,
     mut f: impl FnMut(u64, &[u8]) -> crate::Result<()>,
 ) -> crate::Result<()> {
-    let io_error = |source: std::io::Error| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            Error::NotFound {
-                path: path.to_path_buf(),
-            }
-        } else {
-            Error::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
+    let io_error = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
     };
-    let mut reader = BufReader::new(File::open(path).map_err(io_error)?);
+    let mut reader = BufReader::new(open_file(path)?);
     let mut buffer = Vec::new();
     let mut line = 0u64;
     loop {
@@ -514,19 +541,28 @@ fn for_each_line(
     }
 }
 
+/// Opens a corpus file; a missing one is [`Error::NotFound`].
+fn open_file(path: &Path) -> crate::Result<File> {
+    File::open(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            Error::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            Error::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
+}
+
 fn bad_line(path: &Path, line: u64, reason: String) -> Error {
     Error::BadLine {
         path: PathBuf::from(path),
         line,
         reason,
     }
-}
-
-fn not_utf8(e: &std::str::Utf8Error) -> String {
-    format!(
-        "not valid UTF-8 (first bad byte at column {})",
-        e.valid_up_to() + 1
-    )
 }
 
 /// The PAN measures of a set of detections against a set of cases.

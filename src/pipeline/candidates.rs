@@ -196,24 +196,19 @@ mod tests {
             &pairs(&[(0, 1), (1, 2)]),
             &pairs(&[(0, 1), (4, 5)]),
         );
-        let found: Vec<((u32, u32), (bool, bool, bool))> = merged
-            .iter()
-            .map(|f| {
-                (
-                    (f.pair.a.0, f.pair.b.0),
-                    (f.by.minhash, f.by.overlap, f.by.story),
-                )
-            })
-            .collect();
-        assert_eq!(
-            found,
-            [
-                ((0, 1), (true, true, true)),
-                ((1, 2), (false, true, false)),
-                ((2, 3), (true, false, false)),
-                ((4, 5), (false, false, true)),
-            ]
-        );
+        let by = |minhash, overlap, story| FoundBy {
+            minhash,
+            overlap,
+            story,
+        };
+        let expected = [
+            (pairs(&[(0, 1)])[0], by(true, true, true)),
+            (pairs(&[(1, 2)])[0], by(false, true, false)),
+            (pairs(&[(2, 3)])[0], by(true, false, false)),
+            (pairs(&[(4, 5)])[0], by(false, false, true)),
+        ];
+        let found: Vec<(CandidatePair, FoundBy)> = merged.iter().map(|f| (f.pair, f.by)).collect();
+        assert_eq!(found, expected);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 mod assemble;
 mod candidates;
 mod direct;
+mod ordered;
 mod pairs;
 mod read;
 
@@ -40,7 +41,6 @@ use crate::story::{Background, TermWeights};
 use crate::verify::ScoredPair;
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
 use candidates::find_candidates;
-pub use candidates::EXHAUSTIVE_NEAR_MISS_DOCS;
 pub use direct::{align_listed, compare, ListedPair};
 use pairs::{Checked, Graded, PairChecker, BATCH_DOCS};
 use read::{read_and_sketch, Sketched, Sketcher};

@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::ordered::map_chunks_in_order;
 use crate::boilerplate::BoilerplateMarker;
 use crate::config::ShingleUnit;
 use crate::error::Error;
@@ -157,52 +158,22 @@ pub(super) fn read_and_sketch(
     // Every scan starts a pool of its own, so its threads hold no counts yet;
     // taking them anyway keeps the totals right if a pool is ever reused.
     take_pool_document_frequencies(pool, sketcher);
-    let mut reading = 0.0;
-    let result = pool.in_place_scope(|scope| -> crate::Result<()> {
-        let (done, finished) = std::sync::mpsc::channel::<(usize, Vec<Entry>, Vec<SketchOutput>)>();
-        // Chunks sketched but not yet merged, by number, so they merge in order.
-        let mut waiting = std::collections::BTreeMap::new();
-        let (mut sent, mut merged) = (0usize, 0usize);
-        let mut input_left = true;
-        while input_left || merged < sent {
-            if input_left && sent - merged < CHUNKS_IN_FLIGHT {
-                let clock = Instant::now();
-                let chunk: Vec<Entry> = entries
-                    .by_ref()
-                    .take(CHUNK_DOCS)
-                    .collect::<crate::Result<_>>()?;
-                reading += clock.elapsed().as_secs_f64();
-                if chunk.is_empty() {
-                    input_left = false;
-                    continue;
-                }
-                let done = done.clone();
-                let number = sent;
-                scope.spawn(move |_| {
-                    let mut chunk = chunk;
-                    let sketches = sketch_chunk(&mut chunk, sketcher);
-                    // Fails only when reading failed and the scan is over.
-                    let _ = done.send((number, chunk, sketches));
-                });
-                sent += 1;
-                continue;
-            }
-            let (number, chunk, sketches) = finished
-                .recv()
-                .expect("a spawned chunk always reports back");
-            waiting.insert(number, (chunk, sketches));
-            while let Some((chunk, sketches)) = waiting.remove(&merged) {
-                progress.advance(chunk.len() as u64);
-                merge_chunk(&mut out, chunk, sketches)?;
-                merged += 1;
-            }
-        }
-        Ok(())
-    });
+    let result = map_chunks_in_order(
+        pool,
+        &mut entries,
+        CHUNK_DOCS,
+        CHUNKS_IN_FLIGHT,
+        &|chunk: &mut [Entry]| sketch_chunk(chunk, sketcher),
+        |chunk, sketches| {
+            progress.advance(chunk.len() as u64);
+            merge_chunk(&mut out, chunk, sketches)
+        },
+    );
     out.document_frequencies = take_pool_document_frequencies(pool, sketcher);
+    let reading = result?;
     timings.read += reading;
     timings.sketch += started.elapsed().as_secs_f64() - reading;
-    result.map(|()| out)
+    Ok(out)
 }
 
 /// Chunks handed to the pool but not yet merged, at most (the reader reads

@@ -3,7 +3,7 @@
 //! passages, the clusters, and the closest pairs below the threshold.
 //!
 //! This module only holds and formats finished results ([`json`] for the wire
-//! format, [`text`] for the terminal, [`lines`] for CSV and JSON Lines,
+//! format, [`terminal`] for the terminal, [`lines`] for CSV and JSON Lines,
 //! [`html`] for the browser); the analysis happens in the stages.
 
 pub mod html;
@@ -13,12 +13,14 @@ pub mod terminal;
 
 use serde::Serialize;
 
-use crate::align::Passage;
 use crate::config::{AlignConfig, GradeConfig, Keep, ShingleConfig};
-use crate::grade::{Containment, Verdict};
 use crate::input::Skipped;
-use crate::story::evidence::SharedEvidence;
-use crate::story::score::Side;
+
+// The types a report holds that stages define, so that a caller can name them.
+pub use crate::align::{Passage, PassageSide};
+pub use crate::grade::{Containment, Verdict};
+pub use crate::story::evidence::SharedEvidence;
+pub use crate::story::score::Side;
 
 /// Version of the JSON report format; bumped on any incompatible change.
 /// Version 2 added verdicts, partial-overlap candidates, reuse coverage and
@@ -245,7 +247,7 @@ pub struct PairReport {
     /// Ids and scores.
     #[serde(flatten)]
     pub scores: PairScores,
-    /// What the pair is (see [`crate::grade`] for the rule).
+    /// What the pair is (see `crate::grade` for the rule).
     pub verdict: Verdict,
     /// The candidate stages that found it: `minhash`, `overlap`, `story`.
     pub found_by: Vec<&'static str>,
@@ -258,7 +260,7 @@ pub struct PairReport {
     pub story: Option<StoryReport>,
 }
 
-/// How alike two articles' stories are (see [`crate::story::score`]).
+/// How alike two articles' stories are (see `crate::story::score`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoryReport {
     /// The mean of `cosine` and `passage_containment`.
@@ -290,7 +292,7 @@ pub struct StoryPassage {
     pub words: usize,
 }
 
-/// A story cluster: articles about one story (see [`crate::story::linkage`]).
+/// A story cluster: articles about one story (see `crate::story::linkage`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoryClusterReport {
     /// Number of members.

@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::{Comparison, PairReport, PairScores, Report};
 use crate::config::ShingleUnit;
 use crate::grade::{Containment, Verdict};
@@ -476,39 +478,22 @@ fn write_columns(
     for row in 0..left.len().max(right.len()) {
         let l = left.get(row).map_or("", String::as_str);
         let r = right.get(row).map_or("", String::as_str);
-        let pad = column.saturating_sub(l.chars().count());
+        let pad = column.saturating_sub(UnicodeWidthStr::width(l));
         writeln!(out, "{l}{} | {r}", " ".repeat(pad))?;
     }
     Ok(())
 }
 
-/// Word-wraps text (whitespace collapsed) into lines of at most `width`
-/// characters; a longer word is cut.
+/// Word-wraps text (whitespace collapsed) into lines at most `width`
+/// terminal columns wide (a wide character takes two); a longer word is cut.
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        while word.len() > width {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            lines.push(word.drain(..width).collect());
-        }
-        let word: String = word.into_iter().collect();
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if needed > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let options = textwrap::Options::new(width.max(1)).break_words(true);
+    textwrap::wrap(&flat, options)
+        .into_iter()
+        .map(|line| line.into_owned())
+        .filter(|line| !line.is_empty())
+        .collect()
 }
 
 /// One line of at most about `max_chars` characters: whitespace collapsed, the
@@ -554,6 +539,16 @@ mod tests {
         assert_eq!(wrap("a bb  ccc\ndd", 6), ["a bb", "ccc dd"]);
         assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
         assert!(wrap("", 5).is_empty());
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        for line in wrap("日本語で書いた長い文です", 6) {
+            assert!(UnicodeWidthStr::width(line.as_str()) <= 6, "{line}");
+        }
+        let mut out = Vec::new();
+        write_columns(&["日本".to_string()], &["x".to_string()], 6, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "日本   | x\n");
     }
 
     #[test]

@@ -173,15 +173,12 @@ impl Background {
     pub fn name(&self) -> &str {
         &self.name
     }
+}
 
-    /// Terms listed.
-    pub fn len(&self) -> usize {
+#[cfg(test)]
+impl Background {
+    fn len(&self) -> usize {
         self.counts.len()
-    }
-
-    /// True when no term is listed.
-    pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
     }
 }
 

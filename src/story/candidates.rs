@@ -40,8 +40,6 @@ pub const MAX_CHANCE_PARTNERS: f64 = 0.367_879_441_171_442_33;
 pub struct StoryCandidates {
     /// Candidate pairs, sorted, `a < b`.
     pub pairs: Vec<CandidatePair>,
-    /// Terms left out of the index for being in too many documents.
-    pub common_terms: usize,
 }
 
 /// The pairs of documents whose shared distinctive terms, counting only terms
@@ -59,7 +57,6 @@ pub fn distinctive_term_pairs(
         .collect();
     postings.par_sort_unstable();
     let runs: Vec<&[(u64, u32)]> = postings.chunk_by(|x, y| x.0 == y.0).collect();
-    let common_terms = runs.iter().filter(|r| r.len() > max_postings).count();
     let documents = distinctive.len() as f64;
     // Each shared term adds its surprise, ln(n / p); a pair's expected chance
     // partners n * prod(p / n) are at most the bound when the sum reaches
@@ -117,10 +114,7 @@ pub fn distinctive_term_pairs(
         )
         .flatten_iter()
         .collect();
-    StoryCandidates {
-        pairs,
-        common_terms,
-    }
+    StoryCandidates { pairs }
 }
 
 /// Documents one task of [`candidates`] handles at least: each task starts
@@ -176,11 +170,9 @@ mod tests {
             expected.extend((a + 1..70).map(|b| (a, b)));
         }
         assert_eq!(pairs(&found), expected);
-        assert_eq!(found.common_terms, 0);
         // Past the postings limit, the three terms pair no one.
         let found = distinctive_term_pairs(&docs, 50, MAX_CHANCE_PARTNERS);
         assert_eq!(pairs(&found), vec![(0, 1)]);
-        assert_eq!(found.common_terms, 3);
     }
 
     #[test]

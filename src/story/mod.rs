@@ -7,7 +7,7 @@
 //!    terms by the background model kept ([`weights::distinctive_terms`]);
 //! 2. [`weights::TermWeights`]: idf from the corpus blended with the
 //!    [`background::Background`] model (shipped English model, or `--idf FILE`);
-//! 3. [`candidates::candidates`]: pairs sharing more distinctive terms than
+//! 3. [`candidates::distinctive_term_pairs`]: pairs sharing more distinctive terms than
 //!    chance would explain;
 //! 4. [`score::StoryProfile`]: the exact story similarity of each checked pair,
 //!    on the texts the pair stage reads again;

@@ -49,7 +49,7 @@ fn seeds_scan_as_expected() {
     let rewrites = report
         .pairs
         .iter()
-        .filter(|p| p.verdict == reprint::grade::Verdict::Rewrite)
+        .filter(|p| p.verdict == reprint::Verdict::Rewrite)
         .count();
     assert_eq!(rewrites, expected.rewrite_pairs);
     assert_eq!(
@@ -144,7 +144,7 @@ fn a_seed_and_its_lightly_edited_reprint_are_found_with_the_whole_text_as_passag
     let copies: Vec<_> = report
         .pairs
         .iter()
-        .filter(|p| p.verdict != reprint::grade::Verdict::Rewrite)
+        .filter(|p| p.verdict != reprint::Verdict::Rewrite)
         .collect();
     assert_eq!(copies.len(), 1, "only the reprint is a copy");
     let pair = copies[0];

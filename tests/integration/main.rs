@@ -1,5 +1,6 @@
 //! One integration-test binary, one module per area (see STYLE.md, section 8).
 
+mod architecture;
 mod browser;
 mod cli;
 mod formats;

@@ -2,11 +2,11 @@
 
 use proptest::prelude::*;
 use reprint::config::Config;
-use reprint::grade::Verdict;
-use reprint::lsh::{banded_pairs, LshParams};
-use reprint::shingle::{Scratch, ShingleSet, Shingler};
-use reprint::sketch::MinHasher;
+use reprint::stages::MinHasher;
+use reprint::stages::{banded_pairs, LshParams};
+use reprint::stages::{Scratch, ShingleSet, Shingler};
 use reprint::synthetic::{generate, CorpusSpec};
+use reprint::Verdict;
 use std::collections::HashMap;
 
 use crate::util::{entries, small_corpus, without_run};

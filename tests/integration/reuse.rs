@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::time::Instant;
 
-use reprint::grade::Verdict;
 use reprint::report::PairReport;
 use reprint::synthetic::{generate_reuse, PlantedPassage, ReuseCorpus, ReuseSpec};
+use reprint::Verdict;
 use reprint::{Config, Document, Entry};
 
 /// Share of planted passages a scan must find.

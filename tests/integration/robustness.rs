@@ -2,7 +2,7 @@
 //! one repeated phrase, and a boilerplate line in every document. Each must
 //! finish, must not flood the report, and must say what it left out.
 
-use reprint::grade::Verdict;
+use reprint::Verdict;
 use reprint::{Config, Document, Entry, Report};
 
 use crate::util::small_corpus;
