@@ -155,6 +155,10 @@ impl OverlapIndex {
     /// hashes may be in any order and may repeat; repeats count once.
     ///
     /// Documents past `DocId(u32::MAX)` have no id and are not indexed.
+    ///
+    /// One function, as a hot path: its count, scatter and sort passes share
+    /// one bucket layout (the per-chunk counts and the slices cut from them),
+    /// which separate functions would pass around piece by piece.
     pub fn build<F>(fingerprints: &[F]) -> Self
     where
         F: AsRef<[u64]> + Sync,

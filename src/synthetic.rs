@@ -220,25 +220,7 @@ pub fn generate_reuse(spec: &ReuseSpec) -> ReuseCorpus {
     let max_paragraph = spec.max_paragraph_words.max(min_paragraph);
 
     // Every article's own paragraphs first, so any article can be a source.
-    let own: Vec<Vec<Paragraph>> = (0..spec.documents)
-        .map(|_| {
-            let len = spec.mean_words / 2 + rng.below(spec.mean_words as u64 + 1) as usize;
-            let mut paragraphs = Vec::new();
-            let mut words = 0;
-            while words < len.max(1) {
-                let n =
-                    min_paragraph + rng.below((max_paragraph - min_paragraph + 1) as u64) as usize;
-                let para_words: Vec<usize> = (0..n).map(|_| zipf.draw(&mut rng)).collect();
-                let seps = punctuate(n, &mut rng, false);
-                paragraphs.push(Paragraph {
-                    words: para_words,
-                    seps,
-                });
-                words += n;
-            }
-            paragraphs
-        })
-        .collect();
+    let own = own_paragraphs(spec, &zipf, (min_paragraph, max_paragraph), &mut rng);
     let own_words: Vec<usize> = own
         .iter()
         .map(|ps| ps.iter().map(|p| p.words.len()).sum())
@@ -308,6 +290,47 @@ pub fn generate_reuse(spec: &ReuseSpec) -> ReuseCorpus {
         plant_edits.push(copies.iter().map(|&(_, e)| e).collect());
     }
 
+    let passages = planted_passages(&plants, &own, &own_spans, &plant_spans, &plant_edits);
+    ReuseCorpus { texts, passages }
+}
+
+/// Each article's own paragraphs of random words, about `spec.mean_words`
+/// long, each of `paragraph_words` (min, max) words.
+fn own_paragraphs(
+    spec: &ReuseSpec,
+    zipf: &Zipf,
+    (min_paragraph, max_paragraph): (usize, usize),
+    rng: &mut SplitMix64,
+) -> Vec<Vec<Paragraph>> {
+    (0..spec.documents)
+        .map(|_| {
+            let len = spec.mean_words / 2 + rng.below(spec.mean_words as u64 + 1) as usize;
+            let mut paragraphs = Vec::new();
+            let mut words = 0;
+            while words < len.max(1) {
+                let n =
+                    min_paragraph + rng.below((max_paragraph - min_paragraph + 1) as u64) as usize;
+                let para_words: Vec<usize> = (0..n).map(|_| zipf.draw(rng)).collect();
+                let seps = punctuate(n, rng, false);
+                paragraphs.push(Paragraph {
+                    words: para_words,
+                    seps,
+                });
+                words += n;
+            }
+            paragraphs
+        })
+        .collect()
+}
+
+/// Where each planted passage is in its source and its target, in bytes.
+fn planted_passages(
+    plants: &[Option<Plant>],
+    own: &[Vec<Paragraph>],
+    own_spans: &[Vec<Range<usize>>],
+    plant_spans: &[Vec<Range<usize>>],
+    plant_edits: &[Vec<usize>],
+) -> Vec<PlantedPassage> {
     let mut passages = Vec::new();
     for (target, plant) in plants.iter().enumerate() {
         let Some(plant) = plant else { continue };
@@ -331,7 +354,7 @@ pub fn generate_reuse(spec: &ReuseSpec) -> ReuseCorpus {
             });
         }
     }
-    ReuseCorpus { texts, passages }
+    passages
 }
 
 /// Words drawn from a Zipf law with weights `1/(rank + 2.7)`, sampled through

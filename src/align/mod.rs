@@ -141,12 +141,47 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
         };
     }
     let runs = seeds.clone();
+    seeds.extend(sentence_seeds(a, b, &weights, config, &runs));
+    let short = AlignConfig {
+        min_passage_words: min_len,
+        ..*config
+    };
+    let mut fragments = extend(seeds, &weights, a, b, &short);
+    extend::widen(&mut fragments, a, b);
+    for f in &mut fragments {
+        f.similarity = weights.cosine(f.a.clone(), f.b.clone());
+    }
+    let overlaps =
+        |x: &std::ops::Range<u32>, y: &std::ops::Range<u32>| x.start < y.end && y.start < x.end;
+    if config.anchored {
+        fragments.retain(|f| {
+            runs.iter()
+                .any(|r| overlaps(&r.a, &f.a) && overlaps(&r.b, &f.b))
+        });
+    }
+    let passages = passages(a, b, &fragments, &runs);
+    Alignment {
+        passages,
+        repetitive_windows,
+    }
+}
+
+/// Seeds from similar sentences: pairs of sentences whose stemmed content
+/// words agree, among those not already covered by the runs (`runs`), and,
+/// when passages must be anchored, near enough to a run to join one.
+fn sentence_seeds(
+    a: &AlignText,
+    b: &AlignText,
+    weights: &PairWeights,
+    config: &AlignConfig,
+    runs: &[Seed],
+) -> Vec<Seed> {
     // Where words were copied exactly, the runs give word-exact ends: a sentence
     // pair mostly covered by runs on both sides adds nothing but looser ends.
     // (On PAN 2013, dropping only fully covered pairs, or any touched pair, both
     // scored lower on the reworded categories.)
-    let runs_a = covered(seeds.iter().map(|s| s.a.clone()), a.len());
-    let runs_b = covered(seeds.iter().map(|s| s.b.clone()), b.len());
+    let runs_a = covered(runs.iter().map(|s| s.a.clone()), a.len());
+    let runs_b = covered(runs.iter().map(|s| s.b.clone()), b.len());
     let run_covered = (
         run_covered_sentences(a, &runs_a),
         run_covered_sentences(b, &runs_b),
@@ -157,7 +192,7 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
             run_covered: (&run_covered.0, &run_covered.1),
         };
         sentence_pairs(
-            &weights,
+            weights,
             &choice,
             config.min_sentence_cosine,
             config.min_sentence_dice,
@@ -182,31 +217,26 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
             found = similar(&reach.0, &reach.1);
             compared = reach;
         }
-        seeds.extend(found);
+        found
     } else {
         let all = (
             BitVec::from_elem(a.sentence_count(), true),
             BitVec::from_elem(b.sentence_count(), true),
         );
-        seeds.extend(similar(&all.0, &all.1));
+        similar(&all.0, &all.1)
     }
-    let short = AlignConfig {
-        min_passage_words: min_len,
-        ..*config
-    };
-    let mut fragments = extend(seeds, &weights, a, b, &short);
-    extend::widen(&mut fragments, a, b);
-    for f in &mut fragments {
-        f.similarity = weights.cosine(f.a.clone(), f.b.clone());
-    }
+}
+
+/// The fragments as passages: both sides' offsets and text, the words inside
+/// identical runs on each side, and whether boilerplate makes most of either.
+fn passages(
+    a: &AlignText,
+    b: &AlignText,
+    fragments: &[extend::Fragment],
+    runs: &[Seed],
+) -> Vec<Passage> {
     let overlaps =
         |x: &std::ops::Range<u32>, y: &std::ops::Range<u32>| x.start < y.end && y.start < x.end;
-    if config.anchored {
-        fragments.retain(|f| {
-            runs.iter()
-                .any(|r| overlaps(&r.a, &f.a) && overlaps(&r.b, &f.b))
-        });
-    }
     let verbatim = |f: &extend::Fragment, side_a: bool| {
         let inside = runs
             .iter()
@@ -225,10 +255,10 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
         b,
         fragments.iter().map(|f| (f.b.clone(), verbatim(f, false))),
     );
-    let passages = a_sides
+    a_sides
         .into_iter()
         .zip(b_sides)
-        .zip(&fragments)
+        .zip(fragments)
         .map(|((a_side, b_side), f)| Passage {
             a: a_side,
             b: b_side,
@@ -236,11 +266,7 @@ pub fn align_from(a: &AlignText, b: &AlignText, config: &AlignConfig, runs: Runs
             boilerplate: a.boilerplate_share(&f.a) >= BOILERPLATE_SHARE
                 || b.boilerplate_share(&f.b) >= BOILERPLATE_SHARE,
         })
-        .collect();
-    Alignment {
-        passages,
-        repetitive_windows,
-    }
+        .collect()
 }
 
 /// Number of positions covered by any of `ranges`.

@@ -208,6 +208,11 @@ pub(crate) struct SentenceChoice<'c> {
 
 /// Sentence pairs similar enough to be the same sentence reworded, among the
 /// chosen sentences of A and of B.
+///
+/// One function, as the hot loop of alignment (comparing sentences is its
+/// costly part): the accumulators `dot`, `shared` and `touched` are reused
+/// for every sentence of A, and only B's sentences that share a term are
+/// visited.
 pub(crate) fn sentence_pairs(
     weights: &PairWeights,
     choice: &SentenceChoice,

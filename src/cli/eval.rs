@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Subcommand;
 use reprint::eval::pan::{score_by_category, PanCorpus, PanScores};
-use reprint::eval::{detect_pan, verdicts_by_category};
+use reprint::eval::{detect_pan, verdicts_by_category, PanRun};
 
 use super::{create_output, GlobalArgs};
 use crate::exit::Exit;
@@ -82,13 +82,41 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let loaded = started.elapsed().as_secs_f64();
     let clock = Instant::now();
     let run = detect_pan(&corpus, &config)?;
-    let detections = run.detections;
     let aligned = clock.elapsed().as_secs_f64();
-    let scores = score_by_category(&corpus, &detections);
 
+    write_pan_files(args, &corpus, &run)?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "PAN text alignment: {} ({} documents, {} pairs, {} cases)",
+        args.dir.display(),
+        corpus.documents.len(),
+        corpus.pairs.len(),
+        corpus.cases.len()
+    )?;
+    write_pan_tables(&corpus, &run, &config, &mut stdout)?;
+    writeln!(
+        stdout,
+        "Time: {aligned:.2} s to align ({} threads), {loaded:.2} s to load.",
+        rayon_threads(global.threads)
+    )?;
+    stdout.flush()?;
+    Ok(Exit::Success)
+}
+
+fn rayon_threads(requested: usize) -> usize {
+    if requested == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        requested
+    }
+}
+
+/// The files `--detections` and `--verdicts` ask for.
+fn write_pan_files(args: &PanArgs, corpus: &PanCorpus, run: &PanRun) -> anyhow::Result<()> {
     if let Some(path) = &args.detections {
         let mut out = create_output(path)?;
-        for detection in &detections {
+        for detection in &run.detections {
             serde_json::to_writer(&mut out, detection)?;
             out.write_all(b"\n")?;
         }
@@ -114,17 +142,20 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         out.flush()
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let mut stdout = std::io::stdout().lock();
+    Ok(())
+}
+
+/// PAN's scores per category, then how many pairs of each category are
+/// graded rewrite or stronger.
+fn write_pan_tables(
+    corpus: &PanCorpus,
+    run: &PanRun,
+    config: &reprint::Config,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let scores = score_by_category(corpus, &run.detections);
     writeln!(
-        stdout,
-        "PAN text alignment: {} ({} documents, {} pairs, {} cases)",
-        args.dir.display(),
-        corpus.documents.len(),
-        corpus.pairs.len(),
-        corpus.cases.len()
-    )?;
-    writeln!(
-        stdout,
+        out,
         "{:<28} {:>9} {:>9} {:>11} {:>8} {:>6} {:>10}",
         "category", "precision", "recall", "granularity", "plagdet", "cases", "detections"
     )?;
@@ -136,16 +167,16 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         )
     };
     for (name, s) in &scores.categories {
-        row(&mut stdout, name, s)?;
+        row(out, name, s)?;
     }
-    row(&mut stdout, "overall", &scores.overall)?;
+    row(out, "overall", &scores.overall)?;
     writeln!(
-        stdout,
+        out,
         "\nPairs graded rewrite or stronger (story threshold {:.2}):",
         config.grade.story_threshold
     )?;
     writeln!(
-        stdout,
+        out,
         "{:<28} {:>16} {:>16}",
         "category", "positive pairs", "negative pairs"
     )?;
@@ -153,28 +184,14 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         0 => "-".to_string(),
         _ => format!("{n}/{of} {:.1}%", 100.0 * n as f64 / of as f64),
     };
-    for (name, s) in verdicts_by_category(&corpus, &run.verdicts) {
+    for (name, s) in verdicts_by_category(corpus, &run.verdicts) {
         writeln!(
-            stdout,
+            out,
             "{:<28} {:>16} {:>16}",
             name,
             share(s.positives_related, s.positives),
             share(s.negatives_related, s.negatives)
         )?;
     }
-    writeln!(
-        stdout,
-        "Time: {aligned:.2} s to align ({} threads), {loaded:.2} s to load.",
-        rayon_threads(global.threads)
-    )?;
-    stdout.flush()?;
-    Ok(Exit::Success)
-}
-
-fn rayon_threads(requested: usize) -> usize {
-    if requested == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        requested
-    }
+    Ok(())
 }

@@ -299,6 +299,48 @@ enum Source {
     },
 }
 
+/// The id of a file of a folder: its path relative to the folder, with `/`
+/// between components on every system.
+fn file_id(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Where the line just read (`buffer`, empty at the end of the input) can be
+/// read again: its file and byte offset, in the input itself or, for input
+/// that cannot be read twice, in the temporary copy it is appended to.
+fn line_home(
+    in_place: Option<&mut (Arc<LineFile>, u64)>,
+    spill: Option<&mut Spill>,
+    buffer: &[u8],
+    path: &Path,
+) -> crate::Result<(Arc<LineFile>, u64)> {
+    let read = buffer.len() as u64;
+    let spill_error = |source| Error::Spill {
+        input: path.to_path_buf(),
+        source,
+    };
+    match (in_place, spill) {
+        (Some((file, offset)), _) => {
+            *offset += read;
+            Ok((file.clone(), *offset - read))
+        }
+        (None, Some(spill)) => {
+            if read == 0 {
+                spill.writer.flush().map_err(spill_error)?;
+            }
+            spill.writer.write_all(buffer).map_err(spill_error)?;
+            spill.offset += read;
+            Ok((spill.copy.clone(), spill.offset - read))
+        }
+        (None, None) => unreachable!("a copied source makes the copy when it opens"),
+    }
+}
+
 /// File name endings read as one document each.
 const TEXT_EXTENSIONS: [&str; 2] = ["txt", "md"];
 
@@ -436,12 +478,7 @@ impl CorpusReader {
                 let Some(path) = files.next() else {
                     return Ok(None);
                 };
-                let relative = path.strip_prefix(&*root).unwrap_or(&path);
-                let id = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let id = file_id(root, &path);
                 if is_readme(&path) {
                     return Ok(Some(Entry::Skipped(Skipped {
                         location: display_path(&path),
@@ -465,25 +502,8 @@ impl CorpusReader {
                         path: path.to_path_buf(),
                         source,
                     })?;
-                let spill_error = |source| Error::Spill {
-                    input: path.to_path_buf(),
-                    source,
-                };
-                let (file, line_offset) = match (in_place.as_mut(), self.spill.as_mut()) {
-                    (Some((file, offset)), _) => {
-                        *offset += read as u64;
-                        (file.clone(), *offset - read as u64)
-                    }
-                    (None, Some(spill)) => {
-                        if read == 0 {
-                            spill.writer.flush().map_err(spill_error)?;
-                        }
-                        spill.writer.write_all(buffer).map_err(spill_error)?;
-                        spill.offset += read as u64;
-                        (spill.copy.clone(), spill.offset - read as u64)
-                    }
-                    (None, None) => unreachable!("a copied source makes the copy when it opens"),
-                };
+                let (file, line_offset) =
+                    line_home(in_place.as_mut(), self.spill.as_mut(), buffer, path)?;
                 if read == 0 {
                     return Ok(None);
                 }

@@ -157,17 +157,7 @@ impl PairChecker<'_> {
         timings: &mut Timings,
     ) -> crate::Result<()> {
         let clock = Instant::now();
-        let texts: Vec<Cow<str>> = batch
-            .docs
-            .par_iter()
-            .map(|&d| self.documents[d.index()].load_text())
-            .collect::<crate::Result<_>>()?;
-        if self.config.cluster.keep == Keep::Longest {
-            let counts = batch.docs.iter().zip(&texts);
-            checked
-                .chars
-                .extend(counts.map(|(&d, text)| (d, text.chars().count())));
-        }
+        let texts = self.load_texts(batch, checked)?;
         let prepared: Vec<AlignText> = texts
             .par_iter()
             .map(|text| prepare(text, self.shingler, Some(self.marker)))
@@ -182,16 +172,7 @@ impl PairChecker<'_> {
         timings.prepare += clock.elapsed().as_secs_f64();
 
         let clock = Instant::now();
-        let shingles: Vec<ShingleSet> = prepared
-            .par_iter()
-            .zip(&texts)
-            .map_init(Scratch::default, |scratch, (text, original)| {
-                match self.shingler.config().unit {
-                    ShingleUnit::Words => self.shingler.word_shingles(&text.word_hashes()),
-                    ShingleUnit::Chars => self.shingler.shingle_set(original, scratch),
-                }
-            })
-            .collect();
+        let shingles = self.shingle_sets(&prepared, &texts);
         let local = |d: DocId| {
             batch
                 .docs
@@ -220,36 +201,12 @@ impl PairChecker<'_> {
                 }
             })
             .collect();
-        let rules = Rules::new(self.config);
-        let (to_align, rejected): (Vec<Candidate>, Vec<Candidate>) =
-            scored.into_iter().partition(|c| {
-                rules.worth_aligning(
-                    c.scored.similarity.jaccard,
-                    c.found_by.overlap,
-                    c.story.as_ref().map(|s| s.similarity),
-                )
-            });
-        let (by_minhash, story_only): (Vec<Candidate>, Vec<Candidate>) =
-            rejected.into_iter().partition(|c| c.found_by.minhash);
-        checked.rejected.extend(by_minhash);
-        checked.story_rejected += story_only.len();
+        let to_align = self.set_aside_near_misses(scored, checked);
         if all_pairs {
-            let n = batch.docs.len() as u32;
-            let others: Vec<ScoredPair> = (0..n)
-                .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
-                .map(|(a, b)| CandidatePair {
-                    a: batch.docs[a as usize],
-                    b: batch.docs[b as usize],
-                })
-                .filter(|pair| {
-                    candidates
-                        .binary_search_by(|found| found.pair.cmp(pair))
-                        .is_err()
-                })
-                .map(score_pair)
-                .filter(|p| p.similarity.shared_shingles > 0)
-                .collect();
-            checked.non_candidates.extend(others);
+            let others = pairs_not_in(&batch.docs, candidates).map(score_pair);
+            checked
+                .non_candidates
+                .extend(others.filter(|p| p.similarity.shared_shingles > 0));
         }
         timings.verify += clock.elapsed().as_secs_f64();
 
@@ -264,6 +221,87 @@ impl PairChecker<'_> {
         timings.align += clock.elapsed().as_secs_f64();
         Ok(())
     }
+
+    /// The batch's texts, read again; with `keep: longest`, their lengths
+    /// go to `checked.chars`.
+    fn load_texts<'d>(
+        &'d self,
+        batch: &Batch,
+        checked: &mut Checked,
+    ) -> crate::Result<Vec<Cow<'d, str>>> {
+        let texts: Vec<Cow<str>> = batch
+            .docs
+            .par_iter()
+            .map(|&d| self.documents[d.index()].load_text())
+            .collect::<crate::Result<_>>()?;
+        if self.config.cluster.keep == Keep::Longest {
+            let counts = batch.docs.iter().zip(&texts);
+            checked
+                .chars
+                .extend(counts.map(|(&d, text)| (d, text.chars().count())));
+        }
+        Ok(texts)
+    }
+
+    /// Each text's shingle set, from its prepared words when shingles are
+    /// words (cutting the text once for both).
+    fn shingle_sets(&self, prepared: &[AlignText], texts: &[Cow<str>]) -> Vec<ShingleSet> {
+        prepared
+            .par_iter()
+            .zip(texts)
+            .map_init(Scratch::default, |scratch, (text, original)| {
+                match self.shingler.config().unit {
+                    ShingleUnit::Words => self.shingler.word_shingles(&text.word_hashes()),
+                    ShingleUnit::Chars => self.shingler.shingle_set(original, scratch),
+                }
+            })
+            .collect()
+    }
+
+    /// The scored candidates worth aligning ([`Rules::worth_aligning`]); the
+    /// MinHash ones that are not go to the near misses, the story-only ones
+    /// are counted.
+    fn set_aside_near_misses(
+        &self,
+        scored: Vec<Candidate>,
+        checked: &mut Checked,
+    ) -> Vec<Candidate> {
+        let rules = Rules::new(self.config);
+        let (to_align, rejected): (Vec<Candidate>, Vec<Candidate>) =
+            scored.into_iter().partition(|c| {
+                rules.worth_aligning(
+                    c.scored.similarity.jaccard,
+                    c.found_by.overlap,
+                    c.story.as_ref().map(|s| s.similarity),
+                )
+            });
+        let (by_minhash, story_only): (Vec<Candidate>, Vec<Candidate>) =
+            rejected.into_iter().partition(|c| c.found_by.minhash);
+        checked.rejected.extend(by_minhash);
+        checked.story_rejected += story_only.len();
+        to_align
+    }
+}
+
+/// Every pair of `docs` (sorted) that is not among `candidates`, for the
+/// near misses of a small corpus.
+fn pairs_not_in<'c>(
+    docs: &'c [DocId],
+    candidates: &'c [Found],
+) -> impl Iterator<Item = CandidatePair> + 'c {
+    let n = docs.len();
+    (0..n)
+        .flat_map(move |a| {
+            (a + 1..n).map(move |b| CandidatePair {
+                a: docs[a],
+                b: docs[b],
+            })
+        })
+        .filter(|pair| {
+            candidates
+                .binary_search_by(|found| found.pair.cmp(pair))
+                .is_err()
+        })
 }
 
 /// Candidates checked together, and the documents they need.

@@ -35,8 +35,25 @@ impl Default for TextOptions {
 /// # Errors
 /// The writer's I/O error.
 pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write) -> io::Result<()> {
+    write_documents(report, options, &mut out)?;
+    write_settings(report, &mut out)?;
+    write_counts(report, &mut out)?;
+    write_left_out(report, &mut out)?;
+    writeln!(out)?;
+
+    if report.pairs.is_empty() {
+        write_near_misses(report, &mut out)?;
+    } else {
+        write_pairs(report, options, &mut out)?;
+        write_clusters(report, options, &mut out)?;
+        write_story_clusters(report, options, &mut out)?;
+    }
+    Ok(())
+}
+
+/// Documents read, scanned and skipped, with the first skipped listed.
+fn write_documents(report: &Report, options: TextOptions, out: &mut impl Write) -> io::Result<()> {
     let c = &report.counts;
-    let p = &report.parameters;
     writeln!(
         out,
         "Documents: {} read, {} scanned, {} skipped",
@@ -52,6 +69,12 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
             report.skipped.len() - options.max_skipped
         )?;
     }
+    Ok(())
+}
+
+/// The settings in force, the banding and the time per stage.
+fn write_settings(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    let p = &report.parameters;
     let unit = shingle_name(report);
     writeln!(
         out,
@@ -81,6 +104,13 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
         duration(s.total),
         report.run.threads
     )?;
+    Ok(())
+}
+
+/// Candidates, verdicts, clusters and story clusters.
+fn write_counts(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    let c = &report.counts;
+    let p = &report.parameters;
     let (story, story_rejected) = if p.story_background.is_some() {
         (
             format!(", {} by story terms", c.story_candidates),
@@ -108,6 +138,12 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
             count(c.story_clusters, "story cluster"), p.grade.story_threshold
         )?;
     }
+    Ok(())
+}
+
+/// What was left out and why, and documents without a readable time.
+fn write_left_out(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    let p = &report.parameters;
     let sup = &report.suppressed;
     let mut left_out = Vec::new();
     if sup.boilerplate_fingerprints > 0 {
@@ -147,15 +183,6 @@ pub fn write_summary(report: &Report, options: TextOptions, mut out: impl Write)
                 sup.documents_without_time
             )?;
         }
-    }
-    writeln!(out)?;
-
-    if report.pairs.is_empty() {
-        write_near_misses(report, &mut out)?;
-    } else {
-        write_pairs(report, options, &mut out)?;
-        write_clusters(report, options, &mut out)?;
-        write_story_clusters(report, options, &mut out)?;
     }
     Ok(())
 }

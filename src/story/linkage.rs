@@ -61,7 +61,7 @@ pub fn story_clusters(pairs: &[(DocId, DocId, f64)], threshold: f64) -> Vec<Stor
     // Groups by their smallest member; each with its members and the summed
     // similarity to every neighbouring group.
     let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    let mut links: BTreeMap<u32, BTreeMap<u32, f64>> = BTreeMap::new();
+    let mut links: Links = BTreeMap::new();
     let mut linked: Vec<(u32, u32)> = Vec::new();
     for &(a, b, s) in pairs {
         let (a, b) = (a.0.min(b.0), a.0.max(b.0));
@@ -111,21 +111,7 @@ pub fn story_clusters(pairs: &[(DocId, DocId, f64)], threshold: f64) -> Vec<Stor
         .flatten()
         .fold(f64::INFINITY, f64::min);
         weakest.insert(x, weakest_link);
-        let from_y = links.remove(&y).unwrap_or_default();
-        for (&z, &sum) in &from_y {
-            if z == x {
-                continue;
-            }
-            let of_z = links.get_mut(&z).expect("links are symmetric");
-            of_z.remove(&y);
-            *of_z.entry(x).or_insert(0.0) += sum;
-            *links
-                .get_mut(&x)
-                .expect("x has links")
-                .entry(z)
-                .or_insert(0.0) += sum;
-        }
-        links.get_mut(&x).expect("x has links").remove(&y);
+        merge_links(&mut links, x, y);
         let size_x = size(&members, x);
         for (&z, &sum) in &links[&x] {
             let size_z = size(&members, z);
@@ -143,13 +129,46 @@ pub fn story_clusters(pairs: &[(DocId, DocId, f64)], threshold: f64) -> Vec<Stor
             });
         }
     }
+    finish(members, &weakest, &linked)
+}
+
+/// Per group (by its smallest member), the summed similarity to each
+/// neighbouring group.
+type Links = BTreeMap<u32, BTreeMap<u32, f64>>;
+
+/// Sums the links of group `y` into those of group `x`, which absorbed it.
+fn merge_links(links: &mut Links, x: u32, y: u32) {
+    let from_y = links.remove(&y).unwrap_or_default();
+    for (&z, &sum) in &from_y {
+        if z == x {
+            continue;
+        }
+        let of_z = links.get_mut(&z).expect("links are symmetric");
+        of_z.remove(&y);
+        *of_z.entry(x).or_insert(0.0) += sum;
+        *links
+            .get_mut(&x)
+            .expect("x has links")
+            .entry(z)
+            .or_insert(0.0) += sum;
+    }
+    links.get_mut(&x).expect("x has links").remove(&y);
+}
+
+/// The groups of more than one member as story clusters, largest first, with
+/// their weakest merge and the share of their pairs linked directly.
+fn finish(
+    members: BTreeMap<u32, Vec<u32>>,
+    weakest: &BTreeMap<u32, f64>,
+    linked: &[(u32, u32)],
+) -> Vec<StoryCluster> {
     // Linked pairs inside each group, counted in one pass over the links.
     let group_of: BTreeMap<u32, u32> = members
         .iter()
         .flat_map(|(&name, m)| m.iter().map(move |&d| (d, name)))
         .collect();
     let mut linked_inside: BTreeMap<u32, usize> = BTreeMap::new();
-    for (a, b) in linked {
+    for &(a, b) in linked {
         if group_of[&a] == group_of[&b] {
             *linked_inside.entry(group_of[&a]).or_insert(0) += 1;
         }
