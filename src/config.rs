@@ -7,7 +7,25 @@ use serde::Serialize;
 
 use crate::error::Error;
 
-/// Settings of a whole scan.
+/// Settings of a whole scan. Start from [`Config::default`] (every default
+/// is in [`crate::defaults`], with why), change what you need, and let
+/// [`crate::run`] check it.
+///
+/// # Examples
+///
+/// ```
+/// use reprint::Config;
+///
+/// let mut config = Config::default();
+/// config.threshold = 0.8; // only close copies are near-duplicates
+/// config.story.enabled = false; // copies and reuse only, faster
+/// config.validate()?;
+///
+/// config.align.min_passage_words = 0;
+/// let error = config.validate().unwrap_err();
+/// assert_eq!(error.setting(), Some("align.min_passage_words"));
+/// # Ok::<(), reprint::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Config {
     /// Jaccard similarity (of shingle sets) at or above which two documents are

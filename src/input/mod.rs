@@ -349,6 +349,28 @@ impl CorpusReader {
     ///
     /// # Errors
     /// [`Error::NotFound`] for a path that does not exist.
+    ///
+    /// # Examples
+    ///
+    /// Scan a folder of articles (here the five sample articles of the
+    /// repository, one story told five ways) and list its pairs:
+    ///
+    /// ```
+    /// use reprint::{Config, CorpusReader, Verdict};
+    ///
+    /// let config = Config::default();
+    /// let reader = CorpusReader::open(&["seeds".into()], &config.input)?;
+    /// let scan = reprint::run(&config, reader)?;
+    /// assert_eq!(scan.report.counts.documents_scanned, 5);
+    /// for pair in &scan.report.pairs {
+    ///     assert_eq!(pair.verdict, Verdict::Rewrite);
+    ///     println!("{} ~ {}: {}", pair.scores.a, pair.scores.b, pair.verdict.name());
+    /// }
+    /// // Documents read from files are let go after sketching; read them again:
+    /// let first = &scan.documents[0];
+    /// assert!(first.held_text().is_none() && !first.load_text()?.is_empty());
+    /// # Ok::<(), reprint::Error>(())
+    /// ```
     pub fn open(paths: &[PathBuf], config: &InputConfig) -> crate::Result<Self> {
         for path in paths {
             if !is_stdin(path) && !path.exists() {

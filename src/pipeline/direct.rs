@@ -30,6 +30,25 @@ use super::{document_times, story_background, thread_pool, winnower};
 ///
 /// # Errors
 /// An invalid config, or a document with no words.
+///
+/// # Examples
+///
+/// ```
+/// use reprint::{Config, Document, Verdict};
+///
+/// let wire = "Rescue teams pulled 14 miners alive from the flooded Jinshan pit on \
+///             Sunday after three days underground, the provincial safety office said.";
+/// let paper = format!("LOCAL NEWS. {wire} Families had waited at the gate all weekend.");
+/// let comparison = reprint::compare(
+///     &Config::default(),
+///     &Document::new("wire", wire),
+///     &Document::new("paper", paper),
+/// )?;
+/// let pair = &comparison.pair;
+/// assert_eq!(pair.verdict, Verdict::NearDuplicate);
+/// assert!(pair.passages[0].b.text.starts_with("Rescue teams pulled 14 miners"));
+/// # Ok::<(), reprint::Error>(())
+/// ```
 pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Comparison> {
     config.validate()?;
     let shingler = Shingler::new(config.shingle, config.seed);

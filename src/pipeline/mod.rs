@@ -94,6 +94,31 @@ where
 ///
 /// # Errors
 /// As [`run`].
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use reprint::progress::{Progress, Stage};
+/// use reprint::{Config, CorpusReader};
+///
+/// /// Counts the documents read.
+/// struct Counter(AtomicU64);
+///
+/// impl Progress for Counter {
+///     fn start(&self, _stage: Stage, _total: Option<u64>) {}
+///     fn advance(&self, units: u64) {
+///         self.0.fetch_add(units, Ordering::Relaxed);
+///     }
+/// }
+///
+/// let config = Config::default();
+/// let reader = CorpusReader::open(&["seeds".into()], &config.input)?;
+/// let counter = Counter(AtomicU64::new(0));
+/// let scan = reprint::run_with_progress(&config, reader, &counter)?;
+/// assert!(counter.0.load(Ordering::Relaxed) >= scan.report.counts.documents_read as u64);
+/// # Ok::<(), reprint::Error>(())
+/// ```
 pub fn run_with_progress<I>(
     config: &Config,
     entries: I,

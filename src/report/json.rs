@@ -103,6 +103,22 @@ use super::Report;
 ///
 /// # Errors
 /// The writer's I/O error.
+///
+/// # Examples
+///
+/// ```
+/// use reprint::{Config, Document, Entry};
+///
+/// let docs = [("a", "The cabinet approved the budget on Monday after a long night of talks."),
+///             ("b", "The cabinet approved the budget on Monday after a long night of talks.")];
+/// let entries = docs.map(|(id, text)| Ok(Entry::Document(Document::new(id, text))));
+/// let scan = reprint::run(&Config::default(), entries)?;
+/// let mut json = Vec::new();
+/// reprint::report::json::write_json(&scan.report, &mut json)?;
+/// let value: serde_json::Value = serde_json::from_slice(&json)?;
+/// assert_eq!(value["pairs"][0]["verdict"], "duplicate");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_json(report: &Report, mut out: impl Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut out, report)?;
     out.write_all(b"\n")
