@@ -295,6 +295,41 @@ pub(crate) fn to_config(
     Ok(config)
 }
 
+/// A library error as the command line says it: a setting its message names
+/// by its path in the config (`input.text_field`) is named by its option
+/// (`--text-field`).
+pub(crate) fn in_cli_terms(err: reprint::Error) -> anyhow::Error {
+    let message = err.to_string();
+    let named: Vec<(&str, &str)> = DOTTED_SETTINGS
+        .iter()
+        .filter(|setting| message.contains(*setting))
+        .filter_map(|setting| Some((*setting, flag_of(setting)?)))
+        .collect();
+    if named.is_empty() {
+        return err.into();
+    }
+    let message = named
+        .iter()
+        .fold(message, |m, (setting, flag)| m.replace(setting, flag));
+    anyhow::anyhow!(message)
+}
+
+/// The settings [`flag_of`] knows that are named by a dotted path (a bare
+/// `threshold` would also match inside other names).
+const DOTTED_SETTINGS: [&str; 11] = [
+    "shingle.size",
+    "sketch.num_perm",
+    "lsh.bands",
+    "lsh.rows",
+    "align.min_passage_words",
+    "align.max_gap_words",
+    "overlap.max_df",
+    "grade.story_threshold",
+    "input.id_field",
+    "input.text_field",
+    "input.time_field",
+];
+
 /// The option that sets a config setting (named by its path in the config, as
 /// the library's errors name it), for settings that have one.
 fn flag_of(setting: &str) -> Option<&'static str> {
@@ -439,25 +474,22 @@ mod tests {
         config.align.min_passage_words = 0;
         let setting = config.validate().unwrap_err().setting().unwrap();
         assert_eq!(flag_of(setting), Some("--min-passage-words"));
+        let bad_line = reprint::Error::BadLine {
+            path: "a.jsonl".into(),
+            line: 3,
+            reason: "no text field \"text\" (input.text_field names the field to read)".into(),
+        };
+        assert!(in_cli_terms(bad_line)
+            .to_string()
+            .ends_with("(--text-field names the field to read)"));
         let options: Vec<String> = Args::command()
             .find_subcommand("scan")
             .unwrap()
             .get_arguments()
             .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
             .collect();
-        for setting in [
-            "threshold",
-            "sketch.num_perm",
-            "lsh.bands",
-            "lsh.rows",
-            "align.min_passage_words",
-            "align.max_gap_words",
-            "overlap.max_df",
-            "grade.story_threshold",
-            "input.id_field",
-            "input.text_field",
-            "input.time_field",
-        ] {
+        let settings = DOTTED_SETTINGS.iter().filter(|s| **s != "shingle.size");
+        for setting in settings.chain(&["threshold"]) {
             let flag = flag_of(setting).unwrap();
             assert!(
                 options.iter().any(|o| o == flag),

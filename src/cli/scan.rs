@@ -11,7 +11,9 @@ use reprint::report::terminal::{write_summary, TextOptions};
 use reprint::{CorpusReader, Scan};
 
 use super::progress::Bars;
-use super::{create_output, to_config, CorpusArgs, GlobalArgs, SimilarityArgs, StoryArgs};
+use super::{
+    create_output, in_cli_terms, to_config, CorpusArgs, GlobalArgs, SimilarityArgs, StoryArgs,
+};
 use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
@@ -109,7 +111,7 @@ pub(crate) fn scan_corpus(
     let reader = CorpusReader::open(&corpus.inputs, &config.input)?;
     let scan = if !global.quiet && std::io::stderr().is_terminal() {
         let bars = Bars::new();
-        let scan = reprint::run_with_progress(&config, reader, &bars)?;
+        let scan = reprint::run_with_progress(&config, reader, &bars).map_err(in_cli_terms)?;
         let counts = &scan.report.counts;
         bars.finish(&format!(
             "reprint: {} documents scanned, {} pairs listed, {} duplicate and {} story clusters, in {:.1} s",
@@ -121,7 +123,7 @@ pub(crate) fn scan_corpus(
         ));
         scan
     } else {
-        reprint::run(&config, reader)?
+        reprint::run(&config, reader).map_err(in_cli_terms)?
     };
     if scan.report.counts.documents_scanned == 0 && !global.quiet {
         eprintln!(

@@ -691,7 +691,7 @@ fn parse_record(
             return Err((
                 Some(id),
                 format!(
-                    "no text field {:?} (fields present: {}; choose one with --text-field)",
+                    "no text field {:?} (fields present: {}; input.text_field names the field to read)",
                     config.text_field,
                     if fields.is_empty() {
                         "none".to_string()
