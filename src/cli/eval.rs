@@ -8,9 +8,11 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Subcommand;
 use reprint::eval::pan::{score_by_category, PanCorpus, PanScores};
+use reprint::eval::stories::{read_labels, score_clusters};
 use reprint::eval::{detect_pan, verdicts_by_category, PanRun};
+use reprint::CorpusReader;
 
-use super::{create_output, GlobalArgs};
+use super::{create_output, in_cli_terms, to_config, GlobalArgs, SimilarityArgs, StoryArgs};
 use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
@@ -31,6 +33,24 @@ pub(crate) enum Benchmark {
     ///
     /// Example: reprint eval pan ../shared/data/pan13_ta_train --detections det.jsonl
     Pan(PanArgs),
+    /// Story clusters against labeled events: scan DIR/docs.jsonl and score
+    /// its story clusters against DIR/labels.jsonl ({"id", "cluster"} per
+    /// line) with pairwise and B-cubed precision, recall and F1 and the
+    /// adjusted Rand index. A document in no story cluster is a cluster of
+    /// its own.
+    ///
+    /// Example: reprint eval stories ../shared/data/ecbplus_dev
+    Stories(StoriesArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct StoriesArgs {
+    /// The corpus folder (docs.jsonl, labels.jsonl).
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub similarity: SimilarityArgs,
+    #[command(flatten)]
+    pub story: StoryArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,6 +89,7 @@ pub(crate) struct PanArgs {
 pub(crate) fn run(args: &EvalArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     match &args.benchmark {
         Benchmark::Pan(pan) => run_pan(pan, global),
+        Benchmark::Stories(stories) => run_stories(stories, global),
     }
 }
 
@@ -194,4 +215,66 @@ fn write_pan_tables(
         )?;
     }
     Ok(())
+}
+
+fn run_stories(args: &StoriesArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let config = to_config(
+        global,
+        None,
+        Some(&args.similarity),
+        &args.similarity.shingles,
+        Some(&args.story),
+    )?;
+    anyhow::ensure!(
+        config.story.enabled,
+        "eval stories scores story clusters: drop --no-story"
+    );
+    let labels = read_labels(&args.dir.join("labels.jsonl"))?;
+    let reader = CorpusReader::open(&[args.dir.join("docs.jsonl")], &config.input)?;
+    let scan = reprint::run(&config, reader).map_err(in_cli_terms)?;
+    let predicted: Vec<Vec<String>> = scan
+        .report
+        .story_clusters
+        .iter()
+        .map(|c| c.members.clone())
+        .collect();
+    let scores = score_clusters(&predicted, &labels);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Story clusters: {} ({} labeled documents in {} events; {} documents scanned)",
+        args.dir.display(),
+        scores.documents,
+        scores.true_clusters,
+        scan.report.counts.documents_scanned
+    )?;
+    writeln!(
+        out,
+        "Predicted: {} story clusters of labeled documents (story threshold {:.2}); {} members without a label",
+        scores.predicted_clusters, config.grade.story_threshold, scores.unlabeled
+    )?;
+    writeln!(
+        out,
+        "{:<22} {:>9} {:>9} {:>9}",
+        "measure", "precision", "recall", "F1"
+    )?;
+    for (name, s) in [("pairwise", scores.pairwise), ("B-cubed", scores.bcubed)] {
+        writeln!(
+            out,
+            "{name:<22} {:>9.4} {:>9.4} {:>9.4}",
+            s.precision, s.recall, s.f1
+        )?;
+    }
+    writeln!(
+        out,
+        "{:<22} {:>9.4}",
+        "adjusted Rand index", scores.adjusted_rand
+    )?;
+    writeln!(
+        out,
+        "Time: {:.2} s to scan ({} threads).",
+        scan.report.run.seconds.total, scan.report.run.threads
+    )?;
+    out.flush()?;
+    Ok(Exit::Success)
 }

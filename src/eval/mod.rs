@@ -2,6 +2,7 @@
 //! each benchmark's published measures. Not a pipeline stage; it drives one.
 
 pub mod pan;
+pub mod stories;
 
 use crate::pipeline::align_listed;
 
@@ -13,6 +14,10 @@ use crate::pipeline::align_listed;
 pub const PAN_MIN_PASSAGE_WORDS: usize = 25;
 use std::collections::BTreeMap;
 
+use std::fs::File;
+use std::path::Path;
+
+use crate::error::Error;
 use crate::grade::Verdict;
 use crate::story::StorySimilarity;
 use crate::Config;
@@ -121,4 +126,20 @@ pub fn verdicts_by_category(
         .into_iter()
         .map(|(c, s)| (c.to_string(), s))
         .collect()
+}
+
+/// Opens a corpus file; a missing one is [`Error::NotFound`].
+pub(crate) fn open_file(path: &Path) -> crate::Result<File> {
+    File::open(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            Error::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            Error::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
 }

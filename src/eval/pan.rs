@@ -23,12 +23,12 @@
 //! cases. Scores never depend on the order of cases or detections.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::open_file;
 use crate::error::Error;
 
 /// File name of the documents in a corpus folder.
@@ -539,22 +539,6 @@ fn for_each_line(
         }
         f(line, bytes)?;
     }
-}
-
-/// Opens a corpus file; a missing one is [`Error::NotFound`].
-fn open_file(path: &Path) -> crate::Result<File> {
-    File::open(path).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            Error::NotFound {
-                path: path.to_path_buf(),
-            }
-        } else {
-            Error::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
-    })
 }
 
 fn bad_line(path: &Path, line: u64, reason: String) -> Error {

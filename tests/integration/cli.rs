@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use tempfile::TempDir;
 
 use crate::util::{reprint, reprint_in, seeds_dir, small_corpus, stderr, stdout, write_jsonl};
@@ -610,4 +610,60 @@ fn eval_pan_prints_the_measures_and_writes_detections() {
     let out = reprint(dir.path(), &["eval", "pan", "missing"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("missing"), "{}", stderr(&out));
+}
+
+#[test]
+fn eval_stories_scores_the_story_clusters_against_labels() {
+    let dir = temp();
+    // The five seeds are one event; two more articles are events of their own.
+    let mut docs = String::new();
+    let mut labels = String::new();
+    let mut seeds: Vec<_> = fs::read_dir(seeds_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    seeds.sort();
+    for (i, path) in seeds.iter().enumerate() {
+        let text = fs::read_to_string(path).unwrap();
+        docs += &(json!({"id": format!("seed{i}"), "text": text}).to_string() + "\n");
+        labels += &(json!({"id": format!("seed{i}"), "cluster": "talks"}).to_string() + "\n");
+    }
+    for (id, text) in [
+        ("cup", "The local football club won the regional cup final after extra time on a rainy Sunday afternoon, with two late goals from the captain."),
+        ("budget", "The city council approved next year's budget after a long debate about school repairs, road works and the price of bus tickets."),
+    ] {
+        docs += &(json!({"id": id, "text": text}).to_string() + "\n");
+        labels += &(json!({"id": id, "cluster": id}).to_string() + "\n");
+    }
+    fs::write(dir.path().join("docs.jsonl"), docs).unwrap();
+    fs::write(dir.path().join("labels.jsonl"), labels).unwrap();
+    let out = reprint(dir.path(), &["eval", "stories", "."]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let scores = |name: &str| -> Vec<f64> {
+        let line = text.lines().find(|l| l.starts_with(name)).expect(&text);
+        line[name.len()..]
+            .split_whitespace()
+            .map(|x| x.parse().unwrap())
+            .collect()
+    };
+    assert_eq!(scores("B-cubed"), [1.0, 1.0, 1.0], "{text}");
+    assert_eq!(scores("pairwise"), [1.0, 1.0, 1.0], "{text}");
+    assert_eq!(scores("adjusted Rand index"), [1.0], "{text}");
+    assert!(text.contains("7 labeled documents in 3 events"), "{text}");
+
+    // A label file naming one id twice is an error naming its line.
+    fs::write(
+        dir.path().join("labels.jsonl"),
+        "{\"id\": \"a\", \"cluster\": \"x\"}\n{\"id\": \"a\", \"cluster\": \"y\"}\n",
+    )
+    .unwrap();
+    let out = reprint(dir.path(), &["eval", "stories", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("labels.jsonl, line 2: id \"a\" is labeled twice"),
+        "{}",
+        stderr(&out)
+    );
 }
