@@ -84,6 +84,8 @@ pub(crate) struct PanArgs {
         value_name = "WORDS"
     )]
     pub max_gap_words: usize,
+    #[command(flatten)]
+    pub story: StoryArgs,
 }
 
 pub(crate) fn run(args: &EvalArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
@@ -98,6 +100,8 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     config.threads = global.threads;
     config.align.min_passage_words = args.min_passage_words;
     config.align.max_gap_words = args.max_gap_words;
+    args.story.apply(&mut config);
+    config.validate().map_err(in_cli_terms)?;
     let started = Instant::now();
     let corpus = PanCorpus::load(&args.dir)?;
     let loaded = started.elapsed().as_secs_f64();
