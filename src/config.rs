@@ -109,8 +109,13 @@ pub struct GradeConfig {
     /// Default 0.5.
     pub min_reuse_share: f64,
     /// Story similarity at or above which a pair with no more than that is a
-    /// rewrite (see `crate::story::score`). Default [`crate::defaults::STORY_THRESHOLD`].
+    /// rewrite (see `crate::story::score`), given its shared specifics.
+    /// Default [`crate::defaults::STORY_THRESHOLD`].
     pub story_threshold: f64,
+    /// ...and the share (by idf) of the names and numbers of the passage
+    /// that carries the story that the other article also has, at or above
+    /// which it is. Default [`crate::defaults::MIN_PASSAGE_SPECIFICS`].
+    pub min_passage_specifics: f64,
 }
 
 /// What a shingle is made of.
@@ -233,6 +238,7 @@ impl Default for Config {
                 min_reuse_words: d::MIN_REUSE_WORDS,
                 min_reuse_share: d::MIN_REUSE_SHARE,
                 story_threshold: d::STORY_THRESHOLD,
+                min_passage_specifics: d::MIN_PASSAGE_SPECIFICS,
             },
             story: StoryConfig {
                 enabled: true,
@@ -301,6 +307,10 @@ impl Config {
             ("align.min_sentence_dice", a.min_sentence_dice),
             ("align.min_fragment_similarity", a.min_fragment_similarity),
             ("grade.min_reuse_share", self.grade.min_reuse_share),
+            (
+                "grade.min_passage_specifics",
+                self.grade.min_passage_specifics,
+            ),
         ] {
             if !unit(value) {
                 return out_of_range(setting, "in [0, 1]", &value);

@@ -20,8 +20,13 @@
 //!    short; counting them on both sides keeps out a short phrase that one text
 //!    repeats (three copies of a 9-word line in B against one in A are 27
 //!    verbatim words of B but only 9 of A).
-//! 4. **rewrite**: story similarity (see [`crate::story::score`]) at or above
-//!    `story_threshold` (default 0.38): the same story told in other words.
+//! 4. **rewrite**: story similarity (see `crate::story::score`) at or above
+//!    `story_threshold` (default 0.38), and of the names and numbers of the
+//!    passage that carries the story, at least `min_passage_specifics`
+//!    (default 0.45, by idf) also in the other article: the same story told
+//!    in other words. The similarity says the two share a topic; the
+//!    specifics, that they name the same actors, places and figures, as two
+//!    accounts of one event do and two pages on one subject do not.
 //! 5. **unrelated**: anything less (a shared quote or a common phrase, another
 //!    story).
 //!
@@ -33,10 +38,11 @@
 //!   ([`Rules::overlap_can_be_reuse`]);
 //! - a checked pair is aligned only when it is a near-duplicate, was found by
 //!   the overlap stage, or its story similarity reaches the story threshold
-//!   ([`Rules::worth_aligning`]); the rest are reported as near misses;
+//!   ([`Rules::worth_aligning`]), whatever its specifics: it may hold copied
+//!   text; the rest are reported as near misses;
 //! - an aligned pair below the threshold whose identical runs are too short
-//!   for reuse and whose story falls short skips the sentence comparison
-//!   ([`Rules::needs_sentence_seeds`]): it can only be unrelated;
+//!   for reuse and whose story similarity falls short skips the sentence
+//!   comparison ([`Rules::needs_sentence_seeds`]): it can only be unrelated;
 //! - a pair graded unrelated is counted, not listed ([`Verdict::is_listed`]).
 //!
 //! Direction. With publication times, the earlier document is the likely source
@@ -50,6 +56,7 @@ use serde::Serialize;
 
 use crate::align::Passage;
 use crate::config::{Config, GradeConfig};
+use crate::story::StorySimilarity;
 use crate::verify::Similarity;
 
 /// How much more of one document the passages must cover to call it contained.
@@ -134,6 +141,25 @@ pub struct Grade {
     pub source: Source,
 }
 
+/// A pair's story scores as the verdict rule reads them (see
+/// [`StorySimilarity`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoryScores {
+    /// The story similarity.
+    pub similarity: f64,
+    /// The share of the story passage's names and numbers the other has.
+    pub passage_specifics: f64,
+}
+
+impl From<&StorySimilarity> for StoryScores {
+    fn from(s: &StorySimilarity) -> Self {
+        StoryScores {
+            similarity: s.similarity,
+            passage_specifics: s.passage_specifics,
+        }
+    }
+}
+
 /// The verdict rules of a scan: its near-duplicate threshold and the grade
 /// settings. Every verdict, and every shortcut the pair stage takes because a
 /// verdict cannot need the work, is decided by one of its methods.
@@ -160,7 +186,7 @@ impl Rules {
         similarity: &Similarity,
         passages: &[Passage],
         words: (usize, usize),
-        story: Option<f64>,
+        story: Option<StoryScores>,
         times: (Option<i64>, Option<i64>),
     ) -> Grade {
         let config = &self.grade;
@@ -226,9 +252,18 @@ impl Rules {
             || (shorter > 0 && both as f64 >= self.grade.min_reuse_share * shorter as f64)
     }
 
-    /// Whether a story similarity makes a rewrite (`None`: the stage is off).
-    fn is_story(&self, story: Option<f64>) -> bool {
-        story.is_some_and(|s| s >= self.grade.story_threshold)
+    /// Whether story scores make a rewrite (`None`: the stage is off).
+    fn is_story(&self, story: Option<StoryScores>) -> bool {
+        story.is_some_and(|s| {
+            self.is_on_one_story(Some(s)) && s.passage_specifics >= self.grade.min_passage_specifics
+        })
+    }
+
+    /// Whether the story similarity reaches the story threshold, whatever
+    /// the specifics: such a pair is worth aligning, as it may be a rewrite
+    /// or hold copied text.
+    fn is_on_one_story(&self, story: Option<StoryScores>) -> bool {
+        story.is_some_and(|s| s.similarity >= self.grade.story_threshold)
     }
 
     /// Whether an overlap candidate sharing `shared_fingerprints` (boilerplate
@@ -248,8 +283,13 @@ impl Rules {
     /// Whether a scored candidate is aligned and graded: a near-duplicate, an
     /// overlap candidate (shared passages whatever its Jaccard) or a story
     /// candidate that reaches the story threshold. The others are near misses.
-    pub fn worth_aligning(&self, jaccard: f64, found_by_overlap: bool, story: Option<f64>) -> bool {
-        found_by_overlap || jaccard >= self.threshold || self.is_story(story)
+    pub fn worth_aligning(
+        &self,
+        jaccard: f64,
+        found_by_overlap: bool,
+        story: Option<StoryScores>,
+    ) -> bool {
+        found_by_overlap || jaccard >= self.threshold || self.is_on_one_story(story)
     }
 
     /// Whether an aligned pair needs the costly sentence comparison, given the
@@ -259,11 +299,13 @@ impl Rules {
     pub fn needs_sentence_seeds(
         &self,
         jaccard: f64,
-        story: Option<f64>,
+        story: Option<StoryScores>,
         verbatim: (usize, usize),
         words: (usize, usize),
     ) -> bool {
-        jaccard >= self.threshold || self.is_story(story) || self.can_be_reuse(verbatim, words)
+        jaccard >= self.threshold
+            || self.is_on_one_story(story)
+            || self.can_be_reuse(verbatim, words)
     }
 }
 
@@ -306,10 +348,19 @@ mod tests {
         Rules::new(&Config::default())
     }
 
+    /// Story scores: a similarity and the passage's shared specifics.
+    fn story(similarity: f64, passage_specifics: f64) -> Option<StoryScores> {
+        Some(StoryScores {
+            similarity,
+            passage_specifics,
+        })
+    }
+
     /// The verdict rule, one row per case: Jaccard, passages (words and
     /// verbatim words per side, boilerplate), document lengths, story
     /// similarity, and the verdict. Defaults: threshold 0.5, duplicate 0.9,
-    /// 20 verbatim words or half the shorter text, story 0.38.
+    /// 20 verbatim words or half the shorter text, story 0.38 with 0.45 of
+    /// the story passage's specifics shared.
     macro_rules! verdicts {
         ($($name:ident: $jaccard:expr, [$($p:expr),*], $words:expr, $story:expr => $verdict:ident;)*) => {$(
             #[test]
@@ -325,7 +376,7 @@ mod tests {
         duplicate_at_0_9: 0.95, [], (100, 100), None => Duplicate;
         near_duplicate_at_the_threshold: 0.5, [], (100, 100), None => NearDuplicate;
         below_the_threshold_alone_is_unrelated: 0.49, [], (100, 100), None => Unrelated;
-        copies_outrank_a_story: 0.6, [], (500, 500), Some(0.9) => NearDuplicate;
+        copies_outrank_a_story: 0.6, [], (500, 500), story(0.9, 1.0) => NearDuplicate;
         forty_verbatim_words_are_reuse: 0.1, [((40, 40), (40, 40), false)], (500, 500), None => PartialReuse;
         twenty_verbatim_words_are_reuse: 0.1, [((20, 20), (20, 20), false)], (500, 500), None => PartialReuse;
         a_shared_quote_is_not: 0.1, [((12, 12), (12, 12), false)], (500, 500), None => Unrelated;
@@ -334,9 +385,10 @@ mod tests {
         boilerplate_does_not_count: 0.1, [((400, 400), (400, 400), true)], (500, 500), None => Unrelated;
         a_line_repeated_by_one_side_is_not: 0.1, [((9, 30), (9, 27), false)], (100, 200), None => Unrelated;
         passages_add_up: 0.1, [((12, 12), (12, 12), false), ((10, 10), (10, 10), false)], (500, 500), None => PartialReuse;
-        reuse_outranks_a_story: 0.01, [((40, 40), (40, 40), false)], (500, 500), Some(0.9) => PartialReuse;
-        a_story_at_the_threshold_is_a_rewrite: 0.01, [], (500, 500), Some(0.38) => Rewrite;
-        a_story_below_it_is_not: 0.01, [], (500, 500), Some(0.37) => Unrelated;
+        reuse_outranks_a_story: 0.01, [((40, 40), (40, 40), false)], (500, 500), story(0.9, 1.0) => PartialReuse;
+        a_story_at_the_threshold_is_a_rewrite: 0.01, [], (500, 500), story(0.38, 0.45) => Rewrite;
+        a_story_below_it_is_not: 0.01, [], (500, 500), story(0.37, 1.0) => Unrelated;
+        a_topic_without_shared_specifics_is_not: 0.01, [], (500, 500), story(0.9, 0.44) => Unrelated;
     }
 
     /// Each shortcut of the pair stage, one row per case, against the verdict
@@ -360,12 +412,13 @@ mod tests {
         one_fingerprint_can_in_a_brief: |r| r.overlap_can_be_reuse(1, 9, (16, 500)) => true;
         an_overlap_candidate_is_aligned: |r| r.worth_aligning(0.01, true, None) => true;
         a_near_duplicate_is_aligned: |r| r.worth_aligning(0.5, false, None) => true;
-        a_story_candidate_is_aligned: |r| r.worth_aligning(0.01, false, Some(0.38)) => true;
-        a_minhash_near_miss_is_not: |r| r.worth_aligning(0.49, false, Some(0.37)) => false;
+        a_story_candidate_is_aligned: |r| r.worth_aligning(0.01, false, story(0.38, 0.45)) => true;
+        a_story_candidate_without_specifics_still_is: |r| r.worth_aligning(0.01, false, story(0.9, 0.0)) => true;
+        a_minhash_near_miss_is_not: |r| r.worth_aligning(0.49, false, story(0.37, 1.0)) => false;
         short_runs_need_no_sentences: |r| r.needs_sentence_seeds(0.1, None, (19, 40), (500, 500)) => false;
         reuse_sized_runs_do: |r| r.needs_sentence_seeds(0.1, None, (20, 20), (500, 500)) => true;
         a_near_duplicate_does: |r| r.needs_sentence_seeds(0.5, None, (0, 0), (500, 500)) => true;
-        a_story_does: |r| r.needs_sentence_seeds(0.1, Some(0.4), (0, 0), (500, 500)) => true;
+        a_story_does: |r| r.needs_sentence_seeds(0.1, story(0.4, 0.7), (0, 0), (500, 500)) => true;
     }
 
     #[test]

@@ -160,6 +160,7 @@ fn write_pan_files(args: &PanArgs, corpus: &PanCorpus, run: &PanRun) -> anyhow::
                 "story_similarity": story.as_ref().map(|s| s.similarity),
                 "cosine": story.as_ref().map(|s| s.cosine),
                 "passage_containment": story.as_ref().map(|s| s.passage_containment),
+                "passage_specifics": story.as_ref().map(|s| s.passage_specifics),
             });
             serde_json::to_writer(&mut out, &line)?;
             out.write_all(b"\n")?;

@@ -157,9 +157,14 @@ pub(crate) struct StoryArgs {
     pub no_story: bool,
     /// Story similarity (0-1, the mean of the weighted word overlap and the
     /// best passage's share found in the other article) at or above which
-    /// two articles are rewrites of one story.
+    /// two articles are rewrites of one story (given shared specifics).
     #[arg(long, default_value_t = defaults::STORY_THRESHOLD, value_name = "S")]
     pub story_threshold: f64,
+    /// Share (0-1, by rarity) of the names and numbers of the passage that
+    /// carries the story that the other article must also have for a
+    /// rewrite: the same actors, places and figures, not just one topic.
+    #[arg(long, default_value_t = defaults::MIN_PASSAGE_SPECIFICS, value_name = "S")]
+    pub min_passage_specifics: f64,
     /// Background document frequencies that tell which words are distinctive,
     /// instead of the shipped English model: a `documents<TAB>N` line, then
     /// `word<TAB>documents` lines (# comments; .gz allowed).
@@ -172,6 +177,7 @@ impl StoryArgs {
         config.story.enabled = !self.no_story;
         config.story.idf = self.idf.clone();
         config.grade.story_threshold = self.story_threshold;
+        config.grade.min_passage_specifics = self.min_passage_specifics;
     }
 }
 
@@ -316,7 +322,7 @@ pub(crate) fn in_cli_terms(err: reprint::Error) -> anyhow::Error {
 
 /// The settings [`flag_of`] knows that are named by a dotted path (a bare
 /// `threshold` would also match inside other names).
-const DOTTED_SETTINGS: [&str; 11] = [
+const DOTTED_SETTINGS: [&str; 12] = [
     "shingle.size",
     "sketch.num_perm",
     "lsh.bands",
@@ -325,6 +331,7 @@ const DOTTED_SETTINGS: [&str; 11] = [
     "align.max_gap_words",
     "overlap.max_df",
     "grade.story_threshold",
+    "grade.min_passage_specifics",
     "input.id_field",
     "input.text_field",
     "input.time_field",
@@ -343,6 +350,7 @@ fn flag_of(setting: &str) -> Option<&'static str> {
         "align.max_gap_words" => "--max-gap-words",
         "overlap.max_df" => "--max-df",
         "grade.story_threshold" => "--story-threshold",
+        "grade.min_passage_specifics" => "--min-passage-specifics",
         "input.id_field" => "--id-field",
         "input.text_field" => "--text-field",
         "input.time_field" => "--time-field",

@@ -265,6 +265,7 @@ pub(super) fn pair_report(graded: Graded, id: &dyn Fn(DocId) -> String) -> PairR
             similarity: s.similarity,
             cosine: s.cosine,
             passage_containment: s.passage_containment,
+            passage_specifics: s.passage_specifics,
             passage: story_passage,
             shared: evidence,
         }),

@@ -11,7 +11,7 @@ use crate::align::{align, AlignText, Passage};
 use crate::boilerplate::BoilerplateMarker;
 use crate::config::Config;
 use crate::error::Error;
-use crate::grade::{Rules, Verdict};
+use crate::grade::{Rules, StoryScores, Verdict};
 use crate::hash::HASH_NAME;
 use crate::ids::{CandidatePair, DocId};
 use crate::input::Document;
@@ -185,7 +185,7 @@ pub fn align_listed(
                         &Similarity::between(set_a, set_b),
                         &passages,
                         (text_a.len(), text_b.len()),
-                        story.as_ref().map(|s| s.similarity),
+                        story.as_ref().map(StoryScores::from),
                         (None, None),
                     )
                     .verdict;

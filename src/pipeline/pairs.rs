@@ -23,7 +23,7 @@ use crate::align::{align_from, AlignText, Alignment, Passage, Runs};
 use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::cluster;
 use crate::config::{Config, Keep, ShingleUnit};
-use crate::grade::{Grade, Rules, Verdict};
+use crate::grade::{Grade, Rules, StoryScores, Verdict};
 use crate::ids::{CandidatePair, DocId};
 use crate::input::Document;
 use crate::progress::{Progress, Stage};
@@ -272,7 +272,7 @@ impl PairChecker<'_> {
                 rules.worth_aligning(
                     c.scored.similarity.jaccard,
                     c.found_by.overlap,
-                    c.story.as_ref().map(|s| s.similarity),
+                    c.story.as_ref().map(StoryScores::from),
                 )
             });
         let (by_minhash, story_only): (Vec<Candidate>, Vec<Candidate>) =
@@ -462,7 +462,7 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
             let (text_a, text_b) = (prepared(a), prepared(b));
             let words = (text_a.len(), text_b.len());
             let runs = Runs::find(text_a, text_b, &config.align);
-            let story = candidate.story.as_ref().map(|s| s.similarity);
+            let story = candidate.story.as_ref().map(StoryScores::from);
             let jaccard = candidate.scored.similarity.jaccard;
             let alignment =
                 if rules.needs_sentence_seeds(jaccard, story, runs.verbatim_words(), words) {

@@ -230,6 +230,7 @@ impl<'r> PagePair<'r> {
                 similarity: rounded(story.similarity),
                 cosine: rounded(story.cosine),
                 passage_containment: rounded(story.passage_containment),
+                passage_specifics: rounded(story.passage_specifics),
                 passage: story.passage.as_ref().map(|p| PageStoryPassage {
                     side: p.side,
                     start_char: p.start_char,
@@ -256,6 +257,7 @@ struct PageStory<'r> {
     similarity: f64,
     cosine: f64,
     passage_containment: f64,
+    passage_specifics: f64,
     passage: Option<PageStoryPassage>,
     shared: Option<&'r SharedEvidence>,
 }

@@ -269,6 +269,9 @@ pub struct StoryReport {
     pub cosine: f64,
     /// The best passage's share of weight found in the other article.
     pub passage_containment: f64,
+    /// Of that passage's names and numbers (by idf), the share the other
+    /// article has.
+    pub passage_specifics: f64,
     /// That passage: `a` or `b`, and where it lies in that article's text.
     pub passage: Option<StoryPassage>,
     /// Shared names, numbers, quotes and terms (pairs graded `rewrite`).

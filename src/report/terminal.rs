@@ -134,8 +134,8 @@ fn write_counts(report: &Report, out: &mut impl Write) -> io::Result<()> {
         let in_stories: usize = report.story_clusters.iter().map(|s| s.size).sum();
         writeln!(
             out,
-            "Stories:   {} of {in_stories} documents; story threshold {:.2}, background model {background}",
-            count(c.story_clusters, "story cluster"), p.grade.story_threshold
+            "Stories:   {} of {in_stories} documents; story threshold {:.2} with {:.2} of the story passage's names and numbers shared, background model {background}",
+            count(c.story_clusters, "story cluster"), p.grade.story_threshold, p.grade.min_passage_specifics
         )?;
     }
     Ok(())
@@ -274,8 +274,8 @@ fn write_pair(
     let s = &pair.scores;
     let story = match (&pair.story, pair.verdict) {
         (Some(story), Verdict::Rewrite) => format!(
-            "story similarity {:.2} (weighted word overlap {:.2}, best passage {:.2}), ",
-            story.similarity, story.cosine, story.passage_containment
+            "story similarity {:.2} (weighted word overlap {:.2}, best passage {:.2}, its names and numbers shared {:.2}), ",
+            story.similarity, story.cosine, story.passage_containment, story.passage_specifics
         ),
         _ => String::new(),
     };

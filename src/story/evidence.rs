@@ -77,7 +77,7 @@ pub fn shared_evidence(a: &AlignText, b: &AlignText, weights: &TermWeights) -> S
     evidence
 }
 
-fn word<'t>(text: &AlignText<'t>, i: usize) -> &'t str {
+pub(super) fn word<'t>(text: &AlignText<'t>, i: usize) -> &'t str {
     let span = text.tokens[i].span;
     &text.text[span.start as usize..span.end as usize]
 }
@@ -87,7 +87,7 @@ fn word<'t>(text: &AlignText<'t>, i: usize) -> &'t str {
 /// list items), terms the text also writes in lower case ("Points" of a
 /// heading is the word "points"), and days and months, which any two reports
 /// of one week share.
-fn names(text: &AlignText) -> AHashMap<u64, usize> {
+pub(super) fn names(text: &AlignText) -> AHashMap<u64, usize> {
     let starts_lower = |i: usize| word(text, i).chars().next().is_some_and(char::is_lowercase);
     let common: ahash::AHashSet<u64> = (0..text.tokens.len())
         .filter(|&i| starts_lower(i))

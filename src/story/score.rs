@@ -20,6 +20,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use super::evidence::{names, word};
 use super::weights::{tf_weight, TermWeights};
 use crate::align::AlignText;
 use crate::terms::STOP;
@@ -35,6 +36,8 @@ pub struct StoryProfile {
     vector: Vec<(u64, f64)>,
     norm: f64,
     windows: Vec<Window>,
+    /// Per term of `vector`: its idf when it is a name or a number, else 0.
+    specific: Vec<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +71,9 @@ pub struct StorySimilarity {
     pub passage_containment: f64,
     /// That passage: the article and its word indexes.
     pub passage: Option<(Side, Range<u32>)>,
+    /// Of that passage's names and numbers (weighted by idf), the share the
+    /// other article has; 0 when it has none.
+    pub passage_specifics: f64,
 }
 
 /// Marks a word without a term in the profile (a stop word or boilerplate).
@@ -146,10 +152,12 @@ impl StoryProfile {
                 break;
             }
         }
+        let specific = specifics(text, &counts, &idf);
         StoryProfile {
             vector,
             norm,
             windows,
+            specific,
         }
     }
 
@@ -182,24 +190,57 @@ impl StoryProfile {
         };
         let (in_b, a_passage) = self.best_passage(&in_other);
         let (in_a, b_passage) = other.best_passage(&in_self);
-        let (passage_containment, passage) = if in_b >= in_a {
-            (in_b, a_passage.map(|w| (Side::A, w)))
+        let ((passage_containment, passage), passage_specifics) = if in_b >= in_a {
+            let specifics = a_passage.map_or(0.0, |w| self.specifics_found(w, &in_other));
+            (
+                (
+                    in_b,
+                    a_passage.map(|w| (Side::A, self.windows[w].words.clone())),
+                ),
+                specifics,
+            )
         } else {
-            (in_a, b_passage.map(|w| (Side::B, w)))
+            let specifics = b_passage.map_or(0.0, |w| other.specifics_found(w, &in_self));
+            (
+                (
+                    in_a,
+                    b_passage.map(|w| (Side::B, other.windows[w].words.clone())),
+                ),
+                specifics,
+            )
         };
         StorySimilarity {
             similarity: (cosine + passage_containment) / 2.0,
             cosine,
             passage_containment,
             passage,
+            passage_specifics,
+        }
+    }
+
+    /// Of the names and numbers of window `w`, the share (by idf) that
+    /// `shared` marks.
+    fn specifics_found(&self, w: usize, shared: &[bool]) -> f64 {
+        let (mut found, mut all) = (0.0, 0.0);
+        for &(i, _) in &self.windows[w].terms {
+            let weight = self.specific[i as usize];
+            all += weight;
+            if shared[i as usize] {
+                found += weight;
+            }
+        }
+        if all > 0.0 {
+            found / all
+        } else {
+            0.0
         }
     }
 
     /// The passage of this text with the largest share of weight in the
     /// terms `shared` marks (by index into `vector`), and that share.
-    fn best_passage(&self, shared: &[bool]) -> (f64, Option<Range<u32>>) {
+    fn best_passage(&self, shared: &[bool]) -> (f64, Option<usize>) {
         let mut best = (0.0, None);
-        for window in &self.windows {
+        for (w, window) in self.windows.iter().enumerate() {
             if window.total == 0.0 {
                 continue;
             }
@@ -211,11 +252,32 @@ impl StoryProfile {
                 .sum();
             let share = (found / window.total).min(1.0);
             if share > best.0 {
-                best = (share, Some(window.words.clone()));
+                best = (share, Some(w));
             }
         }
         best
     }
+}
+
+/// Per content term (`counts`, sorted, outside boilerplate): its idf when
+/// it is a name, as the story evidence finds names (capitalized inside
+/// sentences, never in lower case), or a number (a word with a digit); else 0.
+fn specifics(text: &AlignText, counts: &[(u64, u32)], idf: &[f64]) -> Vec<f64> {
+    let mut specific = vec![0.0; counts.len()];
+    let mut mark = |term: u64| {
+        if let Ok(i) = counts.binary_search_by_key(&term, |&(t, _)| t) {
+            specific[i] = idf[i];
+        }
+    };
+    for term in names(text).into_keys() {
+        mark(term);
+    }
+    for i in 0..text.tokens.len() {
+        if word(text, i).bytes().any(|c| c.is_ascii_digit()) {
+            mark(text.terms[i]);
+        }
+    }
+    specific
 }
 
 #[cfg(test)]

@@ -74,6 +74,7 @@ struct Grade {
     min_reuse_words: usize,
     min_reuse_share: f64,
     story_threshold: f64,
+    min_passage_specifics: f64,
 }
 
 #[derive(Deserialize)]
@@ -196,6 +197,7 @@ struct Story {
     similarity: f64,
     cosine: f64,
     passage_containment: f64,
+    passage_specifics: f64,
     passage: Option<StoryPassage>,
     shared: Option<Shared>,
 }

@@ -419,7 +419,7 @@ function render(data, textsReady) {
       ['Found by', escapeHtml(p.found_by.join(', '))],
     ];
     if (p.story) {
-      facts.splice(4, 0, ['Story similarity', `${fixed(p.story.similarity)} (cosine ${fixed(p.story.cosine)}, passage ${fixed(p.story.passage_containment)})`]);
+      facts.splice(4, 0, ['Story similarity', `${fixed(p.story.similarity)} (cosine ${fixed(p.story.cosine)}, passage ${fixed(p.story.passage_containment)}, its names and numbers shared ${fixed(p.story.passage_specifics)})`]);
     }
     let evidence = '';
     const shared = p.story && p.story.shared;
