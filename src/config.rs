@@ -116,6 +116,14 @@ pub struct GradeConfig {
     /// that carries the story that the other article also has, at or above
     /// which it is. Default [`crate::defaults::MIN_PASSAGE_SPECIFICS`].
     pub min_passage_specifics: f64,
+    /// Articles more days apart than this (by their times, or else by the
+    /// dates of their datelines) need a story similarity of at least
+    /// `story_threshold_outside_window` to be rewrites. Default
+    /// [`crate::defaults::STORY_WINDOW_DAYS`].
+    pub story_window_days: u32,
+    /// See `story_window_days`. Default
+    /// [`crate::defaults::STORY_THRESHOLD_OUTSIDE_WINDOW`].
+    pub story_threshold_outside_window: f64,
 }
 
 /// What a shingle is made of.
@@ -239,6 +247,8 @@ impl Default for Config {
                 min_reuse_share: d::MIN_REUSE_SHARE,
                 story_threshold: d::STORY_THRESHOLD,
                 min_passage_specifics: d::MIN_PASSAGE_SPECIFICS,
+                story_window_days: d::STORY_WINDOW_DAYS,
+                story_threshold_outside_window: d::STORY_THRESHOLD_OUTSIDE_WINDOW,
             },
             story: StoryConfig {
                 enabled: true,
@@ -322,6 +332,13 @@ impl Config {
                 duplicate_threshold,
                 threshold: self.threshold,
             });
+        }
+        if !positive_unit(self.grade.story_threshold_outside_window) {
+            return out_of_range(
+                "grade.story_threshold_outside_window",
+                "in (0, 1]",
+                &self.grade.story_threshold_outside_window,
+            );
         }
         if !positive_unit(self.grade.story_threshold) {
             return out_of_range(

@@ -149,15 +149,41 @@ pub struct StoryScores {
     pub similarity: f64,
     /// The share of the story passage's names and numbers the other has.
     pub passage_specifics: f64,
+    /// Days between the two articles, when known (their times, or else the
+    /// dates their datelines give).
+    pub days_apart: Option<u32>,
 }
 
-impl From<&StorySimilarity> for StoryScores {
-    fn from(s: &StorySimilarity) -> Self {
+impl StoryScores {
+    /// The scores of a story similarity, with the days between the articles'
+    /// times (Unix seconds) when both are known, else between their datelines.
+    pub fn new(s: &StorySimilarity, times: (Option<i64>, Option<i64>)) -> Self {
+        const DAY_SECONDS: u64 = 24 * 3600;
+        let by_time = match times {
+            (Some(a), Some(b)) => {
+                Some(u32::try_from(a.abs_diff(b) / DAY_SECONDS).unwrap_or(u32::MAX))
+            }
+            _ => None,
+        };
         StoryScores {
             similarity: s.similarity,
             passage_specifics: s.passage_specifics,
+            days_apart: by_time.or(s.days_apart),
         }
     }
+}
+
+/// Why a pair on one story (its similarity at the story threshold) is not
+/// a rewrite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Demotion {
+    /// Its story passage's names and numbers are mostly not in the other
+    /// article: one topic, not one story.
+    WithoutSpecifics,
+    /// The articles are further apart in time than the story window, and
+    /// their similarity falls short of the threshold outside it: another
+    /// instance of a recurring report, or another event of one company.
+    FarApart,
 }
 
 /// The verdict rules of a scan: its near-duplicate threshold and the grade
@@ -254,9 +280,21 @@ impl Rules {
 
     /// Whether story scores make a rewrite (`None`: the stage is off).
     fn is_story(&self, story: Option<StoryScores>) -> bool {
-        story.is_some_and(|s| {
-            self.is_on_one_story(Some(s)) && s.passage_specifics >= self.grade.min_passage_specifics
-        })
+        self.is_on_one_story(story) && self.demotion(story).is_none()
+    }
+
+    /// Why a pair whose story similarity reaches the story threshold is not
+    /// a rewrite, if it is not.
+    pub fn demotion(&self, story: Option<StoryScores>) -> Option<Demotion> {
+        let s = story.filter(|&s| self.is_on_one_story(Some(s)))?;
+        if s.passage_specifics < self.grade.min_passage_specifics {
+            return Some(Demotion::WithoutSpecifics);
+        }
+        let far = s
+            .days_apart
+            .is_some_and(|d| d > self.grade.story_window_days);
+        (far && s.similarity < self.grade.story_threshold_outside_window)
+            .then_some(Demotion::FarApart)
     }
 
     /// Whether the story similarity reaches the story threshold, whatever
@@ -353,6 +391,16 @@ mod tests {
         Some(StoryScores {
             similarity,
             passage_specifics,
+            days_apart: None,
+        })
+    }
+
+    /// Story scores of articles `days` apart.
+    fn story_apart(similarity: f64, days: u32) -> Option<StoryScores> {
+        Some(StoryScores {
+            similarity,
+            passage_specifics: 1.0,
+            days_apart: Some(days),
         })
     }
 
@@ -389,6 +437,9 @@ mod tests {
         a_story_at_the_threshold_is_a_rewrite: 0.01, [], (500, 500), story(0.38, 0.45) => Rewrite;
         a_story_below_it_is_not: 0.01, [], (500, 500), story(0.37, 1.0) => Unrelated;
         a_topic_without_shared_specifics_is_not: 0.01, [], (500, 500), story(0.9, 0.44) => Unrelated;
+        a_story_within_the_window_is_a_rewrite: 0.01, [], (500, 500), story_apart(0.38, 3) => Rewrite;
+        far_apart_it_needs_more: 0.01, [], (500, 500), story_apart(0.79, 4) => Unrelated;
+        far_apart_a_close_story_still_is: 0.01, [], (500, 500), story_apart(0.8, 40) => Rewrite;
     }
 
     /// Each shortcut of the pair stage, one row per case, against the verdict

@@ -165,6 +165,14 @@ pub(crate) struct StoryArgs {
     /// rewrite: the same actors, places and figures, not just one topic.
     #[arg(long, default_value_t = defaults::MIN_PASSAGE_SPECIFICS, value_name = "S")]
     pub min_passage_specifics: f64,
+    /// Articles more days apart than this (by --time-field, or else by the
+    /// dates their datelines give) need --story-threshold-outside-window to
+    /// be rewrites: reports of one event come out within days.
+    #[arg(long, default_value_t = defaults::STORY_WINDOW_DAYS, value_name = "DAYS")]
+    pub story_window_days: u32,
+    /// Story similarity a rewrite needs outside the story window.
+    #[arg(long, default_value_t = defaults::STORY_THRESHOLD_OUTSIDE_WINDOW, value_name = "S")]
+    pub story_threshold_outside_window: f64,
     /// Background document frequencies that tell which words are distinctive,
     /// instead of the shipped English model: a `documents<TAB>N` line, then
     /// `word<TAB>documents` lines (# comments; .gz allowed).
@@ -178,6 +186,8 @@ impl StoryArgs {
         config.story.idf = self.idf.clone();
         config.grade.story_threshold = self.story_threshold;
         config.grade.min_passage_specifics = self.min_passage_specifics;
+        config.grade.story_window_days = self.story_window_days;
+        config.grade.story_threshold_outside_window = self.story_threshold_outside_window;
     }
 }
 
@@ -322,7 +332,7 @@ pub(crate) fn in_cli_terms(err: reprint::Error) -> anyhow::Error {
 
 /// The settings [`flag_of`] knows that are named by a dotted path (a bare
 /// `threshold` would also match inside other names).
-const DOTTED_SETTINGS: [&str; 12] = [
+const DOTTED_SETTINGS: [&str; 13] = [
     "shingle.size",
     "sketch.num_perm",
     "lsh.bands",
@@ -332,6 +342,7 @@ const DOTTED_SETTINGS: [&str; 12] = [
     "overlap.max_df",
     "grade.story_threshold",
     "grade.min_passage_specifics",
+    "grade.story_threshold_outside_window",
     "input.id_field",
     "input.text_field",
     "input.time_field",
@@ -351,6 +362,7 @@ fn flag_of(setting: &str) -> Option<&'static str> {
         "overlap.max_df" => "--max-df",
         "grade.story_threshold" => "--story-threshold",
         "grade.min_passage_specifics" => "--min-passage-specifics",
+        "grade.story_threshold_outside_window" => "--story-threshold-outside-window",
         "input.id_field" => "--id-field",
         "input.text_field" => "--text-field",
         "input.time_field" => "--time-field",

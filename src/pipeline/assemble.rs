@@ -8,7 +8,7 @@
 use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::fingerprint::Winnower;
-use crate::grade::{Source, Verdict};
+use crate::grade::{Demotion, Source, Verdict};
 use crate::hash::HASH_NAME;
 use crate::ids::DocId;
 use crate::input::{Document, Skipped};
@@ -144,6 +144,12 @@ fn counts(f: &Findings) -> Counts {
 fn suppressed(f: &Findings) -> Suppressed {
     let overlap = f.candidates.overlap.as_ref();
     let aligned = || f.listed.iter().chain(&f.unlisted);
+    let demoted = |why| {
+        f.unlisted
+            .iter()
+            .filter(|g| g.demotion == Some(why))
+            .count()
+    };
     Suppressed {
         boilerplate_fingerprints: overlap.map_or(0, |o| o.stats().boilerplate_fingerprints),
         boilerplate_pair_emissions: overlap.map_or(0, |o| o.stats().pairs_suppressed),
@@ -153,6 +159,8 @@ fn suppressed(f: &Findings) -> Suppressed {
         pairs_without_reuse: f.unlisted.len(),
         pairs_with_repetitive_text: aligned().filter(|g| g.repetitive).count(),
         documents_without_time: f.documents_without_time,
+        stories_without_specifics: demoted(Demotion::WithoutSpecifics),
+        stories_far_apart: demoted(Demotion::FarApart),
     }
 }
 
@@ -233,6 +241,7 @@ pub(super) fn pair_report(graded: Graded, id: &dyn Fn(DocId) -> String) -> PairR
         grade,
         evidence,
         story_passage,
+        days_apart,
         ..
     } = graded;
     let pair = candidate.scored.pair;
@@ -266,6 +275,7 @@ pub(super) fn pair_report(graded: Graded, id: &dyn Fn(DocId) -> String) -> PairR
             cosine: s.cosine,
             passage_containment: s.passage_containment,
             passage_specifics: s.passage_specifics,
+            days_apart,
             passage: story_passage,
             shared: evidence,
         }),

@@ -185,7 +185,7 @@ pub fn align_listed(
                         &Similarity::between(set_a, set_b),
                         &passages,
                         (text_a.len(), text_b.len()),
-                        story.as_ref().map(StoryScores::from),
+                        story.as_ref().map(|s| StoryScores::new(s, (None, None))),
                         (None, None),
                     )
                     .verdict;

@@ -23,7 +23,7 @@ use crate::align::{align_from, AlignText, Alignment, Passage, Runs};
 use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::cluster;
 use crate::config::{Config, Keep, ShingleUnit};
-use crate::grade::{Grade, Rules, StoryScores, Verdict};
+use crate::grade::{Demotion, Grade, Rules, StoryScores, Verdict};
 use crate::ids::{CandidatePair, DocId};
 use crate::input::Document;
 use crate::progress::{Progress, Stage};
@@ -79,6 +79,10 @@ pub(super) struct Graded {
     pub evidence: Option<SharedEvidence>,
     /// The passage whose story the other article shares most, in bytes.
     pub story_passage: Option<StoryPassage>,
+    /// Why a pair graded unrelated on one story is not a rewrite.
+    pub demotion: Option<Demotion>,
+    /// Days between the articles (their times, or else their datelines).
+    pub days_apart: Option<u32>,
 }
 
 /// What checking every candidate gives.
@@ -272,7 +276,7 @@ impl PairChecker<'_> {
                 rules.worth_aligning(
                     c.scored.similarity.jaccard,
                     c.found_by.overlap,
-                    c.story.as_ref().map(StoryScores::from),
+                    c.story.as_ref().map(|s| StoryScores::new(s, (None, None))),
                 )
             });
         let (by_minhash, story_only): (Vec<Candidate>, Vec<Candidate>) =
@@ -462,7 +466,8 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
             let (text_a, text_b) = (prepared(a), prepared(b));
             let words = (text_a.len(), text_b.len());
             let runs = Runs::find(text_a, text_b, &config.align);
-            let story = candidate.story.as_ref().map(StoryScores::from);
+            let times = (times[a.index()], times[b.index()]);
+            let story = candidate.story.as_ref().map(|s| StoryScores::new(s, times));
             let jaccard = candidate.scored.similarity.jaccard;
             let alignment =
                 if rules.needs_sentence_seeds(jaccard, story, runs.verbatim_words(), words) {
@@ -474,13 +479,11 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                     }
                 };
             let passages = alignment.passages;
-            let grade = rules.grade(
-                &candidate.scored.similarity,
-                &passages,
-                words,
-                story,
-                (times[a.index()], times[b.index()]),
-            );
+            let grade = rules.grade(&candidate.scored.similarity, &passages, words, story, times);
+            let demotion = match grade.verdict {
+                Verdict::Unrelated => rules.demotion(story),
+                _ => None,
+            };
             let boilerplate_passages = passages.iter().filter(|p| p.boilerplate).count();
             let evidence = match weights {
                 Some(weights) if grade.verdict == Verdict::Rewrite => {
@@ -516,6 +519,8 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                 repetitive: alignment.repetitive_windows > 0,
                 evidence,
                 story_passage,
+                demotion,
+                days_apart: story.and_then(|s| s.days_apart),
             }
         })
         .collect()

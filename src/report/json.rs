@@ -42,6 +42,7 @@
 //! | `parameters.grade.duplicate_threshold` | Jaccard at or above which a pair is a duplicate |
 //! | `parameters.grade.min_reuse_words`, `.min_reuse_share` | verbatim reused words in each document, or their share of the shorter one, that make partial reuse |
 //! | `parameters.grade.story_threshold` | story similarity at or above which a pair with no more than that is a rewrite (`--story-threshold`) |
+//! | `parameters.grade.story_window_days`, `.story_threshold_outside_window` | articles more days apart than this (by `time_field`, or else by their datelines) are rewrites only at this story similarity |
 //! | `parameters.grade.min_passage_specifics` | ...when at least this share (by idf) of the names and numbers of the story passage is in the other article too (`--min-passage-specifics`) |
 //! | `parameters.time_field` | the JSON field read as publication time, or null |
 //! | `parameters.story_background` | the background model of the story stage (`english (wordfreq ...)` or the `--idf` file), or null when the stage is off |
@@ -70,6 +71,8 @@
 //! | `suppressed.pairs_without_reuse` | aligned pairs graded `unrelated`, not listed in `pairs` |
 //! | `suppressed.pairs_with_repetitive_text` | aligned pairs where a phrase repeated more than 32 times in a text anchored no passage |
 //! | `suppressed.documents_without_time` | documents with no readable time (when `time_field` is set) |
+//! | `suppressed.stories_without_specifics` | pairs whose story similarity reaches `story_threshold` but whose story passage's names and numbers are mostly not in the other article: one topic, not one story; not listed |
+//! | `suppressed.stories_far_apart` | pairs on one story further apart than `story_window_days` and below `story_threshold_outside_window`: another instance of a recurring report, another event of one company; not listed |
 //! | `pairs[]` | graded pairs: by verdict (strongest first), then for rewrites story similarity (highest first), then Jaccard (highest first), then reused words, then input order |
 //! | `pairs[].a`, `.b` | document ids; `a` came first in the input |
 //! | `pairs[].jaccard` | exact Jaccard of the two shingle sets |
@@ -77,7 +80,7 @@
 //! | `pairs[].containment_a_in_b` | share of A's shingles found in B (1.0: A is inside B) |
 //! | `pairs[].containment_b_in_a` | share of B's shingles found in A |
 //! | `pairs[].shingles_a`, `.shingles_b`, `.shared_shingles` | distinct shingles of A, of B, and of both |
-//! | `pairs[].verdict` | `duplicate`, `near_duplicate`, `partial_reuse` or `rewrite`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words in each document >= `min_reuse_words`, or >= `min_reuse_share` of the shorter document; story similarity >= `story_threshold` with `passage_specifics` >= `min_passage_specifics`) |
+//! | `pairs[].verdict` | `duplicate`, `near_duplicate`, `partial_reuse` or `rewrite`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words in each document >= `min_reuse_words`, or >= `min_reuse_share` of the shorter document; story similarity >= `story_threshold` with `passage_specifics` >= `min_passage_specifics`, and >= `story_threshold_outside_window` when more than `story_window_days` apart) |
 //! | `pairs[].found_by` | the candidate stages that found the pair: `minhash`, `overlap`, `story` |
 //! | `pairs[].reuse.words_a`, `.words_b` | words of each document inside passages that are not boilerplate |
 //! | `pairs[].reuse.share_a`, `.share_b` | those words over the document's words |
@@ -87,7 +90,7 @@
 //! | `passages[].a`, `.b` | the passage in each original text: `start_byte`, `end_byte`, `start_char`, `end_char`, `words` (its length in words), `verbatim_words` (of those, words inside runs of at least `min_passage_words` identical words), and `text`, exactly the original slice |
 //! | `passages[].similarity` | tf-isf cosine of the two sides (1 for a verbatim copy) |
 //! | `passages[].boilerplate` | true when half of its words, on either side, are boilerplate; it then does not count as reuse |
-//! | `pairs[].story` | the story stage's scores (null when it is off): `similarity` (mean of the next two), `cosine` (of the two articles' tf-idf vectors of content-word stems), `passage_containment` (the largest share of tf-idf weight of a passage of about 60 content words, whole sentences, of either article that lies in terms the other has), `passage_specifics` (of that passage's names, capitalized inside sentences and never in lower case, and numbers, the share by idf that the other article has; 0 when it has none) |
+//! | `pairs[].story` | the story stage's scores (null when it is off): `similarity` (mean of the next two), `cosine` (of the two articles' tf-idf vectors of content-word stems), `passage_containment` (the largest share of tf-idf weight of a passage of about 60 content words, whole sentences, of either article that lies in terms the other has), `days_apart` (days between the two articles by `time_field`, or else by the dates of their datelines, around the year; null when unknown), `passage_specifics` (of that passage's names, capitalized inside sentences and never in lower case, and numbers, the share by idf that the other article has; 0 when it has none) |
 //! | `story.passage` | that best passage, or null: `side` (`a` or `b`), `start_byte`, `end_byte`, `start_char`, `end_char`, `words` |
 //! | `story.shared` | for a rewrite, what both articles have, or null: `names` (words capitalized inside sentences in both), `numbers` (as written, with the next word when both have it), `quotes` (phrases quoted in one, present in the other), `terms` (the most distinctive other shared words); at most 12 each, as written in A (quotes as written where quoted) |
 //! | `clusters[]` | largest first: `size`, `representative` (the id `dedup` keeps), `members` (ids in input order) |

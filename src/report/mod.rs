@@ -147,6 +147,14 @@ pub struct Suppressed {
     pub pairs_with_repetitive_text: usize,
     /// Documents without a readable publication time (when a time field is set).
     pub documents_without_time: usize,
+    /// Pairs on one topic (story similarity at the story threshold) not
+    /// graded rewrite because the names and numbers of their story passage
+    /// are mostly not in the other article.
+    pub stories_without_specifics: usize,
+    /// Pairs on one story not graded rewrite because they are further apart
+    /// in time than the story window and not similar enough outside it:
+    /// another instance of a recurring report, another event of one company.
+    pub stories_far_apart: usize,
 }
 
 /// The named, seeded shingle hash.
@@ -272,6 +280,9 @@ pub struct StoryReport {
     /// Of that passage's names and numbers (by idf), the share the other
     /// article has.
     pub passage_specifics: f64,
+    /// Days between the two articles (their times, or else their
+    /// datelines), when known.
+    pub days_apart: Option<u32>,
     /// That passage: `a` or `b`, and where it lies in that article's text.
     pub passage: Option<StoryPassage>,
     /// Shared names, numbers, quotes and terms (pairs graded `rewrite`).

@@ -167,6 +167,14 @@ fn write_left_out(report: &Report, out: &mut impl Write) -> io::Result<()> {
             sup.pairs_with_repetitive_text,
             "pairs with repetitive text not aligned",
         ),
+        (
+            sup.stories_without_specifics,
+            "pairs on one topic without the same names and numbers (not rewrites)",
+        ),
+        (
+            sup.stories_far_apart,
+            "pairs on one story too far apart in time (not rewrites)",
+        ),
     ] {
         if n > 0 {
             left_out.push(format!("{n} {what}"));

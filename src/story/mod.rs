@@ -17,6 +17,7 @@
 
 pub mod background;
 pub mod candidates;
+pub mod dateline;
 pub mod evidence;
 pub mod linkage;
 pub mod score;

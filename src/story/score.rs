@@ -20,6 +20,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use super::dateline::{days_apart, lead_day};
 use super::evidence::{names, word};
 use super::weights::{tf_weight, TermWeights};
 use crate::align::AlignText;
@@ -38,6 +39,8 @@ pub struct StoryProfile {
     windows: Vec<Window>,
     /// Per term of `vector`: its idf when it is a name or a number, else 0.
     specific: Vec<f64>,
+    /// The day of the year its dateline gives, if any.
+    lead_day: Option<u16>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +77,9 @@ pub struct StorySimilarity {
     /// Of that passage's names and numbers (weighted by idf), the share the
     /// other article has; 0 when it has none.
     pub passage_specifics: f64,
+    /// Days between the dates the two articles give at their start
+    /// (datelines), when both give one; compared around the year.
+    pub days_apart: Option<u32>,
 }
 
 /// Marks a word without a term in the profile (a stop word or boilerplate).
@@ -158,6 +164,7 @@ impl StoryProfile {
             norm,
             windows,
             specific,
+            lead_day: lead_day(text.text),
         }
     }
 
@@ -215,6 +222,10 @@ impl StoryProfile {
             passage_containment,
             passage,
             passage_specifics,
+            days_apart: self
+                .lead_day
+                .zip(other.lead_day)
+                .map(|(a, b)| days_apart(a, b)),
         }
     }
 

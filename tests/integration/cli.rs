@@ -667,3 +667,54 @@ fn eval_stories_scores_the_story_clusters_against_labels() {
         stderr(&out)
     );
 }
+
+/// Two of the seeds (one story told twice) as JSON Lines, published `days` apart.
+fn two_seeds_apart(dir: &TempDir, days: u32) {
+    let mut seeds: Vec<_> = fs::read_dir(seeds_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    seeds.sort();
+    let lines: String = seeds[..2]
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let day = if i == 0 { 1 } else { 1 + days };
+            json!({
+                "id": format!("seed{i}"),
+                "published": format!("2025-07-{day:02}"),
+                "text": fs::read_to_string(path).unwrap(),
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    fs::write(dir.path().join("two.jsonl"), lines).unwrap();
+}
+
+#[test]
+fn one_story_far_apart_in_time_is_not_a_rewrite_and_is_counted() {
+    let dir = temp();
+    two_seeds_apart(&dir, 2);
+    let near = scan_json(&dir, &["two.jsonl", "--time-field", "published"]);
+    assert_eq!(near["pairs"][0]["verdict"], "rewrite", "{near}");
+    assert_eq!(near["pairs"][0]["story"]["days_apart"], 2);
+
+    two_seeds_apart(&dir, 20);
+    let far = scan_json(&dir, &["two.jsonl", "--time-field", "published"]);
+    assert!(far["pairs"].as_array().unwrap().is_empty(), "{far}");
+    assert_eq!(far["suppressed"]["stories_far_apart"], 1);
+    // A wider window takes it back.
+    let wide = scan_json(
+        &dir,
+        &[
+            "two.jsonl",
+            "--time-field",
+            "published",
+            "--story-window-days",
+            "30",
+        ],
+    );
+    assert_eq!(wide["pairs"][0]["verdict"], "rewrite", "{wide}");
+}

@@ -75,6 +75,8 @@ struct Grade {
     min_reuse_share: f64,
     story_threshold: f64,
     min_passage_specifics: f64,
+    story_window_days: u32,
+    story_threshold_outside_window: f64,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +90,8 @@ struct Suppressed {
     pairs_without_reuse: usize,
     pairs_with_repetitive_text: usize,
     documents_without_time: usize,
+    stories_without_specifics: usize,
+    stories_far_apart: usize,
 }
 
 #[derive(Deserialize)]
@@ -198,6 +202,7 @@ struct Story {
     cosine: f64,
     passage_containment: f64,
     passage_specifics: f64,
+    days_apart: Option<u32>,
     passage: Option<StoryPassage>,
     shared: Option<Shared>,
 }
