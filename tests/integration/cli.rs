@@ -612,18 +612,24 @@ fn eval_pan_prints_the_measures_and_writes_detections() {
     assert!(stderr(&out).contains("missing"), "{}", stderr(&out));
 }
 
-#[test]
-fn eval_stories_scores_the_story_clusters_against_labels() {
-    let dir = temp();
-    // The five seeds are one event; two more articles are events of their own.
-    let mut docs = String::new();
-    let mut labels = String::new();
+/// The paths of the seed articles, sorted.
+fn seed_articles() -> Vec<std::path::PathBuf> {
     let mut seeds: Vec<_> = fs::read_dir(seeds_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
     seeds.sort();
+    seeds
+}
+
+#[test]
+fn eval_stories_scores_the_story_clusters_against_labels() {
+    let dir = temp();
+    // The five seeds are one event; two more articles are events of their own.
+    let mut docs = String::new();
+    let mut labels = String::new();
+    let seeds = seed_articles();
     for (i, path) in seeds.iter().enumerate() {
         let text = fs::read_to_string(path).unwrap();
         docs += &(json!({"id": format!("seed{i}"), "text": text}).to_string() + "\n");
@@ -670,12 +676,7 @@ fn eval_stories_scores_the_story_clusters_against_labels() {
 
 /// Two of the seeds (one story told twice) as JSON Lines, published `days` apart.
 fn two_seeds_apart(dir: &TempDir, days: u32) {
-    let mut seeds: Vec<_> = fs::read_dir(seeds_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    seeds.sort();
+    let seeds = seed_articles();
     let lines: String = seeds[..2]
         .iter()
         .enumerate()
