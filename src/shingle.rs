@@ -196,8 +196,13 @@ impl Shingler {
     /// `text`, whatever the shingle unit.
     pub fn word_hashes_into(&self, text: &str, scratch: &mut Scratch) {
         scratch.words.clear();
-        for_each_word(text, |word, _| {
-            scratch.words.push(hash_bytes(word.as_bytes(), self.seed))
+        scratch.spans.clear();
+        for_each_word(text, |word, span| {
+            scratch.words.push(hash_bytes(word.as_bytes(), self.seed));
+            scratch.spans.push(Span {
+                start: span.start as u32,
+                end: span.end as u32,
+            });
         });
     }
 }
@@ -207,6 +212,7 @@ impl Shingler {
 pub struct Scratch {
     normalized: String,
     words: Vec<u64>,
+    spans: Vec<Span>,
     boundaries: Vec<usize>,
 }
 
@@ -216,6 +222,11 @@ impl Scratch {
     /// rather than cutting the text twice.
     pub fn words(&self) -> &[u64] {
         &self.words
+    }
+
+    /// The spans of those words in their text.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
     }
 }
 

@@ -36,6 +36,8 @@ pub(super) struct Findings<'a> {
     pub read_count: usize,
     pub skipped: Vec<Skipped>,
     pub phrase_occurrences: usize,
+    /// Template fingerprints found in more than `max_df` documents.
+    pub common_templates: usize,
     pub documents_without_time: usize,
     pub candidates: &'a Candidates,
     /// Pairs with a verdict other than unrelated.
@@ -153,6 +155,7 @@ fn suppressed(f: &Findings) -> Suppressed {
     Suppressed {
         boilerplate_fingerprints: overlap.map_or(0, |o| o.stats().boilerplate_fingerprints),
         boilerplate_pair_emissions: overlap.map_or(0, |o| o.stats().pairs_suppressed),
+        boilerplate_templates: f.common_templates,
         ignored_phrase_occurrences: f.phrase_occurrences,
         overlap_pairs_too_small: f.candidates.overlap_too_small,
         boilerplate_passages: aligned().map(|g| g.boilerplate_passages).sum(),

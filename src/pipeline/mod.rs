@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use bit_vec::BitVec;
 
-use crate::boilerplate::BoilerplateMarker;
+use crate::boilerplate::{self, BoilerplateMarker};
 use crate::cluster::{cluster, Cluster};
 use crate::config::Config;
 use crate::error::Error;
@@ -213,6 +213,7 @@ fn find_pairs(
         documents,
         signatures,
         fingerprints,
+        templates,
         words,
         distinctive,
         document_frequencies,
@@ -229,9 +230,12 @@ fn find_pairs(
         .background
         .map(|b| TermWeights::new(b, document_frequencies, documents.len()));
     let marker = match &candidates.overlap {
-        Some(o) => marker.with_common(o.boilerplate().to_vec()),
+        Some(o) => marker
+            .with_common(o.boilerplate().to_vec())
+            .with_common_templates(boilerplate::templates(&templates)),
         None => marker,
     };
+    drop(templates);
     timings.overlap = clock.elapsed().as_secs_f64();
 
     let (times, documents_without_time) = document_times(config, documents.iter());
@@ -258,6 +262,7 @@ fn find_pairs(
         config,
         winnower: setup.winnower,
         story_background: setup.background.map(|b| b.name().to_string()),
+        common_templates: marker.common_template_count(),
         documents: &documents,
         read_count,
         skipped,

@@ -14,7 +14,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::ordered::map_chunks_in_order;
-use crate::boilerplate::BoilerplateMarker;
+use crate::boilerplate::{skeleton_into, BoilerplateMarker};
 use crate::config::ShingleUnit;
 use crate::error::Error;
 use crate::fingerprint;
@@ -40,6 +40,9 @@ pub(super) struct Sketched {
     /// Winnowed fingerprint hashes per document, unsorted (empty when the
     /// overlap stage is off).
     pub fingerprints: Vec<Vec<u64>>,
+    /// Template fingerprints of each document's skeleton with their fillings,
+    /// sorted and distinct (empty when the overlap stage is off).
+    pub templates: Vec<Vec<u64>>,
     /// Words per document (0 when the overlap stage is off).
     pub words: Vec<u32>,
     /// Distinctive terms per document (each empty when the story stage is off).
@@ -67,6 +70,7 @@ struct SketchScratch {
     shingles: Scratch,
     winnowing: fingerprint::Scratch,
     fingerprints: Vec<fingerprint::Fingerprint>,
+    skeleton: Vec<u64>,
     found: Vec<u32>,
     terms: TermTally,
 }
@@ -76,6 +80,8 @@ struct DocumentSketch {
     signature: Signature,
     /// Fingerprint hashes (none when the overlap stage is off).
     fingerprints: Vec<u64>,
+    /// Template fingerprints and fillings (none when the overlap stage is off).
+    templates: Vec<u64>,
     /// Words (0 when the overlap stage is off).
     words: u32,
     /// Occurrences of ignored phrases.
@@ -99,6 +105,7 @@ impl Sketcher<'_> {
         let mut sketch = DocumentSketch {
             signature,
             fingerprints: Vec::new(),
+            templates: Vec::new(),
             words: 0,
             phrases: 0,
             distinctive: Box::default(),
@@ -125,6 +132,14 @@ impl Sketcher<'_> {
                 &mut scratch.fingerprints,
                 &mut sketch.fingerprints,
             );
+            let spans = scratch.shingles.spans();
+            skeleton_into(
+                text,
+                words.iter().copied().zip(spans.iter().copied()),
+                &mut scratch.skeleton,
+            );
+            self.marker
+                .template_hashes(words, &scratch.skeleton, &mut sketch.templates);
         }
         Some(sketch)
     }
@@ -147,6 +162,7 @@ pub(super) fn read_and_sketch(
         documents: Vec::new(),
         signatures: Vec::new(),
         fingerprints: Vec::new(),
+        templates: Vec::new(),
         words: Vec::new(),
         distinctive: Vec::new(),
         document_frequencies: IntMap::default(),
@@ -234,6 +250,7 @@ fn merge_chunk(
                 out.documents.push(doc);
                 out.signatures.push(sketch.signature);
                 out.fingerprints.push(sketch.fingerprints);
+                out.templates.push(sketch.templates);
                 out.words.push(sketch.words);
                 out.distinctive.push(sketch.distinctive);
                 out.phrase_occurrences += sketch.phrases;

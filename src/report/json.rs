@@ -70,6 +70,7 @@
 //! | `suppressed.boilerplate_passages` | passages marked boilerplate (shown, not counted as reuse); pairs whose identical runs are too short to be reuse are graded without alignment and add none |
 //! | `suppressed.pairs_without_reuse` | aligned pairs graded `unrelated`, not listed in `pairs` |
 //! | `suppressed.pairs_with_repetitive_text` | aligned pairs where a phrase repeated more than 32 times in a text anchored no passage |
+//! | `suppressed.boilerplate_templates` | template fingerprints (word k-grams with numbers and capitalized names as slots, holding a slot and at least 3 other words) filled in at least 5 different ways across the corpus: formulas, not copies; their words are boilerplate too |
 //! | `suppressed.documents_without_time` | documents with no readable time (when `time_field` is set) |
 //! | `suppressed.stories_without_specifics` | pairs whose story similarity reaches `story_threshold` but whose story passage's names and numbers are mostly not in the other article: one topic, not one story; not listed |
 //! | `suppressed.stories_far_apart` | pairs on one story further apart than `story_window_days` and below `story_threshold_outside_window`: another instance of a recurring report, another event of one company; not listed |

@@ -130,6 +130,11 @@ pub struct Suppressed {
     pub boilerplate_fingerprints: u64,
     /// Candidate pairs those fingerprints would have made (pair emissions).
     pub boilerplate_pair_emissions: u64,
+    /// Distinct template fingerprints (k-grams of the texts with numbers and
+    /// names as slots) filled in at least 5 different ways across the corpus:
+    /// their words count as boilerplate (bond-issue formulas, footers with a
+    /// date).
+    pub boilerplate_templates: usize,
     /// Occurrences of ignored phrases in the scanned documents.
     pub ignored_phrase_occurrences: usize,
     /// Overlap candidates (found by no other stage) sharing too few

@@ -153,6 +153,10 @@ fn write_left_out(report: &Report, out: &mut impl Write) -> io::Result<()> {
         ));
     }
     for (n, what) in [
+        (
+            sup.boilerplate_templates,
+            "boilerplate template fingerprints (formulas with other names and numbers)",
+        ),
         (sup.ignored_phrase_occurrences, "ignored-phrase occurrences"),
         (
             sup.overlap_pairs_too_small,

@@ -90,6 +90,7 @@ struct Suppressed {
     pairs_without_reuse: usize,
     pairs_with_repetitive_text: usize,
     documents_without_time: usize,
+    boilerplate_templates: usize,
     stories_without_specifics: usize,
     stories_far_apart: usize,
 }
