@@ -94,6 +94,10 @@ pub struct StoryConfig {
     /// A background model of document frequencies to use instead of the
     /// shipped English one (`--idf FILE`).
     pub idf: Option<std::path::PathBuf>,
+    /// Average story similarity at or above which two groups of articles
+    /// join one story cluster. Default
+    /// [`crate::defaults::STORY_CLUSTER_THRESHOLD`].
+    pub cluster_threshold: f64,
 }
 
 /// How a pair's verdict is decided (see `crate::grade`).
@@ -253,6 +257,7 @@ impl Default for Config {
             story: StoryConfig {
                 enabled: true,
                 idf: None,
+                cluster_threshold: d::STORY_CLUSTER_THRESHOLD,
             },
             threads: d::THREADS,
         }
@@ -332,6 +337,13 @@ impl Config {
                 duplicate_threshold,
                 threshold: self.threshold,
             });
+        }
+        if !positive_unit(self.story.cluster_threshold) {
+            return out_of_range(
+                "story.cluster_threshold",
+                "in (0, 1]",
+                &self.story.cluster_threshold,
+            );
         }
         if !positive_unit(self.grade.story_threshold_outside_window) {
             return out_of_range(

@@ -170,6 +170,10 @@ pub(crate) struct StoryArgs {
     /// be rewrites: reports of one event come out within days.
     #[arg(long, default_value_t = defaults::STORY_WINDOW_DAYS, value_name = "DAYS")]
     pub story_window_days: u32,
+    /// Average story similarity at or above which groups of articles join
+    /// one story cluster (articles about one event; lower than a rewrite's).
+    #[arg(long, default_value_t = defaults::STORY_CLUSTER_THRESHOLD, value_name = "S")]
+    pub story_cluster_threshold: f64,
     /// Story similarity a rewrite needs outside the story window.
     #[arg(long, default_value_t = defaults::STORY_THRESHOLD_OUTSIDE_WINDOW, value_name = "S")]
     pub story_threshold_outside_window: f64,
@@ -187,6 +191,7 @@ impl StoryArgs {
         config.grade.story_threshold = self.story_threshold;
         config.grade.min_passage_specifics = self.min_passage_specifics;
         config.grade.story_window_days = self.story_window_days;
+        config.story.cluster_threshold = self.story_cluster_threshold;
         config.grade.story_threshold_outside_window = self.story_threshold_outside_window;
     }
 }
@@ -332,7 +337,7 @@ pub(crate) fn in_cli_terms(err: reprint::Error) -> anyhow::Error {
 
 /// The settings [`flag_of`] knows that are named by a dotted path (a bare
 /// `threshold` would also match inside other names).
-const DOTTED_SETTINGS: [&str; 13] = [
+const DOTTED_SETTINGS: [&str; 14] = [
     "shingle.size",
     "sketch.num_perm",
     "lsh.bands",
@@ -342,6 +347,7 @@ const DOTTED_SETTINGS: [&str; 13] = [
     "overlap.max_df",
     "grade.story_threshold",
     "grade.min_passage_specifics",
+    "story.cluster_threshold",
     "grade.story_threshold_outside_window",
     "input.id_field",
     "input.text_field",
@@ -362,6 +368,7 @@ fn flag_of(setting: &str) -> Option<&'static str> {
         "overlap.max_df" => "--max-df",
         "grade.story_threshold" => "--story-threshold",
         "grade.min_passage_specifics" => "--min-passage-specifics",
+        "story.cluster_threshold" => "--story-cluster-threshold",
         "grade.story_threshold_outside_window" => "--story-threshold-outside-window",
         "input.id_field" => "--id-field",
         "input.text_field" => "--text-field",

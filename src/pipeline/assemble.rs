@@ -206,6 +206,7 @@ fn parameters(
         grade: config.grade,
         time_field: config.input.time_field.clone(),
         story_background,
+        story_cluster_threshold: config.story.cluster_threshold,
     }
 }
 

@@ -327,7 +327,7 @@ fn group(checked: Checked, doc_count: usize, config: &Config) -> Groups {
         },
         config.cluster.keep,
     );
-    let story_links: Vec<(DocId, DocId, f64)> = aligned()
+    let mut story_links: Vec<(DocId, DocId, f64)> = aligned()
         .map(|g| &g.candidate)
         .chain(&rejected)
         .filter_map(|c| {
@@ -335,7 +335,8 @@ fn group(checked: Checked, doc_count: usize, config: &Config) -> Groups {
             Some((c.scored.pair.a, c.scored.pair.b, s.similarity))
         })
         .collect();
-    let story_clusters = story_clusters(&story_links, config.grade.story_threshold);
+    story_links.extend(checked.story_links);
+    let story_clusters = story_clusters(&story_links, config.story.cluster_threshold);
     let mut near_misses: Vec<ScoredPair> = rejected.iter().map(|c| c.scored).collect();
     near_misses.extend(unlisted.iter().map(|g| g.candidate.scored));
     near_misses.extend(checked.non_candidates);

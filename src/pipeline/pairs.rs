@@ -95,6 +95,8 @@ pub(super) struct Checked {
     pub rejected: Vec<Candidate>,
     /// Pairs only the story stage found whose story similarity fell short.
     pub story_rejected: usize,
+    /// Their story similarities: story clusters link on them too.
+    pub story_links: Vec<(DocId, DocId, f64)>,
     /// With `all_pairs`, every other pair of documents that shares a shingle.
     pub non_candidates: Vec<ScoredPair>,
     /// Characters of every document read again, sorted by document, when
@@ -283,6 +285,12 @@ impl PairChecker<'_> {
             rejected.into_iter().partition(|c| c.found_by.minhash);
         checked.rejected.extend(by_minhash);
         checked.story_rejected += story_only.len();
+        checked
+            .story_links
+            .extend(story_only.iter().filter_map(|c| {
+                let s = c.story.as_ref()?;
+                Some((c.scored.pair.a, c.scored.pair.b, s.similarity))
+            }));
         to_align
     }
 }

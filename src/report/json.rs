@@ -45,6 +45,7 @@
 //! | `parameters.grade.story_window_days`, `.story_threshold_outside_window` | articles more days apart than this (by `time_field`, or else by their datelines) are rewrites only at this story similarity |
 //! | `parameters.grade.min_passage_specifics` | ...when at least this share (by idf) of the names and numbers of the story passage is in the other article too (`--min-passage-specifics`) |
 //! | `parameters.time_field` | the JSON field read as publication time, or null |
+//! | `parameters.story_cluster_threshold` | average story similarity at or above which groups of articles join one story cluster (`--story-cluster-threshold`) |
 //! | `parameters.story_background` | the background model of the story stage (`english (wordfreq ...)` or the `--idf` file), or null when the stage is off |
 //! | `counts.documents_read` | input items read (documents and unusable items) |
 //! | `counts.documents_skipped` | items not scanned; each is listed in `skipped` |
@@ -95,7 +96,7 @@
 //! | `story.passage` | that best passage, or null: `side` (`a` or `b`), `start_byte`, `end_byte`, `start_char`, `end_char`, `words` |
 //! | `story.shared` | for a rewrite, what both articles have, or null: `names` (words capitalized inside sentences in both), `numbers` (as written, with the next word when both have it), `quotes` (phrases quoted in one, present in the other), `terms` (the most distinctive other shared words); at most 12 each, as written in A (quotes as written where quoted) |
 //! | `clusters[]` | largest first: `size`, `representative` (the id `dedup` keeps), `members` (ids in input order) |
-//! | `story_clusters[]` | articles about one story, largest first, by average linkage (two groups join when the mean similarity over all pairs between them reaches the story threshold, unscored pairs counting 0, so one strong link alone cannot chain groups together): `size`, `members` (ids in input order), `weakest_link` (the lowest mean similarity at which two parts joined), `linked_share` (share of member pairs whose own similarity reaches the threshold) |
+//! | `story_clusters[]` | articles about one story, largest first, by average linkage (two groups join when the mean story similarity over all pairs between them reaches `story_cluster_threshold`, unscored pairs counting 0, so one strong link alone cannot chain groups together): `size`, `members` (ids in input order), `weakest_link` (the lowest mean similarity at which two parts joined), `linked_share` (share of member pairs whose own similarity reaches `story_cluster_threshold`) |
 //! | `near_misses[]` | up to 10 closest pairs not in `pairs`, with the score fields of `pairs[]`; drawn from rejected and ungraded candidates, and from all pairs when the corpus has at most 100 documents |
 //! | `run.threads` | worker threads |
 //! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `overlap`, `prepare` (documents of candidate pairs cut into words, stems and sentences), `verify`, `cluster`, `align`, `total` |

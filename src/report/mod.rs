@@ -104,6 +104,8 @@ pub struct Parameters {
     pub time_field: Option<String>,
     /// The story stage's background model (null when the stage is off).
     pub story_background: Option<String>,
+    /// Average story similarity at which groups join one story cluster.
+    pub story_cluster_threshold: f64,
 }
 
 /// Settings of the partial-overlap candidate stage.

@@ -44,6 +44,7 @@ struct Parameters {
     grade: Grade,
     time_field: Option<String>,
     story_background: Option<String>,
+    story_cluster_threshold: f64,
 }
 
 #[derive(Deserialize)]
