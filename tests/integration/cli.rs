@@ -719,3 +719,92 @@ fn one_story_far_apart_in_time_is_not_a_rewrite_and_is_counted() {
     );
     assert_eq!(wide["pairs"][0]["verdict"], "rewrite", "{wide}");
 }
+
+#[test]
+fn datelines_far_apart_demote_a_story_without_a_time_field() {
+    let dir = temp();
+    let seeds = seed_articles();
+    let lines: String = seeds[..2]
+        .iter()
+        .zip(["March 2", "March 25"])
+        .enumerate()
+        .map(|(i, (path, day))| {
+            let text = format!("KYIV, {day} - {}", fs::read_to_string(path).unwrap());
+            json!({"id": format!("seed{i}"), "text": text}).to_string() + "\n"
+        })
+        .collect();
+    fs::write(dir.path().join("two.jsonl"), lines).unwrap();
+    let report = scan_json(&dir, &["two.jsonl"]);
+    assert!(report["pairs"].as_array().unwrap().is_empty(), "{report}");
+    assert_eq!(report["suppressed"]["stories_far_apart"], 1);
+    // The same two a day apart are one story.
+    let near = fs::read_to_string(dir.path().join("two.jsonl"))
+        .unwrap()
+        .replace("March 25", "March 3");
+    fs::write(dir.path().join("two.jsonl"), near).unwrap();
+    let report = scan_json(&dir, &["two.jsonl"]);
+    assert_eq!(report["pairs"][0]["verdict"], "rewrite", "{report}");
+    assert_eq!(report["pairs"][0]["story"]["days_apart"], 1);
+}
+
+#[test]
+fn a_formula_filled_in_many_ways_is_not_reuse_but_a_copied_paragraph_is() {
+    let dir = temp();
+    let issuers = [
+        "Westpac Banking",
+        "Toronto Dominion",
+        "Japan Development",
+        "Mercedes Credit",
+        "Union Bank",
+        "Nordic Finance",
+        "Deutsche Siedlungs",
+        "Abbey National",
+    ];
+    let topics = [
+        "harbour cranes stood idle as dockers walked out over night shifts and overtime pay",
+        "farmers in the valley delayed the harvest after heavy rain flooded the lower fields",
+        "the museum reopened its east wing with a collection of maps donated by a sailor",
+        "a new tram line will link the airport with the old town before the summer games",
+        "river levels fell after the dam operators opened two gates during the dry spell",
+        "the choir won a regional prize with a programme of songs written by local children",
+        "bakers warned that flour prices would rise again as mills cut their output sharply",
+        "the council voted to plant four hundred trees along the ring road next autumn",
+    ];
+    let copied = "Police said the convoy of 14 lorries left Gdansk at dawn on Tuesday and \
+                  reached the border crossing at Terespol shortly before noon, where customs \
+                  officers from both countries inspected the cargo of medical supplies.";
+    let lines: String = (0..issuers.len())
+        .map(|i| {
+            let bond = format!(
+                "{} is issuing a {} mln dlr eurobond due May {}, {} paying {} pct and priced at {} pct, \
+                 lead manager said. The bonds will be issued in denominations of {} dlrs and \
+                 will be listed in Luxembourg, and the non-callable issue pays annual interest \
+                 on May {} each year, the lead manager said.",
+                issuers[i], 50 + 10 * i, 3 + i, 1990 + i, 7 + i, 100 + i, 1000 * (i + 1), 3 + i
+            );
+            let extra = if i < 2 { copied } else { "" };
+            let text = format!("{}. {} {bond} {extra}", topics[i], topics[(i + 3) % 8]);
+            json!({"id": format!("d{i}"), "text": text}).to_string() + "\n"
+        })
+        .collect();
+    fs::write(dir.path().join("bonds.jsonl"), lines).unwrap();
+    let report = scan_json(&dir, &["bonds.jsonl", "--no-story"]);
+    assert!(
+        report["suppressed"]["boilerplate_templates"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "{report}"
+    );
+    let pairs = report["pairs"].as_array().unwrap();
+    let listed: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|p| (p["a"].as_str().unwrap(), p["b"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        listed,
+        [("d0", "d1")],
+        "only the copied paragraph is reuse: {report}"
+    );
+    assert_eq!(pairs[0]["verdict"], "partial_reuse");
+}
