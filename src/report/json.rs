@@ -14,7 +14,13 @@
 //! became `.min_passage_words` (`--min-passage-words`), `.max_gap_tokens`
 //! became `.max_gap_words` (`--max-gap-words`), `parameters.grade.min_story_similarity`
 //! became `.story_threshold` (`--story-threshold`), and the copy
-//! `parameters.min_passage_words` was dropped.
+//! `parameters.min_passage_words` was dropped; it also added the rewrite
+//! rule's evidence (`pairs[].story.passage_specifics`, `.days_apart`,
+//! `parameters.grade.min_passage_specifics`, `.story_window_days`,
+//! `.story_threshold_outside_window`), the story clusters' own threshold
+//! (`parameters.story_cluster_threshold`) and what was demoted or left out
+//! (`suppressed.stories_without_specifics`, `.stories_far_apart`,
+//! `.boilerplate_templates`).
 //!
 //! | field | meaning |
 //! |---|---|

@@ -28,7 +28,9 @@ pub use crate::story::score::Side;
 /// scores and evidence, story clusters) and renamed the verdict `none` to
 /// `unrelated`; version 4 gave each setting one name across the CLI, the
 /// config and the report (`align.min_passage_words`, `align.max_gap_words`,
-/// `grade.story_threshold`) and dropped the copy `parameters.min_passage_words`.
+/// `grade.story_threshold`), dropped the copy `parameters.min_passage_words`,
+/// and added the rewrite rule's evidence, the story clusters' threshold and
+/// the counts of demoted pairs and templates.
 pub const FORMAT_VERSION: u32 = 4;
 
 /// A finished scan. See [`json`] for the meaning of every field.
