@@ -41,10 +41,11 @@ pub const MIN_FILLINGS: usize = 5;
 
 /// One skeleton k-gram in 2^this many (4) is a template fingerprint, chosen
 /// by its hash so that every document keeps the same ones (Manber's sampling
-/// by hash). Marking joins hits less than k words apart, so a template is
-/// marked from its first sampled k-gram on. Winnowing skeletons (one per
-/// window, guaranteed) made a scan of the 100,000-document peer corpus 30%
-/// slower and kept twice the fingerprints; see the README for what this costs.
+/// by hash). Marking tests every k-gram of a text by the same rule and joins
+/// hits less than k words apart, so a template is marked from its first
+/// sampled k-gram on (winnowed skeletons, which a text keeps by its own
+/// window minima, marked a third of the template words in the same test).
+/// See the README for what the template sketch costs.
 pub const TEMPLATE_SAMPLE_BITS: u32 = 2;
 
 /// Whether a word as written fills a template's slot: a number, or a
@@ -89,9 +90,8 @@ fn is_sampled(hash: u64) -> bool {
 
 /// The position and hash of every skeleton k-gram that holds a slot and at
 /// least [`MIN_FIXED_WORDS`] other words. The hash is a polynomial rolling
-/// hash (Karp and Rabin) of the word hashes, updated in O(1) per word: the
-/// sketch pass sees every k-gram of every document, and hashing each anew
-/// cost a fifth of a scan.
+/// hash (Karp and Rabin) of the word hashes, updated in O(1) per word, as the
+/// sketch pass sees every k-gram of every document.
 fn skeleton_kgrams(skeleton: &[u64], k: usize) -> impl Iterator<Item = (usize, u64)> + '_ {
     const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
     let top = (1..k).fold(1u64, |p, _| p.wrapping_mul(BASE));
@@ -138,10 +138,10 @@ pub struct BoilerplateMarker {
     winnower: Winnower,
     /// Sorted hashes of fingerprints found in more than `max_df` documents.
     common: Vec<u64>,
-    /// Winnows skeletons.
-    templates: Winnower,
-    /// Sorted hashes of template fingerprints found in more than `max_df`
-    /// documents.
+    /// Seed of the template hashes of fillings.
+    template_seed: u64,
+    /// Sorted ids (`TEMPLATE_ID` bits) of the template fingerprints filled in
+    /// at least [`MIN_FILLINGS`] ways.
     common_templates: Vec<u64>,
     /// Ignored phrases as word hashes, keyed by their first word.
     phrases: AHashMap<u64, Vec<Vec<u64>>>,
@@ -160,10 +160,8 @@ impl BoilerplateMarker {
                 by_first.entry(first).or_default().push(words);
             }
         }
-        // Only its k and seed are used: template k-grams are sampled, not winnowed.
-        let templates = winnower.with_seed(winnower.seed() ^ SLOT);
         BoilerplateMarker {
-            templates,
+            template_seed: winnower.seed() ^ SLOT,
             common_templates: Vec::new(),
             winnower,
             common: Vec::new(),
@@ -204,13 +202,13 @@ impl BoilerplateMarker {
     /// hold a slot and at least [`MIN_FIXED_WORDS`] other words.
     pub fn template_hashes(&self, words: &[u64], skeleton: &[u64], out: &mut Vec<u64>) {
         out.clear();
-        let k = self.templates.k();
+        let k = self.winnower.k();
         if words.len() != skeleton.len() {
             return;
         }
         for (start, hash) in skeleton_kgrams(skeleton, k) {
             if is_sampled(hash) {
-                let filled = combine_hashes(&words[start..start + k], self.templates.seed());
+                let filled = combine_hashes(&words[start..start + k], self.template_seed);
                 out.push(hash & TEMPLATE_ID | filled >> 40);
             }
         }
@@ -244,10 +242,12 @@ impl BoilerplateMarker {
         occurrences
     }
 
-    /// Every boilerplate word of a document: ignored phrases, common
-    /// fingerprints of its words and common template fingerprints of its
-    /// skeleton (one hash per word, as [`skeleton`] gives).
-    pub fn mark(&self, words: &[u64], skeleton: &[u64]) -> BitVec {
+    /// Every boilerplate word of a text cut into `tokens`: ignored phrases,
+    /// common fingerprints of its words and common template fingerprints of
+    /// its skeleton (built only when there are common templates).
+    pub fn mark(&self, text: &str, tokens: &[Token]) -> BitVec {
+        let words: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
+        let words = &words[..];
         let mut marks = BitVec::from_elem(words.len(), false);
         self.mark_phrases(words, &mut marks);
         if !self.common.is_empty() {
@@ -263,15 +263,15 @@ impl BoilerplateMarker {
                 }
             }
         }
-        // Every k-gram of the skeleton, not only the winnowed ones: a template
-        // is marked from end to end, so a passage inside it counts as
-        // boilerplate as a whole.
-        if !self.common_templates.is_empty() && skeleton.len() == words.len() {
-            let k = self.templates.k();
+        // A template is marked from end to end, so a passage inside it counts
+        // as boilerplate as a whole.
+        if !self.common_templates.is_empty() {
+            let skeleton = skeleton(text, tokens);
+            let k = self.winnower.k();
             // Template k-grams are sampled (one in 4): two hits less than k
             // words apart are one template, gap included.
             let mut last_end: Option<usize> = None;
-            for (start, hash) in skeleton_kgrams(skeleton, k) {
+            for (start, hash) in skeleton_kgrams(&skeleton, k) {
                 if !is_sampled(hash)
                     || self
                         .common_templates
@@ -330,13 +330,13 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
-    fn words(text: &str) -> Vec<u64> {
+    fn tokens(text: &str) -> Vec<Token> {
         let config = Config::default();
-        Shingler::new(config.shingle, config.seed)
-            .tokens(text)
-            .iter()
-            .map(|t| t.hash)
-            .collect()
+        Shingler::new(config.shingle, config.seed).tokens(text)
+    }
+
+    fn words(text: &str) -> Vec<u64> {
+        tokens(text).iter().map(|t| t.hash).collect()
     }
 
     fn marker(phrases: &[&str]) -> BoilerplateMarker {
@@ -352,9 +352,9 @@ mod tests {
     #[test]
     fn ignored_phrases_are_marked_wherever_they_occur() {
         let m = marker(&["Get link - X - Other Apps"]);
-        let doc =
-            words("Story text here. get LINK x other apps. More story. Get link X Other Apps");
-        let marks = m.mark(&doc, &[]);
+        let text = "Story text here. get LINK x other apps. More story. Get link X Other Apps";
+        let doc = words(text);
+        let marks = m.mark(text, &tokens(text));
         let marked: Vec<usize> = (0..doc.len()).filter(|&i| marks[i]).collect();
         assert_eq!(marked, [3, 4, 5, 6, 7, 10, 11, 12, 13, 14]);
     }
@@ -362,13 +362,12 @@ mod tests {
     #[test]
     fn common_fingerprints_mark_their_words_only() {
         let footer = "sign up for our daily newsletter to get the top stories in your inbox";
-        let doc = words(&format!(
-            "a unique opening sentence about the harbour strike {footer}"
-        ));
+        let text = format!("a unique opening sentence about the harbour strike {footer}");
+        let doc = words(&text);
         let winnower = Winnower::for_min_passage(8).with_seed(Config::default().seed);
         let footer_hashes = winnower.distinct_hashes(&words(footer));
         let m = marker(&[]).with_common(footer_hashes);
-        let marks = m.mark(&doc, &[]);
+        let marks = m.mark(&text, &tokens(&text));
         let footer_start = doc.len() - words(footer).len();
         assert!(
             (0..footer_start).all(|i| !marks[i]),
@@ -457,8 +456,8 @@ mod tests {
         let list = template_list(&m, &texts);
         assert!(!list.is_empty());
         let m = m.with_common_templates(list);
-        let (skeleton, words) = skeleton_and_words(&texts[0]);
-        let marks = m.mark(&words, &skeleton);
+        let words = words(&texts[0]);
+        let marks = m.mark(&texts[0], &tokens(&texts[0]));
         let marked = (0..words.len()).filter(|&i| marks[i]).count();
         // Words of the formula are marked wherever its slots vary; a passage
         // half marked is boilerplate (`crate::align::BOILERPLATE_SHARE`).
@@ -466,10 +465,6 @@ mod tests {
             marked * 2 >= words.len(),
             "{marked} of {} words marked",
             words.len()
-        );
-        eprintln!(
-            "{:?}",
-            (0..words.len()).map(|i| marks[i] as u8).collect::<Vec<_>>()
         );
     }
 

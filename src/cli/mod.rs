@@ -321,60 +321,53 @@ pub(crate) fn to_config(
 /// (`--text-field`).
 pub(crate) fn in_cli_terms(err: reprint::Error) -> anyhow::Error {
     let message = err.to_string();
-    let named: Vec<(&str, &str)> = DOTTED_SETTINGS
+    // Dotted paths only (a bare `threshold` also stands inside other
+    // names), longest first, so that `grade.story_threshold` does not
+    // replace the start of `grade.story_threshold_outside_window`.
+    let mut named: Vec<(&str, &str)> = OPTIONS
         .iter()
-        .filter(|setting| message.contains(*setting))
-        .filter_map(|setting| Some((*setting, flag_of(setting)?)))
+        .copied()
+        .filter(|(setting, _)| setting.contains('.') && message.contains(setting))
         .collect();
     if named.is_empty() {
         return err.into();
     }
+    named.sort_by_key(|(setting, _)| std::cmp::Reverse(setting.len()));
     let message = named
         .iter()
         .fold(message, |m, (setting, flag)| m.replace(setting, flag));
     anyhow::anyhow!(message)
 }
 
-/// The settings [`flag_of`] knows that are named by a dotted path (a bare
-/// `threshold` would also match inside other names).
-const DOTTED_SETTINGS: [&str; 14] = [
-    "shingle.size",
-    "sketch.num_perm",
-    "lsh.bands",
-    "lsh.rows",
-    "align.min_passage_words",
-    "align.max_gap_words",
-    "overlap.max_df",
-    "grade.story_threshold",
-    "grade.min_passage_specifics",
-    "story.cluster_threshold",
-    "grade.story_threshold_outside_window",
-    "input.id_field",
-    "input.text_field",
-    "input.time_field",
+/// Every config setting (by its path in the config, as the library's errors
+/// name it) that an option sets, with that option.
+const OPTIONS: [(&str, &str); 15] = [
+    ("threshold", "--threshold"),
+    ("shingle.size", "--shingle-size or --char-ngrams"),
+    ("sketch.num_perm", "--num-perm"),
+    ("lsh.bands", "--bands"),
+    ("lsh.rows", "--rows"),
+    ("align.min_passage_words", "--min-passage-words"),
+    ("align.max_gap_words", "--max-gap-words"),
+    ("overlap.max_df", "--max-df"),
+    ("grade.story_threshold", "--story-threshold"),
+    ("grade.min_passage_specifics", "--min-passage-specifics"),
+    (
+        "grade.story_threshold_outside_window",
+        "--story-threshold-outside-window",
+    ),
+    ("story.cluster_threshold", "--story-cluster-threshold"),
+    ("input.id_field", "--id-field"),
+    ("input.text_field", "--text-field"),
+    ("input.time_field", "--time-field"),
 ];
 
-/// The option that sets a config setting (named by its path in the config, as
-/// the library's errors name it), for settings that have one.
+/// The option that sets a config setting, for settings that have one.
 fn flag_of(setting: &str) -> Option<&'static str> {
-    Some(match setting {
-        "threshold" => "--threshold",
-        "shingle.size" => "--shingle-size or --char-ngrams",
-        "sketch.num_perm" => "--num-perm",
-        "lsh.bands" => "--bands",
-        "lsh.rows" => "--rows",
-        "align.min_passage_words" => "--min-passage-words",
-        "align.max_gap_words" => "--max-gap-words",
-        "overlap.max_df" => "--max-df",
-        "grade.story_threshold" => "--story-threshold",
-        "grade.min_passage_specifics" => "--min-passage-specifics",
-        "story.cluster_threshold" => "--story-cluster-threshold",
-        "grade.story_threshold_outside_window" => "--story-threshold-outside-window",
-        "input.id_field" => "--id-field",
-        "input.text_field" => "--text-field",
-        "input.time_field" => "--time-field",
-        _ => return None,
-    })
+    OPTIONS
+        .iter()
+        .find(|(name, _)| *name == setting)
+        .map(|&(_, flag)| flag)
 }
 
 /// Opens an output path for writing; `-` is standard output.
@@ -515,8 +508,8 @@ mod tests {
             .get_arguments()
             .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
             .collect();
-        let settings = DOTTED_SETTINGS.iter().filter(|s| **s != "shingle.size");
-        for setting in settings.chain(&["threshold"]) {
+        let settings = OPTIONS.iter().filter(|(s, _)| *s != "shingle.size");
+        for (setting, _) in settings {
             let flag = flag_of(setting).unwrap();
             assert!(
                 options.iter().any(|o| o == flag),

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::align::char_offsets;
 use crate::align::{align_from, AlignText, Alignment, Passage, Runs};
-use crate::boilerplate::{skeleton, BoilerplateMarker};
+use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::cluster;
 use crate::config::{Config, Keep, ShingleUnit};
 use crate::grade::{Demotion, Grade, Rules, StoryScores, Verdict};
@@ -449,8 +449,7 @@ pub(super) fn prepare<'t>(
     let prepared = AlignText::new(text, shingler);
     match marker {
         Some(marker) if marker.marks_anything() => {
-            let skeleton = skeleton(prepared.text, prepared.tokens());
-            let marks = marker.mark(&prepared.word_hashes(), &skeleton);
+            let marks = marker.mark(prepared.text, prepared.tokens());
             prepared.with_boilerplate(marks)
         }
         _ => prepared,

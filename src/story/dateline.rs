@@ -67,8 +67,9 @@ pub fn lead_day(text: &str) -> Option<u16> {
 
 /// The days between two days of the year, around the year (at most 182).
 pub fn days_apart(a: u16, b: u16) -> u32 {
+    // Days of the year are 1 to 365, so d is at most 364.
     let d = u32::from(a.abs_diff(b));
-    d.min(365 - d.min(365))
+    d.min(365 - d)
 }
 
 fn month(word: &str) -> Option<u16> {
