@@ -66,10 +66,25 @@ pub struct InputConfig {
     /// Skip malformed lines, missing text fields and duplicate ids (counting and
     /// listing them in the report) instead of stopping at the first. Default off.
     pub skip_bad_lines: bool,
-    /// The JSON field holding a document's publication time (RFC 3339, a date
-    /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS` in UTC, or Unix seconds). When set, the
-    /// earlier document of a reuse pair is named as the likely source. Default none.
-    pub time_field: Option<String>,
+    /// Where a document's publication time comes from (RFC 3339, a date
+    /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS` in UTC, or Unix seconds). With
+    /// times, the earlier document of a reuse pair is named as the likely
+    /// source, and story pairs far apart in time need more evidence to be
+    /// rewrites. Default [`TimeField::Detect`].
+    pub time_field: TimeField,
+}
+
+/// Where documents' publication times are read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeField {
+    /// The field of [`crate::defaults::TIME_FIELDS`] that the most documents have a
+    /// readable time in (the first listed on a tie); none if no document has.
+    Detect,
+    /// This JSON field.
+    Named(String),
+    /// No times, whatever the documents hold.
+    Ignore,
 }
 
 /// The partial-overlap candidate stage (winnowing fingerprints).
@@ -120,8 +135,8 @@ pub struct GradeConfig {
     /// that carries the story that the other article also has, at or above
     /// which it is. Default [`crate::defaults::MIN_PASSAGE_SPECIFICS`].
     pub min_passage_specifics: f64,
-    /// Articles more days apart than this (by their times, or else by the
-    /// dates of their datelines) need a story similarity of at least
+    /// Articles more days apart than this (by their times or by the dates of
+    /// their datelines, whichever says more) need a story similarity of at least
     /// `story_threshold_outside_window` to be rewrites. Default
     /// [`crate::defaults::STORY_WINDOW_DAYS`].
     pub story_window_days: u32,
@@ -218,7 +233,7 @@ impl Default for Config {
                 id_field: d::ID_FIELD.to_string(),
                 text_field: d::TEXT_FIELD.to_string(),
                 skip_bad_lines: false,
-                time_field: None,
+                time_field: TimeField::Detect,
             },
             shingle: ShingleConfig {
                 unit: ShingleUnit::Words,
@@ -366,7 +381,13 @@ impl Config {
         for (setting, name) in [
             ("input.id_field", Some(&self.input.id_field)),
             ("input.text_field", Some(&self.input.text_field)),
-            ("input.time_field", self.input.time_field.as_ref()),
+            (
+                "input.time_field",
+                match &self.input.time_field {
+                    TimeField::Named(name) => Some(name),
+                    TimeField::Detect | TimeField::Ignore => None,
+                },
+            ),
         ] {
             if name.is_some_and(|name| name.is_empty()) {
                 return out_of_range(setting, "a field name", &"\"\"");
@@ -413,6 +434,6 @@ mod tests {
             "grade.duplicate_threshold must be in [threshold, 1] = [0.5, 1], got 0.3";
         zero_story: |c| c.grade.story_threshold = 0.0, "grade.story_threshold must be in (0, 1]";
         tiny_max_df: |c| c.overlap.max_df = 1, "overlap.max_df must be at least 2, got 1";
-        empty_time_field: |c| c.input.time_field = Some(String::new()), "input.time_field must be a field name";
+        empty_time_field: |c| c.input.time_field = TimeField::Named(String::new()), "input.time_field must be a field name";
     }
 }

@@ -20,6 +20,22 @@ pub const ID_FIELD: &str = "id";
 /// `input.text_field`.
 pub const TEXT_FIELD: &str = "text";
 
+/// `input.time_field` when it is left to detect: the names feeds and news
+/// corpora give an article's publication time, tried in this order. Time
+/// is evidence (two reports of one company weeks apart are two events), so a
+/// field that says it is used unless the caller turns it off.
+pub const TIME_FIELDS: [&str; 9] = [
+    "time",
+    "published",
+    "published_at",
+    "publish_date",
+    "pubdate",
+    "date",
+    "datetime",
+    "timestamp",
+    "created_at",
+];
+
 /// `shingle.size`: word 5-grams, the usual unit of near-duplicate detection
 /// for news-length text (Broder 1997 used word shingles of about this size).
 pub const SHINGLE_SIZE: usize = 5;

@@ -149,14 +149,17 @@ pub struct StoryScores {
     pub similarity: f64,
     /// The share of the story passage's names and numbers the other has.
     pub passage_specifics: f64,
-    /// Days between the two articles, when known (their times, or else the
-    /// dates their datelines give).
+    /// Days between the two articles, when known: the larger of the days
+    /// between their times and between the dates their datelines give.
     pub days_apart: Option<u32>,
 }
 
 impl StoryScores {
     /// The scores of a story similarity, with the days between the articles'
-    /// times (Unix seconds) when both are known, else between their datelines.
+    /// times (Unix seconds) or between their datelines, whichever is larger
+    /// when both are known: a feed's clock says when an article came in, its
+    /// dateline when its event happened, and either far apart means two
+    /// events (a reprint of an old report comes in today with its old date).
     pub fn new(s: &StorySimilarity, times: (Option<i64>, Option<i64>)) -> Self {
         const DAY_SECONDS: u64 = 24 * 3600;
         let by_time = match times {
@@ -168,7 +171,10 @@ impl StoryScores {
         StoryScores {
             similarity: s.similarity,
             passage_specifics: s.passage_specifics,
-            days_apart: by_time.or(s.days_apart),
+            days_apart: match (by_time, s.days_apart) {
+                (Some(t), Some(d)) => Some(t.max(d)),
+                (t, d) => t.or(d),
+            },
         }
     }
 }

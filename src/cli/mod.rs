@@ -9,7 +9,7 @@ pub(crate) mod scan;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use reprint::config::{Keep, ShingleUnit};
+use reprint::config::{Keep, ShingleUnit, TimeField};
 use reprint::defaults;
 use reprint::Config;
 
@@ -101,9 +101,15 @@ pub(crate) struct CorpusArgs {
     pub skip_bad_lines: bool,
     /// JSON field holding each article's publication time (RFC 3339, YYYY-MM-DD,
     /// "YYYY-MM-DD HH:MM:SS" in UTC, or Unix seconds). The earlier article of a
-    /// reuse pair is then named as its likely source.
-    #[arg(long, value_name = "NAME")]
+    /// reuse pair is then named as its likely source, and articles far apart in
+    /// time need more evidence to be one story. [default: the one of time,
+    /// published, published_at, publish_date, pubdate, date, datetime,
+    /// timestamp, created_at that most records have a readable time in]
+    #[arg(long, value_name = "NAME", conflicts_with = "no_time")]
     pub time_field: Option<String>,
+    /// Read no publication times, even from a field with a usual name.
+    #[arg(long)]
+    pub no_time: bool,
 }
 
 /// How similarity is measured.
@@ -165,9 +171,10 @@ pub(crate) struct StoryArgs {
     /// rewrite: the same actors, places and figures, not just one topic.
     #[arg(long, default_value_t = defaults::MIN_PASSAGE_SPECIFICS, value_name = "S")]
     pub min_passage_specifics: f64,
-    /// Articles more days apart than this (by --time-field, or else by the
-    /// dates their datelines give) need --story-threshold-outside-window to
-    /// be rewrites: reports of one event come out within days.
+    /// Articles more days apart than this (by their publication times or by
+    /// the dates their datelines give, whichever says more) need
+    /// --story-threshold-outside-window to be rewrites: reports of one event
+    /// come out within days.
     #[arg(long, default_value_t = defaults::STORY_WINDOW_DAYS, value_name = "DAYS")]
     pub story_window_days: u32,
     /// Average story similarity at or above which groups of articles join
@@ -294,7 +301,11 @@ pub(crate) fn to_config(
         config.input.id_field = corpus.id_field.clone();
         config.input.text_field = corpus.text_field.clone();
         config.input.skip_bad_lines = corpus.skip_bad_lines;
-        config.input.time_field = corpus.time_field.clone();
+        config.input.time_field = match (&corpus.time_field, corpus.no_time) {
+            (_, true) => TimeField::Ignore,
+            (Some(name), false) => TimeField::Named(name.clone()),
+            (None, false) => TimeField::Detect,
+        };
     }
     if let Some(s) = similarity {
         config.threshold = s.threshold;

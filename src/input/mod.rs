@@ -804,7 +804,7 @@ mod tests {
             id_field: "id".into(),
             text_field: "text".into(),
             skip_bad_lines: skip,
-            time_field: None,
+            time_field: crate::config::TimeField::Detect,
         }
     }
 

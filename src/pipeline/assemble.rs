@@ -6,7 +6,7 @@
 //! names documents by their ids.
 
 use crate::cluster::Cluster;
-use crate::config::Config;
+use crate::config::{Config, TimeField};
 use crate::fingerprint::Winnower;
 use crate::grade::{Demotion, Source, Verdict};
 use crate::hash::HASH_NAME;
@@ -39,6 +39,8 @@ pub(super) struct Findings<'a> {
     /// Template fingerprints found in more than `max_df` documents.
     pub common_templates: usize,
     pub documents_without_time: usize,
+    /// The field publication times were read from, if any.
+    pub time_field: Option<String>,
     pub candidates: &'a Candidates,
     /// Pairs with a verdict other than unrelated.
     pub listed: Vec<Graded>,
@@ -68,6 +70,7 @@ pub(super) fn assemble(mut findings: Findings) -> Report {
         findings.candidates,
         findings.winnower,
         findings.story_background.take(),
+        findings.time_field.take(),
     );
     let Findings {
         documents,
@@ -173,6 +176,7 @@ fn parameters(
     candidates: &Candidates,
     winnower: &Winnower,
     story_background: Option<String>,
+    time_field: Option<String>,
 ) -> Parameters {
     let lsh = candidates.lsh;
     Parameters {
@@ -204,7 +208,8 @@ fn parameters(
             ignored_phrases: config.overlap.ignore_phrases.len(),
         },
         grade: config.grade,
-        time_field: config.input.time_field.clone(),
+        time_field,
+        time_field_detected: matches!(config.input.time_field, TimeField::Detect),
         story_background,
         story_cluster_threshold: config.story.cluster_threshold,
     }

@@ -74,7 +74,7 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
     let marker =
         BoilerplateMarker::new(winnower(config), &config.overlap.ignore_phrases, &shingler);
     let documents = [a, b];
-    let times = document_times(config, documents.iter().copied()).0;
+    let times = document_times(config, &documents).times;
     let prepared = [
         prepare(&texts[0], &shingler, Some(&marker)),
         prepare(&texts[1], &shingler, Some(&marker)),

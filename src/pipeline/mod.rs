@@ -27,7 +27,8 @@ use bit_vec::BitVec;
 
 use crate::boilerplate::{self, BoilerplateMarker};
 use crate::cluster::{cluster, Cluster};
-use crate::config::Config;
+use crate::config::{Config, TimeField};
+use crate::defaults;
 use crate::error::Error;
 use crate::fingerprint::Winnower;
 use crate::ids::{CandidatePair, DocId};
@@ -238,7 +239,11 @@ fn find_pairs(
     drop(templates);
     timings.overlap = clock.elapsed().as_secs_f64();
 
-    let (times, documents_without_time) = document_times(config, documents.iter());
+    let DocumentTimes {
+        times,
+        missing: documents_without_time,
+        field: time_field,
+    } = document_times(config, &documents.iter().collect::<Vec<_>>());
     let checker = PairChecker {
         config,
         shingler: setup.shingler,
@@ -268,6 +273,7 @@ fn find_pairs(
         skipped,
         phrase_occurrences,
         documents_without_time,
+        time_field,
         candidates: &candidates,
         listed: groups.listed,
         unlisted: groups.unlisted,
@@ -365,18 +371,53 @@ fn story_background(config: &Config) -> crate::Result<Option<Cow<'static, Backgr
     }))
 }
 
-/// Publication times of the documents (when a time field is set), and how many
-/// documents have none that can be read.
-fn document_times<'d>(
-    config: &Config,
-    documents: impl Iterator<Item = &'d Document>,
-) -> (Vec<Option<i64>>, usize) {
-    let Some(field) = &config.input.time_field else {
-        return (documents.map(|_| None).collect(), 0);
+/// The documents' publication times, as the pair stage reads them.
+struct DocumentTimes {
+    /// Per document, in input order: Unix seconds, if readable.
+    times: Vec<Option<i64>>,
+    /// Documents with no readable time (0 when no field is read).
+    missing: usize,
+    /// The field read, if any (named, or detected).
+    field: Option<String>,
+}
+
+/// Publication times of the documents from the configured field, or from the
+/// detected one (see [`TimeField::Detect`]).
+fn document_times(config: &Config, documents: &[&Document]) -> DocumentTimes {
+    let read = |field: &str| -> Vec<Option<i64>> {
+        documents
+            .iter()
+            .map(|d| d.metadata.get(field).and_then(parse_time))
+            .collect()
     };
-    let times: Vec<Option<i64>> = documents
-        .map(|d| d.metadata.get(field).and_then(parse_time))
-        .collect();
-    let missing = times.iter().filter(|t| t.is_none()).count();
-    (times, missing)
+    let (times, field) = match &config.input.time_field {
+        TimeField::Ignore => (vec![None; documents.len()], None),
+        TimeField::Named(field) => (read(field), Some(field.clone())),
+        TimeField::Detect => {
+            // Most readable times wins; on a tie the earlier name (max_by_key
+            // keeps the last maximum, so the names are tried in reverse).
+            let best = defaults::TIME_FIELDS
+                .iter()
+                .rev()
+                .map(|&field| {
+                    let times = read(field);
+                    (times.iter().flatten().count(), field, times)
+                })
+                .filter(|&(readable, ..)| readable > 0)
+                .max_by_key(|&(readable, ..)| readable);
+            match best {
+                Some((_, field, times)) => (times, Some(field.to_string())),
+                None => (vec![None; documents.len()], None),
+            }
+        }
+    };
+    let missing = match field {
+        Some(_) => times.iter().filter(|t| t.is_none()).count(),
+        None => 0,
+    };
+    DocumentTimes {
+        times,
+        missing,
+        field,
+    }
 }

@@ -104,6 +104,9 @@ pub struct Parameters {
     pub grade: GradeConfig,
     /// The JSON field read as publication time, if any.
     pub time_field: Option<String>,
+    /// Whether that field was detected (tried among the usual names)
+    /// rather than named by the caller.
+    pub time_field_detected: bool,
     /// The story stage's background model (null when the stage is off).
     pub story_background: Option<String>,
     /// Average story similarity at which groups join one story cluster.

@@ -90,6 +90,17 @@ fn write_settings(report: &Report, out: &mut impl Write) -> io::Result<()> {
         "LSH:       {} bands x {} rows ({}{unused}); a pair at Jaccard {:.2} becomes a candidate with probability {:.3}",
         p.lsh.bands, p.lsh.rows, p.lsh.chosen, p.threshold, p.lsh.candidate_probability_at_threshold
     )?;
+    if let Some(field) = &p.time_field {
+        let how = if p.time_field_detected {
+            "found among the usual names; --time-field to name another, --no-time to ignore"
+        } else {
+            "--time-field"
+        };
+        writeln!(
+            out,
+            "Dates:     publication times from field {field:?} ({how})"
+        )?;
+    }
     let s = &report.run.seconds;
     writeln!(
         out,
@@ -191,7 +202,7 @@ fn write_left_out(report: &Report, out: &mut impl Write) -> io::Result<()> {
         if sup.documents_without_time > 0 {
             writeln!(
                 out,
-                "Warning:   {} documents have no readable {field:?} time; their pairs name no likely source",
+                "Warning:   {} documents have no readable {field:?} time; their pairs name no likely source and are dated by their datelines only",
                 sup.documents_without_time
             )?;
         }

@@ -718,6 +718,41 @@ fn one_story_far_apart_in_time_is_not_a_rewrite_and_is_counted() {
         ],
     );
     assert_eq!(wide["pairs"][0]["verdict"], "rewrite", "{wide}");
+    // A field with a usual name is found without being named, and said so;
+    // --no-time reads none.
+    let detected = scan_json(&dir, &["two.jsonl"]);
+    assert_eq!(detected["parameters"]["time_field"], "published");
+    assert_eq!(detected["parameters"]["time_field_detected"], true);
+    assert_eq!(detected["suppressed"]["stories_far_apart"], 1, "{detected}");
+    let text = stdout(&reprint(dir.path(), &["scan", "two.jsonl"]));
+    assert!(
+        text.contains("publication times from field \"published\" (found among the usual names"),
+        "{text}"
+    );
+    let ignored = scan_json(&dir, &["two.jsonl", "--no-time"]);
+    assert_eq!(ignored["parameters"]["time_field"], Value::Null);
+    assert_eq!(ignored["pairs"][0]["verdict"], "rewrite", "{ignored}");
+}
+
+#[test]
+fn datelines_far_apart_outweigh_times_close_together() {
+    // A feed's clock says when an article came in, its dateline when its
+    // event happened: either far apart makes two events.
+    let dir = temp();
+    let seeds = seed_articles();
+    let lines: String = seeds[..2]
+        .iter()
+        .zip(["March 2", "March 25"])
+        .enumerate()
+        .map(|(i, (path, day))| {
+            let text = format!("KYIV, {day} - {}", fs::read_to_string(path).unwrap());
+            json!({"id": format!("seed{i}"), "time": "2025-03-25", "text": text}).to_string() + "\n"
+        })
+        .collect();
+    fs::write(dir.path().join("two.jsonl"), lines).unwrap();
+    let report = scan_json(&dir, &["two.jsonl"]);
+    assert!(report["pairs"].as_array().unwrap().is_empty(), "{report}");
+    assert_eq!(report["suppressed"]["stories_far_apart"], 1);
 }
 
 #[test]

@@ -43,6 +43,7 @@ struct Parameters {
     overlap: Overlap,
     grade: Grade,
     time_field: Option<String>,
+    time_field_detected: bool,
     story_background: Option<String>,
     story_cluster_threshold: f64,
 }
