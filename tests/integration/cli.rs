@@ -734,52 +734,50 @@ fn one_story_far_apart_in_time_is_not_a_rewrite_and_is_counted() {
     assert_eq!(ignored["pairs"][0]["verdict"], "rewrite", "{ignored}");
 }
 
-#[test]
-fn datelines_far_apart_outweigh_times_close_together() {
-    // A feed's clock says when an article came in, its dateline when its
-    // event happened: either far apart makes two events.
-    let dir = temp();
+/// Writes `two.jsonl`: two seed articles opening with datelines of `days`,
+/// each with `time` as its publication time when given.
+fn two_seeds_with_datelines(dir: &TempDir, days: [&str; 2], time: Option<&str>) {
     let seeds = seed_articles();
     let lines: String = seeds[..2]
         .iter()
-        .zip(["March 2", "March 25"])
+        .zip(days)
         .enumerate()
         .map(|(i, (path, day))| {
             let text = format!("KYIV, {day} - {}", fs::read_to_string(path).unwrap());
-            json!({"id": format!("seed{i}"), "time": "2025-03-25", "text": text}).to_string() + "\n"
+            let mut record = json!({"id": format!("seed{i}"), "text": text});
+            if let Some(time) = time {
+                record["time"] = json!(time);
+            }
+            record.to_string() + "\n"
         })
         .collect();
     fs::write(dir.path().join("two.jsonl"), lines).unwrap();
-    let report = scan_json(&dir, &["two.jsonl"]);
-    assert!(report["pairs"].as_array().unwrap().is_empty(), "{report}");
-    assert_eq!(report["suppressed"]["stories_far_apart"], 1);
 }
 
 #[test]
 fn datelines_far_apart_demote_a_story_without_a_time_field() {
     let dir = temp();
-    let seeds = seed_articles();
-    let lines: String = seeds[..2]
-        .iter()
-        .zip(["March 2", "March 25"])
-        .enumerate()
-        .map(|(i, (path, day))| {
-            let text = format!("KYIV, {day} - {}", fs::read_to_string(path).unwrap());
-            json!({"id": format!("seed{i}"), "text": text}).to_string() + "\n"
-        })
-        .collect();
-    fs::write(dir.path().join("two.jsonl"), lines).unwrap();
+    two_seeds_with_datelines(&dir, ["March 2", "March 25"], None);
     let report = scan_json(&dir, &["two.jsonl"]);
     assert!(report["pairs"].as_array().unwrap().is_empty(), "{report}");
     assert_eq!(report["suppressed"]["stories_far_apart"], 1);
     // The same two a day apart are one story.
-    let near = fs::read_to_string(dir.path().join("two.jsonl"))
-        .unwrap()
-        .replace("March 25", "March 3");
-    fs::write(dir.path().join("two.jsonl"), near).unwrap();
+    two_seeds_with_datelines(&dir, ["March 2", "March 3"], None);
     let report = scan_json(&dir, &["two.jsonl"]);
     assert_eq!(report["pairs"][0]["verdict"], "rewrite", "{report}");
     assert_eq!(report["pairs"][0]["story"]["days_apart"], 1);
+}
+
+#[test]
+fn datelines_far_apart_outweigh_times_close_together() {
+    // A feed's clock says when an article came in, its dateline when its
+    // event happened: either far apart makes two events.
+    let dir = temp();
+    two_seeds_with_datelines(&dir, ["March 2", "March 25"], Some("2025-03-25"));
+    let report = scan_json(&dir, &["two.jsonl"]);
+    assert_eq!(report["parameters"]["time_field"], "time");
+    assert!(report["pairs"].as_array().unwrap().is_empty(), "{report}");
+    assert_eq!(report["suppressed"]["stories_far_apart"], 1);
 }
 
 #[test]
