@@ -56,6 +56,7 @@ use serde::Serialize;
 
 use crate::align::Passage;
 use crate::config::{Config, GradeConfig};
+use crate::story::figures::FigureMatch;
 use crate::story::StorySimilarity;
 use crate::verify::Similarity;
 
@@ -152,6 +153,10 @@ pub struct StoryScores {
     /// Days between the two articles, when known: the larger of the days
     /// between their times and between the dates their datelines give.
     pub days_apart: Option<u32>,
+    /// Sentences of one frame in both, by whether their figures agree
+    /// (counted only for pairs at the story threshold; see
+    /// [`Rules::needs_figures`]).
+    pub figures: FigureMatch,
 }
 
 impl StoryScores {
@@ -175,6 +180,7 @@ impl StoryScores {
                 (Some(t), Some(d)) => Some(t.max(d)),
                 (t, d) => t.or(d),
             },
+            figures: FigureMatch::default(),
         }
     }
 }
@@ -190,6 +196,10 @@ pub enum Demotion {
     /// their similarity falls short of the threshold outside it: another
     /// instance of a recurring report, or another event of one company.
     FarApart,
+    /// More of the sentences they tell alike give other figures than give
+    /// the same: two instances of a recurring report (this month's figures
+    /// and last month's), not one story.
+    OtherFigures,
 }
 
 /// The verdict rules of a scan: its near-duplicate threshold and the grade
@@ -299,8 +309,16 @@ impl Rules {
         let far = s
             .days_apart
             .is_some_and(|d| d > self.grade.story_window_days);
-        (far && s.similarity < self.grade.story_threshold_outside_window)
-            .then_some(Demotion::FarApart)
+        if far && s.similarity < self.grade.story_threshold_outside_window {
+            return Some(Demotion::FarApart);
+        }
+        (s.figures.other > s.figures.same).then_some(Demotion::OtherFigures)
+    }
+
+    /// Whether a pair's figures must be compared (`StoryScores::figures`):
+    /// only a pair at the story threshold can be demoted by them.
+    pub fn needs_figures(&self, story: Option<StoryScores>) -> bool {
+        self.is_on_one_story(story)
     }
 
     /// Whether the story similarity reaches the story threshold, whatever
@@ -398,6 +416,7 @@ mod tests {
             similarity,
             passage_specifics,
             days_apart: None,
+            figures: FigureMatch::default(),
         })
     }
 
@@ -407,6 +426,16 @@ mod tests {
             similarity,
             passage_specifics: 1.0,
             days_apart: Some(days),
+            figures: FigureMatch::default(),
+        })
+    }
+
+    /// Story scores of articles whose sentences of one frame give the same
+    /// figures `same` times and other figures `other` times.
+    fn story_figures(similarity: f64, same: u32, other: u32) -> Option<StoryScores> {
+        Some(StoryScores {
+            figures: FigureMatch { same, other },
+            ..story(similarity, 1.0).unwrap()
         })
     }
 
@@ -446,6 +475,9 @@ mod tests {
         a_story_within_the_window_is_a_rewrite: 0.01, [], (500, 500), story_apart(0.38, 3) => Rewrite;
         far_apart_it_needs_more: 0.01, [], (500, 500), story_apart(0.79, 4) => Unrelated;
         far_apart_a_close_story_still_is: 0.01, [], (500, 500), story_apart(0.8, 40) => Rewrite;
+        other_figures_in_the_same_sentences_are_a_recurring_report: 0.01, [], (500, 500), story_figures(0.9, 1, 2) => Unrelated;
+        a_retelling_keeps_most_figures: 0.01, [], (500, 500), story_figures(0.5, 3, 1) => Rewrite;
+        as_many_same_as_other_figures_is_still_one_story: 0.01, [], (500, 500), story_figures(0.5, 1, 1) => Rewrite;
     }
 
     /// Each shortcut of the pair stage, one row per case, against the verdict

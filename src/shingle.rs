@@ -68,23 +68,27 @@ impl ShingleSet {
         self.hashes.is_empty()
     }
 
-    /// Size of the intersection with `other` (a linear merge of two sorted lists).
+    /// Size of the intersection with `other`.
     pub fn intersection_len(&self, other: &ShingleSet) -> usize {
-        let (mut i, mut j, mut shared) = (0, 0, 0);
-        let (a, b) = (&self.hashes, &other.hashes);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    shared += 1;
-                    i += 1;
-                    j += 1;
-                }
+        sorted_intersection_len(&self.hashes, &other.hashes)
+    }
+}
+
+/// How many values two sorted, distinct lists share (a linear merge).
+pub fn sorted_intersection_len(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
             }
         }
-        shared
     }
+    shared
 }
 
 /// Cuts texts into words and shingles with one configuration and seed.

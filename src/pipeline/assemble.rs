@@ -167,6 +167,7 @@ fn suppressed(f: &Findings) -> Suppressed {
         documents_without_time: f.documents_without_time,
         stories_without_specifics: demoted(Demotion::WithoutSpecifics),
         stories_far_apart: demoted(Demotion::FarApart),
+        stories_with_other_figures: demoted(Demotion::OtherFigures),
     }
 }
 
@@ -251,6 +252,7 @@ pub(super) fn pair_report(graded: Graded, id: &dyn Fn(DocId) -> String) -> PairR
         evidence,
         story_passage,
         days_apart,
+        figures,
         ..
     } = graded;
     let pair = candidate.scored.pair;
@@ -285,6 +287,8 @@ pub(super) fn pair_report(graded: Graded, id: &dyn Fn(DocId) -> String) -> PairR
             passage_containment: s.passage_containment,
             passage_specifics: s.passage_specifics,
             days_apart,
+            figures_same: figures.same,
+            figures_other: figures.other,
             passage: story_passage,
             shared: evidence,
         }),

@@ -32,6 +32,7 @@ use crate::report::Timings;
 use crate::shingle::{Scratch, ShingleSet, Shingler};
 use crate::sketch::Signature;
 use crate::story::evidence::{shared_evidence, SharedEvidence};
+use crate::story::figures::{figure_match, FigureMatch};
 use crate::story::score::Side;
 use crate::story::{StoryProfile, StorySimilarity, TermWeights};
 use crate::verify::{score, ScoredPair};
@@ -81,8 +82,12 @@ pub(super) struct Graded {
     pub story_passage: Option<StoryPassage>,
     /// Why a pair graded unrelated on one story is not a rewrite.
     pub demotion: Option<Demotion>,
-    /// Days between the articles (their times, or else their datelines).
+    /// Days between the articles (the larger of what their times and their
+    /// datelines say).
     pub days_apart: Option<u32>,
+    /// Sentences told alike with the same and with other figures (pairs at
+    /// the story threshold).
+    pub figures: FigureMatch,
 }
 
 /// What checking every candidate gives.
@@ -475,7 +480,10 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
             let words = (text_a.len(), text_b.len());
             let runs = Runs::find(text_a, text_b, &config.align);
             let times = (times[a.index()], times[b.index()]);
-            let story = candidate.story.as_ref().map(|s| StoryScores::new(s, times));
+            let mut story = candidate.story.as_ref().map(|s| StoryScores::new(s, times));
+            if let Some(s) = story.as_mut().filter(|s| rules.needs_figures(Some(**s))) {
+                s.figures = figure_match(text_a, text_b);
+            }
             let jaccard = candidate.scored.similarity.jaccard;
             let alignment =
                 if rules.needs_sentence_seeds(jaccard, story, runs.verbatim_words(), words) {
@@ -529,6 +537,7 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                 story_passage,
                 demotion,
                 days_apart: story.and_then(|s| s.days_apart),
+                figures: story.map(|s| s.figures).unwrap_or_default(),
             }
         })
         .collect()

@@ -31,7 +31,7 @@ pub use crate::story::score::Side;
 /// `grade.story_threshold`), dropped the copy `parameters.min_passage_words`,
 /// and added the rewrite rule's evidence, the story clusters' threshold and
 /// the counts of demoted pairs and templates.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// A finished scan. See [`json`] for the meaning of every field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -167,6 +167,10 @@ pub struct Suppressed {
     /// in time than the story window and not similar enough outside it:
     /// another instance of a recurring report, another event of one company.
     pub stories_far_apart: usize,
+    /// Pairs on one story not graded rewrite because more of the sentences
+    /// they tell alike give other figures than the same: two instances of a
+    /// recurring report.
+    pub stories_with_other_figures: usize,
 }
 
 /// The named, seeded shingle hash.
@@ -292,9 +296,16 @@ pub struct StoryReport {
     /// Of that passage's names and numbers (by idf), the share the other
     /// article has.
     pub passage_specifics: f64,
-    /// Days between the two articles (their times, or else their
-    /// datelines), when known.
+    /// Days between the two articles (the larger of what their times and
+    /// their datelines say), when known.
     pub days_apart: Option<u32>,
+    /// Sentences of one article told in the other with mostly the same words
+    /// and the same figures (counted from both sides; 0 below the story
+    /// threshold).
+    pub figures_same: u32,
+    /// Such sentences told with other figures: more of these than of the
+    /// same figures mark a recurring report.
+    pub figures_other: u32,
     /// That passage: `a` or `b`, and where it lies in that article's text.
     pub passage: Option<StoryPassage>,
     /// Shared names, numbers, quotes and terms (pairs graded `rewrite`).

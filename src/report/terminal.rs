@@ -190,6 +190,10 @@ fn write_left_out(report: &Report, out: &mut impl Write) -> io::Result<()> {
             sup.stories_far_apart,
             "pairs on one story too far apart in time (not rewrites)",
         ),
+        (
+            sup.stories_with_other_figures,
+            "pairs telling the same sentences with other figures (recurring reports, not rewrites)",
+        ),
     ] {
         if n > 0 {
             left_out.push(format!("{n} {what}"));

@@ -143,7 +143,7 @@ const CALENDAR: [&str; 19] = [
 
 /// The numbers of a text as written ("1,200", "3.5"), in order, each with the
 /// term of the word after it and that word's index.
-fn numbers(text: &AlignText) -> Vec<(String, Option<u64>, usize)> {
+pub(super) fn numbers(text: &AlignText) -> Vec<(String, Option<u64>, usize)> {
     let is_digits = |i: usize| word(text, i).bytes().all(|c| c.is_ascii_digit());
     let mut out = Vec::new();
     let mut i = 0;

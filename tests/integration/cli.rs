@@ -781,6 +781,42 @@ fn datelines_far_apart_outweigh_times_close_together() {
 }
 
 #[test]
+fn a_monthly_report_told_again_with_other_figures_is_not_a_rewrite() {
+    let january = "Hong Kong money supply report\n\nHong Kong's broadly defined M3 money \
+        supply rose 1.2 pct to 912.4 billion dollars in January, the Monetary Authority said. \
+        Local currency deposits held by licensed banks went up 2.1 pct during January. \
+        Narrow M1 money, notes and coins plus demand deposits, climbed 3.4 pct against a year earlier.";
+    let february = "Monetary Authority figures\n\nThe Monetary Authority said broadly defined \
+        M3 money supply in Hong Kong rose 1.4 pct during February to 925.3 billion dollars. \
+        During February, deposits in local currency at licensed banks went up 0.8 pct. \
+        Against a year earlier, narrow M1 money, demand deposits plus notes and coins, climbed 2.7 pct.";
+    // The same figures told in February's words: one report, retold.
+    let retold = february
+        .replace("1.4 pct", "1.2 pct")
+        .replace("925.3", "912.4")
+        .replace("0.8 pct", "2.1 pct")
+        .replace("2.7 pct", "3.4 pct")
+        .replace("February", "January");
+    let dir = temp();
+    let write = |second: &str| {
+        let lines = [("january", january), ("second", second)]
+            .map(|(id, text)| json!({"id": id, "text": text}).to_string() + "\n")
+            .concat();
+        fs::write(dir.path().join("m3.jsonl"), lines).unwrap();
+    };
+    write(february);
+    let report = scan_json(&dir, &["m3.jsonl"]);
+    assert!(report["pairs"].as_array().unwrap().is_empty(), "{report}");
+    assert_eq!(report["suppressed"]["stories_with_other_figures"], 1);
+    write(&retold);
+    let report = scan_json(&dir, &["m3.jsonl"]);
+    let pair = &report["pairs"][0];
+    assert_eq!(pair["verdict"], "rewrite", "{report}");
+    assert!(pair["story"]["figures_same"].as_u64() > Some(0), "{pair}");
+    assert_eq!(pair["story"]["figures_other"], 0, "{pair}");
+}
+
+#[test]
 fn a_formula_filled_in_many_ways_is_not_reuse_but_a_copied_paragraph_is() {
     let dir = temp();
     let issuers = [

@@ -95,6 +95,7 @@ struct Suppressed {
     boilerplate_templates: usize,
     stories_without_specifics: usize,
     stories_far_apart: usize,
+    stories_with_other_figures: usize,
 }
 
 #[derive(Deserialize)]
@@ -206,6 +207,8 @@ struct Story {
     passage_containment: f64,
     passage_specifics: f64,
     days_apart: Option<u32>,
+    figures_same: u32,
+    figures_other: u32,
     passage: Option<StoryPassage>,
     shared: Option<Shared>,
 }
@@ -308,7 +311,7 @@ fn report_matches_the_documented_format() {
     reprint::report::json::write_json(&report, &mut json).unwrap();
     let parsed: Report = serde_json::from_slice(&json).unwrap();
     let c = &parsed.counts;
-    assert_eq!(parsed.format_version, 4);
+    assert_eq!(parsed.format_version, 5);
     assert_eq!(
         c.duplicate_pairs + c.near_duplicate_pairs + c.partial_reuse_pairs + c.rewrite_pairs,
         parsed.pairs.len()

@@ -1,0 +1,160 @@
+//! Evidence against one story: the same sentences told with other figures.
+//!
+//! Input: two prepared texts ([`AlignText`]). Output: a [`FigureMatch`].
+//!
+//! Two instances of a recurring report (a money-supply figure each month,
+//! a market's close each day, one company's dividend each quarter) are
+//! written from one frame: their sentences match word for word except for
+//! the numbers. A rewrite of one story keeps its figures when it keeps a
+//! sentence's words. So each sentence with numbers is matched to the
+//! sentence of the other article with numbers whose other content words it
+//! shares most ([`MIN_FRAME_DICE`], at least [`MIN_FRAME_TERMS`] of them),
+//! and the pair counts the matches whose figures agree (every number of the
+//! sentence with fewer is in the other) and those whose figures differ.
+//! Both articles are matched against each other, so the count is symmetric.
+
+use std::collections::BTreeSet;
+
+use super::evidence::numbers;
+use crate::align::AlignText;
+use crate::shingle::sorted_intersection_len;
+use crate::terms::STOP;
+
+/// Dice coefficient of two sentences' content terms (numbers aside) at or
+/// above which they are one frame: most of their words are the same.
+pub const MIN_FRAME_DICE: f64 = 0.6;
+
+/// Content terms two sentences of one frame share, at least: a short
+/// heading line is no frame.
+pub const MIN_FRAME_TERMS: usize = 4;
+
+/// Sentences of one frame in two articles, by whether their figures agree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FigureMatch {
+    /// Matched sentences whose figures agree.
+    pub same: u32,
+    /// Matched sentences whose figures differ.
+    pub other: u32,
+}
+
+/// A sentence with numbers: its content terms other than the numbers
+/// (sorted, distinct) and its numbers as written, commas dropped.
+struct Framed {
+    terms: Vec<u64>,
+    figures: BTreeSet<String>,
+}
+
+/// The sentences of `text` that hold a number.
+fn framed_sentences(text: &AlignText) -> Vec<Framed> {
+    let mut figures_by_sentence: Vec<BTreeSet<String>> =
+        vec![BTreeSet::new(); text.sentences.len()];
+    let mut number_words = vec![false; text.len()];
+    let mut sentence = 0;
+    for (number, _, next) in numbers(text) {
+        // `next` is the word after the number's last word.
+        let last = next - 1;
+        while text.sentences[sentence].end as usize <= last {
+            sentence += 1;
+        }
+        let first = last + 1 - number.split([',', '.']).count();
+        number_words[first..=last]
+            .iter_mut()
+            .for_each(|w| *w = true);
+        figures_by_sentence[sentence].insert(number.replace(',', ""));
+    }
+    text.sentences
+        .iter()
+        .zip(figures_by_sentence)
+        .filter(|(_, figures)| !figures.is_empty())
+        .map(|(range, figures)| {
+            let mut terms: Vec<u64> = (range.start as usize..range.end as usize)
+                .filter(|&i| !number_words[i] && text.terms[i] != STOP)
+                .map(|i| text.terms[i])
+                .collect();
+            terms.sort_unstable();
+            terms.dedup();
+            Framed { terms, figures }
+        })
+        .collect()
+}
+
+/// Matches each sentence with numbers of `from` to its frame in `to` and
+/// counts agreeing and differing figures into `count`.
+fn match_into(from: &[Framed], to: &[Framed], count: &mut FigureMatch) {
+    for sentence in from {
+        let best = to
+            .iter()
+            .filter_map(|other| {
+                let shared = sorted_intersection_len(&sentence.terms, &other.terms);
+                let dice = 2.0 * shared as f64 / (sentence.terms.len() + other.terms.len()) as f64;
+                (shared >= MIN_FRAME_TERMS && dice >= MIN_FRAME_DICE).then_some((dice, other))
+            })
+            // The first of equally close sentences, so the count is the same
+            // whatever the iteration order of ties.
+            .fold(
+                None,
+                |best: Option<(f64, &Framed)>, (dice, other)| match best {
+                    Some((d, _)) if d >= dice => best,
+                    _ => Some((dice, other)),
+                },
+            );
+        let Some((_, other)) = best else { continue };
+        let (fewer, more) = if sentence.figures.len() <= other.figures.len() {
+            (&sentence.figures, &other.figures)
+        } else {
+            (&other.figures, &sentence.figures)
+        };
+        if fewer.is_subset(more) {
+            count.same += 1;
+        } else {
+            count.other += 1;
+        }
+    }
+}
+
+/// Sentences of one frame in `a` and `b`, by whether their figures agree.
+pub fn figure_match(a: &AlignText, b: &AlignText) -> FigureMatch {
+    let (in_a, in_b) = (framed_sentences(a), framed_sentences(b));
+    let mut count = FigureMatch::default();
+    match_into(&in_a, &in_b, &mut count);
+    match_into(&in_b, &in_a, &mut count);
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::shingle::Shingler;
+
+    fn matched(a: &str, b: &str) -> FigureMatch {
+        let shingler = Shingler::new(Config::default().shingle, 1);
+        figure_match(&AlignText::new(a, &shingler), &AlignText::new(b, &shingler))
+    }
+
+    #[test]
+    fn a_monthly_report_gives_other_figures_in_the_same_sentences() {
+        let february = "Hong Kong's broadly defined M3 money supply rose 1.4 pct to 1,021.3 \
+            billion dlrs in February, the government said. Local currency deposits rose \
+            2.2 pct in the month.";
+        let january = "Hong Kong's broadly defined M3 money supply rose 2.2 pct to 1,006.8 \
+            billion dlrs in January, the government said. Local currency deposits rose \
+            0.9 pct in the month.";
+        assert_eq!(
+            matched(february, january),
+            FigureMatch { same: 0, other: 4 }
+        );
+    }
+
+    #[test]
+    fn a_retelling_keeps_the_figures_of_the_sentences_it_keeps() {
+        let wire = "The mosque raised more than $340,000 in cash and supplies for the \
+            victims of the hurricane, its imam said on Tuesday.";
+        let retold = "Its imam said on Tuesday that the mosque raised more than $340,000 in \
+            cash and supplies for hurricane victims.";
+        assert_eq!(matched(wire, retold), FigureMatch { same: 2, other: 0 });
+        // Sentences without numbers, or with other words, are not matched.
+        let unrelated = "Prices of cocoa rose 12 pct in London trading.";
+        assert_eq!(matched(wire, unrelated), FigureMatch::default());
+    }
+}
