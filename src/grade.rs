@@ -28,7 +28,11 @@
 //!    specifics, that they name the same actors, places and figures, as two
 //!    accounts of one event do and two pages on one subject do not.
 //! 5. **unrelated**: anything less (a shared quote or a common phrase, another
-//!    story).
+//!    story), and any pair below the threshold whose sentences told alike
+//!    (`crate::align::figures`) more often give other figures than the same:
+//!    two instances of a recurring report (a monthly money-supply figure, a
+//!    weekly export tally), whose fixed sentences are copied each time. Steps
+//!    3 and 4 are then demoted, and counted ([`Demotion::OtherFigures`]).
 //!
 //! Pruning. The pair stage skips work a verdict cannot need, by rules that
 //! live here beside the verdicts they must agree with ([`Rules`]):
@@ -54,9 +58,9 @@
 
 use serde::Serialize;
 
+use crate::align::figures::FigureMatch;
 use crate::align::Passage;
 use crate::config::{Config, GradeConfig};
-use crate::story::figures::FigureMatch;
 use crate::story::StorySimilarity;
 use crate::verify::Similarity;
 
@@ -153,10 +157,6 @@ pub struct StoryScores {
     /// Days between the two articles, when known: the larger of the days
     /// between their times and between the dates their datelines give.
     pub days_apart: Option<u32>,
-    /// Sentences of one frame in both, by whether their figures agree
-    /// (counted only for pairs at the story threshold; see
-    /// [`Rules::needs_figures`]).
-    pub figures: FigureMatch,
 }
 
 impl StoryScores {
@@ -180,7 +180,6 @@ impl StoryScores {
                 (Some(t), Some(d)) => Some(t.max(d)),
                 (t, d) => t.or(d),
             },
-            figures: FigureMatch::default(),
         }
     }
 }
@@ -198,9 +197,32 @@ pub enum Demotion {
     FarApart,
     /// More of the sentences they tell alike give other figures than give
     /// the same: two instances of a recurring report (this month's figures
-    /// and last month's), not one story.
+    /// and last month's), neither one story nor copied text.
     OtherFigures,
 }
+
+/// Words of each document copied verbatim in passages that are not
+/// boilerplate: what the partial-reuse rule counts.
+pub fn verbatim_words(passages: &[Passage]) -> (usize, usize) {
+    passages
+        .iter()
+        .filter(|p| !p.boilerplate)
+        .fold((0, 0), |(a, b), p| {
+            (a + p.a.verbatim_words, b + p.b.verbatim_words)
+        })
+}
+
+/// Whether more of the sentences two articles tell alike give other figures
+/// than the same, and at least [`MIN_OTHER_FIGURES`] do: two instances of a
+/// recurring report.
+fn is_recurring(figures: FigureMatch) -> bool {
+    figures.other > figures.same && figures.other >= MIN_OTHER_FIGURES
+}
+
+/// Sentences with other figures (counted from both sides, so two sentences
+/// of each article) that make a recurring report, at least: one sentence
+/// alone is a copy's new dateline or edition number, or an updated count.
+pub const MIN_OTHER_FIGURES: u32 = 4;
 
 /// The verdict rules of a scan: its near-duplicate threshold and the grade
 /// settings. Every verdict, and every shortcut the pair stage takes because a
@@ -229,15 +251,14 @@ impl Rules {
         passages: &[Passage],
         words: (usize, usize),
         story: Option<StoryScores>,
+        figures: FigureMatch,
         times: (Option<i64>, Option<i64>),
     ) -> Grade {
         let config = &self.grade;
         let reused = || passages.iter().filter(|p| !p.boilerplate);
         let (reused_words_a, reused_words_b) =
             reused().fold((0, 0), |(a, b), p| (a + p.a.words, b + p.b.words));
-        let (verbatim_a, verbatim_b) = reused().fold((0, 0), |(a, b), p| {
-            (a + p.a.verbatim_words, b + p.b.verbatim_words)
-        });
+        let (verbatim_a, verbatim_b) = verbatim_words(passages);
         let share = |reused: usize, total: usize| {
             if total == 0 {
                 0.0
@@ -253,6 +274,8 @@ impl Rules {
             Verdict::Duplicate
         } else if similarity.jaccard >= self.threshold {
             Verdict::NearDuplicate
+        } else if is_recurring(figures) {
+            Verdict::Unrelated
         } else if self.can_be_reuse((verbatim_a, verbatim_b), words) {
             Verdict::PartialReuse
         } else if self.is_story(story) {
@@ -294,14 +317,29 @@ impl Rules {
             || (shorter > 0 && both as f64 >= self.grade.min_reuse_share * shorter as f64)
     }
 
-    /// Whether story scores make a rewrite (`None`: the stage is off).
+    /// Whether story scores make a rewrite (`None`: the stage is off), the
+    /// figures aside.
     fn is_story(&self, story: Option<StoryScores>) -> bool {
-        self.is_on_one_story(story) && self.demotion(story).is_none()
+        self.is_on_one_story(story)
+            && self
+                .demotion(story, FigureMatch::default(), (0, 0), (0, 0))
+                .is_none()
     }
 
-    /// Why a pair whose story similarity reaches the story threshold is not
-    /// a rewrite, if it is not.
-    pub fn demotion(&self, story: Option<StoryScores>) -> Option<Demotion> {
+    /// Why a pair graded unrelated is not partial reuse or a rewrite, when
+    /// it reached one of them: `verbatim` words of each (out of `words`)
+    /// enough for reuse, or a story similarity at the story threshold.
+    pub fn demotion(
+        &self,
+        story: Option<StoryScores>,
+        figures: FigureMatch,
+        verbatim: (usize, usize),
+        words: (usize, usize),
+    ) -> Option<Demotion> {
+        let reuse = self.can_be_reuse(verbatim, words);
+        if reuse && is_recurring(figures) {
+            return Some(Demotion::OtherFigures);
+        }
         let s = story.filter(|&s| self.is_on_one_story(Some(s)))?;
         if s.passage_specifics < self.grade.min_passage_specifics {
             return Some(Demotion::WithoutSpecifics);
@@ -312,13 +350,19 @@ impl Rules {
         if far && s.similarity < self.grade.story_threshold_outside_window {
             return Some(Demotion::FarApart);
         }
-        (s.figures.other > s.figures.same).then_some(Demotion::OtherFigures)
+        is_recurring(figures).then_some(Demotion::OtherFigures)
     }
 
-    /// Whether a pair's figures must be compared (`StoryScores::figures`):
-    /// only a pair at the story threshold can be demoted by them.
-    pub fn needs_figures(&self, story: Option<StoryScores>) -> bool {
-        self.is_on_one_story(story)
+    /// Whether a pair's figures must be compared (`FigureMatch`): only a
+    /// pair that would otherwise be partial reuse or a rewrite can be demoted
+    /// by them.
+    pub fn needs_figures(
+        &self,
+        story: Option<StoryScores>,
+        verbatim: (usize, usize),
+        words: (usize, usize),
+    ) -> bool {
+        self.is_on_one_story(story) || self.can_be_reuse(verbatim, words)
     }
 
     /// Whether the story similarity reaches the story threshold, whatever
@@ -416,7 +460,6 @@ mod tests {
             similarity,
             passage_specifics,
             days_apart: None,
-            figures: FigureMatch::default(),
         })
     }
 
@@ -426,17 +469,65 @@ mod tests {
             similarity,
             passage_specifics: 1.0,
             days_apart: Some(days),
-            figures: FigureMatch::default(),
         })
     }
 
-    /// Story scores of articles whose sentences of one frame give the same
-    /// figures `same` times and other figures `other` times.
-    fn story_figures(similarity: f64, same: u32, other: u32) -> Option<StoryScores> {
-        Some(StoryScores {
-            figures: FigureMatch { same, other },
-            ..story(similarity, 1.0).unwrap()
-        })
+    /// The verdict of a pair with `story_similarity` (specifics all
+    /// shared) or, when `reused`, 40 verbatim words of 500 in each, whose
+    /// sentences told alike give the same figures `same` times and other
+    /// figures `other` times.
+    fn with_figures(reused: bool, story_similarity: f64, same: u32, other: u32) -> Verdict {
+        let passages = if reused {
+            vec![passage((40, 40), (40, 40), false)]
+        } else {
+            Vec::new()
+        };
+        let figures = FigureMatch { same, other };
+        let scores = story(story_similarity, 1.0);
+        rules()
+            .grade(
+                &similarity(0.01),
+                &passages,
+                (500, 500),
+                scores,
+                figures,
+                (None, None),
+            )
+            .verdict
+    }
+
+    #[test]
+    fn other_figures_in_the_same_sentences_are_a_recurring_report() {
+        use Verdict::*;
+        assert_eq!(with_figures(false, 0.9, 1, 4), Unrelated);
+        assert_eq!(
+            with_figures(false, 0.9, 0, 2),
+            Rewrite,
+            "one sentence alone is a new dateline"
+        );
+        assert_eq!(with_figures(true, 0.0, 1, 4), Unrelated, "not reuse either");
+        assert_eq!(with_figures(true, 0.0, 0, 2), PartialReuse);
+        assert_eq!(
+            with_figures(false, 0.5, 5, 4),
+            Rewrite,
+            "a retelling keeps most"
+        );
+        assert_eq!(
+            with_figures(false, 0.5, 4, 4),
+            Rewrite,
+            "as many same as other"
+        );
+        assert_eq!(with_figures(true, 0.0, 2, 0), PartialReuse);
+        let r = rules();
+        let demotion = |reuse: usize, story_similarity: f64, other: u32| {
+            let figures = FigureMatch { same: 0, other };
+            let scores = story(story_similarity, 1.0);
+            r.demotion(scores, figures, (reuse, reuse), (500, 500))
+        };
+        assert_eq!(demotion(40, 0.0, 4), Some(Demotion::OtherFigures));
+        assert_eq!(demotion(0, 0.5, 4), Some(Demotion::OtherFigures));
+        assert_eq!(demotion(0, 0.3, 4), None, "below the story threshold");
+        assert_eq!(demotion(40, 0.0, 0), None);
     }
 
     /// The verdict rule, one row per case: Jaccard, passages (words and
@@ -449,7 +540,7 @@ mod tests {
             #[test]
             fn $name() {
                 let passages = [$(passage($p.0, $p.1, $p.2)),*];
-                let grade = rules().grade(&similarity($jaccard), &passages, $words, $story, (None, None));
+                let grade = rules().grade(&similarity($jaccard), &passages, $words, $story, FigureMatch::default(), (None, None));
                 assert_eq!(grade.verdict, Verdict::$verdict);
             }
         )*};
@@ -475,9 +566,6 @@ mod tests {
         a_story_within_the_window_is_a_rewrite: 0.01, [], (500, 500), story_apart(0.38, 3) => Rewrite;
         far_apart_it_needs_more: 0.01, [], (500, 500), story_apart(0.79, 4) => Unrelated;
         far_apart_a_close_story_still_is: 0.01, [], (500, 500), story_apart(0.8, 40) => Rewrite;
-        other_figures_in_the_same_sentences_are_a_recurring_report: 0.01, [], (500, 500), story_figures(0.9, 1, 2) => Unrelated;
-        a_retelling_keeps_most_figures: 0.01, [], (500, 500), story_figures(0.5, 3, 1) => Rewrite;
-        as_many_same_as_other_figures_is_still_one_story: 0.01, [], (500, 500), story_figures(0.5, 1, 1) => Rewrite;
     }
 
     /// Each shortcut of the pair stage, one row per case, against the verdict
@@ -526,6 +614,7 @@ mod tests {
             &[passage((100, 100), (100, 100), false)],
             (120, 1000),
             None,
+            FigureMatch::default(),
             (Some(5), Some(9)),
         );
         assert_eq!((g.containment, g.source), (Containment::AInB, Source::A));
@@ -535,6 +624,7 @@ mod tests {
             &[passage((100, 100), (100, 100), false)],
             (1000, 1000),
             None,
+            FigureMatch::default(),
             (Some(9), Some(9)),
         );
         assert_eq!(

@@ -14,6 +14,7 @@
 
 mod anchor;
 mod extend;
+pub mod figures;
 pub mod prepared;
 pub mod seed;
 

@@ -127,6 +127,12 @@ impl<'t> AlignText<'t> {
         self
     }
 
+    /// The `i`-th word as written.
+    pub(crate) fn word(&self, i: usize) -> &'t str {
+        let span = self.tokens[i].span;
+        &self.text[span.start as usize..span.end as usize]
+    }
+
     /// The words, with their spans in the original text.
     pub fn tokens(&self) -> &[Token] {
         &self.tokens

@@ -167,7 +167,7 @@ fn suppressed(f: &Findings) -> Suppressed {
         documents_without_time: f.documents_without_time,
         stories_without_specifics: demoted(Demotion::WithoutSpecifics),
         stories_far_apart: demoted(Demotion::FarApart),
-        stories_with_other_figures: demoted(Demotion::OtherFigures),
+        recurring_reports: demoted(Demotion::OtherFigures),
     }
 }
 

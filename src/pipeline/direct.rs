@@ -18,12 +18,11 @@ use crate::input::Document;
 use crate::report::{Comparison, HashInfo, Tool, FORMAT_VERSION};
 use crate::shingle::{Scratch, ShingleSet, Shingler};
 use crate::sketch::MinHasher;
-use crate::story::figures::figure_match;
 use crate::story::{StoryProfile, StorySimilarity, TermWeights};
 use crate::verify::{score, Similarity};
 
 use super::assemble::pair_report;
-use super::pairs::{align_and_grade, prepare, Candidate, FoundBy};
+use super::pairs::{align_and_grade, figures_of, prepare, Candidate, FoundBy};
 use super::{document_times, story_background, thread_pool, winnower};
 
 /// Scores two documents, finds their shared passages and grades them, whatever
@@ -181,16 +180,16 @@ pub fn align_listed(
                     .as_ref()
                     .zip(profile_b.as_ref())
                     .map(|(x, y)| x.similarity(y));
-                let mut scores = story.as_ref().map(|s| StoryScores::new(s, (None, None)));
-                if let Some(s) = scores.as_mut().filter(|s| rules.needs_figures(Some(**s))) {
-                    s.figures = figure_match(text_a, text_b);
-                }
+                let scores = story.as_ref().map(|s| StoryScores::new(s, (None, None)));
+                let words = (text_a.len(), text_b.len());
+                let figures = figures_of(&rules, scores, &passages, (text_a, text_b));
                 let verdict = rules
                     .grade(
                         &Similarity::between(set_a, set_b),
                         &passages,
-                        (text_a.len(), text_b.len()),
+                        words,
                         scores,
+                        figures,
                         (None, None),
                     )
                     .verdict;

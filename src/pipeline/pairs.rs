@@ -19,11 +19,12 @@ use ahash::AHashSet;
 use rayon::prelude::*;
 
 use crate::align::char_offsets;
+use crate::align::figures::{figure_match, figure_match_within, FigureMatch};
 use crate::align::{align_from, AlignText, Alignment, Passage, Runs};
 use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::cluster;
 use crate::config::{Config, Keep, ShingleUnit};
-use crate::grade::{Demotion, Grade, Rules, StoryScores, Verdict};
+use crate::grade::{verbatim_words, Demotion, Grade, Rules, StoryScores, Verdict};
 use crate::ids::{CandidatePair, DocId};
 use crate::input::Document;
 use crate::progress::{Progress, Stage};
@@ -32,7 +33,6 @@ use crate::report::Timings;
 use crate::shingle::{Scratch, ShingleSet, Shingler};
 use crate::sketch::Signature;
 use crate::story::evidence::{shared_evidence, SharedEvidence};
-use crate::story::figures::{figure_match, FigureMatch};
 use crate::story::score::Side;
 use crate::story::{StoryProfile, StorySimilarity, TermWeights};
 use crate::verify::{score, ScoredPair};
@@ -85,8 +85,8 @@ pub(super) struct Graded {
     /// Days between the articles (the larger of what their times and their
     /// datelines say).
     pub days_apart: Option<u32>,
-    /// Sentences told alike with the same and with other figures (pairs at
-    /// the story threshold).
+    /// Sentences told alike with the same and with other figures (pairs
+    /// that could be partial reuse or a rewrite; else zero).
     pub figures: FigureMatch,
 }
 
@@ -461,6 +461,28 @@ pub(super) fn prepare<'t>(
     }
 }
 
+/// The figures of a pair's sentences told alike, where the verdict needs
+/// them: inside the shared passages of a pair with enough copied text for
+/// partial reuse (copied, or a frame filled in again?), else across the
+/// whole texts of a pair at the story threshold (one story, or two
+/// instances of a recurring report?).
+pub(super) fn figures_of(
+    rules: &Rules,
+    story: Option<StoryScores>,
+    passages: &[Passage],
+    (a, b): (&AlignText, &AlignText),
+) -> FigureMatch {
+    let words = (a.len(), b.len());
+    let verbatim = verbatim_words(passages);
+    if rules.can_be_reuse(verbatim, words) {
+        figure_match_within(a, b, passages)
+    } else if rules.needs_figures(story, verbatim, words) {
+        figure_match(a, b)
+    } else {
+        FigureMatch::default()
+    }
+}
+
 /// Aligns and grades candidate pairs in parallel, from the prepared texts of
 /// their documents.
 pub(super) fn align_and_grade<'p, 't: 'p>(
@@ -480,10 +502,7 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
             let words = (text_a.len(), text_b.len());
             let runs = Runs::find(text_a, text_b, &config.align);
             let times = (times[a.index()], times[b.index()]);
-            let mut story = candidate.story.as_ref().map(|s| StoryScores::new(s, times));
-            if let Some(s) = story.as_mut().filter(|s| rules.needs_figures(Some(**s))) {
-                s.figures = figure_match(text_a, text_b);
-            }
+            let story = candidate.story.as_ref().map(|s| StoryScores::new(s, times));
             let jaccard = candidate.scored.similarity.jaccard;
             let alignment =
                 if rules.needs_sentence_seeds(jaccard, story, runs.verbatim_words(), words) {
@@ -495,9 +514,18 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                     }
                 };
             let passages = alignment.passages;
-            let grade = rules.grade(&candidate.scored.similarity, &passages, words, story, times);
+            let verbatim = verbatim_words(&passages);
+            let figures = figures_of(&rules, story, &passages, (text_a, text_b));
+            let grade = rules.grade(
+                &candidate.scored.similarity,
+                &passages,
+                words,
+                story,
+                figures,
+                times,
+            );
             let demotion = match grade.verdict {
-                Verdict::Unrelated => rules.demotion(story),
+                Verdict::Unrelated => rules.demotion(story, figures, verbatim, words),
                 _ => None,
             };
             let boilerplate_passages = passages.iter().filter(|p| p.boilerplate).count();
@@ -537,7 +565,7 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                 story_passage,
                 demotion,
                 days_apart: story.and_then(|s| s.days_apart),
-                figures: story.map(|s| s.figures).unwrap_or_default(),
+                figures,
             }
         })
         .collect()

@@ -25,7 +25,7 @@
 //! makes `pairs[].story.days_apart` the larger of what times and datelines
 //! say (it was times, or else datelines), and adds the figures of sentences
 //! told alike (`pairs[].story.figures_same`, `.figures_other`,
-//! `suppressed.stories_with_other_figures`).
+//! `suppressed.recurring_reports`), which demote partial reuse and rewrites.
 //!
 //! | field | meaning |
 //! |---|---|
@@ -86,7 +86,7 @@
 //! | `suppressed.boilerplate_templates` | template fingerprints (word k-grams with numbers and capitalized names as slots, holding a slot and at least 3 other words) filled in at least 5 different ways across the corpus: formulas, not copies; their words are boilerplate too |
 //! | `suppressed.documents_without_time` | documents with no readable time (when `time_field` is set) |
 //! | `suppressed.stories_without_specifics` | pairs whose story similarity reaches `story_threshold` but whose story passage's names and numbers are mostly not in the other article: one topic, not one story; not listed |
-//! | `suppressed.stories_with_other_figures` | pairs on one story (at `story_threshold`) with more `figures_other` than `figures_same`: the same sentences with other figures, two instances of a recurring report (this month's figures and last month's); not listed |
+//! | `suppressed.recurring_reports` | pairs below the threshold that would be partial reuse or rewrites but have more `figures_other` than `figures_same`: the same sentences with other figures, two instances of a recurring report (this month's figures and last month's); not listed |
 //! | `suppressed.stories_far_apart` | pairs on one story further apart than `story_window_days` and below `story_threshold_outside_window`: another instance of a recurring report, another event of one company; not listed |
 //! | `pairs[]` | graded pairs: by verdict (strongest first), then for rewrites story similarity (highest first), then Jaccard (highest first), then reused words, then input order |
 //! | `pairs[].a`, `.b` | document ids; `a` came first in the input |
@@ -105,7 +105,7 @@
 //! | `passages[].a`, `.b` | the passage in each original text: `start_byte`, `end_byte`, `start_char`, `end_char`, `words` (its length in words), `verbatim_words` (of those, words inside runs of at least `min_passage_words` identical words), and `text`, exactly the original slice |
 //! | `passages[].similarity` | tf-isf cosine of the two sides (1 for a verbatim copy) |
 //! | `passages[].boilerplate` | true when half of its words, on either side, are boilerplate; it then does not count as reuse |
-//! | `pairs[].story` | the story stage's scores (null when it is off): `similarity` (mean of the next two), `cosine` (of the two articles' tf-idf vectors of content-word stems), `passage_containment` (the largest share of tf-idf weight of a passage of about 60 content words, whole sentences, of either article that lies in terms the other has), `days_apart` (days between the two articles: the larger of the days between their `time_field` times and between the dates of their datelines, around the year; null when neither is known), `passage_specifics` (of that passage's names, capitalized inside sentences and never in lower case, and numbers, the share by idf that the other article has; 0 when it has none), `figures_same` and `figures_other` (sentences with numbers of either article whose content words other than the numbers mostly recur in a sentence with numbers of the other, Dice at least 0.6 over at least 4 words: whether every number of the one with fewer is in the other, or not; counted from both sides, only for pairs at `story_threshold`, else 0) |
+//! | `pairs[].story` | the story stage's scores (null when it is off): `similarity` (mean of the next two), `cosine` (of the two articles' tf-idf vectors of content-word stems), `passage_containment` (the largest share of tf-idf weight of a passage of about 60 content words, whole sentences, of either article that lies in terms the other has), `days_apart` (days between the two articles: the larger of the days between their `time_field` times and between the dates of their datelines, around the year; null when neither is known), `passage_specifics` (of that passage's names, capitalized inside sentences and never in lower case, and numbers, the share by idf that the other article has; 0 when it has none), `figures_same` and `figures_other` (sentences with numbers of either article whose content words other than the numbers mostly recur in a sentence with numbers of the other, Dice at least 0.6 over at least 4 words: whether every number of the one with fewer is in the other, or not; counted from both sides, only for pairs that could be partial reuse or reach `story_threshold`, else 0) |
 //! | `story.passage` | that best passage, or null: `side` (`a` or `b`), `start_byte`, `end_byte`, `start_char`, `end_char`, `words` |
 //! | `story.shared` | for a rewrite, what both articles have, or null: `names` (words capitalized inside sentences in both), `numbers` (as written, with the next word when both have it), `quotes` (phrases quoted in one, present in the other), `terms` (the most distinctive other shared words); at most 12 each, as written in A (quotes as written where quoted) |
 //! | `clusters[]` | largest first: `size`, `representative` (the id `dedup` keeps), `members` (ids in input order) |

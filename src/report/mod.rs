@@ -167,10 +167,10 @@ pub struct Suppressed {
     /// in time than the story window and not similar enough outside it:
     /// another instance of a recurring report, another event of one company.
     pub stories_far_apart: usize,
-    /// Pairs on one story not graded rewrite because more of the sentences
-    /// they tell alike give other figures than the same: two instances of a
-    /// recurring report.
-    pub stories_with_other_figures: usize,
+    /// Pairs not graded partial reuse or rewrite because more of the
+    /// sentences they tell alike give other figures than the same: two
+    /// instances of a recurring report.
+    pub recurring_reports: usize,
 }
 
 /// The named, seeded shingle hash.
@@ -300,8 +300,8 @@ pub struct StoryReport {
     /// their datelines say), when known.
     pub days_apart: Option<u32>,
     /// Sentences of one article told in the other with mostly the same words
-    /// and the same figures (counted from both sides; 0 below the story
-    /// threshold).
+    /// and the same figures (counted from both sides; 0 unless the pair
+    /// could be partial reuse or a rewrite).
     pub figures_same: u32,
     /// Such sentences told with other figures: more of these than of the
     /// same figures mark a recurring report.

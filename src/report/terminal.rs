@@ -191,8 +191,8 @@ fn write_left_out(report: &Report, out: &mut impl Write) -> io::Result<()> {
             "pairs on one story too far apart in time (not rewrites)",
         ),
         (
-            sup.stories_with_other_figures,
-            "pairs telling the same sentences with other figures (recurring reports, not rewrites)",
+            sup.recurring_reports,
+            "pairs telling the same sentences with other figures (recurring reports, not reuse or rewrites)",
         ),
     ] {
         if n > 0 {

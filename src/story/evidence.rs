@@ -53,7 +53,7 @@ pub fn shared_evidence(a: &AlignText, b: &AlignText, weights: &TermWeights) -> S
             continue;
         };
         if names_b.contains_key(&term) && evidence.names.len() < MAX_LISTED {
-            evidence.names.push(word(a, i).to_string());
+            evidence.names.push(a.word(i).to_string());
         }
     }
     // Numbers are listed as written, with their nouns, by `shared_numbers`.
@@ -67,7 +67,7 @@ pub fn shared_evidence(a: &AlignText, b: &AlignText, weights: &TermWeights) -> S
                 .iter()
                 .position(|&x| x == t)
                 .expect("a shared term of A");
-            word(a, i).to_lowercase()
+            a.word(i).to_lowercase()
         })
         .filter(|w| !is_number(w))
         .take(MAX_LISTED)
@@ -77,18 +77,13 @@ pub fn shared_evidence(a: &AlignText, b: &AlignText, weights: &TermWeights) -> S
     evidence
 }
 
-pub(super) fn word<'t>(text: &AlignText<'t>, i: usize) -> &'t str {
-    let span = text.tokens[i].span;
-    &text.text[span.start as usize..span.end as usize]
-}
-
 /// Terms written with a capital inside a sentence, with their first such
 /// word. Not names: the first word of a sentence or of a line (headings and
 /// list items), terms the text also writes in lower case ("Points" of a
 /// heading is the word "points"), and days and months, which any two reports
 /// of one week share.
 pub(super) fn names(text: &AlignText) -> AHashMap<u64, usize> {
-    let starts_lower = |i: usize| word(text, i).chars().next().is_some_and(char::is_lowercase);
+    let starts_lower = |i: usize| text.word(i).chars().next().is_some_and(char::is_lowercase);
     let common: ahash::AHashSet<u64> = (0..text.tokens.len())
         .filter(|&i| starts_lower(i))
         .map(|i| text.terms[i])
@@ -100,7 +95,7 @@ pub(super) fn names(text: &AlignText) -> AHashMap<u64, usize> {
     let mut found = AHashMap::new();
     for sentence in &text.sentences {
         for i in sentence.start as usize + 1..sentence.end as usize {
-            let w = word(text, i);
+            let w = text.word(i);
             let mut chars = w.chars();
             let titlecase =
                 chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase);
@@ -143,8 +138,8 @@ const CALENDAR: [&str; 19] = [
 
 /// The numbers of a text as written ("1,200", "3.5"), in order, each with the
 /// term of the word after it and that word's index.
-pub(super) fn numbers(text: &AlignText) -> Vec<(String, Option<u64>, usize)> {
-    let is_digits = |i: usize| word(text, i).bytes().all(|c| c.is_ascii_digit());
+fn numbers(text: &AlignText) -> Vec<(String, Option<u64>, usize)> {
+    let is_digits = |i: usize| text.word(i).bytes().all(|c| c.is_ascii_digit());
     let mut out = Vec::new();
     let mut i = 0;
     while i < text.tokens.len() {
@@ -182,7 +177,7 @@ fn shared_numbers(a: &AlignText, b: &AlignText) -> Vec<String> {
         }
         let with_word = after.is_some() && in_b.contains(&(number.clone(), after));
         let shown = if with_word {
-            format!("{number} {}", word(a, next))
+            format!("{number} {}", a.word(next))
         } else if number.len() >= 3 {
             number
         } else {

@@ -11,10 +11,7 @@
 //!    chance would explain;
 //! 4. [`score::StoryProfile`]: the exact story similarity of each checked pair,
 //!    on the texts the pair stage reads again;
-//! 5. [`figures::figure_match`]: for pairs at the story threshold, the
-//!    sentences both tell alike and whether their figures agree (other
-//!    figures mark a recurring report);
-//!    [`evidence::shared_evidence`]: shared names, numbers and quotes of pairs
+//! 5. [`evidence::shared_evidence`]: shared names, numbers and quotes of pairs
 //!    graded `rewrite`;
 //! 6. [`linkage::story_clusters`]: story clusters by average linkage.
 
@@ -22,7 +19,6 @@ pub mod background;
 pub mod candidates;
 pub mod dateline;
 pub mod evidence;
-pub mod figures;
 pub mod linkage;
 pub mod score;
 pub mod weights;

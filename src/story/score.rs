@@ -21,7 +21,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::dateline::{days_apart, lead_day};
-use super::evidence::{names, word};
+use super::evidence::names;
 use super::weights::{tf_weight, TermWeights};
 use crate::align::AlignText;
 use crate::terms::STOP;
@@ -284,7 +284,7 @@ fn specifics(text: &AlignText, counts: &[(u64, u32)], idf: &[f64]) -> Vec<f64> {
         mark(term);
     }
     for i in 0..text.tokens.len() {
-        if word(text, i).bytes().any(|c| c.is_ascii_digit()) {
+        if text.word(i).bytes().any(|c| c.is_ascii_digit()) {
             mark(text.terms[i]);
         }
     }

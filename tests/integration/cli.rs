@@ -807,7 +807,7 @@ fn a_monthly_report_told_again_with_other_figures_is_not_a_rewrite() {
     write(february);
     let report = scan_json(&dir, &["m3.jsonl"]);
     assert!(report["pairs"].as_array().unwrap().is_empty(), "{report}");
-    assert_eq!(report["suppressed"]["stories_with_other_figures"], 1);
+    assert_eq!(report["suppressed"]["recurring_reports"], 1);
     write(&retold);
     let report = scan_json(&dir, &["m3.jsonl"]);
     let pair = &report["pairs"][0];

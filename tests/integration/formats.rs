@@ -95,7 +95,7 @@ struct Suppressed {
     boilerplate_templates: usize,
     stories_without_specifics: usize,
     stories_far_apart: usize,
-    stories_with_other_figures: usize,
+    recurring_reports: usize,
 }
 
 #[derive(Deserialize)]

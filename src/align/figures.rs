@@ -1,12 +1,14 @@
-//! Evidence against one story: the same sentences told with other figures.
+//! Evidence of a recurring report: the same sentences told with other figures.
 //!
 //! Input: two prepared texts ([`AlignText`]). Output: a [`FigureMatch`].
 //!
 //! Two instances of a recurring report (a money-supply figure each month,
 //! a market's close each day, one company's dividend each quarter) are
 //! written from one frame: their sentences match word for word except for
-//! the numbers. A rewrite of one story keeps its figures when it keeps a
-//! sentence's words. So each sentence with numbers is matched to the
+//! the numbers, so they share long runs of words (which alone would make
+//! partial reuse) and much of their vocabulary (which alone would make a
+//! rewrite). A copied passage or a rewrite of one story keeps its figures
+//! when it keeps a sentence's words. So each sentence with numbers is matched to the
 //! sentence of the other article with numbers whose other content words it
 //! shares most ([`MIN_FRAME_DICE`], at least [`MIN_FRAME_TERMS`] of them),
 //! and the pair counts the matches whose figures agree (every number of the
@@ -15,8 +17,9 @@
 
 use std::collections::BTreeSet;
 
-use super::evidence::numbers;
-use crate::align::AlignText;
+use std::ops::Range;
+
+use super::{AlignText, Passage};
 use crate::shingle::sorted_intersection_len;
 use crate::terms::STOP;
 
@@ -38,34 +41,66 @@ pub struct FigureMatch {
 }
 
 /// A sentence with numbers: its content terms other than the numbers
-/// (sorted, distinct) and its numbers as written, commas dropped.
+/// (sorted, distinct) and its figures (digits, commas dropped, units not).
 struct Framed {
     terms: Vec<u64>,
     figures: BTreeSet<String>,
 }
 
 /// The sentences of `text` that hold a number.
-fn framed_sentences(text: &AlignText) -> Vec<Framed> {
+fn framed_sentences(text: &AlignText, within: Option<&[Range<usize>]>) -> Vec<Framed> {
     let mut figures_by_sentence: Vec<BTreeSet<String>> =
         vec![BTreeSet::new(); text.sentences.len()];
     let mut number_words = vec![false; text.len()];
-    let mut sentence = 0;
-    for (number, _, next) in numbers(text) {
-        // `next` is the word after the number's last word.
-        let last = next - 1;
-        while text.sentences[sentence].end as usize <= last {
-            sentence += 1;
+    for (sentence, range) in text.sentences.iter().enumerate() {
+        let mut figure = String::new();
+        for i in range.start as usize..range.end as usize {
+            let digits: &str = {
+                let word = text.word(i);
+                let end = word
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(word.len());
+                &word[..end]
+            };
+            if digits.is_empty() {
+                continue;
+            }
+            number_words[i] = true;
+            // "1,200" and "3.5" are two words each; so is "1.3bn" ("1",
+            // "3bn"): the figure is the digits, whatever unit is written
+            // after them, as house styles differ ("1.3bn", "1.3 billion").
+            let joined = i > range.start as usize && number_words[i - 1] && {
+                let between = &text.text
+                    [text.tokens[i - 1].span.end as usize..text.tokens[i].span.start as usize];
+                between == "," || between == "."
+            };
+            if joined {
+                let between = &text.text
+                    [text.tokens[i - 1].span.end as usize..text.tokens[i].span.start as usize];
+                if between == "." {
+                    figure.push('.');
+                }
+            } else if !figure.is_empty() {
+                figures_by_sentence[sentence].insert(std::mem::take(&mut figure));
+            }
+            figure.push_str(digits);
         }
-        let first = last + 1 - number.split([',', '.']).count();
-        number_words[first..=last]
-            .iter_mut()
-            .for_each(|w| *w = true);
-        figures_by_sentence[sentence].insert(number.replace(',', ""));
+        if !figure.is_empty() {
+            figures_by_sentence[sentence].insert(figure);
+        }
     }
     text.sentences
         .iter()
         .zip(figures_by_sentence)
         .filter(|(_, figures)| !figures.is_empty())
+        .filter(|(range, _)| {
+            within.is_none_or(|spans| {
+                let bytes = text.byte_range(range);
+                spans
+                    .iter()
+                    .any(|s| s.start < bytes.end && bytes.start < s.end)
+            })
+        })
         .map(|(range, figures)| {
             let mut terms: Vec<u64> = (range.start as usize..range.end as usize)
                 .filter(|&i| !number_words[i] && text.terms[i] != STOP)
@@ -114,7 +149,27 @@ fn match_into(from: &[Framed], to: &[Framed], count: &mut FigureMatch) {
 
 /// Sentences of one frame in `a` and `b`, by whether their figures agree.
 pub fn figure_match(a: &AlignText, b: &AlignText) -> FigureMatch {
-    let (in_a, in_b) = (framed_sentences(a), framed_sentences(b));
+    count_matches(framed_sentences(a, None), framed_sentences(b, None))
+}
+
+/// The same, counting only sentences inside the `passages` that are not
+/// boilerplate: whether what two articles share was copied with its figures
+/// or is a frame filled in again.
+pub fn figure_match_within(a: &AlignText, b: &AlignText, passages: &[Passage]) -> FigureMatch {
+    let shared = passages.iter().filter(|p| !p.boilerplate);
+    let spans_a: Vec<Range<usize>> = shared
+        .clone()
+        .map(|p| p.a.start_byte..p.a.end_byte)
+        .collect();
+    let spans_b: Vec<Range<usize>> = shared.map(|p| p.b.start_byte..p.b.end_byte).collect();
+    count_matches(
+        framed_sentences(a, Some(&spans_a)),
+        framed_sentences(b, Some(&spans_b)),
+    )
+}
+
+/// Matches the framed sentences of each side against the other's.
+fn count_matches(in_a: Vec<Framed>, in_b: Vec<Framed>) -> FigureMatch {
     let mut count = FigureMatch::default();
     match_into(&in_a, &in_b, &mut count);
     match_into(&in_b, &in_a, &mut count);
