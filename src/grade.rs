@@ -354,15 +354,17 @@ impl Rules {
     }
 
     /// Whether a pair's figures must be compared (`FigureMatch`): only a
-    /// pair that would otherwise be partial reuse or a rewrite can be demoted
-    /// by them.
+    /// pair below the threshold that would otherwise be partial reuse or a
+    /// rewrite can be demoted by them.
     pub fn needs_figures(
         &self,
+        jaccard: f64,
         story: Option<StoryScores>,
         verbatim: (usize, usize),
         words: (usize, usize),
     ) -> bool {
-        self.is_on_one_story(story) || self.can_be_reuse(verbatim, words)
+        jaccard < self.threshold
+            && (self.is_on_one_story(story) || self.can_be_reuse(verbatim, words))
     }
 
     /// Whether the story similarity reaches the story threshold, whatever
@@ -596,6 +598,10 @@ mod tests {
         reuse_sized_runs_do: |r| r.needs_sentence_seeds(0.1, None, (20, 20), (500, 500)) => true;
         a_near_duplicate_does: |r| r.needs_sentence_seeds(0.5, None, (0, 0), (500, 500)) => true;
         a_story_does: |r| r.needs_sentence_seeds(0.1, story(0.4, 0.7), (0, 0), (500, 500)) => true;
+        a_near_duplicate_needs_no_figures: |r| r.needs_figures(0.5, None, (200, 200), (250, 250)) => false;
+        reuse_below_the_threshold_does: |r| r.needs_figures(0.1, None, (20, 20), (500, 500)) => true;
+        a_story_at_the_threshold_does: |r| r.needs_figures(0.01, story(0.38, 0.0), (0, 0), (500, 500)) => true;
+        a_pair_that_can_be_neither_does_not: |r| r.needs_figures(0.01, story(0.37, 1.0), (19, 19), (500, 500)) => false;
     }
 
     #[test]

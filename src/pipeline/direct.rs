@@ -182,16 +182,16 @@ pub fn align_listed(
                     .map(|(x, y)| x.similarity(y));
                 let scores = story.as_ref().map(|s| StoryScores::new(s, (None, None)));
                 let words = (text_a.len(), text_b.len());
-                let figures = figures_of(&rules, scores, &passages, (text_a, text_b));
+                let similarity = Similarity::between(set_a, set_b);
+                let figures = figures_of(
+                    &rules,
+                    similarity.jaccard,
+                    scores,
+                    &passages,
+                    (text_a, text_b),
+                );
                 let verdict = rules
-                    .grade(
-                        &Similarity::between(set_a, set_b),
-                        &passages,
-                        words,
-                        scores,
-                        figures,
-                        (None, None),
-                    )
+                    .grade(&similarity, &passages, words, scores, figures, (None, None))
                     .verdict;
                 ListedPair {
                     passages,

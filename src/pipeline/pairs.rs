@@ -468,18 +468,19 @@ pub(super) fn prepare<'t>(
 /// instances of a recurring report?).
 pub(super) fn figures_of(
     rules: &Rules,
+    jaccard: f64,
     story: Option<StoryScores>,
     passages: &[Passage],
     (a, b): (&AlignText, &AlignText),
 ) -> FigureMatch {
     let words = (a.len(), b.len());
     let verbatim = verbatim_words(passages);
-    if rules.can_be_reuse(verbatim, words) {
-        figure_match_within(a, b, passages)
-    } else if rules.needs_figures(story, verbatim, words) {
-        figure_match(a, b)
-    } else {
+    if !rules.needs_figures(jaccard, story, verbatim, words) {
         FigureMatch::default()
+    } else if rules.can_be_reuse(verbatim, words) {
+        figure_match_within(a, b, passages)
+    } else {
+        figure_match(a, b)
     }
 }
 
@@ -515,7 +516,7 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
                 };
             let passages = alignment.passages;
             let verbatim = verbatim_words(&passages);
-            let figures = figures_of(&rules, story, &passages, (text_a, text_b));
+            let figures = figures_of(&rules, jaccard, story, &passages, (text_a, text_b));
             let grade = rules.grade(
                 &candidate.scored.similarity,
                 &passages,
