@@ -116,10 +116,16 @@ impl Sketcher<'_> {
             self.shingler.word_hashes_into(text, &mut scratch.shingles);
         }
         if let Some(background) = self.background {
-            let words = scratch.shingles.words();
             with_word_rarities(self.shingler, background, |cache| {
                 let (found, tally) = (&mut scratch.found, &mut scratch.terms);
-                cache.tally(text, words, self.shingler, background, found, tally)
+                cache.tally(
+                    text,
+                    &scratch.shingles,
+                    self.shingler,
+                    background,
+                    found,
+                    tally,
+                )
             });
             sketch.distinctive = distinctive_terms(&scratch.terms);
         }

@@ -84,10 +84,14 @@ pub fn shared_evidence(a: &AlignText, b: &AlignText, weights: &TermWeights) -> S
 /// of one week share.
 pub(super) fn names(text: &AlignText) -> AHashMap<u64, usize> {
     let starts_lower = |i: usize| text.word(i).chars().next().is_some_and(char::is_lowercase);
-    let common: ahash::AHashSet<u64> = (0..text.tokens.len())
+    // A sorted list, not a set: built once per text and looked up only for
+    // capitalized words, it costs no hashing of every word.
+    let mut common: Vec<u64> = (0..text.tokens.len())
         .filter(|&i| starts_lower(i))
         .map(|i| text.terms[i])
         .collect();
+    common.sort_unstable();
+    common.dedup();
     let starts_line = |i: usize| {
         let before = text.tokens[i - 1].span.end as usize;
         text.text[before..text.tokens[i].span.start as usize].contains('\n')
@@ -102,7 +106,7 @@ pub(super) fn names(text: &AlignText) -> AHashMap<u64, usize> {
             let term = text.terms[i];
             if titlecase
                 && term != STOP
-                && !common.contains(&term)
+                && common.binary_search(&term).is_err()
                 && !starts_line(i)
                 && !CALENDAR.iter().any(|day| day.eq_ignore_ascii_case(w))
             {

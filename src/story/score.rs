@@ -48,7 +48,8 @@ struct Window {
     /// Word indexes of the passage.
     words: Range<u32>,
     /// (index of the term in the profile's `vector`, tf-idf weight within
-    /// the passage), sorted by index, so by term.
+    /// the passage), in order of first use in the passage (any order sums
+    /// the same, to rounding).
     terms: Vec<(u32, f64)>,
     total: f64,
 }
@@ -98,11 +99,17 @@ impl StoryProfile {
             .collect();
         uses.sort_unstable();
         let mut counts: Vec<(u64, u32)> = Vec::new();
+        // Per term, its first word: every word of a term has a digit or none
+        // (stemming keeps digits), so one word tells whether it is a number.
+        let mut first_words: Vec<u32> = Vec::new();
         let mut index = vec![NO_TERM; terms.len()];
         for &(t, word) in &uses {
             match counts.last_mut() {
                 Some((last, n)) if *last == t => *n += 1,
-                _ => counts.push((t, 1)),
+                _ => {
+                    counts.push((t, 1));
+                    first_words.push(word);
+                }
             }
             index[word as usize] = (counts.len() - 1) as u32;
         }
@@ -117,20 +124,29 @@ impl StoryProfile {
         let mut in_window = vec![0u32; vector.len()];
         let mut windows = Vec::new();
         let sentences = &text.sentences;
+        // Content words per sentence, counted once: passages overlap, each
+        // starting at a sentence.
+        let content_words: Vec<usize> = sentences
+            .iter()
+            .map(|s| {
+                index[s.start as usize..s.end as usize]
+                    .iter()
+                    .filter(|&&i| i != NO_TERM)
+                    .count()
+            })
+            .collect();
+        let mut present: Vec<u32> = Vec::new();
         for (first, start) in sentences.iter().enumerate() {
             let mut content = 0;
             let mut end = start.end;
-            for sentence in &sentences[first..] {
+            for (sentence, &words) in sentences[first..].iter().zip(&content_words[first..]) {
                 end = sentence.end;
-                content += index[sentence.start as usize..sentence.end as usize]
-                    .iter()
-                    .filter(|&&i| i != NO_TERM)
-                    .count();
+                content += words;
                 if content >= WINDOW_TERMS {
                     break;
                 }
             }
-            let mut present: Vec<u32> = Vec::new();
+            present.clear();
             for &i in &index[start.start as usize..end as usize] {
                 if i != NO_TERM {
                     if in_window[i as usize] == 0 {
@@ -139,7 +155,6 @@ impl StoryProfile {
                     in_window[i as usize] += 1;
                 }
             }
-            present.sort_unstable();
             let weighted: Vec<(u32, f64)> = present
                 .iter()
                 .map(|&i| {
@@ -158,7 +173,7 @@ impl StoryProfile {
                 break;
             }
         }
-        let specific = specifics(text, &counts, &idf);
+        let specific = specifics(text, &counts, &first_words, &idf);
         StoryProfile {
             vector,
             norm,
@@ -270,22 +285,31 @@ impl StoryProfile {
     }
 }
 
-/// Per content term (`counts`, sorted, outside boilerplate): its idf when
-/// it is a name, as the story evidence finds names (capitalized inside
-/// sentences, never in lower case), or a number (a word with a digit); else 0.
-fn specifics(text: &AlignText, counts: &[(u64, u32)], idf: &[f64]) -> Vec<f64> {
-    let mut specific = vec![0.0; counts.len()];
-    let mut mark = |term: u64| {
+/// Per content term (`counts`, sorted, outside boilerplate, each with its
+/// first word in `first_words`): its idf when it is a name, as the story
+/// evidence finds names (capitalized inside sentences, never in lower case),
+/// or a number (a word with a digit); else 0.
+fn specifics(
+    text: &AlignText,
+    counts: &[(u64, u32)],
+    first_words: &[u32],
+    idf: &[f64],
+) -> Vec<f64> {
+    let mut specific: Vec<f64> = first_words
+        .iter()
+        .zip(idf)
+        .map(|(&word, &idf)| {
+            let number = text.word(word as usize).bytes().any(|c| c.is_ascii_digit());
+            if number {
+                idf
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    for term in names(text).into_keys() {
         if let Ok(i) = counts.binary_search_by_key(&term, |&(t, _)| t) {
             specific[i] = idf[i];
-        }
-    };
-    for term in names(text).into_keys() {
-        mark(term);
-    }
-    for i in 0..text.tokens.len() {
-        if text.word(i).bytes().any(|c| c.is_ascii_digit()) {
-            mark(text.terms[i]);
         }
     }
     specific

@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use nohash_hasher::IntMap;
 
 use super::background::Background;
-use crate::shingle::Shingler;
+use crate::shingle::{Scratch, Shingler};
 use crate::terms::{for_each_term, term_counts, word_term, STOP};
 
 /// The weight of the background model, in documents.
@@ -81,7 +81,14 @@ impl<'b> TermWeights<'b> {
 
 /// Term frequency damping: a term said ten times is not ten times the evidence.
 pub fn tf_weight(count: u32) -> f64 {
-    1.0 + f64::from(count.max(1)).ln()
+    // Nearly every count is small, and a story profile weighs each term of
+    // each of its passages: a table saves the logarithms.
+    static SMALL: std::sync::LazyLock<[f64; 64]> =
+        std::sync::LazyLock::new(|| std::array::from_fn(|n| 1.0 + (n.max(1) as f64).ln()));
+    match SMALL.get(count as usize) {
+        Some(&weight) => weight,
+        None => 1.0 + f64::from(count).ln(),
+    }
 }
 
 /// The content terms of `text` with their counts, sorted by term (`buffer`
@@ -141,59 +148,33 @@ thread_local! {
 }
 
 impl WordRarities {
-    /// Tallies the content terms of `text`, whose word hashes are `hashes`,
-    /// into `tally` (cleared first; `found` is a reusable buffer).
+    /// Tallies the content terms of `text`, whose words `shingler` cut into
+    /// `words` (their hashes and spans), into `tally` (cleared first; `found`
+    /// is a reusable buffer).
     ///
     /// Every word is looked up first and counted after: the lookups miss the
-    /// processor's caches (a corpus's vocabulary outgrows them), and with no
-    /// branch on what they find, many of them overlap. A text with a word not
-    /// seen yet is cut again for its words.
+    /// processor's caches (a corpus's vocabulary outgrows them), and with a
+    /// branch that is nearly always taken the same way, many of them overlap.
+    /// A word not seen yet is stemmed from its span, once per thread.
     pub fn tally(
         &mut self,
         text: &str,
-        hashes: &[u64],
+        words: &Scratch,
         shingler: &Shingler,
         background: &Background,
         found: &mut Vec<u32>,
         tally: &mut TermTally,
     ) {
         found.clear();
-        let mut complete = true;
-        for hash in hashes {
-            match self.words.get(hash) {
-                Some(&slot) => found.push(slot),
-                None => complete = false,
-            }
-        }
-        if !complete {
-            // Cut again for the words themselves; only the unseen ones are
-            // stemmed (once per thread).
-            found.clear();
-            shingler.for_each_token(text, |word, token| {
-                let slot = match self.words.get(&token.hash) {
-                    Some(&slot) => slot,
-                    None => {
-                        let term = word_term(word);
-                        let slot = *self.slots.entry(term).or_insert_with(|| {
-                            let rarity = if term == STOP {
-                                0.0
-                            } else {
-                                background.rarity(term)
-                            };
-                            self.terms.push(TermCount {
-                                term,
-                                count: 0,
-                                rarity,
-                            });
-                            self.documents.push(0);
-                            (self.terms.len() - 1) as u32
-                        });
-                        self.words.insert(token.hash, slot);
-                        slot
-                    }
-                };
-                found.push(slot);
-            });
+        for (hash, span) in words.words().iter().zip(words.spans()) {
+            let slot = match self.words.get(hash) {
+                Some(&slot) => slot,
+                None => {
+                    let written = &text[span.start as usize..span.end as usize];
+                    self.add_word(written, *hash, shingler, background)
+                }
+            };
+            found.push(slot);
         }
         let counted = &mut self.counted;
         counted.clear();
@@ -214,6 +195,42 @@ impl WordRarities {
             entry.count = 0;
             counted
         }));
+    }
+
+    /// Adds the word written `written` (its hash `hash`) to the cache, with
+    /// its term's slot, and returns that slot.
+    fn add_word(
+        &mut self,
+        written: &str,
+        hash: u64,
+        shingler: &Shingler,
+        background: &Background,
+    ) -> u32 {
+        // The span normalized alone gives the word the shingler hashed; a
+        // character that normalizes to two words ("¾" is "3", "4") gives
+        // both, and the hash says which one this is.
+        let mut term = STOP;
+        shingler.for_each_token(written, |word, token| {
+            if token.hash == hash {
+                term = word_term(word);
+            }
+        });
+        let slot = *self.slots.entry(term).or_insert_with(|| {
+            let rarity = if term == STOP {
+                0.0
+            } else {
+                background.rarity(term)
+            };
+            self.terms.push(TermCount {
+                term,
+                count: 0,
+                rarity,
+            });
+            self.documents.push(0);
+            (self.terms.len() - 1) as u32
+        });
+        self.words.insert(hash, slot);
+        slot
     }
 }
 
@@ -317,13 +334,13 @@ mod tests {
             point city";
         let text = format!("{common} Umerov the of and");
         let background = Background::english();
-        let mut scratch = crate::shingle::Scratch::default();
+        let mut scratch = Scratch::default();
         shingler.word_hashes_into(&text, &mut scratch);
         let mut tally = TermTally::default();
         with_word_rarities(&shingler, background, |cache| {
             cache.tally(
                 &text,
-                scratch.words(),
+                &scratch,
                 &shingler,
                 background,
                 &mut Vec::new(),
@@ -366,14 +383,13 @@ mod tests {
 
     /// Tallies `text` through the sketch pass's cache.
     fn tally_of(text: &str, shingler: &Shingler, background: &Background) -> TermTally {
-        let mut scratch = crate::shingle::Scratch::default();
+        let mut scratch = Scratch::default();
         shingler.word_hashes_into(text, &mut scratch);
         let mut tally = TermTally::default();
         with_word_rarities(shingler, background, |cache| {
-            let words = scratch.words();
             cache.tally(
                 text,
-                words,
+                &scratch,
                 shingler,
                 background,
                 &mut Vec::new(),
@@ -393,7 +409,8 @@ mod tests {
             std::path::Path::new("own"),
         )
         .unwrap();
-        let text = "Prisoners were exchanged; the prisoners' families waited in Istanbul.";
+        // "¾" is two words ("3", "4") with one span.
+        let text = "Prisoners were exchanged; the prisoners' families waited ¾ hour in Istanbul.";
         // First with unseen words, then from the cache, then under another model.
         for background in [english, english, &own, english] {
             let tally = tally_of(text, &shingler, background);
