@@ -109,8 +109,9 @@ pub struct StoryConfig {
     /// A background model of document frequencies to use instead of the
     /// shipped English one (`--idf FILE`).
     pub idf: Option<std::path::PathBuf>,
-    /// Average story similarity at or above which two groups of articles
-    /// join one story cluster. Default
+    /// Average link (the mean of story similarity and the cosine of names
+    /// and numbers) at or above which two groups of articles join one story
+    /// cluster. Default
     /// [`crate::defaults::STORY_CLUSTER_THRESHOLD`].
     pub cluster_threshold: f64,
 }

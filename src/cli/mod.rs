@@ -177,8 +177,9 @@ pub(crate) struct StoryArgs {
     /// come out within days.
     #[arg(long, default_value_t = defaults::STORY_WINDOW_DAYS, value_name = "DAYS")]
     pub story_window_days: u32,
-    /// Average story similarity at or above which groups of articles join
-    /// one story cluster (articles about one event; lower than a rewrite's).
+    /// Average link at or above which groups of articles join one story
+    /// cluster (articles about one event). A link is the mean of the story
+    /// similarity and the cosine of the two articles' names and numbers.
     #[arg(long, default_value_t = defaults::STORY_CLUSTER_THRESHOLD, value_name = "S")]
     pub story_cluster_threshold: f64,
     /// Story similarity a rewrite needs outside the story window.

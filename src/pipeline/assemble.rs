@@ -286,6 +286,7 @@ pub(super) fn pair_report(graded: Graded, id: &dyn Fn(DocId) -> String) -> PairR
             cosine: s.cosine,
             passage_containment: s.passage_containment,
             passage_specifics: s.passage_specifics,
+            specifics_cosine: s.specifics_cosine,
             days_apart,
             figures_same: figures.same,
             figures_other: figures.other,

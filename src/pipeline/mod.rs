@@ -37,7 +37,7 @@ use crate::progress::{Progress, Silent, Stage};
 use crate::report::{Report, Timings};
 use crate::shingle::Shingler;
 use crate::sketch::MinHasher;
-use crate::story::linkage::{story_clusters, StoryCluster};
+use crate::story::linkage::{link_strength, story_clusters, StoryCluster};
 use crate::story::{Background, TermWeights};
 use crate::verify::ScoredPair;
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
@@ -338,7 +338,7 @@ fn group(checked: Checked, doc_count: usize, config: &Config) -> Groups {
         .chain(&rejected)
         .filter_map(|c| {
             let s = c.story.as_ref()?;
-            Some((c.scored.pair.a, c.scored.pair.b, s.similarity))
+            Some((c.scored.pair.a, c.scored.pair.b, link_strength(s)))
         })
         .collect();
     story_links.extend(checked.story_links);

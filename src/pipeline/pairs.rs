@@ -33,6 +33,7 @@ use crate::report::Timings;
 use crate::shingle::{Scratch, ShingleSet, Shingler};
 use crate::sketch::Signature;
 use crate::story::evidence::{shared_evidence, SharedEvidence};
+use crate::story::linkage::link_strength;
 use crate::story::score::Side;
 use crate::story::{StoryProfile, StorySimilarity, TermWeights};
 use crate::verify::{score, ScoredPair};
@@ -294,7 +295,7 @@ impl PairChecker<'_> {
             .story_links
             .extend(story_only.iter().filter_map(|c| {
                 let s = c.story.as_ref()?;
-                Some((c.scored.pair.a, c.scored.pair.b, s.similarity))
+                Some((c.scored.pair.a, c.scored.pair.b, link_strength(s)))
             }));
         to_align
     }

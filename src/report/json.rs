@@ -25,7 +25,9 @@
 //! makes `pairs[].story.days_apart` the larger of what times and datelines
 //! say (it was times, or else datelines), and adds the figures of sentences
 //! told alike (`pairs[].story.figures_same`, `.figures_other`,
-//! `suppressed.recurring_reports`), which demote partial reuse and rewrites.
+//! `suppressed.recurring_reports`), which demote partial reuse and rewrites,
+//! adds `pairs[].story.specifics_cosine`, and makes story clusters link on
+//! its mean with `story.similarity`.
 //!
 //! | field | meaning |
 //! |---|---|
@@ -57,7 +59,7 @@
 //! | `parameters.grade.min_passage_specifics` | ...when at least this share (by idf) of the names and numbers of the story passage is in the other article too (`--min-passage-specifics`) |
 //! | `parameters.time_field` | the JSON field read as publication time, or null |
 //! | `parameters.time_field_detected` | true when no field was named and `time_field` was found among the usual names (`time`, `published`, `date`...; the one most documents have a readable time in) |
-//! | `parameters.story_cluster_threshold` | average story similarity at or above which groups of articles join one story cluster (`--story-cluster-threshold`) |
+//! | `parameters.story_cluster_threshold` | average link (the mean of `story.similarity` and `story.specifics_cosine`) at or above which groups of articles join one story cluster (`--story-cluster-threshold`) |
 //! | `parameters.story_background` | the background model of the story stage (`english (wordfreq ...)` or the `--idf` file), or null when the stage is off |
 //! | `counts.documents_read` | input items read (documents and unusable items) |
 //! | `counts.documents_skipped` | items not scanned; each is listed in `skipped` |
@@ -105,11 +107,11 @@
 //! | `passages[].a`, `.b` | the passage in each original text: `start_byte`, `end_byte`, `start_char`, `end_char`, `words` (its length in words), `verbatim_words` (of those, words inside runs of at least `min_passage_words` identical words), and `text`, exactly the original slice |
 //! | `passages[].similarity` | tf-isf cosine of the two sides (1 for a verbatim copy) |
 //! | `passages[].boilerplate` | true when half of its words, on either side, are boilerplate; it then does not count as reuse |
-//! | `pairs[].story` | the story stage's scores (null when it is off): `similarity` (mean of the next two), `cosine` (of the two articles' tf-idf vectors of content-word stems), `passage_containment` (the largest share of tf-idf weight of a passage of about 60 content words, whole sentences, of either article that lies in terms the other has), `days_apart` (days between the two articles: the larger of the days between their `time_field` times and between the dates of their datelines, around the year; null when neither is known), `passage_specifics` (of that passage's names, capitalized inside sentences and never in lower case, and numbers, the share by idf that the other article has; 0 when it has none), `figures_same` and `figures_other` (sentences with numbers of either article whose content words other than the numbers mostly recur in a sentence with numbers of the other, Dice at least 0.6 over at least 4 words: whether every number of the one with fewer is in the other, or not; counted from both sides, only for pairs that could be partial reuse or reach `story_threshold`, else 0) |
+//! | `pairs[].story` | the story stage's scores (null when it is off): `similarity` (mean of the next two), `cosine` (of the two articles' tf-idf vectors of content-word stems), `passage_containment` (the largest share of tf-idf weight of a passage of about 60 content words, whole sentences, of either article that lies in terms the other has), `days_apart` (days between the two articles: the larger of the days between their `time_field` times and between the dates of their datelines, around the year; null when neither is known), `specifics_cosine` (cosine of the two articles' names and numbers, as `passage_specifics` finds them, each weighted by its idf), `passage_specifics` (of that passage's names, capitalized inside sentences and never in lower case, and numbers, the share by idf that the other article has; 0 when it has none), `figures_same` and `figures_other` (sentences with numbers of either article whose content words other than the numbers mostly recur in a sentence with numbers of the other, Dice at least 0.6 over at least 4 words: whether every number of the one with fewer is in the other, or not; counted from both sides, only for pairs that could be partial reuse or reach `story_threshold`, else 0) |
 //! | `story.passage` | that best passage, or null: `side` (`a` or `b`), `start_byte`, `end_byte`, `start_char`, `end_char`, `words` |
 //! | `story.shared` | for a rewrite, what both articles have, or null: `names` (words capitalized inside sentences in both), `numbers` (as written, with the next word when both have it), `quotes` (phrases quoted in one, present in the other), `terms` (the most distinctive other shared words); at most 12 each, as written in A (quotes as written where quoted) |
 //! | `clusters[]` | largest first: `size`, `representative` (the id `dedup` keeps), `members` (ids in input order) |
-//! | `story_clusters[]` | articles about one story, largest first, by average linkage (two groups join when the mean story similarity over all pairs between them reaches `story_cluster_threshold`, unscored pairs counting 0, so one strong link alone cannot chain groups together): `size`, `members` (ids in input order), `weakest_link` (the lowest mean similarity at which two parts joined), `linked_share` (share of member pairs whose own similarity reaches `story_cluster_threshold`) |
+//! | `story_clusters[]` | articles about one story, largest first, by average linkage over links (a scored pair's link is the mean of its `story.similarity` and `story.specifics_cosine`; two groups join when the mean link over all pairs between them reaches `story_cluster_threshold`, unscored pairs counting 0, so one strong link alone cannot chain groups together): `size`, `members` (ids in input order), `weakest_link` (the lowest mean link at which two parts joined), `linked_share` (share of member pairs whose own link reaches `story_cluster_threshold`) |
 //! | `near_misses[]` | up to 10 closest pairs not in `pairs`, with the score fields of `pairs[]`; drawn from rejected and ungraded candidates, and from all pairs when the corpus has at most 100 documents |
 //! | `run.threads` | worker threads |
 //! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `overlap`, `prepare` (documents of candidate pairs cut into words, stems and sentences), `verify`, `cluster`, `align`, `total` |

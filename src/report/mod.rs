@@ -296,6 +296,8 @@ pub struct StoryReport {
     /// Of that passage's names and numbers (by idf), the share the other
     /// article has.
     pub passage_specifics: f64,
+    /// Cosine of the two articles' names and numbers (by idf).
+    pub specifics_cosine: f64,
     /// Days between the two articles (the larger of what their times and
     /// their datelines say), when known.
     pub days_apart: Option<u32>,
@@ -336,9 +338,9 @@ pub struct StoryClusterReport {
     pub size: usize,
     /// Ids of the members, in input order.
     pub members: Vec<String>,
-    /// The lowest average similarity at which two of its parts joined.
+    /// The lowest average link at which two of its parts joined.
     pub weakest_link: f64,
-    /// Share of member pairs whose own similarity reaches the threshold.
+    /// Share of member pairs whose own link reaches the threshold.
     pub linked_share: f64,
 }
 

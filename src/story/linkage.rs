@@ -14,7 +14,16 @@
 
 use std::collections::{BTreeMap, BinaryHeap};
 
+use super::StorySimilarity;
 use crate::ids::DocId;
+
+/// How strongly a scored pair ties its two articles to one story: the mean of
+/// their story similarity and the cosine of their names and numbers. Two
+/// events of one kind (two earthquakes, two celebrities' arrests) share a
+/// topic's words but not its actors, places and figures.
+pub fn link_strength(s: &StorySimilarity) -> f64 {
+    (s.similarity + s.specifics_cosine) / 2.0
+}
 
 /// One story cluster.
 #[derive(Debug, Clone, PartialEq)]

@@ -39,6 +39,8 @@ pub struct StoryProfile {
     windows: Vec<Window>,
     /// Per term of `vector`: its idf when it is a name or a number, else 0.
     specific: Vec<f64>,
+    /// The Euclidean norm of `specific`.
+    specific_norm: f64,
     /// The day of the year its dateline gives, if any.
     lead_day: Option<u16>,
 }
@@ -78,6 +80,9 @@ pub struct StorySimilarity {
     /// Of that passage's names and numbers (weighted by idf), the share the
     /// other article has; 0 when it has none.
     pub passage_specifics: f64,
+    /// Cosine of the two articles' names and numbers, each weighted by its
+    /// idf: whether they name the same actors, places and figures.
+    pub specifics_cosine: f64,
     /// Days between the dates the two articles give at their start
     /// (datelines), when both give one; compared around the year.
     pub days_apart: Option<u32>,
@@ -178,6 +183,7 @@ impl StoryProfile {
             vector,
             norm,
             windows,
+            specific_norm: specific.iter().map(|w| w * w).sum::<f64>().sqrt(),
             specific,
             lead_day: lead_day(text.text),
         }
@@ -188,6 +194,7 @@ impl StoryProfile {
         // One pass over both vectors: the dot product, and which terms of
         // each the other has (what every passage of either is checked against).
         let mut dot = 0.0;
+        let mut specifics_dot = 0.0;
         let mut in_other = vec![false; self.vector.len()];
         let mut in_self = vec![false; other.vector.len()];
         let (x, y) = (&self.vector, &other.vector);
@@ -198,6 +205,7 @@ impl StoryProfile {
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
                     dot += x[i].1 * y[j].1;
+                    specifics_dot += self.specific[i] * other.specific[j];
                     in_other[i] = true;
                     in_self[j] = true;
                     i += 1;
@@ -209,6 +217,11 @@ impl StoryProfile {
             0.0
         } else {
             (dot / (self.norm * other.norm)).min(1.0)
+        };
+        let specifics_cosine = if self.specific_norm == 0.0 || other.specific_norm == 0.0 {
+            0.0
+        } else {
+            (specifics_dot / (self.specific_norm * other.specific_norm)).min(1.0)
         };
         let (in_b, a_passage) = self.best_passage(&in_other);
         let (in_a, b_passage) = other.best_passage(&in_self);
@@ -237,6 +250,7 @@ impl StoryProfile {
             passage_containment,
             passage,
             passage_specifics,
+            specifics_cosine,
             days_apart: self
                 .lead_day
                 .zip(other.lead_day)
@@ -378,11 +392,30 @@ mod tests {
         assert!(similarity(SUMMARY, &format!("{HARVEST}\n\n{FOOTBALL}")).similarity < 0.1);
     }
 
+    /// Another round of talks of the same kind: other city, other
+    /// negotiators, other figures.
+    const OTHER_TALKS: &str = "Russian and Ukrainian negotiators met in Riyadh on \
+        Monday for a second round of peace talks. Andriy Yermak led the Ukrainian \
+        delegation and Sergei Lavrov the Russian one. They agreed to exchange 300 \
+        prisoners of war. The Kremlin said positions remained far apart on a ceasefire.";
+
+    #[test]
+    fn the_same_event_names_the_same_actors_another_of_its_kind_does_not() {
+        let (same, other) = (similarity(TALKS, SUMMARY), similarity(TALKS, OTHER_TALKS));
+        assert!(other.similarity > 0.2, "one kind of event: {other:?}");
+        assert!(
+            same.specifics_cosine > other.specifics_cosine + 0.2,
+            "{same:?} {other:?}"
+        );
+        assert_eq!(similarity(TALKS, HARVEST).specifics_cosine, 0.0);
+    }
+
     #[test]
     fn similarity_does_not_depend_on_the_order_of_the_pair() {
         let longer = format!("{HARVEST}\n\n{SUMMARY}");
         let (ab, ba) = (similarity(TALKS, &longer), similarity(&longer, TALKS));
         assert_eq!(ab.similarity, ba.similarity);
+        assert_eq!(ab.specifics_cosine, ba.specifics_cosine);
         let flipped = |s: Side| if s == Side::A { Side::B } else { Side::A };
         assert_eq!(ab.passage.map(|p| flipped(p.0)), ba.passage.map(|p| p.0));
     }

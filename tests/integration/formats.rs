@@ -206,6 +206,7 @@ struct Story {
     cosine: f64,
     passage_containment: f64,
     passage_specifics: f64,
+    specifics_cosine: f64,
     days_apart: Option<u32>,
     figures_same: u32,
     figures_other: u32,
