@@ -21,7 +21,7 @@
 //!    repeats (three copies of a 9-word line in B against one in A are 27
 //!    verbatim words of B but only 9 of A).
 //! 4. **rewrite**: story similarity (see `crate::story::score`) at or above
-//!    `story_threshold` (default 0.38), and of the names and numbers of the
+//!    `story_threshold` (default 0.40), and of the names and numbers of the
 //!    passage that carries the story, at least `min_passage_specifics`
 //!    (default 0.45, by idf) also in the other article: the same story told
 //!    in other words. The similarity says the two share a topic; the
@@ -535,7 +535,7 @@ mod tests {
     /// The verdict rule, one row per case: Jaccard, passages (words and
     /// verbatim words per side, boilerplate), document lengths, story
     /// similarity, and the verdict. Defaults: threshold 0.5, duplicate 0.9,
-    /// 20 verbatim words or half the shorter text, story 0.38 with 0.45 of
+    /// 20 verbatim words or half the shorter text, story 0.40 with 0.45 of
     /// the story passage's specifics shared.
     macro_rules! verdicts {
         ($($name:ident: $jaccard:expr, [$($p:expr),*], $words:expr, $story:expr => $verdict:ident;)*) => {$(
@@ -562,10 +562,10 @@ mod tests {
         a_line_repeated_by_one_side_is_not: 0.1, [((9, 30), (9, 27), false)], (100, 200), None => Unrelated;
         passages_add_up: 0.1, [((12, 12), (12, 12), false), ((10, 10), (10, 10), false)], (500, 500), None => PartialReuse;
         reuse_outranks_a_story: 0.01, [((40, 40), (40, 40), false)], (500, 500), story(0.9, 1.0) => PartialReuse;
-        a_story_at_the_threshold_is_a_rewrite: 0.01, [], (500, 500), story(0.38, 0.45) => Rewrite;
-        a_story_below_it_is_not: 0.01, [], (500, 500), story(0.37, 1.0) => Unrelated;
+        a_story_at_the_threshold_is_a_rewrite: 0.01, [], (500, 500), story(0.40, 0.45) => Rewrite;
+        a_story_below_it_is_not: 0.01, [], (500, 500), story(0.39, 1.0) => Unrelated;
         a_topic_without_shared_specifics_is_not: 0.01, [], (500, 500), story(0.9, 0.44) => Unrelated;
-        a_story_within_the_window_is_a_rewrite: 0.01, [], (500, 500), story_apart(0.38, 3) => Rewrite;
+        a_story_within_the_window_is_a_rewrite: 0.01, [], (500, 500), story_apart(0.40, 3) => Rewrite;
         far_apart_it_needs_more: 0.01, [], (500, 500), story_apart(0.79, 4) => Unrelated;
         far_apart_a_close_story_still_is: 0.01, [], (500, 500), story_apart(0.8, 40) => Rewrite;
     }
@@ -591,17 +591,17 @@ mod tests {
         one_fingerprint_can_in_a_brief: |r| r.overlap_can_be_reuse(1, 9, (16, 500)) => true;
         an_overlap_candidate_is_aligned: |r| r.worth_aligning(0.01, true, None) => true;
         a_near_duplicate_is_aligned: |r| r.worth_aligning(0.5, false, None) => true;
-        a_story_candidate_is_aligned: |r| r.worth_aligning(0.01, false, story(0.38, 0.45)) => true;
+        a_story_candidate_is_aligned: |r| r.worth_aligning(0.01, false, story(0.40, 0.45)) => true;
         a_story_candidate_without_specifics_still_is: |r| r.worth_aligning(0.01, false, story(0.9, 0.0)) => true;
-        a_minhash_near_miss_is_not: |r| r.worth_aligning(0.49, false, story(0.37, 1.0)) => false;
+        a_minhash_near_miss_is_not: |r| r.worth_aligning(0.49, false, story(0.39, 1.0)) => false;
         short_runs_need_no_sentences: |r| r.needs_sentence_seeds(0.1, None, (19, 40), (500, 500)) => false;
         reuse_sized_runs_do: |r| r.needs_sentence_seeds(0.1, None, (20, 20), (500, 500)) => true;
         a_near_duplicate_does: |r| r.needs_sentence_seeds(0.5, None, (0, 0), (500, 500)) => true;
         a_story_does: |r| r.needs_sentence_seeds(0.1, story(0.4, 0.7), (0, 0), (500, 500)) => true;
         a_near_duplicate_needs_no_figures: |r| r.needs_figures(0.5, None, (200, 200), (250, 250)) => false;
         reuse_below_the_threshold_does: |r| r.needs_figures(0.1, None, (20, 20), (500, 500)) => true;
-        a_story_at_the_threshold_does: |r| r.needs_figures(0.01, story(0.38, 0.0), (0, 0), (500, 500)) => true;
-        a_pair_that_can_be_neither_does_not: |r| r.needs_figures(0.01, story(0.37, 1.0), (19, 19), (500, 500)) => false;
+        a_story_at_the_threshold_does: |r| r.needs_figures(0.01, story(0.40, 0.0), (0, 0), (500, 500)) => true;
+        a_pair_that_can_be_neither_does_not: |r| r.needs_figures(0.01, story(0.39, 1.0), (19, 19), (500, 500)) => false;
     }
 
     #[test]
