@@ -138,7 +138,8 @@ pub struct GradeConfig {
     pub min_passage_specifics: f64,
     /// Articles more days apart than this (by their times or by the dates of
     /// their datelines, whichever says more) need a story similarity of at least
-    /// `story_threshold_outside_window` to be rewrites. Default
+    /// `story_threshold_outside_window`, and no sentence told alike with other
+    /// figures, to be rewrites. Default
     /// [`crate::defaults::STORY_WINDOW_DAYS`].
     pub story_window_days: u32,
     /// See `story_window_days`. Default

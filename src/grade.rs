@@ -192,8 +192,9 @@ pub enum Demotion {
     /// article: one topic, not one story.
     WithoutSpecifics,
     /// The articles are further apart in time than the story window, and
-    /// their similarity falls short of the threshold outside it: another
-    /// instance of a recurring report, or another event of one company.
+    /// their similarity falls short of the threshold outside it or a
+    /// sentence they tell alike gives other figures: another instance of a
+    /// recurring report, or another event of one company.
     FarApart,
     /// More of the sentences they tell alike give other figures than give
     /// the same: two instances of a recurring report (this month's figures
@@ -278,7 +279,7 @@ impl Rules {
             Verdict::Unrelated
         } else if self.can_be_reuse((verbatim_a, verbatim_b), words) {
             Verdict::PartialReuse
-        } else if self.is_story(story) {
+        } else if self.is_story(story, figures) {
             Verdict::Rewrite
         } else {
             Verdict::Unrelated
@@ -317,13 +318,9 @@ impl Rules {
             || (shorter > 0 && both as f64 >= self.grade.min_reuse_share * shorter as f64)
     }
 
-    /// Whether story scores make a rewrite (`None`: the stage is off), the
-    /// figures aside.
-    fn is_story(&self, story: Option<StoryScores>) -> bool {
-        self.is_on_one_story(story)
-            && self
-                .demotion(story, FigureMatch::default(), (0, 0), (0, 0))
-                .is_none()
+    /// Whether story scores make a rewrite (`None`: the stage is off).
+    fn is_story(&self, story: Option<StoryScores>, figures: FigureMatch) -> bool {
+        self.is_on_one_story(story) && self.demotion(story, figures, (0, 0), (0, 0)).is_none()
     }
 
     /// Why a pair graded unrelated is not partial reuse or a rewrite, when
@@ -347,7 +344,10 @@ impl Rules {
         let far = s
             .days_apart
             .is_some_and(|d| d > self.grade.story_window_days);
-        if far && s.similarity < self.grade.story_threshold_outside_window {
+        // Far apart, only a close retelling that keeps its figures is one
+        // story: the next month's report of one company is close too, with
+        // other figures.
+        if far && (s.similarity < self.grade.story_threshold_outside_window || figures.other > 0) {
             return Some(Demotion::FarApart);
         }
         is_recurring(figures).then_some(Demotion::OtherFigures)
@@ -527,6 +527,28 @@ mod tests {
             r.demotion(scores, figures, (reuse, reuse), (500, 500))
         };
         assert_eq!(demotion(40, 0.0, 4), Some(Demotion::OtherFigures));
+        // Far apart, one sentence with other figures is enough to demote a
+        // close story (next month's report); the same story with the same
+        // figures stays a rewrite.
+        let far = |other: u32| {
+            let figures = FigureMatch { same: 3, other };
+            r.grade(
+                &similarity(0.01),
+                &[],
+                (500, 500),
+                story_apart(0.9, 30),
+                figures,
+                (None, None),
+            )
+            .verdict
+        };
+        assert_eq!(far(1), Unrelated);
+        assert_eq!(far(0), Rewrite);
+        let figures = FigureMatch { same: 3, other: 1 };
+        assert_eq!(
+            r.demotion(story_apart(0.9, 30), figures, (0, 0), (500, 500)),
+            Some(Demotion::FarApart)
+        );
         assert_eq!(demotion(0, 0.5, 4), Some(Demotion::OtherFigures));
         assert_eq!(demotion(0, 0.3, 4), None, "below the story threshold");
         assert_eq!(demotion(40, 0.0, 0), None);

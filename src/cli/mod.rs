@@ -173,8 +173,8 @@ pub(crate) struct StoryArgs {
     pub min_passage_specifics: f64,
     /// Articles more days apart than this (by their publication times or by
     /// the dates their datelines give, whichever says more) need
-    /// --story-threshold-outside-window to be rewrites: reports of one event
-    /// come out within days.
+    /// --story-threshold-outside-window, and no sentence told alike with other
+    /// figures, to be rewrites: reports of one event come out within days.
     #[arg(long, default_value_t = defaults::STORY_WINDOW_DAYS, value_name = "DAYS")]
     pub story_window_days: u32,
     /// Average link at or above which groups of articles join one story
@@ -182,7 +182,8 @@ pub(crate) struct StoryArgs {
     /// similarity and the cosine of the two articles' names and numbers.
     #[arg(long, default_value_t = defaults::STORY_CLUSTER_THRESHOLD, value_name = "S")]
     pub story_cluster_threshold: f64,
-    /// Story similarity a rewrite needs outside the story window.
+    /// Story similarity a rewrite needs outside the story window (where it
+    /// must also keep the figures of the sentences both tell).
     #[arg(long, default_value_t = defaults::STORY_THRESHOLD_OUTSIDE_WINDOW, value_name = "S")]
     pub story_threshold_outside_window: f64,
     /// Background document frequencies that tell which words are distinctive,
