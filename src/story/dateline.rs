@@ -72,6 +72,30 @@ pub fn days_apart(a: u16, b: u16) -> u32 {
     d.min(365 - d)
 }
 
+/// Whether `word` is the day of a date, given the words around it: a
+/// number of at most two digits next to a month name ("March 25", "25 March",
+/// "Oct. 20", "7-APR"). Every wire of a day shares it, so it says when, not
+/// what (the story window compares dates).
+pub fn is_day_of_month(word: &str, before: Option<&str>, after: Option<&str>) -> bool {
+    let is_month = |w: &str| {
+        month(w).is_some()
+            || (w.len() >= 3
+                && w.bytes().all(|c| c.is_ascii_uppercase() || c == b'.')
+                && month(&titlecase(w)).is_some())
+    };
+    day_number(word).is_some() && (before.is_some_and(is_month) || after.is_some_and(is_month))
+}
+
+/// "APR" as "Apr", "MARCH" as "March".
+fn titlecase(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}
+
 fn month(word: &str) -> Option<u16> {
     let word = word.strip_suffix('.').unwrap_or(word);
     MONTHS
@@ -120,6 +144,16 @@ mod tests {
                 assert_eq!(lead_day($text), $day);
             }
         )*};
+    }
+
+    #[test]
+    fn a_day_next_to_a_month_is_a_date_not_a_figure() {
+        assert!(is_day_of_month("25", Some("March"), Some("-")));
+        assert!(is_day_of_month("7", None, Some("APR")));
+        assert!(is_day_of_month("20", Some("Oct."), None));
+        assert!(!is_day_of_month("25", Some("rose"), Some("pct")));
+        assert!(!is_day_of_month("1987", Some("March"), None), "a year");
+        assert!(!is_day_of_month("3", Some("may"), None), "the verb");
     }
 
     lead_days! {

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use ahash::AHashMap;
 use serde::Serialize;
 
+use super::dateline::is_day_of_month;
 use super::weights::{tf_weight, TermWeights};
 use crate::align::AlignText;
 use crate::terms::{term_counts, STOP};
@@ -140,7 +141,8 @@ const CALENDAR: [&str; 19] = [
     "december",
 ];
 
-/// The numbers of a text as written ("1,200", "3.5"), in order, each with the
+/// The numbers of a text as written ("1,200", "3.5"), days of dates aside
+/// ("March 25"), in order, each with the
 /// term of the word after it and that word's index.
 fn numbers(text: &AlignText) -> Vec<(String, Option<u64>, usize)> {
     let is_digits = |i: usize| text.word(i).bytes().all(|c| c.is_ascii_digit());
@@ -151,6 +153,7 @@ fn numbers(text: &AlignText) -> Vec<(String, Option<u64>, usize)> {
             i += 1;
             continue;
         }
+        let first = i;
         let start = text.tokens[i].span.start as usize;
         let mut end = text.tokens[i].span.end as usize;
         // "1,200" and "3.5" are cut into two words; join them back.
@@ -163,8 +166,13 @@ fn numbers(text: &AlignText) -> Vec<(String, Option<u64>, usize)> {
             end = next.end as usize;
             i += 1;
         }
-        let after = text.terms.get(i + 1).copied().filter(|&t| t != STOP);
-        out.push((text.text[start..end].to_string(), after, i + 1));
+        let word = |j: Option<usize>| j.filter(|&j| j < text.len()).map(|j| text.word(j));
+        let date =
+            first == i && is_day_of_month(text.word(i), word(i.checked_sub(1)), word(Some(i + 1)));
+        if !date {
+            let after = text.terms.get(i + 1).copied().filter(|&t| t != STOP);
+            out.push((text.text[start..end].to_string(), after, i + 1));
+        }
         i += 1;
     }
     out
@@ -302,6 +310,20 @@ mod tests {
     use crate::config::Config;
     use crate::shingle::Shingler;
     use crate::story::Background;
+
+    #[test]
+    fn the_day_of_a_dateline_is_not_a_shared_figure() {
+        // Without the date rule "25 Sterling" would be listed: the day is
+        // followed by the same word in both.
+        let a = "LONDON, March 25 - Sterling bills worth 500 mln stg were sold.";
+        let b = "PARIS, March 25 - Sterling bills worth 500 mln stg went to banks.";
+        let config = Config::default();
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let weights = TermWeights::of_texts(Background::english(), &[a, b], &shingler);
+        let (ta, tb) = (AlignText::new(a, &shingler), AlignText::new(b, &shingler));
+        let shared = shared_evidence(&ta, &tb, &weights);
+        assert_eq!(shared.numbers, ["500 mln"], "{shared:?}");
+    }
 
     #[test]
     fn names_numbers_and_quotes_shared_by_two_accounts() {

@@ -20,7 +20,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::dateline::{days_apart, lead_day};
+use super::dateline::{days_apart, is_day_of_month, lead_day};
 use super::evidence::names;
 use super::weights::{tf_weight, TermWeights};
 use crate::align::AlignText;
@@ -178,7 +178,7 @@ impl StoryProfile {
                 break;
             }
         }
-        let specific = specifics(text, &counts, &first_words, &idf);
+        let specific = specifics(text, &counts, &first_words, &index, &idf);
         StoryProfile {
             vector,
             norm,
@@ -300,27 +300,34 @@ impl StoryProfile {
 }
 
 /// Per content term (`counts`, sorted, outside boilerplate, each with its
-/// first word in `first_words`): its idf when it is a name, as the story
-/// evidence finds names (capitalized inside sentences, never in lower case),
-/// or a number (a word with a digit); else 0.
+/// first word in `first_words`; `index` gives each word's term): its idf
+/// when it is a name, as the story evidence finds names (capitalized inside
+/// sentences, never in lower case), or a number (a word with a digit) used
+/// at least once other than as the day of a date; else 0.
 fn specifics(
     text: &AlignText,
     counts: &[(u64, u32)],
     first_words: &[u32],
+    index: &[u32],
     idf: &[f64],
 ) -> Vec<f64> {
-    let mut specific: Vec<f64> = first_words
+    // Every word of a term has a digit or none (stemming keeps digits), so
+    // the first word tells which terms are numbers; only their words are
+    // looked at again.
+    let number: Vec<bool> = first_words
         .iter()
-        .zip(idf)
-        .map(|(&word, &idf)| {
-            let number = text.word(word as usize).bytes().any(|c| c.is_ascii_digit());
-            if number {
-                idf
-            } else {
-                0.0
-            }
-        })
+        .map(|&w| text.word(w as usize).bytes().any(|c| c.is_ascii_digit()))
         .collect();
+    let mut specific = vec![0.0; counts.len()];
+    let word = |i: Option<usize>| i.filter(|&i| i < text.len()).map(|i| text.word(i));
+    for (w, &term) in index.iter().enumerate() {
+        if term == NO_TERM || !number[term as usize] || specific[term as usize] > 0.0 {
+            continue;
+        }
+        if !is_day_of_month(text.word(w), word(w.checked_sub(1)), word(Some(w + 1))) {
+            specific[term as usize] = idf[term as usize];
+        }
+    }
     for term in names(text).into_keys() {
         if let Ok(i) = counts.binary_search_by_key(&term, |&(t, _)| t) {
             specific[i] = idf[i];
