@@ -225,7 +225,7 @@ fn bench_overlap_on(c: &mut Criterion, corpus: &Corpus, min_reuse: usize) {
                         selected.iter().map(|f| f.hash).collect()
                     })
                     .collect();
-                shared_fingerprint_pairs(&fingerprints, OverlapParams::default())
+                shared_fingerprint_pairs(&fingerprints, OverlapParams::default(), None)
             });
             assert!(
                 found.pairs().len() > min_reuse,

@@ -44,6 +44,56 @@ use crate::ids::{CandidatePair, DocId};
 /// `min_passage_words` words is only guaranteed one shared fingerprint).
 pub const DEFAULT_MIN_SHARED: usize = 1;
 
+/// Documents at least, whose dates span more than [`RECURRING_SPAN_DAYS`],
+/// that make a fingerprint recurring text: a report's fixed sentences (the
+/// list of offerings filed with the SEC, an export-bonus notice, a bond
+/// issue's terms), written again each week or month. Copies of one story
+/// come out within days, so a story reprinted by many outlets stays.
+pub const RECURRING_MIN_DOCUMENTS: usize = 5;
+
+/// Days the documents of recurring text span, more than: a month. Planted
+/// and natural copies of one story in the corpora measured are at most ten
+/// days apart.
+pub const RECURRING_SPAN_DAYS: u32 = 30;
+
+/// Each document's day, when known: by its publication time (days since
+/// 1970), or else by the date its dateline gives (a day of the year, compared
+/// around the year).
+#[derive(Debug, Clone, Copy)]
+pub struct Days<'a> {
+    /// Per document, in input order.
+    pub days: &'a [Option<u32>],
+    /// The days are days of the year (dateline dates without a year).
+    pub around_the_year: bool,
+}
+
+impl Days<'_> {
+    /// The days between the earliest and the latest of `documents` with a
+    /// known day (around the year for days of the year); 0 with fewer than two.
+    pub fn span(&self, documents: impl Iterator<Item = u32>) -> u32 {
+        let mut known: Vec<u32> = documents
+            .filter_map(|d| self.days.get(d as usize).copied().flatten())
+            .collect();
+        if known.len() < 2 {
+            return 0;
+        }
+        known.sort_unstable();
+        let (first, last) = (known[0], known[known.len() - 1]);
+        if !self.around_the_year {
+            return last - first;
+        }
+        // The shortest arc of the year that holds them all: the year less its
+        // largest gap between consecutive days (the gap over New Year too).
+        let largest_gap = known
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .chain(std::iter::once(first + 365 - last))
+            .max()
+            .unwrap_or(0);
+        365u32.saturating_sub(largest_gap)
+    }
+}
+
 /// Settings of the overlap stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct OverlapParams {
@@ -92,6 +142,8 @@ pub struct OverlapStats {
     pub shared_fingerprints: u64,
     /// Fingerprints found in more than `max_df` documents, treated as boilerplate.
     pub boilerplate_fingerprints: u64,
+    /// Fingerprints of recurring text (see [`Days`]), treated as boilerplate.
+    pub recurring_fingerprints: u64,
     /// Pairs emitted by shared fingerprints, counting a pair once per fingerprint
     /// (the size of the pair buffer).
     pub pair_emissions: u64,
@@ -255,8 +307,13 @@ impl OverlapIndex {
             .fold(0, |sum, df| sum.saturating_add(pairs_of(df)))
     }
 
-    /// The candidate pairs, boilerplate list and counts for `params`.
-    pub fn shared_fingerprint_pairs(&self, params: OverlapParams) -> OverlapCandidates {
+    /// The candidate pairs, boilerplate list and counts for `params`; with
+    /// `days`, recurring text is boilerplate too.
+    pub fn shared_fingerprint_pairs(
+        &self,
+        params: OverlapParams,
+        days: Option<Days>,
+    ) -> OverlapCandidates {
         let min_shared = params.min_shared.max(1);
         let mut stats = OverlapStats {
             documents: self.documents,
@@ -265,16 +322,27 @@ impl OverlapIndex {
             ..OverlapStats::default()
         };
         let mut boilerplate = Vec::new();
+        let mut recurring_hashes = Vec::new();
         // (document, hash) of every boilerplate fingerprint, to count those a
         // candidate pair shares.
         let mut boilerplate_of: Vec<(u32, u64)> = Vec::new();
         for group in self.groups() {
             stats.distinct_fingerprints += 1;
             let df = group.len();
-            if df > params.max_df {
+            let recurring = df >= RECURRING_MIN_DOCUMENTS
+                && df <= params.max_df
+                && days.is_some_and(|d| {
+                    d.span(group.iter().map(|&(_, doc)| doc)) > RECURRING_SPAN_DAYS
+                });
+            if df > params.max_df || recurring {
                 boilerplate.push(group[0].0);
                 boilerplate_of.extend(group.iter().map(|&(hash, doc)| (doc, hash)));
-                stats.boilerplate_fingerprints += 1;
+                if recurring {
+                    recurring_hashes.push(group[0].0);
+                    stats.recurring_fingerprints += 1;
+                } else {
+                    stats.boilerplate_fingerprints += 1;
+                }
                 stats.pairs_suppressed = stats.pairs_suppressed.saturating_add(pairs_of(df));
             } else if df >= 2 {
                 stats.shared_fingerprints += 1;
@@ -290,6 +358,8 @@ impl OverlapIndex {
         for group in self
             .groups()
             .filter(|g| (2..=params.max_df).contains(&g.len()))
+            // Groups come in hash order, as `recurring_hashes` was filled.
+            .filter(|g| recurring_hashes.binary_search(&g[0].0).is_err())
         {
             // Documents in a group are ascending (the postings are sorted by
             // (hash, doc)), so every packed pair already has a < b.
@@ -392,11 +462,15 @@ impl RepeatFilter {
 
 /// Builds the index of `fingerprints` and returns its candidates for `params`
 /// (see `OverlapIndex`).
-pub fn shared_fingerprint_pairs<F>(fingerprints: &[F], params: OverlapParams) -> OverlapCandidates
+pub fn shared_fingerprint_pairs<F>(
+    fingerprints: &[F],
+    params: OverlapParams,
+    days: Option<Days>,
+) -> OverlapCandidates
 where
     F: AsRef<[u64]> + Sync,
 {
-    OverlapIndex::build(fingerprints).shared_fingerprint_pairs(params)
+    OverlapIndex::build(fingerprints).shared_fingerprint_pairs(params, days)
 }
 
 /// Entries two sorted lists of (document, hash) have in common, by hash.
@@ -503,6 +577,47 @@ mod tests {
     }
 
     #[test]
+    fn text_in_many_documents_a_month_apart_is_recurring_boilerplate() {
+        // Fingerprint 7 in five documents; 8 in two of them.
+        let docs: Vec<Vec<u64>> = (0..5u64)
+            .map(|d| if d < 2 { vec![7, 8] } else { vec![7, 100 + d] })
+            .collect();
+        let weekly: Vec<Option<u32>> = (0..5).map(|d| Some(100 + 10 * d)).collect();
+        let same_week: Vec<Option<u32>> = (0..5).map(|d| Some(100 + d)).collect();
+        let run = |days: &[Option<u32>]| {
+            let days = Days {
+                days,
+                around_the_year: false,
+            };
+            shared_fingerprint_pairs(&docs, params(50, 1), Some(days))
+        };
+        let recurring = run(&weekly);
+        assert_eq!(recurring.boilerplate(), [7], "spans 40 days");
+        assert_eq!(recurring.stats().recurring_fingerprints, 1);
+        assert_eq!(recurring.pairs().len(), 1, "only the pair sharing 8");
+        // The same text in five documents of one week: one story's copies.
+        let copies = run(&same_week);
+        assert!(copies.boilerplate().is_empty());
+        assert_eq!(copies.pairs().len(), 10);
+    }
+
+    #[test]
+    fn dateline_days_span_around_the_year() {
+        let days = [Some(360), Some(2), Some(5), None];
+        let around = Days {
+            days: &days,
+            around_the_year: true,
+        };
+        assert_eq!(around.span(0..4), 10, "December 26 to January 5");
+        let linear = Days {
+            days: &days,
+            around_the_year: false,
+        };
+        assert_eq!(linear.span(0..4), 358);
+        assert_eq!(around.span(3..4), 0, "no day known");
+    }
+
+    #[test]
     fn matches_brute_force() {
         for (seed, max_df, min_shared) in [
             (1, usize::MAX, 1),
@@ -515,7 +630,7 @@ mod tests {
             let docs = random_corpus(seed, 300, 400, 0.3);
             let p = params(max_df, min_shared);
             let index = OverlapIndex::build(&docs);
-            let got = index.shared_fingerprint_pairs(p);
+            let got = index.shared_fingerprint_pairs(p, None);
             let (pairs, boilerplate, below) = oracle(&docs, p);
             let case = format!("seed {seed}, max_df {max_df}, min_shared {min_shared}");
             assert!(
@@ -554,7 +669,7 @@ mod tests {
         let mut docs: Vec<Vec<u64>> = (0..10).map(|i| vec![999, 1000 + i]).collect();
         docs[2].push(42);
         docs[7].push(42);
-        let got = shared_fingerprint_pairs(&docs, params(5, 1));
+        let got = shared_fingerprint_pairs(&docs, params(5, 1), None);
         assert_eq!(got.pairs(), [pair(2, 7, 1, 1)]);
         assert_eq!(got.boilerplate(), [999]);
         assert!(got.is_boilerplate(999));
@@ -563,12 +678,12 @@ mod tests {
         assert_eq!(got.stats().pairs_suppressed, 45);
         assert_eq!(got.stats().shared_fingerprints, 1);
         // With a cut above 10, 999 pairs everything and 2-7 shares two.
-        let all = shared_fingerprint_pairs(&docs, params(10, 1));
+        let all = shared_fingerprint_pairs(&docs, params(10, 1), None);
         assert_eq!(all.pairs().len(), 45);
         assert!(all.pairs().contains(&pair(2, 7, 2, 0)));
         assert!(all.boilerplate().is_empty());
         assert_eq!(
-            shared_fingerprint_pairs(&docs, params(10, 2)).pairs(),
+            shared_fingerprint_pairs(&docs, params(10, 2), None).pairs(),
             [pair(2, 7, 2, 0)]
         );
     }
@@ -577,11 +692,14 @@ mod tests {
     fn edge_cases() {
         let empty: Vec<Vec<u64>> = Vec::new();
         assert_eq!(
-            shared_fingerprint_pairs(&empty, OverlapParams::default()).stats(),
+            shared_fingerprint_pairs(&empty, OverlapParams::default(), None).stats(),
             &OverlapStats::default()
         );
-        let got =
-            shared_fingerprint_pairs(&[vec![1, 1, 2], vec![], vec![3]], OverlapParams::default());
+        let got = shared_fingerprint_pairs(
+            &[vec![1, 1, 2], vec![], vec![3]],
+            OverlapParams::default(),
+            None,
+        );
         assert!(
             got.pairs().is_empty(),
             "repeats within a document are not a pair"
@@ -590,7 +708,7 @@ mod tests {
         // Input as slices works too, and order within a document does not matter.
         let slices: [&[u64]; 2] = [&[9, 3, 5], &[5, 9]];
         assert_eq!(
-            shared_fingerprint_pairs(&slices, OverlapParams::default()).pairs(),
+            shared_fingerprint_pairs(&slices, OverlapParams::default(), None).pairs(),
             [pair(0, 1, 2, 0)]
         );
     }
@@ -603,7 +721,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .expect("a test thread pool")
-                .install(|| shared_fingerprint_pairs(&docs, params(20, 1)))
+                .install(|| shared_fingerprint_pairs(&docs, params(20, 1), None))
         };
         let one = run(1);
         assert!(one.pairs().len() > 100 && !one.boilerplate().is_empty());
@@ -638,7 +756,7 @@ mod tests {
         let winnower = Winnower::for_min_passage(8).with_seed(42);
         let docs: Vec<Vec<u64>> = texts.iter().map(|t| words(t)).collect();
         let fingerprints = winnower.distinct_hashes_all(&docs);
-        let got = shared_fingerprint_pairs(&fingerprints, OverlapParams::default());
+        let got = shared_fingerprint_pairs(&fingerprints, OverlapParams::default(), None);
         let wire_pair = CandidatePair {
             a: DocId(17),
             b: DocId(60),

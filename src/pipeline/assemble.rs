@@ -157,6 +157,7 @@ fn suppressed(f: &Findings) -> Suppressed {
     };
     Suppressed {
         boilerplate_fingerprints: overlap.map_or(0, |o| o.stats().boilerplate_fingerprints),
+        recurring_fingerprints: overlap.map_or(0, |o| o.stats().recurring_fingerprints),
         boilerplate_pair_emissions: overlap.map_or(0, |o| o.stats().pairs_suppressed),
         boilerplate_templates: f.common_templates,
         ignored_phrase_occurrences: f.phrase_occurrences,

@@ -13,7 +13,7 @@
 use crate::grade::Rules;
 use crate::ids::{CandidatePair, DocId};
 use crate::lsh::{self, LshParams};
-use crate::overlap::{self, OverlapCandidates, OverlapParams};
+use crate::overlap::{self, Days, OverlapCandidates, OverlapParams};
 use crate::sketch::Signature;
 use crate::story;
 
@@ -53,6 +53,7 @@ pub(super) fn find_candidates(
     fingerprints: Vec<Vec<u64>>,
     words: &[u32],
     distinctive: Vec<Box<[u64]>>,
+    days: Option<Days>,
 ) -> Candidates {
     let config = setup.config;
     let lsh = LshParams::resolve(
@@ -69,6 +70,7 @@ pub(super) fn find_candidates(
                 max_df: config.overlap.max_df,
                 min_shared: 1,
             },
+            days,
         )
     });
     drop(fingerprints);

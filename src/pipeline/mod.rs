@@ -33,6 +33,7 @@ use crate::error::Error;
 use crate::fingerprint::Winnower;
 use crate::ids::{CandidatePair, DocId};
 use crate::input::{parse_time, Document, Entry};
+use crate::overlap::Days;
 use crate::progress::{Progress, Silent, Stage};
 use crate::report::{Report, Timings};
 use crate::shingle::Shingler;
@@ -217,15 +218,32 @@ fn find_pairs(
         templates,
         words,
         distinctive,
+        lead_days,
         document_frequencies,
         skipped,
         read_count,
         phrase_occurrences,
     } = sketched;
 
+    let DocumentTimes {
+        times,
+        missing: documents_without_time,
+        field: time_field,
+    } = document_times(config, &documents.iter().collect::<Vec<_>>());
+    let day_numbers = document_days(&times, &lead_days);
+    drop(lead_days);
+
     setup.progress.start(Stage::Candidates, None);
     let clock = Instant::now();
-    let candidates = find_candidates(setup, &signatures, fingerprints, &words, distinctive);
+    let candidates = find_candidates(
+        setup,
+        &signatures,
+        fingerprints,
+        &words,
+        distinctive,
+        day_numbers.as_days(),
+    );
+    drop(day_numbers);
     drop(words);
     let weights = setup
         .background
@@ -239,11 +257,6 @@ fn find_pairs(
     drop(templates);
     timings.overlap = clock.elapsed().as_secs_f64();
 
-    let DocumentTimes {
-        times,
-        missing: documents_without_time,
-        field: time_field,
-    } = document_times(config, &documents.iter().collect::<Vec<_>>());
     let checker = PairChecker {
         config,
         shingler: setup.shingler,
@@ -369,6 +382,41 @@ fn story_background(config: &Config) -> crate::Result<Option<Cow<'static, Backgr
         Some(path) => Cow::Owned(Background::from_file(path)?),
         None => Cow::Borrowed(Background::english()),
     }))
+}
+
+/// Each document's day for the overlap stage's recurring text: by
+/// publication times when most documents have one, else by datelines.
+struct DocumentDays {
+    days: Vec<Option<u32>>,
+    around_the_year: bool,
+}
+
+impl DocumentDays {
+    fn as_days(&self) -> Option<Days<'_>> {
+        self.days.iter().any(Option::is_some).then_some(Days {
+            days: &self.days,
+            around_the_year: self.around_the_year,
+        })
+    }
+}
+
+fn document_days(times: &[Option<i64>], lead_days: &[Option<u16>]) -> DocumentDays {
+    const DAY_SECONDS: i64 = 24 * 3600;
+    let timed = times.iter().filter(|t| t.is_some()).count();
+    if timed * 2 > times.len() {
+        DocumentDays {
+            days: times
+                .iter()
+                .map(|t| t.and_then(|t| u32::try_from(t.div_euclid(DAY_SECONDS)).ok()))
+                .collect(),
+            around_the_year: false,
+        }
+    } else {
+        DocumentDays {
+            days: lead_days.iter().map(|d| d.map(u32::from)).collect(),
+            around_the_year: true,
+        }
+    }
 }
 
 /// The documents' publication times, as the pair stage reads them.

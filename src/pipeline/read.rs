@@ -23,6 +23,7 @@ use crate::progress::{Progress, Stage};
 use crate::report::Timings;
 use crate::shingle::{Scratch, Shingler};
 use crate::sketch::{MinHasher, Signature};
+use crate::story::dateline::lead_day;
 use crate::story::weights::{
     distinctive_terms, take_document_frequencies, with_word_rarities, TermTally,
 };
@@ -47,6 +48,9 @@ pub(super) struct Sketched {
     pub words: Vec<u32>,
     /// Distinctive terms per document (each empty when the story stage is off).
     pub distinctive: Vec<Box<[u64]>>,
+    /// The day of the year each document's dateline gives (all none when the
+    /// overlap stage is off).
+    pub lead_days: Vec<Option<u16>>,
     /// Documents holding each content term (empty when the story stage is off).
     pub document_frequencies: IntMap<u64, u32>,
     pub skipped: Vec<Skipped>,
@@ -88,6 +92,9 @@ struct DocumentSketch {
     phrases: usize,
     /// Distinctive terms (none when the story stage is off).
     distinctive: Box<[u64]>,
+    /// The day of the year its dateline gives (none when the overlap stage
+    /// is off).
+    lead_day: Option<u16>,
 }
 
 /// A document's sketch, or `None` for a document without words.
@@ -109,6 +116,7 @@ impl Sketcher<'_> {
             words: 0,
             phrases: 0,
             distinctive: Box::default(),
+            lead_day: None,
         };
         if self.shingler.config().unit != ShingleUnit::Words
             && (self.overlap || self.background.is_some())
@@ -130,6 +138,7 @@ impl Sketcher<'_> {
             sketch.distinctive = distinctive_terms(&scratch.terms);
         }
         if self.overlap {
+            sketch.lead_day = lead_day(text);
             let words = scratch.shingles.words();
             sketch.words = u32::try_from(words.len()).unwrap_or(u32::MAX);
             sketch.phrases = self.marker.index_hashes(
@@ -171,6 +180,7 @@ pub(super) fn read_and_sketch(
         templates: Vec::new(),
         words: Vec::new(),
         distinctive: Vec::new(),
+        lead_days: Vec::new(),
         document_frequencies: IntMap::default(),
         skipped: Vec::new(),
         read_count: 0,
@@ -259,6 +269,7 @@ fn merge_chunk(
                 out.templates.push(sketch.templates);
                 out.words.push(sketch.words);
                 out.distinctive.push(sketch.distinctive);
+                out.lead_days.push(sketch.lead_day);
                 out.phrase_occurrences += sketch.phrases;
             }
             (Entry::Document(doc), None) => out.skipped.push(Skipped {

@@ -26,8 +26,9 @@
 //! say (it was times, or else datelines), and adds the figures of sentences
 //! told alike (`pairs[].story.figures_same`, `.figures_other`,
 //! `suppressed.recurring_reports`), which demote partial reuse and rewrites,
-//! adds `pairs[].story.specifics_cosine`, and makes story clusters link on
-//! its mean with `story.similarity`.
+//! adds `pairs[].story.specifics_cosine`, makes story clusters link on
+//! its mean with `story.similarity`, and adds recurring text to the
+//! boilerplate (`suppressed.recurring_fingerprints`).
 //!
 //! | field | meaning |
 //! |---|---|
@@ -79,6 +80,7 @@
 //! | `counts.duplicates` | cluster members that are not representatives (what `dedup` removes) |
 //! | `skipped[]` | items not scanned: `location` (the file, plus `, line N` for JSON Lines), `id` (null when unreadable), `reason` |
 //! | `suppressed.boilerplate_fingerprints` | distinct fingerprints in more than `max_df` documents (no candidates; their words are boilerplate) |
+//! | `suppressed.recurring_fingerprints` | distinct fingerprints of recurring text: in at least 5 documents (and at most `max_df`) whose dates, by publication time or else by dateline, span more than 30 days: a report's fixed sentences written again each week or month (no candidates; their words are boilerplate) |
 //! | `suppressed.boilerplate_pair_emissions` | candidate pairs those fingerprints would have made |
 //! | `suppressed.ignored_phrase_occurrences` | occurrences of ignored phrases found |
 //! | `suppressed.overlap_pairs_too_small` | overlap-only candidates whose shared fingerprints cannot hold partial reuse (each fingerprint stands for at most `min_passage_words + window - 1` words of identical runs); not verified or aligned |

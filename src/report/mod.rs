@@ -135,6 +135,11 @@ pub struct Suppressed {
     /// Distinct fingerprints found in more than `max_df` documents: they made no
     /// candidates, and their words count as boilerplate.
     pub boilerplate_fingerprints: u64,
+    /// Distinct fingerprints of recurring text: in at least 5 documents whose
+    /// dates span more than 30 days (a report's fixed sentences written again
+    /// each week or month). They made no candidates either, and their words
+    /// count as boilerplate.
+    pub recurring_fingerprints: u64,
     /// Candidate pairs those fingerprints would have made (pair emissions).
     pub boilerplate_pair_emissions: u64,
     /// Distinct template fingerprints (k-grams of the texts with numbers and

@@ -7,6 +7,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{Comparison, PairReport, PairScores, Report};
 use crate::config::ShingleUnit;
 use crate::grade::{Containment, Verdict};
+use crate::overlap::{RECURRING_MIN_DOCUMENTS, RECURRING_SPAN_DAYS};
 use crate::story::evidence::SharedEvidence;
 
 /// How much of a long report the terminal shows.
@@ -161,6 +162,12 @@ fn write_left_out(report: &Report, out: &mut impl Write) -> io::Result<()> {
         left_out.push(format!(
             "{} boilerplate fingerprints (text in more than {} documents)",
             sup.boilerplate_fingerprints, p.overlap.max_df
+        ));
+    }
+    if sup.recurring_fingerprints > 0 {
+        left_out.push(format!(
+            "{} recurring-text fingerprints (in {}+ documents more than {} days apart)",
+            sup.recurring_fingerprints, RECURRING_MIN_DOCUMENTS, RECURRING_SPAN_DAYS
         ));
     }
     for (n, what) in [

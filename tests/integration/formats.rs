@@ -85,6 +85,7 @@ struct Grade {
 #[serde(deny_unknown_fields)]
 struct Suppressed {
     boilerplate_fingerprints: u64,
+    recurring_fingerprints: u64,
     boilerplate_pair_emissions: u64,
     ignored_phrase_occurrences: usize,
     overlap_pairs_too_small: usize,
