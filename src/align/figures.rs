@@ -8,15 +8,16 @@
 //! the numbers, so they share long runs of words (which alone would make
 //! partial reuse) and much of their vocabulary (which alone would make a
 //! rewrite). A copied passage or a rewrite of one story keeps its figures
-//! when it keeps a sentence's words. So each sentence with numbers is matched to the
-//! sentence of the other article with numbers whose other content words it
-//! shares most ([`MIN_FRAME_DICE`], at least [`MIN_FRAME_TERMS`] of them),
-//! and the pair counts the matches whose figures agree (every number of the
-//! sentence with fewer is in the other) and those whose figures differ.
-//! Both articles are matched against each other, so the count is symmetric.
+//! when it keeps a sentence's words. So each sentence with numbers is
+//! matched to the sentence of the other article with numbers whose other
+//! content words it shares most ([`MIN_FRAME_DICE`], at least
+//! [`MIN_FRAME_TERMS`] of them), and the pair counts the matches whose
+//! figures agree (every figure of the sentence with fewer is in the other)
+//! and those whose figures differ. Both articles are matched against each
+//! other, so the count is symmetric. What the counts demote is `grade.rs`'s
+//! rule.
 
 use std::collections::BTreeSet;
-
 use std::ops::Range;
 
 use super::{AlignText, Passage};
@@ -47,70 +48,69 @@ struct Framed {
     figures: BTreeSet<String>,
 }
 
-/// The sentences of `text` that hold a number.
+/// The sentences of `text` that hold a number; with `within`, only those
+/// overlapping one of its byte ranges.
 fn framed_sentences(text: &AlignText, within: Option<&[Range<usize>]>) -> Vec<Framed> {
-    let mut figures_by_sentence: Vec<BTreeSet<String>> =
-        vec![BTreeSet::new(); text.sentences.len()];
     let mut number_words = vec![false; text.len()];
-    for (sentence, range) in text.sentences.iter().enumerate() {
-        let mut figure = String::new();
-        for i in range.start as usize..range.end as usize {
-            let digits: &str = {
-                let word = text.word(i);
-                let end = word
-                    .find(|c: char| !c.is_ascii_digit())
-                    .unwrap_or(word.len());
-                &word[..end]
-            };
-            if digits.is_empty() {
-                continue;
-            }
-            number_words[i] = true;
-            // "1,200" and "3.5" are two words each; so is "1.3bn" ("1",
-            // "3bn"): the figure is the digits, whatever unit is written
-            // after them, as house styles differ ("1.3bn", "1.3 billion").
-            let joined = i > range.start as usize && number_words[i - 1] && {
-                let between = &text.text
-                    [text.tokens[i - 1].span.end as usize..text.tokens[i].span.start as usize];
-                between == "," || between == "."
-            };
-            if joined {
-                let between = &text.text
-                    [text.tokens[i - 1].span.end as usize..text.tokens[i].span.start as usize];
-                if between == "." {
-                    figure.push('.');
-                }
-            } else if !figure.is_empty() {
-                figures_by_sentence[sentence].insert(std::mem::take(&mut figure));
-            }
-            figure.push_str(digits);
+    let mut framed = Vec::new();
+    for range in &text.sentences {
+        let figures = sentence_figures(text, range, &mut number_words);
+        if figures.is_empty() {
+            continue;
         }
-        if !figure.is_empty() {
-            figures_by_sentence[sentence].insert(figure);
+        let bytes = text.byte_range(range);
+        let overlaps = |s: &Range<usize>| s.start < bytes.end && bytes.start < s.end;
+        if !within.is_none_or(|spans| spans.iter().any(overlaps)) {
+            continue;
         }
+        let mut terms: Vec<u64> = (range.start as usize..range.end as usize)
+            .filter(|&i| !number_words[i] && text.terms[i] != STOP)
+            .map(|i| text.terms[i])
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        framed.push(Framed { terms, figures });
     }
-    text.sentences
-        .iter()
-        .zip(figures_by_sentence)
-        .filter(|(_, figures)| !figures.is_empty())
-        .filter(|(range, _)| {
-            within.is_none_or(|spans| {
-                let bytes = text.byte_range(range);
-                spans
-                    .iter()
-                    .any(|s| s.start < bytes.end && bytes.start < s.end)
-            })
-        })
-        .map(|(range, figures)| {
-            let mut terms: Vec<u64> = (range.start as usize..range.end as usize)
-                .filter(|&i| !number_words[i] && text.terms[i] != STOP)
-                .map(|i| text.terms[i])
-                .collect();
-            terms.sort_unstable();
-            terms.dedup();
-            Framed { terms, figures }
-        })
-        .collect()
+    framed
+}
+
+/// The figures of the sentence at word `range`, marking its number words in
+/// `number_words`. A figure is a word's leading digits, joined across "," and
+/// "." ("1,200" and "3.5" are two words each; so is "1.3bn": "1", "3bn"),
+/// whatever unit follows, as house styles differ ("1.3bn", "1.3 billion").
+fn sentence_figures(
+    text: &AlignText,
+    range: &Range<u32>,
+    number_words: &mut [bool],
+) -> BTreeSet<String> {
+    let mut figures = BTreeSet::new();
+    let mut figure = String::new();
+    for i in range.start as usize..range.end as usize {
+        let word = text.word(i);
+        let digits = &word[..word
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(word.len())];
+        if digits.is_empty() {
+            continue;
+        }
+        number_words[i] = true;
+        let separator = (i > range.start as usize && number_words[i - 1]).then(|| {
+            &text.text[text.tokens[i - 1].span.end as usize..text.tokens[i].span.start as usize]
+        });
+        match separator {
+            Some(",") => {}
+            Some(".") => figure.push('.'),
+            _ if !figure.is_empty() => {
+                figures.insert(std::mem::take(&mut figure));
+            }
+            _ => {}
+        }
+        figure.push_str(digits);
+    }
+    if !figure.is_empty() {
+        figures.insert(figure);
+    }
+    figures
 }
 
 /// Matches each sentence with numbers of `from` to its frame in `to` and
