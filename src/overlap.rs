@@ -59,15 +59,15 @@ pub const RECURRING_SPAN_DAYS: u32 = 30;
 /// Each document's day, when known: by its publication time (days since
 /// 1970), or else by the date its dateline gives (a day of the year, compared
 /// around the year).
-#[derive(Debug, Clone, Copy)]
-pub struct Days<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Days {
     /// Per document, in input order.
-    pub days: &'a [Option<u32>],
+    pub days: Vec<Option<u32>>,
     /// The days are days of the year (dateline dates without a year).
     pub around_the_year: bool,
 }
 
-impl Days<'_> {
+impl Days {
     /// The days between the earliest and the latest of `documents` with a
     /// known day (around the year for days of the year); 0 with fewer than two.
     pub fn span(&self, documents: impl Iterator<Item = u32>) -> u32 {
@@ -312,7 +312,7 @@ impl OverlapIndex {
     pub fn shared_fingerprint_pairs(
         &self,
         params: OverlapParams,
-        days: Option<Days>,
+        days: Option<&Days>,
     ) -> OverlapCandidates {
         let min_shared = params.min_shared.max(1);
         let mut stats = OverlapStats {
@@ -465,7 +465,7 @@ impl RepeatFilter {
 pub fn shared_fingerprint_pairs<F>(
     fingerprints: &[F],
     params: OverlapParams,
-    days: Option<Days>,
+    days: Option<&Days>,
 ) -> OverlapCandidates
 where
     F: AsRef<[u64]> + Sync,
@@ -586,10 +586,10 @@ mod tests {
         let same_week: Vec<Option<u32>> = (0..5).map(|d| Some(100 + d)).collect();
         let run = |days: &[Option<u32>]| {
             let days = Days {
-                days,
+                days: days.to_vec(),
                 around_the_year: false,
             };
-            shared_fingerprint_pairs(&docs, params(50, 1), Some(days))
+            shared_fingerprint_pairs(&docs, params(50, 1), Some(&days))
         };
         let recurring = run(&weekly);
         assert_eq!(recurring.boilerplate(), [7], "spans 40 days");
@@ -605,12 +605,12 @@ mod tests {
     fn dateline_days_span_around_the_year() {
         let days = [Some(360), Some(2), Some(5), None];
         let around = Days {
-            days: &days,
+            days: days.to_vec(),
             around_the_year: true,
         };
         assert_eq!(around.span(0..4), 10, "December 26 to January 5");
         let linear = Days {
-            days: &days,
+            days: days.to_vec(),
             around_the_year: false,
         };
         assert_eq!(linear.span(0..4), 358);

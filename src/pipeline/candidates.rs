@@ -53,7 +53,7 @@ pub(super) fn find_candidates(
     fingerprints: Vec<Vec<u64>>,
     words: &[u32],
     distinctive: Vec<Box<[u64]>>,
-    days: Option<Days>,
+    days: Option<&Days>,
 ) -> Candidates {
     let config = setup.config;
     let lsh = LshParams::resolve(

@@ -230,7 +230,7 @@ fn find_pairs(
         missing: documents_without_time,
         field: time_field,
     } = document_times(config, &documents.iter().collect::<Vec<_>>());
-    let day_numbers = document_days(&times, &lead_days);
+    let days = document_days(&times, &lead_days);
     drop(lead_days);
 
     setup.progress.start(Stage::Candidates, None);
@@ -241,9 +241,9 @@ fn find_pairs(
         fingerprints,
         &words,
         distinctive,
-        day_numbers.as_days(),
+        days.as_ref(),
     );
-    drop(day_numbers);
+    drop(days);
     drop(words);
     let weights = setup
         .background
@@ -385,26 +385,13 @@ fn story_background(config: &Config) -> crate::Result<Option<Cow<'static, Backgr
 }
 
 /// Each document's day for the overlap stage's recurring text: by
-/// publication times when most documents have one, else by datelines.
-struct DocumentDays {
-    days: Vec<Option<u32>>,
-    around_the_year: bool,
-}
-
-impl DocumentDays {
-    fn as_days(&self) -> Option<Days<'_>> {
-        self.days.iter().any(Option::is_some).then_some(Days {
-            days: &self.days,
-            around_the_year: self.around_the_year,
-        })
-    }
-}
-
-fn document_days(times: &[Option<i64>], lead_days: &[Option<u16>]) -> DocumentDays {
+/// publication time when most documents have one, else by dateline; none
+/// when no document's day is known.
+fn document_days(times: &[Option<i64>], lead_days: &[Option<u16>]) -> Option<Days> {
     const DAY_SECONDS: i64 = 24 * 3600;
     let timed = times.iter().filter(|t| t.is_some()).count();
-    if timed * 2 > times.len() {
-        DocumentDays {
+    let days = if timed * 2 > times.len() {
+        Days {
             days: times
                 .iter()
                 .map(|t| t.and_then(|t| u32::try_from(t.div_euclid(DAY_SECONDS)).ok()))
@@ -412,11 +399,12 @@ fn document_days(times: &[Option<i64>], lead_days: &[Option<u16>]) -> DocumentDa
             around_the_year: false,
         }
     } else {
-        DocumentDays {
+        Days {
             days: lead_days.iter().map(|d| d.map(u32::from)).collect(),
             around_the_year: true,
         }
-    }
+    };
+    days.days.iter().any(Option::is_some).then_some(days)
 }
 
 /// The documents' publication times, as the pair stage reads them.
