@@ -26,7 +26,10 @@
 //!    (default 0.45, by idf) also in the other article: the same story told
 //!    in other words. The similarity says the two share a topic; the
 //!    specifics, that they name the same actors, places and figures, as two
-//!    accounts of one event do and two pages on one subject do not.
+//!    accounts of one event do and two pages on one subject do not. Articles
+//!    more than `story_window_days` apart (by time or dateline) also need
+//!    `story_threshold_outside_window` and no sentence told alike with other
+//!    figures ([`Demotion::FarApart`]).
 //! 5. **unrelated**: anything less (a shared quote or a common phrase, another
 //!    story), and any pair below the threshold whose sentences told alike
 //!    (`crate::align::figures`) more often give other figures than the same:
