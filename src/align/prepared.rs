@@ -133,6 +133,22 @@ impl<'t> AlignText<'t> {
         &self.text[span.start as usize..span.end as usize]
     }
 
+    /// The text between word `i - 1` and word `i`: empty for the first word,
+    /// and for two words from one original character ("¾" is "3" and "4"),
+    /// whose spans overlap.
+    pub(crate) fn gap_before(&self, i: usize) -> &'t str {
+        let Some(previous) = i.checked_sub(1).and_then(|p| self.tokens.get(p)) else {
+            return "";
+        };
+        let start = self
+            .tokens
+            .get(i)
+            .map_or(self.text.len(), |t| t.span.start as usize);
+        self.text
+            .get(previous.span.end as usize..start)
+            .unwrap_or("")
+    }
+
     /// The words, with their spans in the original text.
     pub fn tokens(&self) -> &[Token] {
         &self.tokens

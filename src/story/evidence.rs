@@ -93,10 +93,7 @@ pub(super) fn names(text: &AlignText) -> AHashMap<u64, usize> {
         .collect();
     common.sort_unstable();
     common.dedup();
-    let starts_line = |i: usize| {
-        let before = text.tokens[i - 1].span.end as usize;
-        text.text[before..text.tokens[i].span.start as usize].contains('\n')
-    };
+    let starts_line = |i: usize| text.gap_before(i).contains('\n');
     let mut found = AHashMap::new();
     for sentence in &text.sentences {
         for i in sentence.start as usize + 1..sentence.end as usize {
@@ -158,12 +155,11 @@ fn numbers(text: &AlignText) -> Vec<(String, Option<u64>, usize)> {
         let mut end = text.tokens[i].span.end as usize;
         // "1,200" and "3.5" are cut into two words; join them back.
         while i + 1 < text.tokens.len() && is_digits(i + 1) {
-            let next = text.tokens[i + 1].span;
-            let between = &text.text[end..next.start as usize];
+            let between = text.gap_before(i + 1);
             if between != "," && between != "." {
                 break;
             }
-            end = next.end as usize;
+            end = text.tokens[i + 1].span.end as usize;
             i += 1;
         }
         let word = |j: Option<usize>| j.filter(|&j| j < text.len()).map(|j| text.word(j));
@@ -310,6 +306,19 @@ mod tests {
     use crate::config::Config;
     use crate::shingle::Shingler;
     use crate::story::Background;
+
+    #[test]
+    fn two_words_of_one_character_are_read_without_panic() {
+        // "¾" is the two words "3" and "4" with one span.
+        let a = "Wheat Futures rose ¾ cent in Chicago.\nCorn Futures fell ½ cent.";
+        let b = "In Chicago, Wheat Futures rose ¾ cent and Corn Futures fell ½ cent.";
+        let config = Config::default();
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let weights = TermWeights::of_texts(Background::english(), &[a, b], &shingler);
+        let (ta, tb) = (AlignText::new(a, &shingler), AlignText::new(b, &shingler));
+        let shared = shared_evidence(&ta, &tb, &weights);
+        assert!(shared.names.contains(&"Chicago".to_string()), "{shared:?}");
+    }
 
     #[test]
     fn the_day_of_a_dateline_is_not_a_shared_figure() {
