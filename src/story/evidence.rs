@@ -307,16 +307,21 @@ mod tests {
     use crate::shingle::Shingler;
     use crate::story::Background;
 
+    /// The evidence `a` and `b` share, weighed on the two texts alone.
+    fn evidence_of(a: &str, b: &str) -> SharedEvidence {
+        let config = Config::default();
+        let shingler = Shingler::new(config.shingle, config.seed);
+        let weights = TermWeights::of_texts(Background::english(), &[a, b], &shingler);
+        let (ta, tb) = (AlignText::new(a, &shingler), AlignText::new(b, &shingler));
+        shared_evidence(&ta, &tb, &weights)
+    }
+
     #[test]
     fn two_words_of_one_character_are_read_without_panic() {
         // "¾" is the two words "3" and "4" with one span.
         let a = "Wheat Futures rose ¾ cent in Chicago.\nCorn Futures fell ½ cent.";
         let b = "In Chicago, Wheat Futures rose ¾ cent and Corn Futures fell ½ cent.";
-        let config = Config::default();
-        let shingler = Shingler::new(config.shingle, config.seed);
-        let weights = TermWeights::of_texts(Background::english(), &[a, b], &shingler);
-        let (ta, tb) = (AlignText::new(a, &shingler), AlignText::new(b, &shingler));
-        let shared = shared_evidence(&ta, &tb, &weights);
+        let shared = evidence_of(a, b);
         assert!(shared.names.contains(&"Chicago".to_string()), "{shared:?}");
     }
 
@@ -326,11 +331,7 @@ mod tests {
         // followed by the same word in both.
         let a = "LONDON, March 25 - Sterling bills worth 500 mln stg were sold.";
         let b = "PARIS, March 25 - Sterling bills worth 500 mln stg went to banks.";
-        let config = Config::default();
-        let shingler = Shingler::new(config.shingle, config.seed);
-        let weights = TermWeights::of_texts(Background::english(), &[a, b], &shingler);
-        let (ta, tb) = (AlignText::new(a, &shingler), AlignText::new(b, &shingler));
-        let shared = shared_evidence(&ta, &tb, &weights);
+        let shared = evidence_of(a, b);
         assert_eq!(shared.numbers, ["500 mln"], "{shared:?}");
     }
 
@@ -344,11 +345,7 @@ mod tests {
                  and Kyiv stayed diametrically opposed on territory, and a 50 day deadline \
                  looms; 200 more may follow. Talks room staff noted main points. The key \
                  round 2 teams met in Istanbul on Wednesday.";
-        let config = Config::default();
-        let shingler = Shingler::new(config.shingle, config.seed);
-        let weights = TermWeights::of_texts(Background::english(), &[a, b], &shingler);
-        let (ta, tb) = (AlignText::new(a, &shingler), AlignText::new(b, &shingler));
-        let shared = shared_evidence(&ta, &tb, &weights);
+        let shared = evidence_of(a, b);
         assert!(shared.names.contains(&"Istanbul".to_string()), "{shared:?}");
         assert!(shared.names.contains(&"Umerov".to_string()), "{shared:?}");
         // "Talks" and "Negotiator" begin sentences, "Main" begins a line,
