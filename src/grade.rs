@@ -366,8 +366,18 @@ impl Rules {
         verbatim: (usize, usize),
         words: (usize, usize),
     ) -> bool {
-        jaccard < self.threshold
-            && (self.is_on_one_story(story) || self.can_be_reuse(verbatim, words))
+        jaccard < self.threshold && self.may_be_reuse_or_story(story, verbatim, words)
+    }
+
+    /// Whether a pair below the threshold can still be partial reuse (its
+    /// `verbatim` words of each, out of `words`) or a rewrite (its story).
+    fn may_be_reuse_or_story(
+        &self,
+        story: Option<StoryScores>,
+        verbatim: (usize, usize),
+        words: (usize, usize),
+    ) -> bool {
+        self.is_on_one_story(story) || self.can_be_reuse(verbatim, words)
     }
 
     /// Whether the story similarity reaches the story threshold, whatever
@@ -414,9 +424,7 @@ impl Rules {
         verbatim: (usize, usize),
         words: (usize, usize),
     ) -> bool {
-        jaccard >= self.threshold
-            || self.is_on_one_story(story)
-            || self.can_be_reuse(verbatim, words)
+        jaccard >= self.threshold || self.may_be_reuse_or_story(story, verbatim, words)
     }
 }
 
