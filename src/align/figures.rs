@@ -187,8 +187,8 @@ mod tests {
     }
 
     #[test]
-    fn two_words_of_one_character_are_read_without_panic() {
-        // "¾" is the two words "3" and "4" with one span: nothing between them.
+    fn a_fraction_written_without_digits_is_no_figure() {
+        // "¾" is the two words "3" and "4", written as one character.
         let a = "Prices rose ¾ of a point to 102 on the exchange floor in Chicago, traders said.";
         let b = "Prices rose ½ of a point to 102 on the exchange floor in Chicago, traders said.";
         // Written without an ASCII digit, "¾" is no figure: 102 agrees.

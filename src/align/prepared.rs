@@ -334,6 +334,17 @@ fn ends_sentence(between: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gap_between_two_words_of_one_character_is_empty() {
+        // "1½" is the words "11" (span "1½") and "2" (span "½"): they overlap.
+        let text = AlignText::new(
+            "rose 1½ points",
+            &Shingler::new(Config::default().shingle, 1),
+        );
+        let gaps: Vec<&str> = (0..=text.len()).map(|i| text.gap_before(i)).collect();
+        assert_eq!(gaps, ["", " ", "", " ", ""]);
+    }
     use crate::config::Config;
 
     fn prepare(text: &str) -> AlignText<'_> {

@@ -317,15 +317,6 @@ mod tests {
     }
 
     #[test]
-    fn two_words_of_one_character_are_read_without_panic() {
-        // "¾" is the two words "3" and "4" with one span.
-        let a = "Wheat Futures rose ¾ cent in Chicago.\nCorn Futures fell ½ cent.";
-        let b = "In Chicago, Wheat Futures rose ¾ cent and Corn Futures fell ½ cent.";
-        let shared = evidence_of(a, b);
-        assert!(shared.names.contains(&"Chicago".to_string()), "{shared:?}");
-    }
-
-    #[test]
     fn the_day_of_a_dateline_is_not_a_shared_figure() {
         // Without the date rule "25 Sterling" would be listed: the day is
         // followed by the same word in both.
