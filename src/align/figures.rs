@@ -16,12 +16,19 @@
 //! and those whose figures differ. Both articles are matched against each
 //! other, so the count is symmetric. What the counts demote is `grade.rs`'s
 //! rule.
+//!
+//! Whole texts are also compared by their amounts: the figures that state a
+//! fact of the story (a price, a sum, a count of ten or more), not when it
+//! happened (a day of the month, a year, a time of day). Two accounts of one
+//! event repeat some of its amounts; two events of one kind, or two instances
+//! of a report laid out as a table, state others.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
 
 use super::{AlignText, Passage};
 use crate::shingle::sorted_intersection_len;
+use crate::story::dateline::is_day_of_month;
 use crate::terms::STOP;
 
 /// Dice coefficient of two sentences' content terms (numbers aside) at or
@@ -39,6 +46,11 @@ pub struct FigureMatch {
     pub same: u32,
     /// Matched sentences whose figures differ.
     pub other: u32,
+    /// Amounts (see the module docs) the two whole texts both give; 0 when
+    /// only shared passages are compared.
+    pub amounts_shared: u32,
+    /// Amounts of the text that gives fewer.
+    pub amounts_fewer: u32,
 }
 
 /// A sentence with numbers: its content terms other than the numbers
@@ -49,12 +61,17 @@ struct Framed {
 }
 
 /// The sentences of `text` that hold a number; with `within`, only those
-/// overlapping one of its byte ranges.
-fn framed_sentences(text: &AlignText, within: Option<&[Range<usize>]>) -> Vec<Framed> {
+/// overlapping one of its byte ranges. The amounts of every sentence go to
+/// `amounts`.
+fn framed_sentences(
+    text: &AlignText,
+    within: Option<&[Range<usize>]>,
+    amounts: &mut BTreeSet<String>,
+) -> Vec<Framed> {
     let mut number_words = vec![false; text.len()];
     let mut framed = Vec::new();
     for range in &text.sentences {
-        let figures = sentence_figures(text, range, &mut number_words);
+        let figures = sentence_figures(text, range, &mut number_words, amounts);
         if figures.is_empty() {
             continue;
         }
@@ -75,16 +92,26 @@ fn framed_sentences(text: &AlignText, within: Option<&[Range<usize>]>) -> Vec<Fr
 }
 
 /// The figures of the sentence at word `range`, marking its number words in
-/// `number_words`. A figure is a word's leading digits, joined across "," and
-/// "." ("1,200" and "3.5" are two words each; so is "1.3bn": "1", "3bn"),
-/// whatever unit follows, as house styles differ ("1.3bn", "1.3 billion").
+/// `number_words` and adding those that are amounts to `amounts`. A figure
+/// is a word's leading digits, joined across "," and "." ("1,200" and "3.5"
+/// are two words each; so is "1.3bn": "1", "3bn"), whatever unit follows, as
+/// house styles differ ("1.3bn", "1.3 billion").
 fn sentence_figures(
     text: &AlignText,
     range: &Range<u32>,
     number_words: &mut [bool],
+    amounts: &mut BTreeSet<String>,
 ) -> BTreeSet<String> {
     let mut figures = BTreeSet::new();
+    // The figure being read, and its first and last words.
     let mut figure = String::new();
+    let mut words = (0, 0);
+    let mut finish = |figure: &mut String, words: (usize, usize)| {
+        if is_amount(text, figure, words) {
+            amounts.insert(figure.clone());
+        }
+        figures.insert(std::mem::take(figure));
+    };
     for i in range.start as usize..range.end as usize {
         let word = text.word(i);
         let digits = &word[..word
@@ -100,16 +127,45 @@ fn sentence_figures(
             Some(",") => {}
             Some(".") => figure.push('.'),
             _ if !figure.is_empty() => {
-                figures.insert(std::mem::take(&mut figure));
+                finish(&mut figure, words);
+                words.0 = i;
             }
-            _ => {}
+            _ => words.0 = i,
         }
         figure.push_str(digits);
+        words.1 = i;
     }
     if !figure.is_empty() {
-        figures.insert(figure);
+        finish(&mut figure, words);
     }
     figures
+}
+
+/// Words after a number that make it a time of day ("10 am", "1430 GMT").
+const TIME_WORDS: &[&str] = &[
+    "am", "pm", "gmt", "utc", "bst", "cet", "edt", "est", "cdt", "cst", "pdt", "pst", "hkt", "jst",
+];
+
+/// Whether `figure`, written in words `first..=last` of `text`, is an amount
+/// (see the module docs): a decimal or a number of ten or more that is not a
+/// day of the month, a year or a time of day.
+fn is_amount(text: &AlignText, figure: &str, (first, last): (usize, usize)) -> bool {
+    if figure.contains('.') || first != last {
+        return true;
+    }
+    let Ok(value) = figure.parse::<u64>() else {
+        return true;
+    };
+    let word = text.word(first);
+    let next = (last + 1 < text.len()).then(|| text.word(last + 1));
+    let previous = first.checked_sub(1).map(|i| text.word(i));
+    let year = word.len() == 4 && (1800..=2100).contains(&value);
+    let time = text.gap_before(first).ends_with(':')
+        || (last + 1 < text.len() && text.gap_before(last + 1).starts_with(':'))
+        || [&word[figure.len()..], next.unwrap_or("")]
+            .iter()
+            .any(|w| TIME_WORDS.contains(&w.to_ascii_lowercase().as_str()));
+    value >= 10 && !year && !time && !is_day_of_month(word, previous, next)
 }
 
 /// Matches each sentence with numbers of `from` to its frame in `to` and
@@ -147,8 +203,16 @@ fn match_into(from: &[Framed], to: &[Framed], count: &mut FigureMatch) {
 }
 
 /// Sentences of one frame in `a` and `b`, by whether their figures agree.
+/// Both texts' amounts are compared too.
 pub fn figure_match(a: &AlignText, b: &AlignText) -> FigureMatch {
-    count_matches(framed_sentences(a, None), framed_sentences(b, None))
+    let (mut amounts_a, mut amounts_b) = (BTreeSet::new(), BTreeSet::new());
+    let mut count = count_matches(
+        framed_sentences(a, None, &mut amounts_a),
+        framed_sentences(b, None, &mut amounts_b),
+    );
+    count.amounts_shared = amounts_a.intersection(&amounts_b).count() as u32;
+    count.amounts_fewer = amounts_a.len().min(amounts_b.len()) as u32;
+    count
 }
 
 /// The same, counting only sentences inside the `passages` that are not
@@ -161,9 +225,12 @@ pub fn figure_match_within(a: &AlignText, b: &AlignText, passages: &[Passage]) -
         .map(|p| p.a.start_byte..p.a.end_byte)
         .collect();
     let spans_b: Vec<Range<usize>> = shared.map(|p| p.b.start_byte..p.b.end_byte).collect();
+    // Amounts are for whole texts: a copied passage is reuse whatever the
+    // rest of the two articles states.
+    let mut amounts = BTreeSet::new();
     count_matches(
-        framed_sentences(a, Some(&spans_a)),
-        framed_sentences(b, Some(&spans_b)),
+        framed_sentences(a, Some(&spans_a), &mut amounts),
+        framed_sentences(b, Some(&spans_b), &mut amounts),
     )
 }
 
@@ -181,7 +248,13 @@ mod tests {
     use crate::config::Config;
     use crate::shingle::Shingler;
 
-    fn matched(a: &str, b: &str) -> FigureMatch {
+    /// Sentences told alike with the same and with other figures.
+    fn matched(a: &str, b: &str) -> (u32, u32) {
+        let count = whole(a, b);
+        (count.same, count.other)
+    }
+
+    fn whole(a: &str, b: &str) -> FigureMatch {
         let shingler = Shingler::new(Config::default().shingle, 1);
         figure_match(&AlignText::new(a, &shingler), &AlignText::new(b, &shingler))
     }
@@ -192,7 +265,7 @@ mod tests {
         let a = "Prices rose ¾ of a point to 102 on the exchange floor in Chicago, traders said.";
         let b = "Prices rose ½ of a point to 102 on the exchange floor in Chicago, traders said.";
         // Written without an ASCII digit, "¾" is no figure: 102 agrees.
-        assert_eq!(matched(a, b), FigureMatch { same: 2, other: 0 });
+        assert_eq!(matched(a, b), (2, 0));
     }
 
     #[test]
@@ -203,10 +276,7 @@ mod tests {
         let january = "Hong Kong's broadly defined M3 money supply rose 2.2 pct to 1,006.8 \
             billion dlrs in January, the government said. Local currency deposits rose \
             0.9 pct in the month.";
-        assert_eq!(
-            matched(february, january),
-            FigureMatch { same: 0, other: 4 }
-        );
+        assert_eq!(matched(february, january), (0, 4));
     }
 
     #[test]
@@ -215,9 +285,22 @@ mod tests {
             victims of the hurricane, its imam said on Tuesday.";
         let retold = "Its imam said on Tuesday that the mosque raised more than $340,000 in \
             cash and supplies for hurricane victims.";
-        assert_eq!(matched(wire, retold), FigureMatch { same: 2, other: 0 });
+        assert_eq!(matched(wire, retold), (2, 0));
         // Sentences without numbers, or with other words, are not matched.
         let unrelated = "Prices of cocoa rose 12 pct in London trading.";
-        assert_eq!(matched(wire, unrelated), FigureMatch::default());
+        assert_eq!(matched(wire, unrelated), (0, 0));
+    }
+
+    #[test]
+    fn amounts_are_figures_of_the_story_not_of_its_time() {
+        // Dates, years, times of day and small counts are no amounts; the
+        // rest are, however they are written.
+        let a = "On March 25, 1987, at 10:30 GMT, 3 firms paid 1,200 dlrs, 4.5 pct more, \
+            for 250 tonnes, traders said at 1430 GMT.";
+        let b = "Traders said 250 tonnes sold for 1,200 dlrs on April 2 in 1986 with 7 bids \
+            and 31 offers by 11 am.";
+        let count = whole(a, b);
+        // a: 1200, 4.5, 250; b: 250, 1200, 31.
+        assert_eq!((count.amounts_shared, count.amounts_fewer), (2, 3));
     }
 }

@@ -169,6 +169,7 @@ fn suppressed(f: &Findings) -> Suppressed {
         stories_without_specifics: demoted(Demotion::WithoutSpecifics),
         stories_far_apart: demoted(Demotion::FarApart),
         recurring_reports: demoted(Demotion::OtherFigures),
+        stories_with_other_amounts: demoted(Demotion::OtherAmounts),
     }
 }
 

@@ -91,6 +91,7 @@
 //! | `suppressed.documents_without_time` | documents with no readable time (when `time_field` is set) |
 //! | `suppressed.stories_without_specifics` | pairs whose story similarity reaches `story_threshold` but whose story passage's names and numbers are mostly not in the other article: one topic, not one story; not listed |
 //! | `suppressed.recurring_reports` | pairs below the threshold that would be partial reuse or rewrites but have more `figures_other` than `figures_same`: the same sentences with other figures, two instances of a recurring report (this month's figures and last month's); not listed |
+//! | `suppressed.stories_with_other_amounts` | pairs on one story (whole articles alike: `cosine` >= 0.3) that each give at least 4 amounts (figures that are not a day of the month, a year, a time of day or a count below ten) with fewer than one in five of the fewer in common: two events of one kind, two instances of a report laid out as a table; not listed |
 //! | `suppressed.stories_far_apart` | pairs on one story further apart than `story_window_days` and below `story_threshold_outside_window` or with `figures_other` above 0: another instance of a recurring report, another event of one company; not listed |
 //! | `pairs[]` | graded pairs: by verdict (strongest first), then for rewrites story similarity (highest first), then Jaccard (highest first), then reused words, then input order |
 //! | `pairs[].a`, `.b` | document ids; `a` came first in the input |
@@ -99,7 +100,7 @@
 //! | `pairs[].containment_a_in_b` | share of A's shingles found in B (1.0: A is inside B) |
 //! | `pairs[].containment_b_in_a` | share of B's shingles found in A |
 //! | `pairs[].shingles_a`, `.shingles_b`, `.shared_shingles` | distinct shingles of A, of B, and of both |
-//! | `pairs[].verdict` | `duplicate`, `near_duplicate`, `partial_reuse` or `rewrite`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words in each document >= `min_reuse_words`, or >= `min_reuse_share` of the shorter document; story similarity >= `story_threshold` with `passage_specifics` >= `min_passage_specifics`, and >= `story_threshold_outside_window` with no `figures_other` when more than `story_window_days` apart; not when `figures_other` > `figures_same` and >= 4) |
+//! | `pairs[].verdict` | `duplicate`, `near_duplicate`, `partial_reuse` or `rewrite`; the rule is in `grade.rs` (Jaccard >= `duplicate_threshold`; Jaccard >= `threshold`; verbatim reused words in each document >= `min_reuse_words`, or >= `min_reuse_share` of the shorter document; story similarity >= `story_threshold` with `passage_specifics` >= `min_passage_specifics`, and >= `story_threshold_outside_window` with no `figures_other` when more than `story_window_days` apart, and not giving other amounts (see `suppressed.stories_with_other_amounts`); not when `figures_other` > `figures_same` and >= 4) |
 //! | `pairs[].found_by` | the candidate stages that found the pair: `minhash`, `overlap`, `story` |
 //! | `pairs[].reuse.words_a`, `.words_b` | words of each document inside passages that are not boilerplate |
 //! | `pairs[].reuse.share_a`, `.share_b` | those words over the document's words |

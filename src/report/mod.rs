@@ -176,6 +176,10 @@ pub struct Suppressed {
     /// sentences they tell alike give other figures than the same: two
     /// instances of a recurring report.
     pub recurring_reports: usize,
+    /// Pairs on one story not graded rewrite because both give several
+    /// amounts (prices, sums, counts; not dates or times) and few are the
+    /// same: two events of one kind, two instances of a report.
+    pub stories_with_other_amounts: usize,
 }
 
 /// The named, seeded shingle hash.

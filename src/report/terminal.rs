@@ -201,6 +201,10 @@ fn write_left_out(report: &Report, out: &mut impl Write) -> io::Result<()> {
             sup.recurring_reports,
             "pairs telling the same sentences with other figures (recurring reports, not reuse or rewrites)",
         ),
+        (
+            sup.stories_with_other_amounts,
+            "pairs on one topic giving other amounts (not rewrites)",
+        ),
     ] {
         if n > 0 {
             left_out.push(format!("{n} {what}"));

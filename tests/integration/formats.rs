@@ -97,6 +97,7 @@ struct Suppressed {
     stories_without_specifics: usize,
     stories_far_apart: usize,
     recurring_reports: usize,
+    stories_with_other_amounts: usize,
 }
 
 #[derive(Deserialize)]
