@@ -62,16 +62,16 @@ struct Framed {
 
 /// The sentences of `text` that hold a number; with `within`, only those
 /// overlapping one of its byte ranges. The amounts of every sentence go to
-/// `amounts`.
+/// `amounts`, when given.
 fn framed_sentences(
     text: &AlignText,
     within: Option<&[Range<usize>]>,
-    amounts: &mut BTreeSet<String>,
+    mut amounts: Option<&mut BTreeSet<String>>,
 ) -> Vec<Framed> {
     let mut number_words = vec![false; text.len()];
     let mut framed = Vec::new();
     for range in &text.sentences {
-        let figures = sentence_figures(text, range, &mut number_words, amounts);
+        let figures = sentence_figures(text, range, &mut number_words, amounts.as_deref_mut());
         if figures.is_empty() {
             continue;
         }
@@ -92,7 +92,8 @@ fn framed_sentences(
 }
 
 /// The figures of the sentence at word `range`, marking its number words in
-/// `number_words` and adding those that are amounts to `amounts`. A figure
+/// `number_words` and adding those that are amounts to `amounts`, when
+/// given. A figure
 /// is a word's leading digits, joined across "," and "." ("1,200" and "3.5"
 /// are two words each; so is "1.3bn": "1", "3bn"), whatever unit follows, as
 /// house styles differ ("1.3bn", "1.3 billion").
@@ -100,15 +101,17 @@ fn sentence_figures(
     text: &AlignText,
     range: &Range<u32>,
     number_words: &mut [bool],
-    amounts: &mut BTreeSet<String>,
+    mut amounts: Option<&mut BTreeSet<String>>,
 ) -> BTreeSet<String> {
     let mut figures = BTreeSet::new();
     // The figure being read, and its first and last words.
     let mut figure = String::new();
     let mut words = (0, 0);
     let mut finish = |figure: &mut String, words: (usize, usize)| {
-        if is_amount(text, figure, words) {
-            amounts.insert(figure.clone());
+        if let Some(amounts) = amounts.as_deref_mut() {
+            if is_amount(text, figure, words) {
+                amounts.insert(figure.clone());
+            }
         }
         figures.insert(std::mem::take(figure));
     };
@@ -207,8 +210,8 @@ fn match_into(from: &[Framed], to: &[Framed], count: &mut FigureMatch) {
 pub fn figure_match(a: &AlignText, b: &AlignText) -> FigureMatch {
     let (mut amounts_a, mut amounts_b) = (BTreeSet::new(), BTreeSet::new());
     let mut count = count_matches(
-        framed_sentences(a, None, &mut amounts_a),
-        framed_sentences(b, None, &mut amounts_b),
+        framed_sentences(a, None, Some(&mut amounts_a)),
+        framed_sentences(b, None, Some(&mut amounts_b)),
     );
     count.amounts_shared = amounts_a.intersection(&amounts_b).count() as u32;
     count.amounts_fewer = amounts_a.len().min(amounts_b.len()) as u32;
@@ -227,10 +230,9 @@ pub fn figure_match_within(a: &AlignText, b: &AlignText, passages: &[Passage]) -
     let spans_b: Vec<Range<usize>> = shared.map(|p| p.b.start_byte..p.b.end_byte).collect();
     // Amounts are for whole texts: a copied passage is reuse whatever the
     // rest of the two articles states.
-    let mut amounts = BTreeSet::new();
     count_matches(
-        framed_sentences(a, Some(&spans_a), &mut amounts),
-        framed_sentences(b, Some(&spans_b), &mut amounts),
+        framed_sentences(a, Some(&spans_a), None),
+        framed_sentences(b, Some(&spans_b), None),
     )
 }
 
