@@ -3,11 +3,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use reprint::report::terminal::write_comparison;
 use reprint::{Document, Entry};
 
-use super::{create_output, to_config, GlobalArgs, ShingleArgs, StoryArgs};
+use super::output::Outputs;
+use super::{to_config, GlobalArgs, ShingleArgs, StoryArgs};
 use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
@@ -30,17 +31,15 @@ pub(crate) struct CompareArgs {
 
 pub(crate) fn run(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let config = to_config(global, None, None, &args.shingles, Some(&args.story))?;
+    let inputs = [args.a.clone(), args.b.clone()];
+    let mut outputs = Outputs::prepare(&[("--json", args.json.as_deref())], &inputs)?;
     let (a, b) = (read_document(&args.a)?, read_document(&args.b)?);
     let comparison = reprint::compare(&config, &a, &b)?;
-    let json_to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    if let Some(path) = &args.json {
-        let mut out = create_output(path)?;
-        serde_json::to_writer_pretty(&mut out, &comparison)?;
-        out.write_all(b"\n")
-            .and_then(|()| out.flush())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if !global.quiet && !json_to_stdout {
+    outputs.write("--json", |out| {
+        serde_json::to_writer_pretty(&mut *out, &comparison)?;
+        Ok(out.write_all(b"\n")?)
+    })?;
+    if !global.quiet && !outputs.stdout_taken() {
         let mut stdout = std::io::stdout().lock();
         write_comparison(&comparison, args.width, &mut stdout)?;
         stdout.flush()?;

@@ -1,14 +1,13 @@
 //! `reprint dedup`: the corpus without its duplicates, as JSON Lines.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use reprint::report::json::write_json;
 use serde_json::{Map, Value};
 
+use super::output::Outputs;
 use super::scan::scan_corpus;
-use super::{create_output, CorpusArgs, GlobalArgs, SimilarityArgs};
+use super::{CorpusArgs, GlobalArgs, SimilarityArgs};
 use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
@@ -27,31 +26,32 @@ pub(crate) struct DedupArgs {
 }
 
 pub(crate) fn run(args: &DedupArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let mut outputs = Outputs::prepare(
+        &[
+            ("--output", Some(args.output.as_path())),
+            ("--json", args.json.as_deref()),
+        ],
+        &args.corpus.inputs,
+    )?;
     // Dedup keeps one article per duplicate cluster: stories do not matter.
     let scan = scan_corpus(&args.corpus, &args.similarity, None, global)?;
     let report = &scan.report;
-    let mut out = create_output(&args.output)?;
-    let write_error = || format!("cannot write {}", args.output.display());
-    for doc in scan.kept() {
-        let text = doc.load_text()?;
-        let mut record = Map::with_capacity(doc.metadata.len() + 2);
-        record.insert(args.corpus.id_field.clone(), Value::String(doc.id.clone()));
-        record.insert(
-            args.corpus.text_field.clone(),
-            Value::String(text.into_owned()),
-        );
-        record.extend(doc.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
-        serde_json::to_writer(&mut out, &record).with_context(write_error)?;
-        out.write_all(b"\n").with_context(write_error)?;
-    }
-    out.flush().with_context(write_error)?;
-
-    if let Some(path) = &args.json {
-        let mut json = create_output(path)?;
-        write_json(report, &mut json)
-            .and_then(|()| json.flush())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
+    outputs.write("--output", |out| {
+        for doc in scan.kept() {
+            let text = doc.load_text()?;
+            let mut record = Map::with_capacity(doc.metadata.len() + 2);
+            record.insert(args.corpus.id_field.clone(), Value::String(doc.id.clone()));
+            record.insert(
+                args.corpus.text_field.clone(),
+                Value::String(text.into_owned()),
+            );
+            record.extend(doc.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+            serde_json::to_writer(&mut *out, &record)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    })?;
+    outputs.write("--json", |out| Ok(write_json(report, out)?))?;
     if !global.quiet {
         let c = &report.counts;
         eprintln!(

@@ -5,14 +5,14 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
 use clap::Subcommand;
 use reprint::eval::pan::{score_by_category, PanCorpus, PanScores};
 use reprint::eval::stories::{read_labels, score_clusters};
 use reprint::eval::{detect_pan, verdicts_by_category, PanRun};
 use reprint::CorpusReader;
 
-use super::{create_output, in_cli_terms, to_config, GlobalArgs, SimilarityArgs, StoryArgs};
+use super::output::Outputs;
+use super::{in_cli_terms, to_config, GlobalArgs, SimilarityArgs, StoryArgs};
 use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +102,13 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     config.align.max_gap_words = args.max_gap_words;
     args.story.apply(&mut config);
     config.validate().map_err(in_cli_terms)?;
+    let mut outputs = Outputs::prepare(
+        &[
+            ("--detections", args.detections.as_deref()),
+            ("--verdicts", args.verdicts.as_deref()),
+        ],
+        std::slice::from_ref(&args.dir),
+    )?;
     let started = Instant::now();
     let corpus = PanCorpus::load(&args.dir)?;
     let loaded = started.elapsed().as_secs_f64();
@@ -109,7 +116,10 @@ fn run_pan(args: &PanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let run = detect_pan(&corpus, &config)?;
     let aligned = clock.elapsed().as_secs_f64();
 
-    write_pan_files(args, &corpus, &run)?;
+    write_pan_files(&mut outputs, &corpus, &run)?;
+    if outputs.stdout_taken() {
+        return Ok(Exit::Success);
+    }
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
@@ -138,18 +148,15 @@ fn rayon_threads(requested: usize) -> usize {
 }
 
 /// The files `--detections` and `--verdicts` ask for.
-fn write_pan_files(args: &PanArgs, corpus: &PanCorpus, run: &PanRun) -> anyhow::Result<()> {
-    if let Some(path) = &args.detections {
-        let mut out = create_output(path)?;
+fn write_pan_files(outputs: &mut Outputs, corpus: &PanCorpus, run: &PanRun) -> anyhow::Result<()> {
+    outputs.write("--detections", |out| {
         for detection in &run.detections {
-            serde_json::to_writer(&mut out, detection)?;
+            serde_json::to_writer(&mut *out, detection)?;
             out.write_all(b"\n")?;
         }
-        out.flush()
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if let Some(path) = &args.verdicts {
-        let mut out = create_output(path)?;
+        Ok(())
+    })?;
+    outputs.write("--verdicts", |out| {
         for ((pair, verdict), story) in corpus.pairs.iter().zip(&run.verdicts).zip(&run.stories) {
             let line = serde_json::json!({
                 "suspicious_id": pair.suspicious,
@@ -162,17 +169,13 @@ fn write_pan_files(args: &PanArgs, corpus: &PanCorpus, run: &PanRun) -> anyhow::
                 "passage_containment": story.as_ref().map(|s| s.passage_containment),
                 "passage_specifics": story.as_ref().map(|s| s.passage_specifics),
             });
-            serde_json::to_writer(&mut out, &line)?;
+            serde_json::to_writer(&mut *out, &line)?;
             out.write_all(b"\n")?;
         }
-        out.flush()
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
-/// PAN's scores per category, then how many pairs of each category are
-/// graded rewrite or stronger.
 fn write_pan_tables(
     corpus: &PanCorpus,
     run: &PanRun,

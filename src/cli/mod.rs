@@ -3,6 +3,7 @@
 pub(crate) mod compare;
 pub(crate) mod dedup;
 pub(crate) mod eval;
+mod output;
 mod progress;
 pub(crate) mod scan;
 
@@ -381,17 +382,6 @@ fn flag_of(setting: &str) -> Option<&'static str> {
         .iter()
         .find(|(name, _)| *name == setting)
         .map(|&(_, flag)| flag)
-}
-
-/// Opens an output path for writing; `-` is standard output.
-pub(crate) fn create_output(path: &std::path::Path) -> anyhow::Result<Box<dyn std::io::Write>> {
-    use anyhow::Context;
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(std::io::BufWriter::new(std::io::stdout().lock())));
-    }
-    let file =
-        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    Ok(Box::new(std::io::BufWriter::new(file)))
 }
 
 #[cfg(test)]

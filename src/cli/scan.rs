@@ -3,17 +3,15 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::Context;
 use reprint::report::html::write_html;
 use reprint::report::json::write_json;
 use reprint::report::lines::{write_csv, write_jsonl};
 use reprint::report::terminal::{write_summary, TextOptions};
 use reprint::{CorpusReader, Scan};
 
+use super::output::Outputs;
 use super::progress::Bars;
-use super::{
-    create_output, in_cli_terms, to_config, CorpusArgs, GlobalArgs, SimilarityArgs, StoryArgs,
-};
+use super::{in_cli_terms, to_config, CorpusArgs, GlobalArgs, SimilarityArgs, StoryArgs};
 use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
@@ -50,36 +48,31 @@ pub(crate) struct ScanArgs {
 }
 
 pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let mut outputs = Outputs::prepare(
+        &[
+            ("--json", args.json.as_deref()),
+            ("--csv", args.csv.as_deref()),
+            ("--jsonl", args.jsonl.as_deref()),
+            ("--html", args.html.as_deref()),
+        ],
+        &args.corpus.inputs,
+    )?;
     let scan = scan_corpus(&args.corpus, &args.similarity, Some(&args.story), global)?;
-    let outputs: [(&Option<PathBuf>, Writer); 4] = [
-        (&args.json, |scan, out| write_json(&scan.report, out)),
-        (&args.csv, |scan, out| write_csv(&scan.report, out)),
-        (&args.jsonl, |scan, out| write_jsonl(&scan.report, out)),
-        // The page holds the texts too, read again from the scan's documents.
-        (&args.html, |scan, out| {
-            write_html(&scan.report, &scan.documents, out)
-        }),
-    ];
-    let to_stdout = |path: &Option<PathBuf>| path.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    let stdout_taken = outputs.iter().filter(|(path, _)| to_stdout(path)).count();
-    if stdout_taken > 1 {
-        anyhow::bail!("only one of --json, --csv, --jsonl and --html can write to stdout (-)");
-    }
-    for (path, write) in outputs {
-        if let Some(path) = path {
-            let mut out = create_output(path)?;
-            write(&scan, &mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-    }
-    if !global.quiet && stdout_taken == 0 {
+    let report = &scan.report;
+    outputs.write("--json", |out| Ok(write_json(report, out)?))?;
+    outputs.write("--csv", |out| Ok(write_csv(report, out)?))?;
+    outputs.write("--jsonl", |out| Ok(write_jsonl(report, out)?))?;
+    // The page holds the texts too, read again from the scan's documents.
+    outputs.write("--html", |out| {
+        Ok(write_html(report, &scan.documents, out)?)
+    })?;
+    if !global.quiet && !outputs.stdout_taken() {
         let options = TextOptions {
             max_pairs: args.max_pairs,
             ..TextOptions::default()
         };
         let mut stdout = std::io::stdout().lock();
-        write_summary(&scan.report, options, &mut stdout)?;
+        write_summary(report, options, &mut stdout)?;
         if let Some(path) = &args.json {
             writeln!(stdout, "Full report: {}", path.display())?;
         }
@@ -90,9 +83,6 @@ pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> 
     }
     Ok(Exit::Success)
 }
-
-/// Writes one output format of a scan.
-type Writer = fn(&Scan, &mut dyn Write) -> std::io::Result<()>;
 
 /// Reads the corpus and runs the pipeline (shared with `dedup`).
 pub(crate) fn scan_corpus(

@@ -756,6 +756,15 @@ fn is_text_file(path: &Path) -> bool {
     format_extension(path).is_some_and(|e| TEXT_EXTENSIONS.contains(&e.as_str()))
 }
 
+/// Whether a scan of a folder holding `path` reads it as an article: a
+/// `.txt` or `.md` file (or one of them gzipped), neither hidden nor a README.
+pub fn reads_as_article(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    is_text_file(path) && !is_readme(path) && !hidden
+}
+
 fn is_readme(path: &Path) -> bool {
     path.file_name().is_some_and(|n| {
         n.to_string_lossy()

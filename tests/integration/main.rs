@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod formats;
 mod library;
+mod outputs;
 mod properties;
 mod reuse;
 mod robustness;
