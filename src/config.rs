@@ -119,7 +119,9 @@ pub struct StoryConfig {
 /// How a pair's verdict is decided (see `crate::grade`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct GradeConfig {
-    /// Jaccard at or above which a pair is a duplicate. Default 0.9.
+    /// Jaccard at or above which a pair is a duplicate. Default 0.9. With a
+    /// `threshold` above it, the threshold is the duplicates' too (a pair
+    /// below the threshold is never a duplicate).
     pub duplicate_threshold: f64,
     /// Words of non-boilerplate shared passages that make a pair partial reuse.
     /// Default 20.
@@ -285,13 +287,17 @@ impl Default for Config {
 /// practical gain in accuracy (the estimator's error falls as 1/sqrt(num_perm)).
 pub const MAX_NUM_PERM: usize = 4096;
 
+/// Most worker threads: more than cores only wait their turn, and each holds a
+/// stack; tens of thousands exhaust the system's memory maps.
+pub const MAX_THREADS: usize = 1024;
+
 impl Config {
     /// Checks ranges and consistency.
     ///
     /// # Errors
     /// [`Error::SettingOutOfRange`] naming the first setting out of its range
     /// (by its path in the config, as [`Error::setting`] gives it),
-    /// [`Error::BandsExceedSignature`] or [`Error::DuplicateBelowThreshold`].
+    /// or [`Error::BandsExceedSignature`].
     pub fn validate(&self) -> crate::Result<()> {
         let out_of_range = |setting, expected, got: &dyn std::fmt::Display| {
             Err(Error::SettingOutOfRange {
@@ -348,12 +354,26 @@ impl Config {
                 return out_of_range(setting, "in [0, 1]", &value);
             }
         }
-        let duplicate_threshold = self.grade.duplicate_threshold;
-        if !(self.threshold..=1.0).contains(&duplicate_threshold) {
-            return Err(Error::DuplicateBelowThreshold {
-                duplicate_threshold,
-                threshold: self.threshold,
-            });
+        if !positive_unit(self.grade.duplicate_threshold) {
+            return out_of_range(
+                "grade.duplicate_threshold",
+                "in (0, 1]",
+                &self.grade.duplicate_threshold,
+            );
+        }
+        if self.threads > MAX_THREADS {
+            return out_of_range(
+                "threads",
+                "0 (one per core) to 1024: more threads than cores only wait their turn",
+                &self.threads,
+            );
+        }
+        if self.input.id_field == self.input.text_field {
+            return out_of_range(
+                "input.id_field",
+                "a field other than input.text_field (one field cannot be both)",
+                &self.input.id_field,
+            );
         }
         if !positive_unit(self.story.cluster_threshold) {
             return out_of_range(
@@ -432,8 +452,11 @@ mod tests {
         zero_rows: |c| c.lsh.rows = Some(0), "lsh.rows must be at least 1, got 0";
         zero_passage: |c| c.align.min_passage_words = 0, "align.min_passage_words must be at least 1";
         bad_cosine: |c| c.align.min_sentence_cosine = 1.5, "align.min_sentence_cosine must be in [0, 1], got 1.5";
-        low_duplicate: |c| c.grade.duplicate_threshold = 0.3,
-            "grade.duplicate_threshold must be in [threshold, 1] = [0.5, 1], got 0.3";
+        zero_duplicate: |c| c.grade.duplicate_threshold = 0.0,
+            "grade.duplicate_threshold must be in (0, 1], got 0";
+        many_threads: |c| c.threads = 100_000, "threads must be 0 (one per core) to 1024";
+        id_is_text: |c| c.input.id_field = "text".into(),
+            "input.id_field must be a field other than input.text_field (one field cannot be both), got text";
         zero_story: |c| c.grade.story_threshold = 0.0, "grade.story_threshold must be in (0, 1]";
         tiny_max_df: |c| c.overlap.max_df = 1, "overlap.max_df must be at least 2, got 1";
         empty_time_field: |c| c.input.time_field = TimeField::Named(String::new()), "input.time_field must be a field name";

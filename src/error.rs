@@ -60,6 +60,18 @@ pub enum Error {
         /// Where the first copy is.
         first: String,
     },
+    /// A record without an id (whose id is its line number) and a record
+    /// whose id is that number: they cannot be told apart, whatever
+    /// `skip_bad_lines` says.
+    #[error("{at}: id {id:?} is also the id of {first}, and one of the two records has no id field (its id is its line number): give every record an id, or none")]
+    IdClash {
+        /// Where the second record is.
+        at: String,
+        /// The id.
+        id: String,
+        /// Where the first is.
+        first: String,
+    },
     /// A document given to compare has no words to compare.
     #[error("{document}: no words to compare (the text is empty or only punctuation)")]
     NoWords {
@@ -85,15 +97,6 @@ pub enum Error {
         rows: usize,
         /// The signature length.
         num_perm: usize,
-    },
-    /// The duplicate threshold is below the near-duplicate threshold, so no
-    /// pair could be a near-duplicate.
-    #[error("grade.duplicate_threshold must be in [threshold, 1] = [{threshold}, 1], got {duplicate_threshold}")]
-    DuplicateBelowThreshold {
-        /// `grade.duplicate_threshold`.
-        duplicate_threshold: f64,
-        /// `threshold`.
-        threshold: f64,
     },
     /// A listed pair names a text past the end of the texts given.
     #[error("pair ({a}, {b}) names a text past the {texts} given")]
@@ -148,7 +151,6 @@ impl Error {
         match self {
             Error::SettingOutOfRange { setting, .. } => Some(setting),
             Error::BandsExceedSignature { .. } => Some("lsh.bands"),
-            Error::DuplicateBelowThreshold { .. } => Some("grade.duplicate_threshold"),
             _ => None,
         }
     }

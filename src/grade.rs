@@ -309,7 +309,10 @@ impl Rules {
             share(reused_words_a, words.0),
             share(reused_words_b, words.1),
         );
-        let verdict = if similarity.jaccard >= config.duplicate_threshold {
+        // A pair below the threshold is never a duplicate, even under a
+        // duplicate threshold set lower.
+        let duplicate_at = config.duplicate_threshold.max(self.threshold);
+        let verdict = if similarity.jaccard >= duplicate_at {
             Verdict::Duplicate
         } else if similarity.jaccard >= self.threshold {
             Verdict::NearDuplicate

@@ -39,23 +39,16 @@ impl LshParams {
     /// false-negative area (integral of `1 - P(s)` over `[threshold, 1]`), the
     /// criterion of datasketch's `MinHashLSH` with our weights.
     pub fn optimal(threshold: f64, num_perm: usize) -> Self {
-        let mut best = (f64::INFINITY, LshParams { bands: 1, rows: 1 });
-        for bands in 1..=num_perm {
-            for rows in 1..=num_perm / bands {
-                let params = LshParams { bands, rows };
-                let fp = integrate(|s| params.candidate_probability(s), 0.0, threshold);
-                let fn_ = integrate(|s| 1.0 - params.candidate_probability(s), threshold, 1.0);
-                let cost = FALSE_POSITIVE_WEIGHT * fp + FALSE_NEGATIVE_WEIGHT * fn_;
-                if cost < best.0 {
-                    best = (cost, params);
-                }
-            }
-        }
-        best.1
+        Self::best_of(
+            (1..=num_perm).flat_map(|bands| (1..=num_perm / bands).map(move |rows| (bands, rows))),
+            threshold,
+        )
     }
 
-    /// Resolves user overrides: both given, one given (the other fills
-    /// `num_perm`), or none (optimal for `threshold`).
+    /// Resolves user overrides: both given, or the one given with the other
+    /// chosen by the same criterion as [`LshParams::optimal`] (so that
+    /// `--bands 8` alone does not take 16 rows and find nothing at 0.5), or
+    /// none (optimal for `threshold`).
     pub fn resolve(
         bands: Option<usize>,
         rows: Option<usize>,
@@ -64,16 +57,31 @@ impl LshParams {
     ) -> Self {
         match (bands, rows) {
             (Some(bands), Some(rows)) => LshParams { bands, rows },
-            (Some(bands), None) => LshParams {
-                bands,
-                rows: (num_perm / bands).max(1),
-            },
-            (None, Some(rows)) => LshParams {
-                bands: (num_perm / rows).max(1),
-                rows,
-            },
+            (Some(bands), None) => Self::best_of(
+                (1..=(num_perm / bands).max(1)).map(|rows| (bands, rows)),
+                threshold,
+            ),
+            (None, Some(rows)) => Self::best_of(
+                (1..=(num_perm / rows).max(1)).map(|bands| (bands, rows)),
+                threshold,
+            ),
             (None, None) => Self::optimal(threshold, num_perm),
         }
+    }
+
+    /// The (bands, rows) of `choices` with the least weighted error area.
+    fn best_of(choices: impl Iterator<Item = (usize, usize)>, threshold: f64) -> Self {
+        let mut best = (f64::INFINITY, LshParams { bands: 1, rows: 1 });
+        for (bands, rows) in choices {
+            let params = LshParams { bands, rows };
+            let fp = integrate(|s| params.candidate_probability(s), 0.0, threshold);
+            let fn_ = integrate(|s| 1.0 - params.candidate_probability(s), threshold, 1.0);
+            let cost = FALSE_POSITIVE_WEIGHT * fp + FALSE_NEGATIVE_WEIGHT * fn_;
+            if cost < best.0 {
+                best = (cost, params);
+            }
+        }
+        best.1
     }
 
     /// Probability that a pair with Jaccard `s` becomes a candidate.
@@ -161,11 +169,18 @@ mod tests {
     }
 
     #[test]
-    fn overrides_fill_the_other_dimension() {
-        assert_eq!(
-            LshParams::resolve(Some(16), None, 0.5, 128),
-            LshParams { bands: 16, rows: 8 }
+    fn an_override_gets_the_best_other_dimension() {
+        // Bands alone: not 8 x 16 (a pair at 0.5 found with probability
+        // 0.0001) but the rows that suit the threshold.
+        let bands_only = LshParams::resolve(Some(8), None, 0.5, 128);
+        assert_eq!(bands_only.bands, 8);
+        assert!(bands_only.rows < 16, "{bands_only:?}");
+        assert!(
+            bands_only.candidate_probability(0.5) > 0.5,
+            "{bands_only:?}"
         );
+        // Rows alone: as many bands as fit (each finds more, at a cost the
+        // criterion weighs lightly).
         assert_eq!(
             LshParams::resolve(None, Some(5), 0.5, 128),
             LshParams { bands: 25, rows: 5 }

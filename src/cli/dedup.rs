@@ -17,7 +17,9 @@ pub(crate) struct DedupArgs {
     #[command(flatten)]
     pub similarity: SimilarityArgs,
     /// Write the kept articles to FILE as JSON Lines (default: stdout), in input
-    /// order, with the id and text fields and every other field of the input.
+    /// order, with the id and text fields and every other field of the input,
+    /// as given (a numeric id stays a number; a record without an id, whose id
+    /// is its line number, stays without one).
     #[arg(long, short = 'o', default_value = "-", value_name = "FILE")]
     pub output: PathBuf,
     /// Also write the full scan report as JSON to FILE.
@@ -40,7 +42,11 @@ pub(crate) fn run(args: &DedupArgs, global: &GlobalArgs) -> anyhow::Result<Exit>
         for doc in scan.kept() {
             let text = doc.load_text()?;
             let mut record = Map::with_capacity(doc.metadata.len() + 2);
-            record.insert(args.corpus.id_field.clone(), Value::String(doc.id.clone()));
+            // As given: a number stays a number; a record without an id
+            // (its id is its line) stays without one.
+            if let Some(id) = doc.given_id() {
+                record.insert(args.corpus.id_field.clone(), id);
+            }
             record.insert(
                 args.corpus.text_field.clone(),
                 Value::String(text.into_owned()),

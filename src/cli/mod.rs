@@ -327,7 +327,28 @@ pub(crate) fn to_config(
             Some(flag) => anyhow::Error::new(err).context(format!("invalid {flag}")),
             None => err.into(),
         })?;
+    if config.lsh.bands.is_some() || config.lsh.rows.is_some() {
+        warn_if_banding_misses(&config, global);
+    }
     Ok(config)
+}
+
+/// Banding chosen by hand can make pairs at the threshold unlikely candidates;
+/// the summary shows the probability, but only after the scan.
+fn warn_if_banding_misses(config: &Config, global: &GlobalArgs) {
+    let lsh = reprint::stages::LshParams::resolve(
+        config.lsh.bands,
+        config.lsh.rows,
+        config.threshold,
+        config.sketch.num_perm,
+    );
+    let found = lsh.candidate_probability(config.threshold);
+    if found < 0.5 && !global.quiet {
+        eprintln!(
+            "reprint: warning: with {} bands x {} rows, a pair at Jaccard {:.2} becomes a candidate with probability {found:.3}; most near-duplicates will be missed (without --bands and --rows, the banding suits the threshold)",
+            lsh.bands, lsh.rows, config.threshold
+        );
+    }
 }
 
 /// A library error as the command line says it: a setting its message names
@@ -355,8 +376,9 @@ pub(crate) fn in_cli_terms(err: reprint::Error) -> anyhow::Error {
 
 /// Every config setting (by its path in the config, as the library's errors
 /// name it) that an option sets, with that option.
-const OPTIONS: [(&str, &str); 15] = [
+const OPTIONS: [(&str, &str); 16] = [
     ("threshold", "--threshold"),
+    ("threads", "--threads"),
     ("shingle.size", "--shingle-size or --char-ngrams"),
     ("sketch.num_perm", "--num-perm"),
     ("lsh.bands", "--bands"),
@@ -505,10 +527,13 @@ mod tests {
         assert!(in_cli_terms(bad_line)
             .to_string()
             .ends_with("(--text-field names the field to read)"));
-        let options: Vec<String> = Args::command()
+        let command = Args::command();
+        // The scan's own options and the global ones (--threads).
+        let options: Vec<String> = command
             .find_subcommand("scan")
             .unwrap()
             .get_arguments()
+            .chain(command.get_arguments())
             .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
             .collect();
         let settings = OPTIONS.iter().filter(|(s, _)| *s != "shingle.size");

@@ -292,6 +292,14 @@ impl PanCorpus {
                 format!("empty file, expected the header {PAIRS_HEADER:?}"),
             ));
         }
+        if self.pairs.is_empty() {
+            // Scores over no pairs would read as perfect.
+            return Err(bad_line(
+                path,
+                2,
+                "no pairs after the header: nothing to evaluate".into(),
+            ));
+        }
         Ok(lines)
     }
 
@@ -1245,6 +1253,13 @@ mod tests {
                 "header",
             ),
             ("pairs: empty", PAIRS_FILE, String::new(), 1, "empty"),
+            (
+                "pairs: header only",
+                PAIRS_FILE,
+                format!("{PAIRS_HEADER}\n"),
+                2,
+                "no pairs",
+            ),
             (
                 "pairs: three fields",
                 PAIRS_FILE,

@@ -54,11 +54,27 @@ impl fmt::Display for Origin {
     }
 }
 
+/// Where a document's id came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdKind {
+    /// Given as text: a JSON string, or by a caller.
+    Text,
+    /// Given as a JSON number; the id is the number exactly as written.
+    Number,
+    /// None given: the record's line (prefixed by its file when several
+    /// inputs are read).
+    Line,
+    /// A file's path, relative to the folder scanned.
+    Path,
+}
+
 /// One article.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// The user's id: the JSON id field, or the path relative to the scanned folder.
     pub id: String,
+    /// Where the id came from.
+    pub id_kind: IdKind,
     /// The original text, unchanged; all reported offsets point into it.
     /// `None` once a scan let it go ([`Document::load_text`] reads it again).
     text: Option<String>,
@@ -81,9 +97,25 @@ impl Document {
                 line: None,
             },
             id,
+            id_kind: IdKind::Text,
             text: Some(text.into()),
             metadata: Map::new(),
             recall: None,
+        }
+    }
+
+    /// The id as the input gave it, to write a record back: a string, a
+    /// number exactly as written, or `None` when the input gave none (the id
+    /// is the record's line).
+    pub fn given_id(&self) -> Option<Value> {
+        match self.id_kind {
+            IdKind::Text | IdKind::Path => Some(Value::String(self.id.clone())),
+            IdKind::Number => Some(
+                self.id
+                    .parse::<serde_json::Number>()
+                    .map_or_else(|_| Value::String(self.id.clone()), Value::Number),
+            ),
+            IdKind::Line => None,
         }
     }
 
@@ -141,6 +173,14 @@ enum Recall {
     },
     /// A whole text file: the document's origin.
     File { checksum: u64 },
+    /// A whole text in the reader's temporary copy (a text file that is a
+    /// pipe, read once).
+    Copied {
+        file: Arc<LineFile>,
+        offset: u64,
+        len: u64,
+        checksum: u64,
+    },
 }
 
 /// Two recalls are equal when they read back the same bytes (by checksum):
@@ -170,13 +210,40 @@ enum LinePlace {
 impl Recall {
     fn checksum(&self) -> u64 {
         match self {
-            Recall::Line { checksum, .. } | Recall::File { checksum } => *checksum,
+            Recall::Line { checksum, .. }
+            | Recall::File { checksum }
+            | Recall::Copied { checksum, .. } => *checksum,
         }
     }
 
     fn read(&self, document: &Document) -> crate::Result<String> {
         let changed = || Error::InputChanged {
             location: document.origin.to_string(),
+        };
+        // A file cut short since it was read has changed, whatever the
+        // system calls it.
+        let io_error = |source: std::io::Error| {
+            if source.kind() == std::io::ErrorKind::UnexpectedEof {
+                changed()
+            } else {
+                Error::Io {
+                    path: document.origin.path.to_path_buf(),
+                    source,
+                }
+            }
+        };
+        let read_span = |file: &LineFile, offset: u64, len: u64| {
+            let mut bytes = vec![0; usize::try_from(len).map_err(|_| changed())?];
+            match &file.place {
+                LinePlace::InPlace => {
+                    let opened = File::open(&document.origin.path).map_err(io_error)?;
+                    read_exact_at(&opened, &mut bytes, offset).map_err(io_error)?;
+                }
+                LinePlace::Copy(copy) => {
+                    read_exact_at(copy, &mut bytes, offset).map_err(io_error)?
+                }
+            }
+            Ok(bytes)
         };
         match self {
             Recall::Line {
@@ -185,20 +252,7 @@ impl Recall {
                 len,
                 checksum,
             } => {
-                let mut bytes = vec![0; usize::try_from(*len).map_err(|_| changed())?];
-                let io_error = |source| Error::Io {
-                    path: document.origin.path.to_path_buf(),
-                    source,
-                };
-                match &file.place {
-                    LinePlace::InPlace => {
-                        let opened = File::open(&document.origin.path).map_err(io_error)?;
-                        read_exact_at(&opened, &mut bytes, *offset).map_err(io_error)?;
-                    }
-                    LinePlace::Copy(copy) => {
-                        read_exact_at(copy, &mut bytes, *offset).map_err(io_error)?;
-                    }
-                }
+                let bytes = read_span(file, *offset, *len)?;
                 if text_checksum(&bytes) != *checksum {
                     return Err(changed());
                 }
@@ -207,13 +261,26 @@ impl Recall {
                     .map(Document::into_text)
                     .map_err(|_| changed())
             }
+            Recall::Copied {
+                file,
+                offset,
+                len,
+                checksum,
+            } => {
+                let bytes = read_span(file, *offset, *len)?;
+                if text_checksum(&bytes) != *checksum {
+                    return Err(changed());
+                }
+                String::from_utf8(bytes).map_err(|_| changed())
+            }
             Recall::File { checksum } => {
-                match read_document(&document.origin.path, document.id.clone())? {
-                    Entry::Document(d)
+                match read_document(&document.origin.path, document.id.clone()) {
+                    Ok(Entry::Document(d))
                         if text_checksum(d.just_read_text().as_bytes()) == *checksum =>
                     {
                         Ok(d.into_text())
                     }
+                    Err(Error::Io { source, .. }) => Err(io_error(source)),
                     _ => Err(changed()),
                 }
             }
@@ -269,8 +336,10 @@ pub struct CorpusReader {
     pending: VecDeque<PathBuf>,
     current: Option<Source>,
     config: InputConfig,
-    /// Where each id was first seen.
-    first_seen: AHashMap<Box<str>, Origin>,
+    /// Where each id was first seen, and where it came from.
+    first_seen: AHashMap<Box<str>, (Origin, IdKind)>,
+    /// More than one input: an id-less record's id names its file too.
+    several_inputs: bool,
     /// The temporary copy of input that cannot be read twice, made on first use.
     spill: Option<Spill>,
 }
@@ -295,7 +364,7 @@ enum Source {
     },
     Files {
         root: PathBuf,
-        files: std::vec::IntoIter<PathBuf>,
+        files: std::vec::IntoIter<FolderEntry>,
     },
 }
 
@@ -373,8 +442,19 @@ impl CorpusReader {
     /// ```
     pub fn open(paths: &[PathBuf], config: &InputConfig) -> crate::Result<Self> {
         for path in paths {
-            if !is_stdin(path) && !path.exists() {
-                return Err(Error::NotFound { path: path.clone() });
+            if is_stdin(path) {
+                continue;
+            }
+            match std::fs::metadata(path) {
+                Ok(_) => {}
+                // A link that leads nowhere exists, but cannot be read.
+                Err(source) if path.symlink_metadata().is_ok() => {
+                    return Err(Error::Io {
+                        path: path.clone(),
+                        source,
+                    })
+                }
+                Err(_) => return Err(Error::NotFound { path: path.clone() }),
             }
         }
         Ok(CorpusReader {
@@ -382,6 +462,7 @@ impl CorpusReader {
             current: None,
             config: config.clone(),
             first_seen: AHashMap::new(),
+            several_inputs: paths.len() > 1,
             spill: None,
         })
     }
@@ -428,22 +509,7 @@ impl CorpusReader {
             };
             Some((Arc::new(file), 0))
         } else {
-            if self.spill.is_none() {
-                let spill_error = |source| Error::Spill {
-                    input: path.clone(),
-                    source,
-                };
-                let copy = tempfile::tempfile().map_err(spill_error)?;
-                let writer = BufWriter::new(copy.try_clone().map_err(spill_error)?);
-                self.spill = Some(Spill {
-                    copy: Arc::new(LineFile {
-                        place: LinePlace::Copy(copy),
-                        config: self.config.clone(),
-                    }),
-                    writer,
-                    offset: 0,
-                });
-            }
+            self.spill(&path)?;
             None
         };
         Ok(Source::Lines {
@@ -459,19 +525,73 @@ impl CorpusReader {
     fn read_text_file(&mut self, path: &Path, id: String) -> crate::Result<Entry> {
         match read_document(path, id)? {
             Entry::Document(mut document) => {
-                document.recall = Some(Recall::File {
-                    checksum: text_checksum(document.just_read_text().as_bytes()),
-                });
+                document.id_kind = IdKind::Path;
+                let text = document.just_read_text().as_bytes();
+                let checksum = text_checksum(text);
+                let recall = if std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+                    Recall::File { checksum }
+                } else {
+                    // A pipe gives its text once: keep a copy.
+                    let (file, offset) = self.copy_bytes(path, text)?;
+                    Recall::Copied {
+                        file,
+                        offset,
+                        len: text.len() as u64,
+                        checksum,
+                    }
+                };
+                document.recall = Some(recall);
                 self.accept(document)
             }
             skipped => Ok(skipped),
         }
     }
 
+    /// The temporary copy, made now if this is the first input that needs it.
+    fn spill(&mut self, input: &Path) -> crate::Result<&mut Spill> {
+        if self.spill.is_none() {
+            let spill_error = |source| Error::Spill {
+                input: input.to_path_buf(),
+                source,
+            };
+            let copy = tempfile::tempfile().map_err(spill_error)?;
+            let writer = BufWriter::new(copy.try_clone().map_err(spill_error)?);
+            self.spill = Some(Spill {
+                copy: Arc::new(LineFile {
+                    place: LinePlace::Copy(copy),
+                    config: self.config.clone(),
+                }),
+                writer,
+                offset: 0,
+            });
+        }
+        Ok(self.spill.as_mut().expect("made above"))
+    }
+
+    /// Appends a whole text to the temporary copy; where it can be read again.
+    fn copy_bytes(&mut self, input: &Path, bytes: &[u8]) -> crate::Result<(Arc<LineFile>, u64)> {
+        let spill = self.spill(input)?;
+        let spill_error = |source| Error::Spill {
+            input: input.to_path_buf(),
+            source,
+        };
+        spill.writer.write_all(bytes).map_err(spill_error)?;
+        spill.writer.flush().map_err(spill_error)?;
+        spill.offset += bytes.len() as u64;
+        Ok((spill.copy.clone(), spill.offset - bytes.len() as u64))
+    }
+
     /// Registers the id, or reports it as a duplicate.
     fn accept(&mut self, document: Document) -> crate::Result<Entry> {
-        if let Some(first) = self.first_seen.get(document.id.as_str()) {
+        if let Some((first, first_kind)) = self.first_seen.get(document.id.as_str()) {
             let (here, first) = (document.origin.to_string(), first.to_string());
+            if document.id_kind == IdKind::Line || *first_kind == IdKind::Line {
+                return Err(Error::IdClash {
+                    at: here,
+                    id: document.id,
+                    first,
+                });
+            }
             if !self.config.skip_bad_lines {
                 return Err(Error::DuplicateId {
                     at: here,
@@ -485,8 +605,10 @@ impl CorpusReader {
                 id: Some(document.id),
             }));
         }
-        self.first_seen
-            .insert(document.id.as_str().into(), document.origin.clone());
+        self.first_seen.insert(
+            document.id.as_str().into(),
+            (document.origin.clone(), document.id_kind),
+        );
         Ok(Entry::Document(document))
     }
 
@@ -497,8 +619,16 @@ impl CorpusReader {
         };
         match source {
             Source::Files { root, files } => {
-                let Some(path) = files.next() else {
-                    return Ok(None);
+                let path = match files.next() {
+                    None => return Ok(None),
+                    Some(FolderEntry::File(path)) => path,
+                    Some(FolderEntry::Skipped(path, reason)) => {
+                        return Ok(Some(Entry::Skipped(Skipped {
+                            location: display_path(&path),
+                            id: Some(file_id(root, &path)),
+                            reason,
+                        })));
+                    }
                 };
                 let id = file_id(root, &path);
                 if is_readme(&path) {
@@ -539,7 +669,10 @@ impl CorpusReader {
                 };
                 let parsed = parse_record(buffer, &self.config, *line);
                 return match parsed {
-                    Ok(document) => {
+                    Ok(mut document) => {
+                        if document.id_kind == IdKind::Line && self.several_inputs {
+                            document.id = format!("{}:{}", display_path(path), line);
+                        }
                         let document = Document {
                             origin,
                             recall: Some(Recall::Line {
@@ -626,6 +759,7 @@ pub fn read_document(path: &Path, id: String) -> crate::Result<Entry> {
     };
     Ok(Entry::Document(Document {
         id,
+        id_kind: IdKind::Text,
         text: Some(text),
         metadata: Map::new(),
         origin: Origin {
@@ -659,10 +793,14 @@ fn parse_record(
             format!("expected a JSON object, got {}", kind(&value)),
         ));
     };
-    let id = match record.remove(&config.id_field) {
-        None => line.to_string(),
-        Some(Value::String(id)) => id,
-        Some(Value::Number(n)) => n.to_string(),
+    // A record without an id gets its line's; the reader names it (see
+    // `CorpusReader::line_id`).
+    let (id, id_kind) = match record.remove(&config.id_field) {
+        None => (line.to_string(), IdKind::Line),
+        Some(Value::String(id)) => (id, IdKind::Text),
+        // Exactly as written (serde_json keeps a number's text), so that
+        // big integers stay distinct.
+        Some(Value::Number(n)) => (n.to_string(), IdKind::Number),
         Some(other) => {
             return Err((
                 None,
@@ -704,6 +842,7 @@ fn parse_record(
     };
     Ok(Document {
         id,
+        id_kind,
         text: Some(text),
         metadata: record,
         origin: Origin {
@@ -785,20 +924,57 @@ fn open_maybe_gzipped(path: &Path) -> crate::Result<Box<dyn Read>> {
     })
 }
 
-/// The `.txt`/`.md` files below `root`, sorted by path; hidden entries are ignored.
-fn list_text_files(root: &Path) -> crate::Result<Vec<PathBuf>> {
+/// What a folder holds for a scan: a file to read, or an entry that cannot be
+/// one (a symbolic link that leads nowhere, a pipe), listed as skipped.
+enum FolderEntry {
+    File(PathBuf),
+    Skipped(PathBuf, String),
+}
+
+/// The `.txt`/`.md` files below `root`, sorted by path, symbolic links
+/// followed; hidden entries are ignored.
+///
+/// # Errors
+/// [`Error::Io`] for a folder below `root` that cannot be read.
+fn list_text_files(root: &Path) -> crate::Result<Vec<FolderEntry>> {
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry = entry.map_err(|e| Error::Io {
-            path: e.path().unwrap_or(root).to_path_buf(),
-            source: e.into(),
-        })?;
-        if entry.file_type().is_file() && is_text_file(entry.path()) {
-            files.push(entry.into_path());
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                if let Some(ancestor) = e.loop_ancestor() {
+                    let reason =
+                        format!("symbolic link loop: leads back to {}", ancestor.display());
+                    files.push(FolderEntry::Skipped(path, reason));
+                    continue;
+                }
+                let is_link = path.symlink_metadata().is_ok_and(|m| m.is_symlink());
+                let source = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::ErrorKind::Other.into());
+                if is_link {
+                    let reason = format!("symbolic link that leads nowhere ({source})");
+                    files.push(FolderEntry::Skipped(path, reason));
+                    continue;
+                }
+                return Err(Error::Io { path, source });
+            }
+        };
+        let kind = entry.file_type();
+        if kind.is_dir() || !is_text_file(entry.path()) {
+            continue;
+        }
+        if kind.is_file() {
+            files.push(FolderEntry::File(entry.into_path()));
+        } else {
+            let reason = "not a regular file (a pipe, socket or device): only files given by name are read from pipes".to_string();
+            files.push(FolderEntry::Skipped(entry.into_path(), reason));
         }
     }
     Ok(files)
@@ -931,6 +1107,26 @@ mod tests {
             assert!(
                 error.to_string().contains(&doc.origin.to_string()),
                 "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_cut_short_after_reading_has_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("docs.jsonl");
+        let lines = "{\"id\": \"a\", \"text\": \"first\"}\n{\"id\": \"b\", \"text\": \"second\"}\n";
+        std::fs::write(&path, lines).unwrap();
+        std::fs::write(dir.path().join("story.txt"), "original").unwrap();
+        let docs = released(&[path.clone(), dir.path().join("story.txt")]);
+        std::fs::write(&path, "{").unwrap();
+        std::fs::write(dir.path().join("story.txt"), "").unwrap();
+        for doc in &docs {
+            let error = doc.load_text().unwrap_err();
+            assert!(
+                matches!(error, Error::InputChanged { .. }),
+                "{}: {error}",
+                doc.origin
             );
         }
     }

@@ -129,7 +129,9 @@ fn csv_and_json_lines_hold_the_pairs_of_the_json_report() {
         );
         assert!(!out.status.success());
         assert!(
-            stderr(&out).contains("only one of --json, --csv, --jsonl and --html"),
+            stderr(&out).contains(&format!(
+                "--csv and {second} each ask for stdout (-), but only one output can write there"
+            )),
             "{}",
             stderr(&out)
         );

@@ -4,6 +4,7 @@ mod architecture;
 mod browser;
 mod cli;
 mod formats;
+mod inputs;
 mod library;
 mod outputs;
 mod properties;
