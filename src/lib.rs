@@ -53,6 +53,7 @@
 mod align;
 mod boilerplate;
 mod cluster;
+mod copies;
 mod fingerprint;
 mod grade;
 mod input;

@@ -7,6 +7,7 @@
 
 use crate::cluster::Cluster;
 use crate::config::{Config, TimeField};
+use crate::copies::Copies;
 use crate::fingerprint::Winnower;
 use crate::grade::{Demotion, Source, Verdict};
 use crate::hash::HASH_NAME;
@@ -42,6 +43,8 @@ pub(super) struct Findings<'a> {
     /// The field publication times were read from, if any.
     pub time_field: Option<String>,
     pub candidates: &'a Candidates,
+    /// Documents with equal signatures, by their first.
+    pub copies: &'a Copies,
     /// Pairs with a verdict other than unrelated.
     pub listed: Vec<Graded>,
     /// Aligned pairs graded unrelated.
@@ -142,7 +145,42 @@ fn counts(f: &Findings) -> Counts {
         clusters: f.clusters.len(),
         documents_in_clusters: in_clusters,
         duplicates: in_clusters - f.clusters.len(),
+        copies: f.copies.count(),
+        pairs_not_listed: pairs_not_listed(f),
     }
+}
+
+/// Pairs implied by the listed ones but not listed: inside each duplicate
+/// cluster, every pair of members not listed; for a listed pair across
+/// clusters, the pairs of the copies of its two documents.
+fn pairs_not_listed(f: &Findings) -> u64 {
+    let mut cluster_of: Vec<u32> = vec![u32::MAX; f.documents.len()];
+    for (c, cluster) in f.clusters.iter().enumerate() {
+        for &m in &cluster.members {
+            cluster_of[m.index()] = c as u32;
+        }
+    }
+    let mut listed_inside = vec![0u64; f.clusters.len()];
+    let mut through_copies = 0;
+    for graded in &f.listed {
+        let pair = graded.candidate.scored.pair;
+        let (a, b) = (cluster_of[pair.a.index()], cluster_of[pair.b.index()]);
+        if a == b && a != u32::MAX {
+            listed_inside[a as usize] += 1;
+        } else {
+            through_copies += f.copies.implied_pairs(pair);
+        }
+    }
+    let inside: u64 = f
+        .clusters
+        .iter()
+        .zip(&listed_inside)
+        .map(|(c, &listed)| {
+            let n = c.members.len() as u64;
+            (n * (n - 1) / 2).saturating_sub(listed)
+        })
+        .sum();
+    inside + through_copies
 }
 
 /// What was left out, and why.
@@ -170,6 +208,8 @@ fn suppressed(f: &Findings) -> Suppressed {
         stories_far_apart: demoted(Demotion::FarApart),
         recurring_reports: demoted(Demotion::OtherFigures),
         stories_with_other_amounts: demoted(Demotion::OtherAmounts),
+        crowded_lsh_buckets: f.candidates.capped_buckets,
+        crowded_bucket_pairs: f.candidates.bucket_pairs_left_out,
     }
 }
 

@@ -10,6 +10,7 @@
 //! distinctive terms (one story). A corpus small enough to compare every pair
 //! gives the story stage every pair.
 
+use crate::copies::Copies;
 use crate::grade::Rules;
 use crate::ids::{CandidatePair, DocId};
 use crate::lsh::{self, LshParams};
@@ -30,8 +31,12 @@ pub(super) struct Candidates {
     pub lsh: LshParams,
     /// Every candidate, sorted by pair, each once with the stages that found it.
     pub merged: Vec<Found>,
-    /// Pairs found by LSH.
+    /// Pairs found by LSH, and each copy with its first.
     pub minhash: usize,
+    /// LSH buckets too crowded to pair every two members, and the pairs
+    /// they did not propose (see [`lsh::MAX_BUCKET`]).
+    pub capped_buckets: usize,
+    pub bucket_pairs_left_out: u64,
     /// The overlap stage's pairs and boilerplate, when it ran.
     pub overlap: Option<OverlapCandidates>,
     /// Overlap pairs left out because they cannot hold partial reuse (and
@@ -46,10 +51,13 @@ pub(super) struct Candidates {
     pub exhaustive: bool,
 }
 
-/// Runs the three candidate stages and merges their pairs.
+/// Runs the three candidate stages and merges their pairs. Copies take part
+/// only through their first document: each is paired with it, and its
+/// fingerprints and distinctive terms are left out (the caller clears them).
 pub(super) fn find_candidates(
     setup: &Setup,
     signatures: &[Signature],
+    copies: &Copies,
     fingerprints: Vec<Vec<u64>>,
     words: &[u32],
     distinctive: Vec<Box<[u64]>>,
@@ -62,7 +70,10 @@ pub(super) fn find_candidates(
         config.threshold,
         config.sketch.num_perm,
     );
-    let minhash_pairs = lsh::banded_pairs(signatures, lsh);
+    let banded = lsh::banded_pairs(signatures, lsh, &|d| !copies.is_copy(d));
+    let mut minhash_pairs = banded.pairs;
+    minhash_pairs.extend(copies.pairs());
+    minhash_pairs.sort_unstable();
     let overlap = config.overlap.enabled.then(|| {
         overlap::shared_fingerprint_pairs(
             &fingerprints,
@@ -80,7 +91,10 @@ pub(super) fn find_candidates(
     let story_pairs: Vec<CandidatePair> = match setup.background {
         None => Vec::new(),
         // No story is missed for want of shared distinctive terms.
-        Some(_) if exhaustive => every_pair(signatures.len()),
+        Some(_) if exhaustive => every_pair(signatures.len())
+            .into_iter()
+            .filter(|p| !copies.is_copy(p.a) && !copies.is_copy(p.b))
+            .collect(),
         Some(_) => {
             story::candidates::distinctive_term_pairs(
                 &distinctive,
@@ -100,6 +114,8 @@ pub(super) fn find_candidates(
         lsh,
         merged,
         minhash: minhash_pairs.len(),
+        capped_buckets: banded.capped_buckets,
+        bucket_pairs_left_out: banded.pairs_left_out,
         overlap,
         overlap_too_small,
         story: story_pairs.len(),

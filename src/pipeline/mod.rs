@@ -28,6 +28,7 @@ use bit_vec::BitVec;
 use crate::boilerplate::{self, BoilerplateMarker};
 use crate::cluster::{cluster, Cluster};
 use crate::config::{Config, TimeField};
+use crate::copies::Copies;
 use crate::defaults;
 use crate::error::Error;
 use crate::fingerprint::Winnower;
@@ -214,10 +215,10 @@ fn find_pairs(
     let Sketched {
         documents,
         signatures,
-        fingerprints,
-        templates,
+        mut fingerprints,
+        mut templates,
         words,
-        distinctive,
+        mut distinctive,
         lead_days,
         document_frequencies,
         skipped,
@@ -235,9 +236,20 @@ fn find_pairs(
 
     setup.progress.start(Stage::Candidates, None);
     let clock = Instant::now();
+    // A copy takes part through the document it copies: its fingerprints,
+    // templates and distinctive terms would only count that text again.
+    let copies = Copies::find(&signatures);
+    for doc in (0..documents.len()).filter(|&d| copies.is_copy(DocId(d as u32))) {
+        fingerprints[doc] = Vec::new();
+        if let Some(t) = templates.get_mut(doc) {
+            *t = Vec::new();
+        }
+        distinctive[doc] = Box::default();
+    }
     let candidates = find_candidates(
         setup,
         &signatures,
+        &copies,
         fingerprints,
         &words,
         distinctive,
@@ -288,6 +300,7 @@ fn find_pairs(
         documents_without_time,
         time_field,
         candidates: &candidates,
+        copies: &copies,
         listed: groups.listed,
         unlisted: groups.unlisted,
         rejected: groups.rejected,

@@ -608,7 +608,8 @@ mod tests {
             })
             .collect();
         let lsh = LshParams::resolve(None, None, config.threshold, config.sketch.num_perm);
-        let found: Vec<Found> = banded_pairs(&signatures, lsh)
+        let found: Vec<Found> = banded_pairs(&signatures, lsh, &|_| true)
+            .pairs
             .into_iter()
             .map(|pair| Found {
                 pair,

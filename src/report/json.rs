@@ -1,6 +1,6 @@
 //! The JSON report: one JSON object, written by [`write_json`].
 //!
-//! # Format (`format_version` 5)
+//! # Format (`format_version` 6)
 //!
 //! Offsets are 0-based and end-exclusive. Byte offsets index the UTF-8 original
 //! text; character offsets count Unicode scalar values (a Python `str` index).
@@ -28,11 +28,17 @@
 //! `suppressed.recurring_reports`), which demote partial reuse and rewrites,
 //! adds `pairs[].story.specifics_cosine`, makes story clusters link on
 //! its mean with `story.similarity`, and adds recurring text to the
-//! boilerplate (`suppressed.recurring_fingerprints`).
+//! boilerplate (`suppressed.recurring_fingerprints`). Version 6 checks a
+//! document whose signature equals an earlier one's against that document
+//! only (`counts.copies`): its other pairs are implied, not listed, and
+//! counted with the pairs of duplicate clusters not checked one by one
+//! (`counts.pairs_not_listed`); an LSH bucket of more than 100 documents
+//! pairs each with its first only (`suppressed.crowded_lsh_buckets`,
+//! `.crowded_bucket_pairs`).
 //!
 //! | field | meaning |
 //! |---|---|
-//! | `format_version` | 5; bumped on any incompatible change |
+//! | `format_version` | 6; bumped on any incompatible change |
 //! | `tool.name`, `tool.version` | `reprint` and its version |
 //! | `parameters.shingle.unit` | `words` or `chars` |
 //! | `parameters.shingle.size` | words (or characters) per shingle |
@@ -78,6 +84,8 @@
 //! | `counts.story_clusters` | story clusters (`story_clusters`) |
 //! | `counts.clusters`, `.documents_in_clusters` | duplicate clusters (of verified pairs) and their members |
 //! | `counts.duplicates` | cluster members that are not representatives (what `dedup` removes) |
+//! | `counts.copies` | documents whose MinHash signature equals an earlier document's (the same text, or the same words in another order): each is paired with the first such document only and left out of the candidate stages; its pairs with other documents are the first's |
+//! | `counts.pairs_not_listed` | pairs the listed ones imply but that are not listed: the pairs inside each duplicate cluster that were not checked one by one, and, for each listed pair across clusters, the same pair for the copies of either document (`size_a * size_b - 1`) |
 //! | `skipped[]` | items not scanned: `location` (the file, plus `, line N` for JSON Lines), `id` (null when unreadable), `reason` |
 //! | `suppressed.boilerplate_fingerprints` | distinct fingerprints in more than `max_df` documents (no candidates; their words are boilerplate) |
 //! | `suppressed.recurring_fingerprints` | distinct fingerprints of recurring text: in at least 5 documents (and at most `max_df`) whose dates, by publication time or else by dateline, span more than 30 days: a report's fixed sentences written again each week or month (no candidates; their words are boilerplate) |
@@ -92,6 +100,8 @@
 //! | `suppressed.stories_without_specifics` | pairs whose story similarity reaches `story_threshold` but whose story passage's names and numbers are mostly not in the other article: one topic, not one story; not listed |
 //! | `suppressed.recurring_reports` | pairs below the threshold that would be partial reuse or rewrites but have more `figures_other` than `figures_same`: the same sentences with other figures, two instances of a recurring report (this month's figures and last month's); not listed |
 //! | `suppressed.stories_with_other_amounts` | pairs on one story (whole articles alike: `cosine` >= 0.3) that each give at least 4 amounts (figures that are not a day of the month, a year, a time of day or a count below ten) with fewer than one in five of the fewer in common: two events of one kind, two instances of a report laid out as a table; not listed |
+//! | `suppressed.crowded_lsh_buckets` | LSH buckets (counted over all bands) of more than 100 documents, whose members were each paired with the bucket's first only: a large group of near-copies, or a band a paragraph shared by many documents decides |
+//! | `suppressed.crowded_bucket_pairs` | the pairs those buckets did not propose, summed over bands (a pair may count in several bands, and another band may propose it) |
 //! | `suppressed.stories_far_apart` | pairs on one story further apart than `story_window_days` and below `story_threshold_outside_window` or with `figures_other` above 0: another instance of a recurring report, another event of one company; not listed |
 //! | `pairs[]` | graded pairs: by verdict (strongest first), then for rewrites story similarity (highest first), then Jaccard (highest first), then reused words, then input order |
 //! | `pairs[].a`, `.b` | document ids; `a` came first in the input |

@@ -31,7 +31,7 @@ pub use crate::story::score::Side;
 /// `grade.story_threshold`), dropped the copy `parameters.min_passage_words`,
 /// and added the rewrite rule's evidence, the story clusters' threshold and
 /// the counts of demoted pairs and templates.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// A finished scan. See [`json`] for the meaning of every field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -180,6 +180,11 @@ pub struct Suppressed {
     /// amounts (prices, sums, counts; not dates or times) and few are the
     /// same: two events of one kind, two instances of a report.
     pub stories_with_other_amounts: usize,
+    /// LSH buckets (over all bands) of more than 100 documents, whose
+    /// members were each paired with the bucket's first only.
+    pub crowded_lsh_buckets: usize,
+    /// The pairs those buckets did not propose, summed over bands.
+    pub crowded_bucket_pairs: u64,
 }
 
 /// The named, seeded shingle hash.
@@ -249,6 +254,14 @@ pub struct Counts {
     pub documents_in_clusters: usize,
     /// Documents `dedup` removes: cluster members that are not representatives.
     pub duplicates: usize,
+    /// Documents whose MinHash signature equals an earlier document's: each
+    /// is checked against that document only, and its other pairs are that
+    /// document's.
+    pub copies: usize,
+    /// Pairs the listed ones imply but that are not listed: pairs inside a
+    /// duplicate cluster not checked one by one, and the pairs of a copy
+    /// with other documents.
+    pub pairs_not_listed: u64,
 }
 
 /// Scores of one pair of documents.

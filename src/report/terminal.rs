@@ -142,6 +142,13 @@ fn write_counts(report: &Report, out: &mut impl Write) -> io::Result<()> {
         c.duplicate_pairs, c.near_duplicate_pairs, c.partial_reuse_pairs, c.rewrite_pairs,
         count(c.clusters, "cluster"), c.documents_in_clusters, c.duplicates
     )?;
+    if c.copies > 0 || c.pairs_not_listed > 0 {
+        writeln!(
+            out,
+            "Implied:   {} pairs not listed: {} copies (same signature as an earlier document) were checked against it only and share its pairs, and pairs inside clusters were not all checked one by one",
+            c.pairs_not_listed, c.copies
+        )?;
+    }
     if let Some(background) = &p.story_background {
         let in_stories: usize = report.story_clusters.iter().map(|s| s.size).sum();
         writeln!(
@@ -168,6 +175,12 @@ fn write_left_out(report: &Report, out: &mut impl Write) -> io::Result<()> {
         left_out.push(format!(
             "{} recurring-text fingerprints (in {}+ documents more than {} days apart)",
             sup.recurring_fingerprints, RECURRING_MIN_DOCUMENTS, RECURRING_SPAN_DAYS
+        ));
+    }
+    if sup.crowded_lsh_buckets > 0 {
+        left_out.push(format!(
+            "{} candidate pairs of {} crowded LSH buckets (over 100 documents agreeing on one band: each paired with the bucket's first only)",
+            sup.crowded_bucket_pairs, sup.crowded_lsh_buckets
         ));
     }
     for (n, what) in [

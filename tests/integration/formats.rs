@@ -98,6 +98,8 @@ struct Suppressed {
     stories_far_apart: usize,
     recurring_reports: usize,
     stories_with_other_amounts: usize,
+    crowded_lsh_buckets: usize,
+    crowded_bucket_pairs: u64,
 }
 
 #[derive(Deserialize)]
@@ -158,6 +160,8 @@ struct Counts {
     clusters: usize,
     documents_in_clusters: usize,
     duplicates: usize,
+    copies: usize,
+    pairs_not_listed: u64,
 }
 
 #[derive(Deserialize)]
@@ -314,7 +318,7 @@ fn report_matches_the_documented_format() {
     reprint::report::json::write_json(&report, &mut json).unwrap();
     let parsed: Report = serde_json::from_slice(&json).unwrap();
     let c = &parsed.counts;
-    assert_eq!(parsed.format_version, 5);
+    assert_eq!(parsed.format_version, 6);
     assert_eq!(
         c.duplicate_pairs + c.near_duplicate_pairs + c.partial_reuse_pairs + c.rewrite_pairs,
         parsed.pairs.len()

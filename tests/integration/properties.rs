@@ -91,7 +91,8 @@ fn lsh_finds_99_percent_of_pairs_above_threshold_plus_a_tenth_and_estimates_are_
     let sets = shingle_sets(&corpus.texts, &config);
     let signatures: Vec<_> = sets.iter().map(|s| hasher.sketch(s)).collect();
     let params = LshParams::optimal(config.threshold, config.sketch.num_perm);
-    let found: std::collections::HashSet<(u32, u32)> = banded_pairs(&signatures, params)
+    let found: std::collections::HashSet<(u32, u32)> = banded_pairs(&signatures, params, &|_| true)
+        .pairs
         .iter()
         .map(|p| (p.a.0, p.b.0))
         .collect();

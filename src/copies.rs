@@ -1,0 +1,153 @@
+//! Copies: documents whose MinHash signatures are equal, grouped before any
+//! pair is generated.
+//!
+//! Input: every document's [`Signature`]. Output: [`Copies`], for each document
+//! the first document (in input order) with the same signature: itself, or
+//! the document it copies.
+//!
+//! A corpus may hold the same text many times (a wire story carried by a
+//! hundred outlets, a feed delivered twice). Equal signatures mean equal
+//! shingle sets but for a chance of about one in `2^(32 * num_perm)` per
+//! differing shingle's bin; the pair stage verifies each copy against its
+//! first exactly. The candidate stages then see only first documents: a
+//! group of n copies makes n - 1 pairs (each copy with its first) instead of
+//! n (n - 1) / 2, and a copy's pairs with other documents are its first's,
+//! listed once and counted as implied (see [`Copies::implied_pairs`]). The
+//! overlap stage counts a passage's documents without the copies, so a story
+//! copied verbatim by more outlets than `max_df` does not turn into
+//! boilerplate and hide a third article's reuse of it.
+
+use crate::hash::hash_bytes;
+use crate::ids::{CandidatePair, DocId};
+use crate::sketch::Signature;
+
+/// Each document's group of equal signatures, by its first member.
+#[derive(Debug, Clone, Default)]
+pub struct Copies {
+    /// Per document: the first document with its signature (itself when it
+    /// is the first).
+    first: Vec<DocId>,
+    /// Per document: the size of its group when it is a group's first, else 0.
+    group_size: Vec<u32>,
+    /// Documents that copy an earlier one.
+    copies: usize,
+}
+
+impl Copies {
+    /// Groups documents by equal signatures.
+    pub fn find(signatures: &[Signature]) -> Copies {
+        let mut keyed: Vec<(u64, u32)> = signatures
+            .iter()
+            .enumerate()
+            .map(|(d, s)| (signature_key(s), d as u32))
+            .collect();
+        keyed.sort_unstable();
+        let mut first: Vec<DocId> = (0..signatures.len() as u32).map(DocId).collect();
+        let mut group_size = vec![1u32; signatures.len()];
+        let mut copies = 0;
+        for run in keyed.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+            // Equal keys, almost surely equal signatures; compare to be sure,
+            // each document against the earliest equal one before it.
+            for (i, &(_, doc)) in run.iter().enumerate() {
+                let equal_earlier = run[..i].iter().map(|&(_, d)| d).find(|&d| {
+                    first[d as usize] == DocId(d)
+                        && signatures[d as usize].mins() == signatures[doc as usize].mins()
+                });
+                if let Some(earlier) = equal_earlier {
+                    first[doc as usize] = DocId(earlier);
+                    group_size[doc as usize] = 0;
+                    group_size[earlier as usize] += 1;
+                    copies += 1;
+                }
+            }
+        }
+        Copies {
+            first,
+            group_size,
+            copies,
+        }
+    }
+
+    /// Whether `doc` copies an earlier document (and so is left to it).
+    pub fn is_copy(&self, doc: DocId) -> bool {
+        self.first.get(doc.index()).is_some_and(|&f| f != doc)
+    }
+
+    /// Documents that copy an earlier one.
+    pub fn count(&self) -> usize {
+        self.copies
+    }
+
+    /// Each copy with the document it copies, sorted.
+    pub fn pairs(&self) -> Vec<CandidatePair> {
+        let mut pairs: Vec<CandidatePair> = self
+            .first
+            .iter()
+            .enumerate()
+            .filter(|&(d, &f)| f.index() != d)
+            .map(|(d, &f)| CandidatePair::new(f, DocId(d as u32)))
+            .collect();
+        pairs.sort_unstable();
+        pairs
+    }
+
+    /// The pairs a listed pair of two first documents stands for but that
+    /// are not listed: every pair of their copies and the other document
+    /// (`size(a) * size(b) - 1`).
+    pub fn implied_pairs(&self, pair: CandidatePair) -> u64 {
+        let size =
+            |d: DocId| u64::from(self.group_size.get(d.index()).copied().unwrap_or(1).max(1));
+        size(pair.a) * size(pair.b) - 1
+    }
+}
+
+/// A signature's hash, to sort equal signatures together.
+fn signature_key(signature: &Signature) -> u64 {
+    let bytes: Vec<u8> = signature
+        .mins()
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    hash_bytes(&bytes, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sketch::MinHasher;
+
+    fn signatures(texts: &[&str]) -> Vec<Signature> {
+        let hasher = MinHasher::new(crate::Config::default().shingle, 128, 1);
+        texts
+            .iter()
+            .map(|t| hasher.sketch_hashes(t.split(' ').map(|w| hash_bytes(w.as_bytes(), 7))))
+            .collect()
+    }
+
+    #[test]
+    fn equal_signatures_group_under_their_first_document() {
+        let sigs = signatures(&["a b c", "d e f", "a b c", "c b a", "d e f g", "d e f"]);
+        let copies = Copies::find(&sigs);
+        // "c b a" has the same set of words: a copy by its shingle set.
+        let firsts: Vec<u32> = (0..6).map(|d| copies.first[d].0).collect();
+        assert_eq!(firsts, [0, 1, 0, 0, 4, 1]);
+        assert_eq!(copies.count(), 3);
+        assert!(copies.is_copy(DocId(2)) && !copies.is_copy(DocId(4)));
+        let pairs: Vec<(u32, u32)> = copies.pairs().iter().map(|p| (p.a.0, p.b.0)).collect();
+        assert_eq!(pairs, [(0, 2), (0, 3), (1, 5)]);
+        // Group sizes 3 and 2: a listed pair of the two firsts stands for 6
+        // pairs, 5 of them not listed; a first and a lone document, for 3.
+        assert_eq!(
+            copies.implied_pairs(CandidatePair::new(DocId(0), DocId(1))),
+            5
+        );
+        assert_eq!(
+            copies.implied_pairs(CandidatePair::new(DocId(0), DocId(4))),
+            2
+        );
+        assert_eq!(
+            copies.implied_pairs(CandidatePair::new(DocId(1), DocId(4))),
+            1
+        );
+    }
+}
