@@ -9,17 +9,26 @@
 //! hundred outlets, a feed delivered twice). Equal signatures mean equal
 //! shingle sets but for a chance of about one in `2^(32 * num_perm)` per
 //! differing shingle's bin; the pair stage verifies each copy against its
-//! first exactly. The candidate stages then see only first documents: a
-//! group of n copies makes n - 1 pairs (each copy with its first) instead of
-//! n (n - 1) / 2, and a copy's pairs with other documents are its first's,
-//! listed once and counted as implied (see [`Copies::implied_pairs`]). The
-//! overlap stage counts a passage's documents without the copies, so a story
+//! first exactly. The candidate stages see only first documents, so the
+//! overlap stage counts a passage's documents without the copies (a story
 //! copied verbatim by more outlets than `max_df` does not turn into
-//! boilerplate and hide a third article's reuse of it.
+//! boilerplate and hide a third article's reuse of it), and then:
+//! - a group of at most [`MAX_LISTED_COPIES`] documents gets every pair its
+//!   first has, for each member, and every pair of members
+//!   ([`Copies::listed_group`]): the report is as if each was checked;
+//! - a larger group makes n - 1 pairs (each copy with its first) instead of
+//!   n (n - 1) / 2, and a copy's pairs with other documents are its first's,
+//!   listed once and counted as implied ([`Copies::implied_pairs`]).
 
 use crate::hash::hash_bytes;
 use crate::ids::{CandidatePair, DocId};
 use crate::sketch::Signature;
+
+/// Groups of copies this small list every pair of their members, and each
+/// member's pairs with other documents: at most 120 pairs inside a group,
+/// and at most 16 for each pair of its first. Larger groups list each copy
+/// with its first only.
+pub const MAX_LISTED_COPIES: usize = 16;
 
 /// Each document's group of equal signatures, by its first member.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +40,9 @@ pub struct Copies {
     group_size: Vec<u32>,
     /// Documents that copy an earlier one.
     copies: usize,
+    /// The members of every group (its first, then its copies), sorted by
+    /// first member.
+    groups: Vec<Vec<DocId>>,
 }
 
 impl Copies {
@@ -61,11 +73,38 @@ impl Copies {
                 }
             }
         }
+        let mut groups: Vec<Vec<DocId>> = Vec::new();
+        let mut group_of_first: Vec<u32> = vec![u32::MAX; signatures.len()];
+        for (d, &f) in first.iter().enumerate() {
+            if group_size[f.index()] < 2 {
+                continue;
+            }
+            if group_of_first[f.index()] == u32::MAX {
+                group_of_first[f.index()] = groups.len() as u32;
+                groups.push(Vec::new());
+            }
+            groups[group_of_first[f.index()] as usize].push(DocId(d as u32));
+        }
         Copies {
             first,
             group_size,
             copies,
+            groups,
         }
+    }
+
+    /// The members of `doc`'s group, when `doc` is the first of a group of
+    /// at most [`MAX_LISTED_COPIES`]: each gets the pairs `doc` gets.
+    pub fn listed_group(&self, doc: DocId) -> Option<&[DocId]> {
+        let size = self.group_size.get(doc.index()).copied().unwrap_or(0) as usize;
+        if !(2..=MAX_LISTED_COPIES).contains(&size) {
+            return None;
+        }
+        let i = self
+            .groups
+            .binary_search_by_key(&doc, |g| g[0])
+            .expect("a first of two or more has a group");
+        Some(&self.groups[i])
     }
 
     /// Whether `doc` copies an earlier document (and so is left to it).
@@ -91,12 +130,18 @@ impl Copies {
         pairs
     }
 
-    /// The pairs a listed pair of two first documents stands for but that
-    /// are not listed: every pair of their copies and the other document
-    /// (`size(a) * size(b) - 1`).
+    /// The pairs a listed pair stands for but that are not listed: when an
+    /// end is the first of a group too large to list, the pairs of its
+    /// copies with the other end (`size(a) * size(b) - 1`).
     pub fn implied_pairs(&self, pair: CandidatePair) -> u64 {
-        let size =
-            |d: DocId| u64::from(self.group_size.get(d.index()).copied().unwrap_or(1).max(1));
+        let size = |d: DocId| {
+            let size = self.group_size.get(d.index()).copied().unwrap_or(1) as usize;
+            if size > MAX_LISTED_COPIES {
+                size as u64
+            } else {
+                1
+            }
+        };
         size(pair.a) * size(pair.b) - 1
     }
 }
@@ -135,19 +180,30 @@ mod tests {
         assert!(copies.is_copy(DocId(2)) && !copies.is_copy(DocId(4)));
         let pairs: Vec<(u32, u32)> = copies.pairs().iter().map(|p| (p.a.0, p.b.0)).collect();
         assert_eq!(pairs, [(0, 2), (0, 3), (1, 5)]);
-        // Group sizes 3 and 2: a listed pair of the two firsts stands for 6
-        // pairs, 5 of them not listed; a first and a lone document, for 3.
+        // Small groups list every pair: each member stands for its first.
+        let listed: Vec<u32> = copies
+            .listed_group(DocId(0))
+            .unwrap()
+            .iter()
+            .map(|d| d.0)
+            .collect();
+        assert_eq!(listed, [0, 2, 3]);
+        assert_eq!(copies.listed_group(DocId(2)), None);
+        assert_eq!(copies.listed_group(DocId(4)), None);
         assert_eq!(
             copies.implied_pairs(CandidatePair::new(DocId(0), DocId(1))),
-            5
+            0
         );
-        assert_eq!(
-            copies.implied_pairs(CandidatePair::new(DocId(0), DocId(4))),
-            2
-        );
-        assert_eq!(
-            copies.implied_pairs(CandidatePair::new(DocId(1), DocId(4))),
-            1
-        );
+        // A group too large to list: a pair of its first stands for one pair
+        // per member.
+        let many: Vec<&str> = std::iter::repeat_n("a b c", MAX_LISTED_COPIES + 1)
+            .chain(["x y z", "p q r", "p q r"])
+            .collect();
+        let copies = Copies::find(&signatures(&many));
+        let (crowd, lone, pair) = (DocId(0), DocId(17), DocId(18));
+        assert_eq!(copies.listed_group(crowd), None);
+        assert_eq!(copies.implied_pairs(CandidatePair::new(crowd, lone)), 16);
+        assert_eq!(copies.implied_pairs(CandidatePair::new(crowd, pair)), 16);
+        assert_eq!(copies.listed_group(pair).map(<[DocId]>::len), Some(2));
     }
 }

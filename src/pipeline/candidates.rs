@@ -105,7 +105,7 @@ pub(super) fn find_candidates(
         }
     };
     drop(distinctive);
-    let merged = merge(&minhash_pairs, &overlap_pairs, &story_pairs);
+    let merged = with_listed_copies(merge(&minhash_pairs, &overlap_pairs, &story_pairs), copies);
     let found_by_both = merged
         .iter()
         .filter(|f| f.by.minhash && f.by.overlap)
@@ -149,6 +149,37 @@ fn overlap_pairs_worth_checking(
     (kept, too_small)
 }
 
+/// The candidates with the members of small groups of copies standing for
+/// their first: each pair of a first is also proposed for each copy, by the
+/// same stages, and so is each pair of copies (from the pair of their first
+/// and one of them).
+fn with_listed_copies(merged: Vec<Found>, copies: &Copies) -> Vec<Found> {
+    let mut extra: Vec<Found> = Vec::new();
+    for found in &merged {
+        let (a, b) = (found.pair.a, found.pair.b);
+        let (group_a, group_b) = match (copies.listed_group(a), copies.listed_group(b)) {
+            (None, None) => continue,
+            (x, y) => (
+                x.unwrap_or(std::slice::from_ref(&found.pair.a)),
+                y.unwrap_or(std::slice::from_ref(&found.pair.b)),
+            ),
+        };
+        for &x in group_a {
+            for &y in group_b.iter().filter(|&&y| y != x) {
+                let pair = CandidatePair::new(x, y);
+                if pair != found.pair {
+                    extra.push(Found { pair, by: found.by });
+                }
+            }
+        }
+    }
+    if extra.is_empty() {
+        return merged;
+    }
+    extra.extend(merged);
+    merge_found(extra)
+}
+
 /// Every pair of `n` documents, sorted.
 fn every_pair(n: usize) -> Vec<CandidatePair> {
     let n = n as u32;
@@ -182,6 +213,11 @@ fn merge(
     ] {
         all.extend(list.iter().map(|&pair| Found { pair, by: found_by }));
     }
+    merge_found(all)
+}
+
+/// `found` sorted by pair, each pair once with every stage that found it.
+fn merge_found(mut all: Vec<Found>) -> Vec<Found> {
     all.sort_unstable_by_key(|f| f.pair);
     let mut merged: Vec<Found> = Vec::with_capacity(all.len());
     for found in all {

@@ -368,7 +368,12 @@ fn group(checked: Checked, doc_count: usize, config: &Config) -> Groups {
         })
         .collect();
     story_links.extend(checked.story_links);
-    let story_clusters = story_clusters(&story_links, config.story.cluster_threshold);
+    let story_clusters = story_clusters_of_accounts(
+        &story_links,
+        &clusters,
+        doc_count,
+        config.story.cluster_threshold,
+    );
     let mut near_misses: Vec<ScoredPair> = rejected.iter().map(|c| c.scored).collect();
     near_misses.extend(unlisted.iter().map(|g| g.candidate.scored));
     near_misses.extend(checked.non_candidates);
@@ -384,6 +389,60 @@ fn group(checked: Checked, doc_count: usize, config: &Config) -> Groups {
         story_clusters,
         near_misses,
     }
+}
+
+/// Story clusters of distinct accounts: the members of a duplicate cluster
+/// tell one story in one text, so they count as one account, named by their
+/// first member and linked to another account by their strongest link. A
+/// large cluster lists its members' pairs with one of them only (copies, and
+/// crowded LSH buckets), which average linkage over single documents would
+/// read as weak ties. A story cluster holds at least two accounts, each with
+/// all its members.
+fn story_clusters_of_accounts(
+    links: &[(DocId, DocId, f64)],
+    clusters: &[Cluster],
+    doc_count: usize,
+    threshold: f64,
+) -> Vec<StoryCluster> {
+    let mut account: Vec<DocId> = (0..doc_count as u32).map(DocId).collect();
+    for cluster in clusters {
+        for &member in &cluster.members {
+            account[member.index()] = cluster.members[0];
+        }
+    }
+    let mut between: Vec<(DocId, DocId, f64)> = links
+        .iter()
+        .map(|&(a, b, s)| {
+            let (x, y) = (account[a.index()], account[b.index()]);
+            (x.min(y), x.max(y), s)
+        })
+        .filter(|&(a, b, _)| a != b)
+        .collect();
+    // One link per pair of accounts, the strongest (first after the sort).
+    between.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(y.2.total_cmp(&x.2)));
+    between.dedup_by_key(|&mut (a, b, _)| (a, b));
+    let mut by_first: Vec<&Cluster> = clusters.iter().collect();
+    by_first.sort_by_key(|c| c.members[0]);
+    let expand = |first: DocId| -> Vec<DocId> {
+        match by_first.binary_search_by_key(&first, |c| c.members[0]) {
+            Ok(i) => by_first[i].members.clone(),
+            Err(_) => vec![first],
+        }
+    };
+    let mut story = story_clusters(&between, threshold);
+    for cluster in &mut story {
+        let mut members: Vec<DocId> = cluster.members.iter().flat_map(|&a| expand(a)).collect();
+        members.sort_unstable();
+        cluster.members = members;
+    }
+    // Expanding changes sizes: back in the documented order.
+    story.sort_by(|x, y| {
+        y.members
+            .len()
+            .cmp(&x.members.len())
+            .then_with(|| x.members.cmp(&y.members))
+    });
+    story
 }
 
 /// The background model of the story stage, or `None` when it is off.

@@ -28,13 +28,15 @@
 //! `suppressed.recurring_reports`), which demote partial reuse and rewrites,
 //! adds `pairs[].story.specifics_cosine`, makes story clusters link on
 //! its mean with `story.similarity`, and adds recurring text to the
-//! boilerplate (`suppressed.recurring_fingerprints`). Version 6 checks a
-//! document whose signature equals an earlier one's against that document
-//! only (`counts.copies`): its other pairs are implied, not listed, and
-//! counted with the pairs of duplicate clusters not checked one by one
+//! boilerplate (`suppressed.recurring_fingerprints`). Version 6 groups
+//! documents with equal signatures before the candidate stages
+//! (`counts.copies`): a group of at most 16 lists every pair as before, a
+//! larger one lists each copy with its first only, its other pairs implied
+//! and counted with the pairs of duplicate clusters not checked one by one
 //! (`counts.pairs_not_listed`); an LSH bucket of more than 100 documents
 //! pairs each with its first only (`suppressed.crowded_lsh_buckets`,
-//! `.crowded_bucket_pairs`).
+//! `.crowded_bucket_pairs`); story clusters count a duplicate cluster as one
+//! account.
 //!
 //! | field | meaning |
 //! |---|---|
@@ -84,8 +86,8 @@
 //! | `counts.story_clusters` | story clusters (`story_clusters`) |
 //! | `counts.clusters`, `.documents_in_clusters` | duplicate clusters (of verified pairs) and their members |
 //! | `counts.duplicates` | cluster members that are not representatives (what `dedup` removes) |
-//! | `counts.copies` | documents whose MinHash signature equals an earlier document's (the same text, or the same words in another order): each is paired with the first such document only and left out of the candidate stages; its pairs with other documents are the first's |
-//! | `counts.pairs_not_listed` | pairs the listed ones imply but that are not listed: the pairs inside each duplicate cluster that were not checked one by one, and, for each listed pair across clusters, the same pair for the copies of either document (`size_a * size_b - 1`) |
+//! | `counts.copies` | documents whose MinHash signature equals an earlier document's (the same text, or the same words in another order): left out of the candidate stages, which count a passage's documents without them; in a group of at most 16 each copy gets every pair its first gets (checked and listed as usual), in a larger group each is paired with the first only |
+//! | `counts.pairs_not_listed` | pairs the listed ones imply but that are not listed: the pairs inside each duplicate cluster that were not checked one by one, and, for each listed pair across clusters with an end that is the first of more than 16 copies, the same pair for each copy (`size_a * size_b - 1`) |
 //! | `skipped[]` | items not scanned: `location` (the file, plus `, line N` for JSON Lines), `id` (null when unreadable), `reason` |
 //! | `suppressed.boilerplate_fingerprints` | distinct fingerprints in more than `max_df` documents (no candidates; their words are boilerplate) |
 //! | `suppressed.recurring_fingerprints` | distinct fingerprints of recurring text: in at least 5 documents (and at most `max_df`) whose dates, by publication time or else by dateline, span more than 30 days: a report's fixed sentences written again each week or month (no candidates; their words are boilerplate) |
@@ -124,7 +126,7 @@
 //! | `story.passage` | that best passage, or null: `side` (`a` or `b`), `start_byte`, `end_byte`, `start_char`, `end_char`, `words` |
 //! | `story.shared` | for a rewrite, what both articles have, or null: `names` (words capitalized inside sentences in both), `numbers` (as written, with the next word when both have it), `quotes` (phrases quoted in one, present in the other), `terms` (the most distinctive other shared words); at most 12 each, as written in A (quotes as written where quoted) |
 //! | `clusters[]` | largest first: `size`, `representative` (the id `dedup` keeps), `members` (ids in input order) |
-//! | `story_clusters[]` | articles about one story, largest first, by average linkage over links (a scored pair's link is the mean of its `story.similarity` and `story.specifics_cosine`; two groups join when the mean link over all pairs between them reaches `story_cluster_threshold`, unscored pairs counting 0, so one strong link alone cannot chain groups together): `size`, `members` (ids in input order), `weakest_link` (the lowest mean link at which two parts joined), `linked_share` (share of member pairs whose own link reaches `story_cluster_threshold`) |
+//! | `story_clusters[]` | articles about one story, largest first, by average linkage over accounts (a duplicate cluster is one account, linked to another by its members' strongest link; a story cluster holds at least two accounts, each with all its members) and links (a scored pair's link is the mean of its `story.similarity` and `story.specifics_cosine`; two groups join when the mean link over all pairs between them reaches `story_cluster_threshold`, unscored pairs counting 0, so one strong link alone cannot chain groups together): `size`, `members` (ids in input order), `weakest_link` (the lowest mean link at which two parts joined), `linked_share` (share of pairs of accounts whose own link reaches `story_cluster_threshold`) |
 //! | `near_misses[]` | up to 10 closest pairs not in `pairs`, with the score fields of `pairs[]`; drawn from rejected and ungraded candidates, and from all pairs when the corpus has at most 100 documents |
 //! | `run.threads` | worker threads |
 //! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `overlap`, `prepare` (documents of candidate pairs cut into words, stems and sentences), `verify`, `cluster`, `align`, `total` |

@@ -185,3 +185,144 @@ fn a_shared_line_too_short_to_be_reuse_is_counted_not_aligned() {
         report.suppressed
     );
 }
+
+/// A paragraph of `text` to reuse: its 60 words from the 100th on.
+fn paragraph_of(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words[100..160].join(" ")
+}
+
+#[test]
+fn thousands_of_identical_documents_make_one_pair_each() {
+    let text = prose(300, 41);
+    let mut docs: Vec<Document> = (0..2000)
+        .map(|i| Document::new(format!("copy{i}"), text.clone()))
+        .collect();
+    // An article that reuses a paragraph of the copied text: the passage is
+    // in 2,001 documents but in two distinct texts, so it is not boilerplate.
+    let reuse = format!(
+        "{}\n\n{}\n\n{}",
+        prose(150, 42),
+        paragraph_of(&text),
+        prose(150, 43)
+    );
+    docs.push(Document::new("reuse", reuse));
+    let report = scan(docs);
+    let c = &report.counts;
+    assert_eq!(c.copies, 1999);
+    assert_eq!(c.duplicate_pairs, 1999, "each copy with the first only");
+    assert!(report
+        .pairs
+        .iter()
+        .filter(|p| p.verdict == Verdict::Duplicate)
+        .all(|p| p.scores.a == "copy0"));
+    let reused: Vec<_> = report
+        .pairs
+        .iter()
+        .filter(|p| p.verdict == Verdict::PartialReuse)
+        .map(|p| (p.scores.a.as_str(), p.scores.b.as_str()))
+        .collect();
+    assert_eq!(reused, [("copy0", "reuse")]);
+    assert_eq!(report.pairs.len(), 2000);
+    // Not listed: the pairs of two copies, and each copy's reuse pair.
+    assert_eq!(c.pairs_not_listed, (2000 * 1999 / 2 - 1999) + 1999);
+    assert_eq!((c.clusters, c.documents_in_clusters), (1, 2000));
+}
+
+#[test]
+fn a_few_copies_list_every_pair_as_if_each_was_checked() {
+    let text = prose(300, 51);
+    let reuse = format!(
+        "{}\n\n{}\n\n{}",
+        prose(150, 52),
+        paragraph_of(&text),
+        prose(150, 53)
+    );
+    let docs = vec![
+        Document::new("a", text.clone()),
+        Document::new("reuse", reuse),
+        Document::new("b", text.clone()),
+        Document::new("c", text),
+    ];
+    let report = scan(docs);
+    let listed: Vec<(&str, &str, Verdict)> = report
+        .pairs
+        .iter()
+        .map(|p| (p.scores.a.as_str(), p.scores.b.as_str(), p.verdict))
+        .collect();
+    assert_eq!(report.counts.copies, 2);
+    assert_eq!(listed.len(), 6, "{listed:?}");
+    for (a, b) in [("a", "b"), ("a", "c"), ("b", "c")] {
+        assert!(
+            listed.contains(&(a, b, Verdict::Duplicate)),
+            "{a} {b}: {listed:?}"
+        );
+    }
+    for (a, b) in [("a", "reuse"), ("reuse", "b"), ("reuse", "c")] {
+        assert!(
+            listed.contains(&(a, b, Verdict::PartialReuse)),
+            "{a} {b}: {listed:?}"
+        );
+    }
+    assert_eq!(report.counts.pairs_not_listed, 0, "{:?}", report.clusters);
+    // The reused passage sits at the same offsets in each copy's pair.
+    let passages: Vec<_> = report
+        .pairs
+        .iter()
+        .filter(|p| p.verdict == Verdict::PartialReuse)
+        .map(|p| {
+            let side = if p.scores.a == "reuse" {
+                &p.passages[0].b
+            } else {
+                &p.passages[0].a
+            };
+            (side.start_char, side.end_char)
+        })
+        .collect();
+    assert!(passages.windows(2).all(|w| w[0] == w[1]), "{passages:?}");
+}
+
+/// Thousands of articles of unrelated stories, each ending in one agency
+/// footer full of names and numbers: only the planted copies pair, by any
+/// candidate stage, and the crowded LSH bucket the footer makes is counted.
+/// (With the overlap stage off, nothing knows the footer is boilerplate:
+/// articles it pairs share it verbatim, and are partial reuse.)
+#[test]
+fn articles_sharing_a_long_footer_pair_only_as_planted() {
+    let footer = "Reporting by John Smith in Washington and Maria Garcia in Mexico City; \
+                  additional reporting by Ahmed Khalil in Cairo; Editing by Peter Cooney \
+                  and Jonathan Oatis. Copyright Thomson Reuters 2024, 3 Times Square, \
+                  New York 10036. Our Standards: The Thomson Reuters Trust Principles. \
+                  For more news on the Federal Reserve, the European Central Bank and the \
+                  Bank of Japan, visit the Reuters Markets page or call 212 555 0100.";
+    let corpus = small_corpus(3000, 61);
+    // Each document's family: the planted source it copies, transitively.
+    let mut family: Vec<usize> = (0..corpus.texts.len()).collect();
+    for &(copy, source) in &corpus.planted {
+        family[copy] = family[source];
+    }
+    {
+        let docs = corpus.texts.iter().enumerate().map(|(i, t)| {
+            Ok(Entry::Document(Document::new(
+                i.to_string(),
+                format!("{t}\n\n{footer}"),
+            )))
+        });
+        let report = reprint::run(&Config::default(), docs).unwrap().report;
+        let unrelated: Vec<_> = report
+            .pairs
+            .iter()
+            .filter(|p| {
+                let id = |s: &str| s.parse::<usize>().unwrap();
+                family[id(&p.scores.a)] != family[id(&p.scores.b)]
+            })
+            .map(|p| (&p.scores.a, &p.scores.b, p.verdict))
+            .collect();
+        assert!(unrelated.is_empty(), "{unrelated:?}");
+        assert!(report.counts.near_duplicate_pairs + report.counts.duplicate_pairs > 100);
+        assert!(
+            report.suppressed.crowded_lsh_buckets > 0,
+            "the footer decides some band for most articles"
+        );
+    }
+}
