@@ -152,8 +152,9 @@ impl Document {
         }
     }
 
-    /// Frees the text when it can be read again; keeps it otherwise.
-    pub(crate) fn release_text(&mut self) {
+    /// Frees the text when it can be read again ([`Document::load_text`]);
+    /// keeps it otherwise.
+    pub fn release_text(&mut self) {
         if self.recall.is_some() {
             self.text = None;
         }

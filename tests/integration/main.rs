@@ -4,6 +4,7 @@ mod architecture;
 mod browser;
 mod cli;
 mod formats;
+mod fuzz_regressions;
 mod inputs;
 mod library;
 mod outputs;
