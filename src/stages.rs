@@ -19,7 +19,7 @@ pub use crate::cluster::{cluster, Cluster};
 pub use crate::fingerprint::{Scratch as FingerprintScratch, Winnower};
 pub use crate::grade::{Grade, Rules, Source};
 pub use crate::ids::CandidatePair;
-pub use crate::lsh::{banded_pairs, BandedPairs, LshParams};
+pub use crate::lsh::{banded_pairs, BandedPairs, LshParams, MAX_BUCKET};
 pub use crate::normalize::for_each_word;
 pub use crate::overlap::{shared_fingerprint_pairs, OverlapCandidates, OverlapParams};
 pub use crate::pipeline::{align_listed, ListedPair};

@@ -143,7 +143,9 @@ pub(crate) struct SimilarityArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct OverlapArgs {
     /// Only find near-duplicates (MinHash); skip the search for articles that
-    /// share passages but differ otherwise.
+    /// share passages but differ otherwise. Boilerplate is found by that
+    /// search too: without it, a footer two listed articles share counts as
+    /// reuse.
     #[arg(long)]
     pub no_overlap: bool,
     /// Text found in more than N articles is boilerplate (footers, share
