@@ -319,3 +319,25 @@ fn links_in_a_folder_are_followed_and_loops_listed() {
         "{skipped:?}"
     );
 }
+
+#[test]
+fn an_unreadable_subfolder_is_named_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp();
+    let locked = dir.path().join("f/locked");
+    fs::create_dir_all(&locked).unwrap();
+    fs::write(dir.path().join("f/a.txt"), seed_text(0)).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read_dir(&locked).is_ok() {
+        // Running as root: nothing is unreadable, there is nothing to test.
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("skipped: permissions do not bind this user");
+        return;
+    }
+    let out = reprint(dir.path(), &["scan", "f"]);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(message.contains("cannot read f/locked"), "{message}");
+    assert_eq!(message.matches("Permission denied").count(), 1, "{message}");
+}
