@@ -6,10 +6,13 @@
 //! the document it copies.
 //!
 //! A corpus may hold the same text many times (a wire story carried by a
-//! hundred outlets, a feed delivered twice). Equal signatures mean equal
-//! shingle sets but for a chance of about one in `2^(32 * num_perm)` per
-//! differing shingle's bin; the pair stage verifies each copy against its
-//! first exactly. The candidate stages see only first documents, so the
+//! hundred outlets, a feed delivered twice). Equal signatures mean the same
+//! shingle set, or one that differs in a shingle or two: each differing
+//! shingle changes a signature only where it wins its bin, so two texts of
+//! 500 shingles that differ in one have equal signatures with probability
+//! about `(1 - 1/500)^128`, 0.77. The pair stage verifies each copy against
+//! its first exactly (Jaccard 0.99 or so: a duplicate either way). The
+//! candidate stages see only first documents, so the
 //! overlap stage counts a passage's documents without the copies (a story
 //! copied verbatim by more outlets than `max_df` does not turn into
 //! boilerplate and hide a third article's reuse of it), and then:

@@ -86,7 +86,7 @@
 //! | `counts.story_clusters` | story clusters (`story_clusters`) |
 //! | `counts.clusters`, `.documents_in_clusters` | duplicate clusters (of verified pairs) and their members |
 //! | `counts.duplicates` | cluster members that are not representatives (what `dedup` removes) |
-//! | `counts.copies` | documents whose MinHash signature equals an earlier document's (the same text, or the same words in another order): left out of the candidate stages, which count a passage's documents without them; in a group of at most 16 each copy gets every pair its first gets (checked and listed as usual), in a larger group each is paired with the first only |
+//! | `counts.copies` | documents whose MinHash signature equals an earlier document's (the same text, or one that differs in a shingle or two; each is verified against that document exactly): left out of the candidate stages, which count a passage's documents without them; in a group of at most 16 each copy gets every pair its first gets (checked and listed as usual), in a larger group each is paired with the first only |
 //! | `counts.pairs_not_listed` | pairs the listed ones imply but that are not listed: the pairs inside each duplicate cluster that were not checked one by one, and, for each listed pair across clusters with an end that is the first of more than 16 copies, the same pair for each copy (`size_a * size_b - 1`) |
 //! | `skipped[]` | items not scanned: `location` (the file, plus `, line N` for JSON Lines), `id` (null when unreadable), `reason` |
 //! | `suppressed.boilerplate_fingerprints` | distinct fingerprints in more than `max_df` documents (no candidates; their words are boilerplate) |

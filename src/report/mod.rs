@@ -254,9 +254,10 @@ pub struct Counts {
     pub documents_in_clusters: usize,
     /// Documents `dedup` removes: cluster members that are not representatives.
     pub duplicates: usize,
-    /// Documents whose MinHash signature equals an earlier document's: each
-    /// is checked against that document only, and its other pairs are that
-    /// document's.
+    /// Documents whose MinHash signature equals an earlier document's (the
+    /// same text, or nearly): left out of the candidate stages, each takes
+    /// that document's pairs (listed for a group of at most 16, implied for
+    /// a larger one).
     pub copies: usize,
     /// Pairs the listed ones imply but that are not listed: pairs inside a
     /// duplicate cluster not checked one by one, and the pairs of a copy

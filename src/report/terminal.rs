@@ -145,8 +145,8 @@ fn write_counts(report: &Report, out: &mut impl Write) -> io::Result<()> {
     if c.copies > 0 || c.pairs_not_listed > 0 {
         writeln!(
             out,
-            "Implied:   {} pairs not listed: {} copies (same signature as an earlier document) were checked against it only and share its pairs, and pairs inside clusters were not all checked one by one",
-            c.pairs_not_listed, c.copies
+            "Implied:   {} documents have the signature of an earlier one and take its pairs (listed for groups of up to 16); {} pairs implied but not listed (inside duplicate clusters, and of larger groups' copies)",
+            c.copies, c.pairs_not_listed
         )?;
     }
     if let Some(background) = &p.story_background {
