@@ -21,6 +21,18 @@ pub struct Cluster {
     pub members: Vec<DocId>,
 }
 
+/// Each of `doc_count` documents' cluster, as an index into `clusters`
+/// (`None` for a document in none).
+pub fn cluster_of(clusters: &[Cluster], doc_count: usize) -> Vec<Option<u32>> {
+    let mut of = vec![None; doc_count];
+    for (c, cluster) in clusters.iter().enumerate() {
+        for &member in &cluster.members {
+            of[member.index()] = Some(c as u32);
+        }
+    }
+    of
+}
+
 /// Groups `doc_count` documents by `pairs`. `char_length` gives a document's
 /// length in characters; it is asked only for cluster members, and only by
 /// [`Keep::Longest`].

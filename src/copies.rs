@@ -41,8 +41,6 @@ pub struct Copies {
     first: Vec<DocId>,
     /// Per document: the size of its group when it is a group's first, else 0.
     group_size: Vec<u32>,
-    /// Documents that copy an earlier one.
-    copies: usize,
     /// The members of every group (its first, then its copies), sorted by
     /// first member.
     groups: Vec<Vec<DocId>>,
@@ -59,7 +57,6 @@ impl Copies {
         keyed.sort_unstable();
         let mut first: Vec<DocId> = (0..signatures.len() as u32).map(DocId).collect();
         let mut group_size = vec![1u32; signatures.len()];
-        let mut copies = 0;
         for run in keyed.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
             // Equal keys, almost surely equal signatures; compare to be sure,
             // each document against the earliest equal one before it.
@@ -72,7 +69,6 @@ impl Copies {
                     first[doc as usize] = DocId(earlier);
                     group_size[doc as usize] = 0;
                     group_size[earlier as usize] += 1;
-                    copies += 1;
                 }
             }
         }
@@ -91,7 +87,6 @@ impl Copies {
         Copies {
             first,
             group_size,
-            copies,
             groups,
         }
     }
@@ -117,7 +112,7 @@ impl Copies {
 
     /// Documents that copy an earlier one.
     pub fn count(&self) -> usize {
-        self.copies
+        self.groups.iter().map(|g| g.len() - 1).sum()
     }
 
     /// Each copy with the document it copies, sorted.

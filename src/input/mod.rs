@@ -233,7 +233,8 @@ impl Recall {
                 }
             }
         };
-        let read_span = |file: &LineFile, offset: u64, len: u64| {
+        // The bytes at `offset`, if they are still the ones read.
+        let read_span = |file: &LineFile, offset: u64, len: u64, checksum: u64| {
             let mut bytes = vec![0; usize::try_from(len).map_err(|_| changed())?];
             match &file.place {
                 LinePlace::InPlace => {
@@ -244,6 +245,9 @@ impl Recall {
                     read_exact_at(copy, &mut bytes, offset).map_err(io_error)?
                 }
             }
+            if text_checksum(&bytes) != checksum {
+                return Err(changed());
+            }
             Ok(bytes)
         };
         match self {
@@ -253,10 +257,7 @@ impl Recall {
                 len,
                 checksum,
             } => {
-                let bytes = read_span(file, *offset, *len)?;
-                if text_checksum(&bytes) != *checksum {
-                    return Err(changed());
-                }
+                let bytes = read_span(file, *offset, *len, *checksum)?;
                 let line = document.origin.line.unwrap_or(0);
                 parse_record(&bytes, &file.config, line)
                     .map(Document::into_text)
@@ -268,10 +269,7 @@ impl Recall {
                 len,
                 checksum,
             } => {
-                let bytes = read_span(file, *offset, *len)?;
-                if text_checksum(&bytes) != *checksum {
-                    return Err(changed());
-                }
+                let bytes = read_span(file, *offset, *len, *checksum)?;
                 String::from_utf8(bytes).map_err(|_| changed())
             }
             Recall::File { checksum } => {

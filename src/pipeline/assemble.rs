@@ -5,7 +5,7 @@
 //! `grade`, pairs and clusters from the stages; this module counts, orders and
 //! names documents by their ids.
 
-use crate::cluster::Cluster;
+use crate::cluster::{cluster_of, Cluster};
 use crate::config::{Config, TimeField};
 use crate::copies::Copies;
 use crate::fingerprint::Winnower;
@@ -154,21 +154,14 @@ fn counts(f: &Findings) -> Counts {
 /// cluster, every pair of members not listed; for a listed pair across
 /// clusters, the pairs of the copies of its two documents.
 fn pairs_not_listed(f: &Findings) -> u64 {
-    let mut cluster_of: Vec<u32> = vec![u32::MAX; f.documents.len()];
-    for (c, cluster) in f.clusters.iter().enumerate() {
-        for &m in &cluster.members {
-            cluster_of[m.index()] = c as u32;
-        }
-    }
+    let cluster_of = cluster_of(f.clusters, f.documents.len());
     let mut listed_inside = vec![0u64; f.clusters.len()];
     let mut through_copies = 0;
     for graded in &f.listed {
         let pair = graded.candidate.scored.pair;
-        let (a, b) = (cluster_of[pair.a.index()], cluster_of[pair.b.index()]);
-        if a == b && a != u32::MAX {
-            listed_inside[a as usize] += 1;
-        } else {
-            through_copies += f.copies.implied_pairs(pair);
+        match (cluster_of[pair.a.index()], cluster_of[pair.b.index()]) {
+            (Some(a), Some(b)) if a == b => listed_inside[a as usize] += 1,
+            _ => through_copies += f.copies.implied_pairs(pair),
         }
     }
     let inside: u64 = f

@@ -26,7 +26,7 @@ use std::time::Instant;
 use bit_vec::BitVec;
 
 use crate::boilerplate::{self, BoilerplateMarker};
-use crate::cluster::{cluster, Cluster};
+use crate::cluster::{cluster, cluster_of, Cluster};
 use crate::config::{Config, TimeField};
 use crate::copies::Copies;
 use crate::defaults;
@@ -404,16 +404,14 @@ fn story_clusters_of_accounts(
     doc_count: usize,
     threshold: f64,
 ) -> Vec<StoryCluster> {
-    let mut account: Vec<DocId> = (0..doc_count as u32).map(DocId).collect();
-    for cluster in clusters {
-        for &member in &cluster.members {
-            account[member.index()] = cluster.members[0];
-        }
-    }
+    let cluster_of = cluster_of(clusters, doc_count);
+    // An account is named by its first member (a cluster's members are in
+    // input order).
+    let account = |d: DocId| cluster_of[d.index()].map_or(d, |c| clusters[c as usize].members[0]);
     let mut between: Vec<(DocId, DocId, f64)> = links
         .iter()
         .map(|&(a, b, s)| {
-            let (x, y) = (account[a.index()], account[b.index()]);
+            let (x, y) = (account(a), account(b));
             (x.min(y), x.max(y), s)
         })
         .filter(|&(a, b, _)| a != b)
@@ -421,13 +419,9 @@ fn story_clusters_of_accounts(
     // One link per pair of accounts, the strongest (first after the sort).
     between.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(y.2.total_cmp(&x.2)));
     between.dedup_by_key(|&mut (a, b, _)| (a, b));
-    let mut by_first: Vec<&Cluster> = clusters.iter().collect();
-    by_first.sort_by_key(|c| c.members[0]);
     let expand = |first: DocId| -> Vec<DocId> {
-        match by_first.binary_search_by_key(&first, |c| c.members[0]) {
-            Ok(i) => by_first[i].members.clone(),
-            Err(_) => vec![first],
-        }
+        cluster_of[first.index()]
+            .map_or_else(|| vec![first], |c| clusters[c as usize].members.clone())
     };
     let mut story = story_clusters(&between, threshold);
     for cluster in &mut story {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use crate::util::{reprint, seeds_dir, stderr, stdout};
+use crate::util::{reprint, seeds_dir, spawn, stderr, stdout};
 
 fn temp() -> TempDir {
     tempfile::tempdir().unwrap()
@@ -28,13 +28,7 @@ fn seed_text(index: usize) -> String {
 
 /// Runs the binary, killing it if it has not finished in a minute.
 fn reprint_with_deadline(dir: &TempDir, args: &[&str]) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .args(args)
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(dir.path(), args, Stdio::null());
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
         if started.elapsed() > Duration::from_secs(60) {

@@ -3,12 +3,12 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
-use crate::util::{reprint, seeds_dir, small_corpus, stderr, write_jsonl};
+use crate::util::{reprint, seeds_dir, small_corpus, spawn, stderr, write_jsonl};
 
 fn corpus_dir(documents: usize) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -195,13 +195,7 @@ fn a_killed_run_leaves_each_output_whole_old_or_whole_new() {
         random ^= random >> 7;
         random ^= random << 17;
         let share = (random % 1000) as f64 / 1000.0;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
-            .args(args)
-            .current_dir(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn(dir.path(), args, Stdio::null());
         if round % 4 < 2 {
             // Anywhere from the start to past the end.
             std::thread::sleep(whole_run[round % 2].mul_f64(1.1 * share));

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use reprint::synthetic::{generate, CorpusSpec, SyntheticCorpus};
 use reprint::{Document, Entry};
@@ -12,16 +12,21 @@ pub fn seeds_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
 }
 
-/// Runs the built binary in `dir` with `args`, feeding `stdin`.
-pub fn reprint_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
+/// Starts the built binary in `dir` with `args`, its output piped.
+pub fn spawn(dir: &Path, args: &[&str], stdin: Stdio) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_reprint"))
         .args(args)
         .current_dir(dir)
-        .stdin(Stdio::piped())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("the binary starts");
+        .expect("the binary starts")
+}
+
+/// Runs the built binary in `dir` with `args`, feeding `stdin`.
+pub fn reprint_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = spawn(dir, args, Stdio::piped());
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
 }
