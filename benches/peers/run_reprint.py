@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""reprint runner for the peer harness (../shared/bench): the same settings as
-the peers (lowercase, words = runs of \\w, word 5-grams, 128 permutations,
-threshold 0.5), run as one `reprint scan` process on the corpus file.
+"""reprint runner for the peer harness (../shared/bench): `reprint scan` on the
+corpus file with the harness's settings (lowercase, words = runs of \\w, word
+5-grams, 128 permutations, threshold 0.5), as one process.
+
+Two jobs, chosen by the runner's name (compare.sh installs both):
+  run_reprint.py          reprint with its defaults: near-duplicates, partial
+                          reuse (overlap stage) and rewrites (story stage), with
+                          passages: what users run;
+  run_reprint_nearonly.py `--no-overlap --no-story`: the peers' job (candidates
+                          and verification), plus exact Jaccard and passages.
 
 The time is the wall time of the whole process: read, normalize, shingle,
-sketch, LSH, exact verification, clusters, passages of verified pairs, and the
-JSON report written. Its peak memory is the process's own (RUSAGE_CHILDREN).
-reprint verifies every candidate by exact Jaccard, so the pairs it reports
-are exactly those at or above the threshold; they are written with their
-exact Jaccard as the estimate. The overlap stage (partial reuse, which no peer
-does) is off unless REPRINT_OVERLAP=1, so the job is the peers' job.
+sketch, candidates, exact verification, clusters, passages, and the JSON report
+written. Its peak memory is the process's own (RUSAGE_CHILDREN). reprint
+verifies every candidate by exact Jaccard, so the pairs given to the evaluator
+are exactly those at or above the threshold, with their exact Jaccard as the
+estimate.
 """
 import json
 import os
@@ -21,21 +27,24 @@ import time
 
 from common import NGRAM, NUM_PERM, THRESHOLD, parse_args, parse_br, report, write_pairs
 
+JOBS = {
+    "reprint": [],
+    "reprint_nearonly": ["--no-overlap", "--no-story"],
+}
+
 
 def main():
-    a = parse_args("reprint")
+    job = os.path.basename(sys.argv[0])[len("run_"):-len(".py")]
+    a = parse_args(job)
     binary = os.environ.get("REPRINT", "reprint")
-    overlap = os.environ.get("REPRINT_OVERLAP") == "1"
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "report.json")
         cmd = [binary, "scan", a.corpus, "--quiet", "--json", out,
                "--threads", str(a.threads), "--shingle-size", str(NGRAM),
-               "--num-perm", str(NUM_PERM), "--threshold", str(THRESHOLD)]
+               "--num-perm", str(NUM_PERM), "--threshold", str(THRESHOLD)] + JOBS[job]
         br = parse_br(a.params)
         if br is not None:
             cmd += ["--bands", str(br[0]), "--rows", str(br[1])]
-        if not overlap:
-            cmd.append("--no-overlap")
         start = time.perf_counter()
         done = subprocess.run(cmd, stderr=subprocess.PIPE, text=True)
         wall = time.perf_counter() - start
@@ -53,7 +62,7 @@ def main():
     lsh = rep["parameters"]["lsh"]
     npairs = write_pairs(a.pairs, pairs)
     load, sketch = seconds["read"], seconds["sketch"]
-    report("reprint" + ("+overlap" if overlap else ""), rep["counts"]["documents_scanned"],
+    report(job, rep["counts"]["documents_scanned"],
            load, sketch, wall - load - sketch, npairs,
            peak_rss_mb=peak, rss_self_mb=peak, rss_children_mb=0,
            bands=lsh["bands"], rows=lsh["rows"],
@@ -61,7 +70,8 @@ def main():
            threads=rep["run"]["threads"], verified_pairs=npairs,
            candidate_pairs=rep["counts"]["candidate_pairs"],
            note="one process; seconds_total = its wall time (JSON written); "
-                "seconds_lsh = everything after sketching; pairs = exactly verified")
+                "seconds_lsh = everything after sketching; pairs = exactly verified"
+                + (" " + " ".join(JOBS[job]) if JOBS[job] else ""))
 
 
 if __name__ == "__main__":
