@@ -226,6 +226,7 @@ fn bench_overlap_on(c: &mut Criterion, corpus: &Corpus, min_reuse: usize) {
                     })
                     .collect();
                 shared_fingerprint_pairs(&fingerprints, OverlapParams::default(), None)
+                    .expect("an index in memory writes no file")
             });
             assert!(
                 found.pairs().len() > min_reuse,

@@ -27,7 +27,9 @@ use bit_vec::BitVec;
 
 use crate::fingerprint::{Fingerprint, Scratch, Winnower};
 use crate::hash::combine_hashes;
+use crate::ids::DocId;
 use crate::shingle::{Shingler, Span, Token};
+use crate::spill::Partitioned;
 
 /// The hash of every slot word in a skeleton.
 pub const SLOT: u64 = 0x5105_5105_5105_5105;
@@ -111,17 +113,36 @@ fn skeleton_kgrams(skeleton: &[u64], k: usize) -> impl Iterator<Item = (usize, u
 }
 
 /// The template fingerprints filled in at least [`MIN_FILLINGS`] different
-/// ways across the documents (as [`BoilerplateMarker::template_hashes`]
-/// gives them), sorted.
-pub fn templates(per_document: &[Vec<u64>]) -> Vec<u64> {
-    use rayon::prelude::*;
-    let mut all: Vec<u64> = per_document.iter().flatten().copied().collect();
-    all.par_sort_unstable();
-    all.dedup();
-    all.chunk_by(|x, y| x & TEMPLATE_ID == y & TEMPLATE_ID)
-        .filter(|fillings| fillings.len() >= MIN_FILLINGS)
-        .map(|fillings| fillings[0] & TEMPLATE_ID)
-        .collect()
+/// ways across the documents, sorted. Takes each document's template
+/// fingerprints (as [`BoilerplateMarker::template_hashes`] gives them) with
+/// the number it was added with, partitioned by their top bits, which name
+/// the skeleton k-gram: all fillings of one are in one partition. Entries
+/// `doc_of` maps to no document are not counted (copies fill a template the
+/// way their first does).
+pub fn templates(
+    per_document: Partitioned<(u64, u32)>,
+    doc_of: &(dyn Fn(u32) -> Option<DocId> + Sync),
+) -> crate::Result<Vec<u64>> {
+    let common_in = |entries: Vec<(u64, u32)>| {
+        let mut fillings: Vec<u64> = entries
+            .into_iter()
+            .filter(|&(_, number)| doc_of(number).is_some())
+            .map(|(template, _)| template)
+            .collect();
+        fillings.sort_unstable();
+        fillings.dedup();
+        fillings
+            .chunk_by(|x, y| x & TEMPLATE_ID == y & TEMPLATE_ID)
+            .filter(|fillings| fillings.len() >= MIN_FILLINGS)
+            .map(|fillings| fillings[0] & TEMPLATE_ID)
+            .collect::<Vec<u64>>()
+    };
+    let mut common = Vec::new();
+    per_document.map_partitions(16 << 20, common_in, |found| {
+        common.extend(found);
+        Ok(())
+    })?;
+    Ok(common)
 }
 
 /// The bits of a packed template fingerprint that name its skeleton k-gram
@@ -420,16 +441,16 @@ mod tests {
     }
 
     fn template_list(m: &BoilerplateMarker, texts: &[String]) -> Vec<u64> {
-        let per_document: Vec<Vec<u64>> = texts
-            .iter()
-            .map(|text| {
-                let (skeleton, words) = skeleton_and_words(text);
-                let mut out = Vec::new();
-                m.template_hashes(&words, &skeleton, &mut out);
-                out
-            })
-            .collect();
-        templates(&per_document)
+        let mut per_document = Partitioned::new("templates", usize::MAX);
+        for (doc, text) in (0..).zip(texts) {
+            let (skeleton, words) = skeleton_and_words(text);
+            let mut out = Vec::new();
+            m.template_hashes(&words, &skeleton, &mut out);
+            for template in out {
+                per_document.push((template, doc)).unwrap();
+            }
+        }
+        templates(per_document, &|n| Some(DocId(n))).unwrap()
     }
 
     const ISSUERS: [&str; 6] = [

@@ -26,6 +26,16 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A temporary file of the scan (records past the memory budget) could not
+    /// be written or read back.
+    #[error("cannot use the temporary file of {what} in the temporary folder (TMPDIR): {source}")]
+    TempFile {
+        /// What the file holds.
+        what: &'static str,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
     /// An input no longer holds the text it held when it was first read.
     #[error(
         "{location}: the input changed during the scan (texts of candidate pairs are read again)"

@@ -64,6 +64,7 @@ mod pipeline;
 pub mod report;
 mod shingle;
 mod sketch;
+mod spill;
 mod story;
 mod terms;
 mod verify;

@@ -2,20 +2,22 @@
 //! winnowing fingerprint, and so possibly a passage of `min_passage_words` words
 //! or more, however different the rest of their text is.
 //!
-//! Input: per document (document `i` has `DocId(i)`), its fingerprint hashes from
-//! [`crate::fingerprint`]. Output: [`OverlapCandidates`]: [`OverlapPair`]s sorted
-//! by pair, each with `a < b` and its number of shared fingerprints, plus the
-//! sorted list of boilerplate fingerprints and counts for the report.
+//! Input: per document, its fingerprint hashes from [`crate::fingerprint`],
+//! added to an [`OverlapIndex`] under a number the caller maps to the
+//! document at the end. Output: [`OverlapCandidates`]: [`OverlapPair`]s
+//! sorted by pair, each with `a < b` and its number of shared fingerprints,
+//! plus the sorted list of boilerplate fingerprints and counts for the report.
 //!
-//! Method: an inverted index built as one sorted array of (hash, document), so
-//! equal hashes are adjacent and a hash's document frequency (df) is the length
-//! of its run (the same sorted-array design as [`crate::lsh`]). Most fingerprints
-//! of a corpus occur in one document only; a bitset pass over all hashes first
-//! sets aside those certainly seen once, so only the rest is sorted (on the
-//! planted-reuse bench corpus, about one entry in five). Every fingerprint
-//! with `2 <= df <= max_df` emits all its document pairs, packed as
-//! `a << 32 | b`; after one global sort, the length of each pair's run is the
-//! number of distinct fingerprints the two documents share.
+//! Method: a sort-based inverted index in bounded memory. Entries (hash,
+//! document) go to a [`Partitioned`] store by the hash's top bits (held up to
+//! a budget, then in a temporary file), so no document keeps a list of its
+//! own. Each partition is read back and sorted on its own (a batch of them in
+//! parallel): equal hashes are adjacent and a hash's document frequency (df)
+//! is the length of its run. Every fingerprint with `2 <= df <= max_df` emits
+//! all its document pairs, packed as `a << 32 | b`, into a second partitioned
+//! store (by a mix of the pair's bits); sorted partition by partition, the
+//! length of each pair's run is the number of distinct fingerprints the two
+//! documents share.
 //!
 //! Invariants:
 //! - A fingerprint found in more than `max_df` documents is boilerplate (bylines,
@@ -29,15 +31,16 @@
 //!   of plain integers, so it is the same at any thread count.
 //!
 //! Bound: a fingerprint with df documents emits `df * (df - 1) / 2` pairs, at most
-//! `max_df * (max_df - 1) / 2` (1,225 at the default `max_df = 50`). The emitted
-//! pairs are held at once, 8 bytes each; [`OverlapIndex::pair_emissions`] gives
-//! their number before anything is allocated, so a caller can lower `max_df` on a
-//! corpus where even that is too much.
+//! `max_df * (max_df - 1) / 2` (1,225 at the default `max_df = 50`). Entries
+//! and emissions are held up to the budget, then spilled; memory beyond the
+//! budget is one batch of partitions, the boilerplate entries (documents
+//! times the boilerplate fingerprints they hold) and the candidate pairs.
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ids::{CandidatePair, DocId};
+use crate::spill::Partitioned;
 
 /// Default `min_shared`: one shared fingerprint makes a candidate, the only value
 /// that keeps the winnowing guarantee (a shared run of exactly
@@ -151,6 +154,9 @@ pub struct OverlapStats {
     pub pairs_suppressed: u64,
     /// Distinct pairs that shared fewer than `min_shared` fingerprints.
     pub pairs_below_min_shared: u64,
+    /// Bytes of index entries and pair emissions written to temporary files
+    /// past the memory budget.
+    pub spilled_bytes: u64,
 }
 
 /// The result of the overlap stage.
@@ -189,144 +195,194 @@ impl OverlapCandidates {
     }
 }
 
-/// The inverted index: every (fingerprint, document) entry whose fingerprint
-/// may occur in another document, sorted, without repeats; the others are only
-/// counted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The inverted index: every (fingerprint, document) entry, partitioned by
+/// fingerprint and held in memory up to a budget (see [`crate::spill`]), so
+/// that documents hand in their fingerprints as they are sketched and none
+/// keeps a list of its own.
+#[derive(Debug)]
 pub struct OverlapIndex {
-    /// The entries of hashes that may occur more than once, sorted.
-    postings: Vec<(u64, u32)>,
-    /// Entries left out of `postings` because their hash occurs once in the
-    /// whole corpus (it can make no pair).
-    unique: u64,
-    documents: usize,
+    /// (hash, the number the document was added with).
+    postings: Partitioned<(u64, u32)>,
 }
 
 impl OverlapIndex {
-    /// Indexes `fingerprints` (document `i` has `DocId(i)`). Each document's
-    /// hashes may be in any order and may repeat; repeats count once.
-    ///
-    /// Documents past `DocId(u32::MAX)` have no id and are not indexed.
-    ///
-    /// One function, as a hot path: its count, scatter and sort passes share
-    /// one bucket layout (the per-chunk counts and the slices cut from them),
-    /// which separate functions would pass around piece by piece.
-    pub fn build<F>(fingerprints: &[F]) -> Self
-    where
-        F: AsRef<[u64]> + Sync,
-    {
-        let documents = fingerprints.len().min(u32::MAX as usize + 1);
-        let fingerprints = &fingerprints[..documents];
-        let total: usize = fingerprints.iter().map(|f| f.as_ref().len()).sum();
-        // Hashes are uniform, so their top bits split the postings into buckets
-        // of a few hundred entries: one counting pass, one scatter (both in
-        // parallel), then every bucket sorted on its own (in cache, in
-        // parallel). Concatenated, the buckets are the whole array sorted.
-        // The documents in one chunk per thread; each chunk counts its entries
-        // per bucket, then writes them into its own part of every bucket.
-        let chunk_docs = fingerprints
-            .len()
-            .div_ceil(rayon::current_num_threads().max(1))
-            .max(1);
-        // Most fingerprints occur in one document only and make no pair: only
-        // the ones that may repeat are sorted.
-        let repeated = RepeatFilter::new(fingerprints, chunk_docs, total);
-        let bits = bucket_bits(total);
-        let bucket = |hash: u64| {
-            if bits == 0 {
-                0
-            } else {
-                (hash >> (64 - bits)) as usize
-            }
-        };
-        let buckets = 1usize << bits;
-        let counts: Vec<Vec<usize>> = fingerprints
-            .par_chunks(chunk_docs)
-            .map(|docs| {
-                let mut count = vec![0usize; buckets];
-                for &h in docs.iter().flat_map(|d| d.as_ref()) {
-                    if repeated.may_repeat(h) {
-                        count[bucket(h)] += 1;
-                    }
-                }
-                count
-            })
-            .collect();
-        let passing: usize = counts.iter().flatten().sum();
-        let mut postings: Vec<(u64, u32)> = vec![(0, 0); passing];
-        let mut parts: Vec<Vec<&mut [(u64, u32)]>> =
-            counts.iter().map(|_| Vec::with_capacity(buckets)).collect();
-        let mut rest = postings.as_mut_slice();
-        for b in 0..buckets {
-            for (chunk, count) in counts.iter().enumerate() {
-                let (part, tail) = rest.split_at_mut(count[b]);
-                parts[chunk].push(part);
-                rest = tail;
-            }
-        }
-        parts
-            .into_par_iter()
-            .zip(fingerprints.par_chunks(chunk_docs))
-            .enumerate()
-            .for_each(|(chunk, (mut slots, docs))| {
-                let mut filled = vec![0usize; buckets];
-                let first = (chunk * chunk_docs) as u32;
-                for (doc, hashes) in (first..=u32::MAX).zip(docs) {
-                    for &h in hashes.as_ref().iter().filter(|&&h| repeated.may_repeat(h)) {
-                        let b = bucket(h);
-                        slots[b][filled[b]] = (h, doc);
-                        filled[b] += 1;
-                    }
-                }
-            });
-        let mut sorted: Vec<&mut [(u64, u32)]> = Vec::with_capacity(buckets);
-        let mut rest = postings.as_mut_slice();
-        for b in 0..buckets {
-            let size = counts.iter().map(|count| count[b]).sum();
-            let (head, tail) = rest.split_at_mut(size);
-            sorted.push(head);
-            rest = tail;
-        }
-        sorted.into_par_iter().for_each(|b| b.sort_unstable());
-        postings.dedup();
+    /// An empty index holding at most `budget_bytes` of entries in memory
+    /// (the rest goes to a temporary file).
+    pub fn new(budget_bytes: usize) -> Self {
         OverlapIndex {
-            postings,
-            unique: (total - passing) as u64,
-            documents,
+            postings: Partitioned::new("overlap fingerprints", budget_bytes),
         }
     }
 
-    /// How many pairs [`shared_fingerprint_pairs`](Self::shared_fingerprint_pairs)
-    /// would emit with this `max_df`, before counting and filtering them (the
-    /// tests' oracle for its counts).
-    #[cfg(test)]
-    fn pair_emissions(&self, max_df: usize) -> u64 {
-        self.groups()
-            .map(<[_]>::len)
-            .filter(|&df| df <= max_df)
-            .fold(0, |sum, df| sum.saturating_add(pairs_of(df)))
+    /// Indexes `fingerprints` in memory (document `i` has `DocId(i)`). Each
+    /// document's hashes may be in any order and may repeat; repeats count
+    /// once. Documents past `DocId(u32::MAX)` have no id and are not indexed.
+    pub fn build<F: AsRef<[u64]>>(fingerprints: &[F]) -> Self {
+        let mut index = OverlapIndex::new(usize::MAX);
+        for (doc, hashes) in (0..=u32::MAX).zip(fingerprints) {
+            // In memory without limit: nothing is written, nothing can fail.
+            let _ = index.add(doc, hashes.as_ref());
+        }
+        index
     }
 
-    /// The candidate pairs, boilerplate list and counts for `params`; with
-    /// `days`, recurring text is boilerplate too.
+    /// Adds a document's fingerprint hashes (in any order, repeats allowed)
+    /// under `number`, which [`shared_fingerprint_pairs`](Self::shared_fingerprint_pairs)
+    /// maps to the document. Workers that do not know documents' final
+    /// numbers yet add under numbers of their own.
+    pub fn add(&mut self, number: u32, hashes: &[u64]) -> crate::Result<()> {
+        for &hash in hashes {
+            self.postings.push((hash, number))?;
+        }
+        Ok(())
+    }
+
+    /// Takes in every entry of `other` (another worker's index).
+    pub fn absorb(&mut self, other: OverlapIndex) -> crate::Result<()> {
+        self.postings.absorb(other.postings)
+    }
+
+    /// Bytes of entries written to the temporary file.
+    #[cfg(test)]
+    pub fn spilled_bytes(&self) -> u64 {
+        self.postings.spilled_bytes()
+    }
+
+    /// The candidate pairs, boilerplate list and counts for `params`, among
+    /// `documents` documents; with `days`, recurring text is boilerplate too.
+    /// `doc_of` maps the number each entry was added with to its document, or
+    /// to none for entries not to count (copies take part through their
+    /// first). The pairs' emissions are held up to `budget_bytes`, past it in
+    /// a file.
+    ///
+    /// Partitions are read one at a time. In each, the entries are sorted by
+    /// (hash, document), so a hash's document frequency (df) is the length of
+    /// its run; a fingerprint with `2 <= df <= max_df` emits all its document
+    /// pairs, packed as `a << 32 | b`, into a second partitioned store; there,
+    /// the length of each pair's run is the number of distinct fingerprints
+    /// the two documents share.
     pub fn shared_fingerprint_pairs(
-        &self,
+        self,
+        documents: usize,
+        doc_of: &(dyn Fn(u32) -> Option<DocId> + Sync),
         params: OverlapParams,
         days: Option<&Days>,
-    ) -> OverlapCandidates {
+        budget_bytes: usize,
+    ) -> crate::Result<OverlapCandidates> {
         let min_shared = params.min_shared.max(1);
         let mut stats = OverlapStats {
-            documents: self.documents,
-            fingerprints_indexed: self.postings.len() as u64 + self.unique,
-            distinct_fingerprints: self.unique,
+            documents,
             ..OverlapStats::default()
         };
         let mut boilerplate = Vec::new();
-        let mut recurring_hashes = Vec::new();
         // (document, hash) of every boilerplate fingerprint, to count those a
         // candidate pair shares.
         let mut boilerplate_of: Vec<(u32, u64)> = Vec::new();
-        for group in self.groups() {
+        let mut emissions: Partitioned<u64> = Partitioned::new("overlap pairs", budget_bytes);
+        let batch = budget_bytes.min(MAX_BATCH_BYTES);
+        stats.spilled_bytes = self.postings.spilled_bytes();
+        let read_partition = |mut postings: Vec<(u64, u32)>| {
+            postings.retain_mut(|(_, number)| match doc_of(*number) {
+                Some(doc) => {
+                    *number = doc.0;
+                    true
+                }
+                None => false,
+            });
+            postings.sort_unstable();
+            postings.dedup();
+            Partition::of(&postings, params, days)
+        };
+        self.postings
+            .map_partitions(batch, read_partition, |partition| {
+                stats.add(&partition.stats);
+                boilerplate.extend(partition.boilerplate);
+                boilerplate_of.extend(partition.boilerplate_of);
+                partition
+                    .emissions
+                    .into_iter()
+                    .try_for_each(|pair| emissions.push(pair))
+            })?;
+        boilerplate_of.par_sort_unstable();
+        let boilerplate_in = |doc: u32| {
+            let start = boilerplate_of.partition_point(|&(d, _)| d < doc);
+            let end = boilerplate_of.partition_point(|&(d, _)| d <= doc);
+            &boilerplate_of[start..end]
+        };
+
+        // Each pair's run of emissions: the fingerprints it shares.
+        let count_pairs = |mut packed: Vec<u64>| {
+            packed.sort_unstable();
+            packed
+                .chunk_by(|x, y| x == y)
+                .map(|run| (run[0], run.len()))
+                .collect::<Vec<_>>()
+        };
+        let mut counted = Vec::new();
+        stats.spilled_bytes += emissions.spilled_bytes();
+        emissions.map_partitions(batch, count_pairs, |runs| {
+            counted.extend(runs);
+            Ok(())
+        })?;
+        counted.retain(|&(_, shared)| {
+            let kept = shared >= min_shared;
+            stats.pairs_below_min_shared += u64::from(!kept);
+            kept
+        });
+        counted.par_sort_unstable();
+        let pairs = counted
+            .par_iter()
+            .map(|&(packed, shared)| {
+                let (a, b) = ((packed >> 32) as u32, packed as u32);
+                OverlapPair {
+                    pair: CandidatePair {
+                        a: DocId(a),
+                        b: DocId(b),
+                    },
+                    shared_fingerprints: u32::try_from(shared).unwrap_or(u32::MAX),
+                    shared_boilerplate: shared_count(boilerplate_in(a), boilerplate_in(b)),
+                }
+            })
+            .collect();
+        Ok(OverlapCandidates {
+            params,
+            pairs,
+            boilerplate,
+            stats,
+        })
+    }
+}
+
+/// Partitions read and worked on at once, at most about this many bytes of
+/// entries: each is sorted on its own, in parallel.
+const MAX_BATCH_BYTES: usize = 16 << 20;
+
+/// What one partition of the index gives: its counts, boilerplate and pair
+/// emissions, all in hash order.
+struct Partition {
+    stats: OverlapStats,
+    boilerplate: Vec<u64>,
+    boilerplate_of: Vec<(u32, u64)>,
+    emissions: Vec<u64>,
+}
+
+impl Partition {
+    /// The findings of a partition's entries, sorted by (hash, document)
+    /// without repeats: a hash's document frequency (df) is the length of its
+    /// run; a fingerprint with `2 <= df <= max_df` emits all its document
+    /// pairs, packed as `a << 32 | b`.
+    fn of(postings: &[(u64, u32)], params: OverlapParams, days: Option<&Days>) -> Self {
+        let mut found = Partition {
+            stats: OverlapStats {
+                fingerprints_indexed: postings.len() as u64,
+                ..OverlapStats::default()
+            },
+            boilerplate: Vec::new(),
+            boilerplate_of: Vec::new(),
+            emissions: Vec::new(),
+        };
+        let stats = &mut found.stats;
+        for group in postings.chunk_by(|x, y| x.0 == y.0) {
             stats.distinct_fingerprints += 1;
             let df = group.len();
             let recurring = df >= RECURRING_MIN_DOCUMENTS
@@ -335,10 +391,11 @@ impl OverlapIndex {
                     d.span(group.iter().map(|&(_, doc)| doc)) > RECURRING_SPAN_DAYS
                 });
             if df > params.max_df || recurring {
-                boilerplate.push(group[0].0);
-                boilerplate_of.extend(group.iter().map(|&(hash, doc)| (doc, hash)));
+                found.boilerplate.push(group[0].0);
+                found
+                    .boilerplate_of
+                    .extend(group.iter().map(|&(hash, doc)| (doc, hash)));
                 if recurring {
-                    recurring_hashes.push(group[0].0);
                     stats.recurring_fingerprints += 1;
                 } else {
                     stats.boilerplate_fingerprints += 1;
@@ -347,130 +404,53 @@ impl OverlapIndex {
             } else if df >= 2 {
                 stats.shared_fingerprints += 1;
                 stats.pair_emissions = stats.pair_emissions.saturating_add(pairs_of(df));
-            }
-        }
-
-        // A capacity that does not fit in memory is left to fail on push, where the
-        // allocator reports it; callers that need a softer limit check
-        // `pair_emissions` first.
-        let mut packed: Vec<u64> =
-            Vec::with_capacity(usize::try_from(stats.pair_emissions).unwrap_or(0));
-        for group in self
-            .groups()
-            .filter(|g| (2..=params.max_df).contains(&g.len()))
-            // Groups come in hash order, as `recurring_hashes` was filled.
-            .filter(|g| recurring_hashes.binary_search(&g[0].0).is_err())
-        {
-            // Documents in a group are ascending (the postings are sorted by
-            // (hash, doc)), so every packed pair already has a < b.
-            for (i, &(_, a)) in group.iter().enumerate() {
-                packed.extend(
-                    group[i + 1..]
-                        .iter()
-                        .map(|&(_, b)| (a as u64) << 32 | b as u64),
-                );
-            }
-        }
-        packed.par_sort_unstable();
-        boilerplate_of.par_sort_unstable();
-        let boilerplate_in = |doc: u32| {
-            let start = boilerplate_of.partition_point(|&(d, _)| d < doc);
-            let end = boilerplate_of.partition_point(|&(d, _)| d <= doc);
-            &boilerplate_of[start..end]
-        };
-
-        let mut pairs = Vec::new();
-        for run in packed.chunk_by(|x, y| x == y) {
-            if run.len() >= min_shared {
-                pairs.push(OverlapPair {
-                    pair: CandidatePair {
-                        a: DocId((run[0] >> 32) as u32),
-                        b: DocId(run[0] as u32),
-                    },
-                    shared_fingerprints: u32::try_from(run.len()).unwrap_or(u32::MAX),
-                    shared_boilerplate: shared_count(
-                        boilerplate_in((run[0] >> 32) as u32),
-                        boilerplate_in(run[0] as u32),
-                    ),
-                });
-            } else {
-                stats.pairs_below_min_shared += 1;
-            }
-        }
-        OverlapCandidates {
-            params,
-            pairs,
-            boilerplate,
-            stats,
-        }
-    }
-
-    /// The postings of each distinct hash, in hash order.
-    fn groups(&self) -> impl Iterator<Item = &[(u64, u32)]> {
-        self.postings.chunk_by(|x, y| x.0 == y.0)
-    }
-}
-
-/// Which hashes of a corpus may occur more than once: a bitset with a bit per
-/// hash (its low bits), set for a hash seen a second time. A hash always lands
-/// on its own bit, so a repeated hash always passes; two hashes sharing a bit
-/// only let a unique one through, which the sorted index then finds alone.
-/// With four bits per entry, about one unique hash in five passes.
-struct RepeatFilter {
-    repeated: Vec<u64>,
-    mask: u64,
-}
-
-impl RepeatFilter {
-    /// The filter of `fingerprints` (`total` entries): each chunk of
-    /// `chunk_docs` documents marks its own bitsets, then they are merged.
-    fn new<F>(fingerprints: &[F], chunk_docs: usize, total: usize) -> Self
-    where
-        F: AsRef<[u64]> + Sync,
-    {
-        let bits = (total.saturating_mul(4)).next_power_of_two().max(64);
-        let mask = bits as u64 - 1;
-        let marked: Vec<(Vec<u64>, Vec<u64>)> = fingerprints
-            .par_chunks(chunk_docs)
-            .map(|docs| {
-                let (mut seen, mut repeated) = (vec![0u64; bits / 64], vec![0u64; bits / 64]);
-                for &h in docs.iter().flat_map(|d| d.as_ref()) {
-                    let (word, bit) = ((h & mask) as usize / 64, 1u64 << (h & 63));
-                    repeated[word] |= seen[word] & bit;
-                    seen[word] |= bit;
+                // Documents in a group are ascending (sorted by (hash, doc)),
+                // so every packed pair already has a < b.
+                for (i, &(_, a)) in group.iter().enumerate() {
+                    found.emissions.extend(
+                        group[i + 1..]
+                            .iter()
+                            .map(|&(_, b)| (a as u64) << 32 | b as u64),
+                    );
                 }
-                (seen, repeated)
-            })
-            .collect();
-        // Seen twice: in one chunk, or in two chunks. Bitwise OR and AND are
-        // order-free, so the result is the same at any thread count.
-        let (mut seen, mut repeated) = (vec![0u64; bits / 64], vec![0u64; bits / 64]);
-        for (chunk_seen, chunk_repeated) in marked {
-            for (i, (s, r)) in chunk_seen.into_iter().zip(chunk_repeated).enumerate() {
-                repeated[i] |= r | (seen[i] & s);
-                seen[i] |= s;
             }
         }
-        RepeatFilter { repeated, mask }
-    }
-
-    fn may_repeat(&self, hash: u64) -> bool {
-        // `mask` is below the bitset's length, so the index is in range.
-        self.repeated[(hash & self.mask) as usize / 64] & (1 << (hash & 63)) != 0
+        found
     }
 }
 
-/// Builds the index of `fingerprints` and returns its candidates for `params`
+impl OverlapStats {
+    /// Adds a partition's counts (all but `documents`) to these.
+    fn add(&mut self, other: &OverlapStats) {
+        self.fingerprints_indexed += other.fingerprints_indexed;
+        self.distinct_fingerprints += other.distinct_fingerprints;
+        self.shared_fingerprints += other.shared_fingerprints;
+        self.boilerplate_fingerprints += other.boilerplate_fingerprints;
+        self.recurring_fingerprints += other.recurring_fingerprints;
+        self.pair_emissions = self.pair_emissions.saturating_add(other.pair_emissions);
+        self.pairs_suppressed = self.pairs_suppressed.saturating_add(other.pairs_suppressed);
+        self.pairs_below_min_shared += other.pairs_below_min_shared;
+    }
+}
+
+/// Indexes `fingerprints` in memory and returns its candidates for `params`
 /// (see `OverlapIndex`).
 pub fn shared_fingerprint_pairs<F>(
     fingerprints: &[F],
     params: OverlapParams,
     days: Option<&Days>,
-) -> OverlapCandidates
+) -> crate::Result<OverlapCandidates>
 where
     F: AsRef<[u64]> + Sync,
 {
-    OverlapIndex::build(fingerprints).shared_fingerprint_pairs(params, days)
+    let documents = fingerprints.len().min(u32::MAX as usize + 1);
+    OverlapIndex::build(fingerprints).shared_fingerprint_pairs(
+        documents,
+        &|n| Some(DocId(n)),
+        params,
+        days,
+        usize::MAX,
+    )
 }
 
 /// Entries two sorted lists of (document, hash) have in common, by hash.
@@ -490,12 +470,6 @@ fn shared_count(a: &[(u32, u64)], b: &[(u32, u64)]) -> u32 {
     shared
 }
 
-/// Bits of the hash that pick a posting's bucket: about 256 postings per
-/// bucket, at most 2^20 buckets.
-fn bucket_bits(postings: usize) -> u32 {
-    (postings / 256).max(1).ilog2().min(20)
-}
-
 /// `n * (n - 1) / 2`, the pairs among `n` documents.
 fn pairs_of(n: usize) -> u64 {
     let n = n as u64;
@@ -509,6 +483,29 @@ mod tests {
     use super::*;
     use crate::fingerprint::Winnower;
     use crate::hash::{hash_bytes, SplitMix64};
+
+    fn shared_fingerprint_pairs<F: AsRef<[u64]> + Sync>(
+        fingerprints: &[F],
+        params: OverlapParams,
+        days: Option<&Days>,
+    ) -> OverlapCandidates {
+        super::shared_fingerprint_pairs(fingerprints, params, days).unwrap()
+    }
+
+    /// Pairs every fingerprint with `2 <= df <= max_df` emits (the oracle of
+    /// `pair_emissions`).
+    fn emissions(docs: &[Vec<u64>], max_df: usize) -> u64 {
+        let mut df: BTreeMap<u64, usize> = BTreeMap::new();
+        for doc in docs {
+            for &h in doc.iter().collect::<BTreeSet<_>>() {
+                *df.entry(h).or_default() += 1;
+            }
+        }
+        df.values()
+            .filter(|&&n| n <= max_df)
+            .map(|&n| pairs_of(n))
+            .sum()
+    }
 
     fn params(max_df: usize, min_shared: usize) -> OverlapParams {
         OverlapParams { max_df, min_shared }
@@ -629,8 +626,7 @@ mod tests {
         ] {
             let docs = random_corpus(seed, 300, 400, 0.3);
             let p = params(max_df, min_shared);
-            let index = OverlapIndex::build(&docs);
-            let got = index.shared_fingerprint_pairs(p, None);
+            let got = shared_fingerprint_pairs(&docs, p, None);
             let (pairs, boilerplate, below) = oracle(&docs, p);
             let case = format!("seed {seed}, max_df {max_df}, min_shared {min_shared}");
             assert!(
@@ -647,7 +643,7 @@ mod tests {
                 "{case}"
             );
             assert_eq!(stats.documents, 300);
-            assert_eq!(stats.pair_emissions, index.pair_emissions(max_df), "{case}");
+            assert_eq!(stats.pair_emissions, emissions(&docs, max_df), "{case}");
             // Every emission is one shared fingerprint of a pair, kept or not.
             let (all_pairs, _, _) = oracle(&docs, params(max_df, 1));
             let shared: u64 = all_pairs.iter().map(|q| q.shared_fingerprints as u64).sum();
@@ -660,6 +656,48 @@ mod tests {
                 .sum();
             assert_eq!(stats.fingerprints_indexed, indexed as u64, "{case}");
         }
+    }
+
+    #[test]
+    fn spilled_and_left_out_documents() {
+        let docs = random_corpus(12, 2000, 3000, 0.2);
+        let p = params(20, 1);
+        let held = shared_fingerprint_pairs(&docs, p, None);
+        // Entries and emissions past a budget of a few hundred go to files.
+        let mut index = OverlapIndex::new(4096);
+        for (doc, hashes) in (0..).zip(&docs) {
+            index.add(doc, hashes).unwrap();
+        }
+        assert!(index.spilled_bytes() > 0);
+        let mut spilled = index
+            .shared_fingerprint_pairs(docs.len(), &|n| Some(DocId(n)), p, None, 4096)
+            .unwrap();
+        assert!(spilled.stats.spilled_bytes > 0);
+        spilled.stats.spilled_bytes = 0;
+        assert_eq!(spilled, held);
+        // Entries added under other numbers count for the document they map
+        // to; a document left out counts as an empty one.
+        let odd = |n: u32| (n % 2 == 1).then_some(DocId(n));
+        let cleared: Vec<Vec<u64>> = docs
+            .iter()
+            .enumerate()
+            .map(|(d, hashes)| {
+                if d % 2 == 0 {
+                    Vec::new()
+                } else {
+                    hashes.clone()
+                }
+            })
+            .collect();
+        let mut shifted = OverlapIndex::new(usize::MAX);
+        for (doc, hashes) in (0..).zip(&docs) {
+            shifted.add(doc + 1000, hashes).unwrap();
+        }
+        let left_out = shifted
+            .shared_fingerprint_pairs(docs.len(), &|n| odd(n - 1000), p, None, usize::MAX)
+            .unwrap();
+        assert_eq!(left_out, shared_fingerprint_pairs(&cleared, p, None));
+        assert!(left_out.pairs().len() < held.pairs().len());
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub(super) struct Findings<'a> {
     pub near_misses: Vec<ScoredPair>,
     pub threads: usize,
     pub timings: Timings,
+    /// Bytes written to temporary files past the memory budget.
+    pub spilled_bytes: u64,
 }
 
 /// Builds the report.
@@ -84,6 +86,7 @@ pub(super) fn assemble(mut findings: Findings) -> Report {
         near_misses,
         threads,
         timings,
+        spilled_bytes,
         ..
     } = findings;
     let id = |d: DocId| documents[d.index()].id.clone();
@@ -116,6 +119,7 @@ pub(super) fn assemble(mut findings: Findings) -> Report {
         run: RunInfo {
             threads,
             seconds: timings,
+            spilled_bytes,
         },
     }
 }

@@ -14,12 +14,12 @@ use crate::copies::Copies;
 use crate::grade::Rules;
 use crate::ids::{CandidatePair, DocId};
 use crate::lsh::{self, LshParams};
-use crate::overlap::{self, Days, OverlapCandidates, OverlapParams};
+use crate::overlap::{Days, OverlapCandidates, OverlapIndex, OverlapParams};
 use crate::sketch::Signature;
 use crate::story;
 
 use super::pairs::{Found, FoundBy};
-use super::Setup;
+use super::{Setup, SPILL_BUDGET};
 
 /// A corpus this small is also compared pair by pair (at most 4,950 exact
 /// comparisons), so the report can show how close its closest pairs came.
@@ -51,18 +51,26 @@ pub(super) struct Candidates {
     pub exhaustive: bool,
 }
 
+/// The overlap index, and the map from the numbers its entries were added
+/// with to documents (none for a copy, which takes part through its first).
+pub(super) struct Fingerprints<'a> {
+    pub index: OverlapIndex,
+    pub doc_of: &'a (dyn Fn(u32) -> Option<DocId> + Sync),
+}
+
 /// Runs the three candidate stages and merges their pairs. Copies take part
 /// only through their first document: each is paired with it, and its
-/// fingerprints and distinctive terms are left out (the caller clears them).
+/// fingerprints are left out by `Fingerprints::doc_of` and their distinctive
+/// terms by the caller.
 pub(super) fn find_candidates(
     setup: &Setup,
     signatures: &[Signature],
     copies: &Copies,
-    fingerprints: Vec<Vec<u64>>,
+    fingerprints: Option<Fingerprints>,
     words: &[u32],
     distinctive: Vec<Box<[u64]>>,
     days: Option<&Days>,
-) -> Candidates {
+) -> crate::Result<Candidates> {
     let config = setup.config;
     let lsh = LshParams::resolve(
         config.lsh.bands,
@@ -74,17 +82,21 @@ pub(super) fn find_candidates(
     let mut minhash_pairs = banded.pairs;
     minhash_pairs.extend(copies.pairs());
     minhash_pairs.sort_unstable();
-    let overlap = config.overlap.enabled.then(|| {
-        overlap::shared_fingerprint_pairs(
-            &fingerprints,
-            OverlapParams {
-                max_df: config.overlap.max_df,
-                min_shared: 1,
-            },
-            days,
-        )
-    });
-    drop(fingerprints);
+    let overlap = match fingerprints {
+        Some(Fingerprints { index, doc_of }) if config.overlap.enabled => {
+            Some(index.shared_fingerprint_pairs(
+                signatures.len(),
+                doc_of,
+                OverlapParams {
+                    max_df: config.overlap.max_df,
+                    min_shared: 1,
+                },
+                days,
+                SPILL_BUDGET,
+            )?)
+        }
+        _ => None,
+    };
     let (overlap_pairs, overlap_too_small) =
         overlap_pairs_worth_checking(setup, overlap.as_ref(), words, &minhash_pairs);
     let exhaustive = signatures.len() <= EXHAUSTIVE_NEAR_MISS_DOCS;
@@ -110,7 +122,7 @@ pub(super) fn find_candidates(
         .iter()
         .filter(|f| f.by.minhash && f.by.overlap)
         .count();
-    Candidates {
+    Ok(Candidates {
         lsh,
         merged,
         minhash: minhash_pairs.len(),
@@ -121,7 +133,7 @@ pub(super) fn find_candidates(
         story: story_pairs.len(),
         found_by_both,
         exhaustive,
-    }
+    })
 }
 
 /// The overlap stage's pairs that can hold partial reuse, and how many that

@@ -43,10 +43,10 @@ use crate::story::linkage::{link_strength, story_clusters, StoryCluster};
 use crate::story::{Background, TermWeights};
 use crate::verify::ScoredPair;
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
-use candidates::find_candidates;
+use candidates::{find_candidates, Fingerprints};
 pub use direct::{align_listed, compare, ListedPair};
 use pairs::{Checked, Graded, PairChecker, BATCH_DOCS};
-use read::{read_and_sketch, Sketched, Sketcher};
+use read::{read_and_sketch, Sketched, Sketcher, NOT_A_DOCUMENT};
 
 /// A finished scan.
 #[derive(Debug, Clone)]
@@ -174,6 +174,7 @@ fn run_stages(
             hasher: &hasher,
             marker: &marker,
             overlap: config.overlap.enabled,
+            spill_budget: SPILL_BUDGET,
             background: background.as_deref(),
         },
         &mut timings,
@@ -202,6 +203,11 @@ struct Setup<'a> {
     progress: &'a dyn Progress,
 }
 
+/// Bytes of each partitioned store (fingerprints, templates, pair
+/// emissions) held in memory before it goes on in a temporary file. Writing
+/// to the page cache costs little, so a small buffer is enough.
+const SPILL_BUDGET: usize = 64 << 20;
+
 /// Every stage after sketching: candidates, the pair stage, clusters, the
 /// report.
 fn find_pairs(
@@ -215,8 +221,9 @@ fn find_pairs(
     let Sketched {
         documents,
         signatures,
-        mut fingerprints,
-        mut templates,
+        fingerprints,
+        templates,
+        entry_docs,
         words,
         mut distinctive,
         lead_days,
@@ -240,33 +247,46 @@ fn find_pairs(
     // templates and distinctive terms would only count that text again.
     let copies = Copies::find(&signatures);
     for doc in (0..documents.len()).filter(|&d| copies.is_copy(DocId(d as u32))) {
-        fingerprints[doc] = Vec::new();
-        if let Some(t) = templates.get_mut(doc) {
-            *t = Vec::new();
-        }
         distinctive[doc] = Box::default();
     }
+    // Fingerprints and templates were stored by entry number.
+    let doc_of = |entry: u32| {
+        entry_docs
+            .get(entry as usize)
+            .filter(|&&doc| doc != NOT_A_DOCUMENT)
+            .map(|&doc| DocId(doc))
+            .filter(|&doc| !copies.is_copy(doc))
+    };
     let candidates = find_candidates(
         setup,
         &signatures,
         &copies,
-        fingerprints,
+        fingerprints.map(|index| Fingerprints {
+            index,
+            doc_of: &doc_of,
+        }),
         &words,
         distinctive,
         days.as_ref(),
-    );
+    )?;
     drop(days);
     drop(words);
     let weights = setup
         .background
         .map(|b| TermWeights::new(b, document_frequencies, documents.len()));
-    let marker = match &candidates.overlap {
-        Some(o) => marker
-            .with_common(o.boilerplate().to_vec())
-            .with_common_templates(boilerplate::templates(&templates)),
-        None => marker,
+    let mut spilled_bytes = candidates
+        .overlap
+        .as_ref()
+        .map_or(0, |o| o.stats().spilled_bytes);
+    let marker = match (&candidates.overlap, templates) {
+        (Some(o), Some(templates)) => {
+            spilled_bytes += templates.spilled_bytes();
+            marker
+                .with_common(o.boilerplate().to_vec())
+                .with_common_templates(boilerplate::templates(templates, &doc_of)?)
+        }
+        _ => marker,
     };
-    drop(templates);
     timings.overlap = clock.elapsed().as_secs_f64();
 
     let checker = PairChecker {
@@ -311,6 +331,7 @@ fn find_pairs(
         near_misses: groups.near_misses,
         threads: setup.threads,
         timings,
+        spilled_bytes,
     });
     Ok(Scan {
         report,

@@ -1,5 +1,6 @@
 //! An ordered, bounded parallel map: items are read on the calling thread in
-//! chunks, each chunk is mapped on a rayon pool, and the results are handed
+//! chunks, each chunk is mapped on a rayon pool (with its number, counting
+//! from 0), and the results are handed
 //! back in input order while the next chunks are read.
 //!
 //! Invariants: at most `in_flight` chunks are read but not yet consumed, so
@@ -26,7 +27,7 @@ pub(super) fn map_chunks_in_order<T, R, E>(
     items: &mut impl Iterator<Item = Result<T, E>>,
     chunk_len: usize,
     in_flight: usize,
-    map: &(impl Fn(&mut [T]) -> R + Sync),
+    map: &(impl Fn(usize, &mut [T]) -> R + Sync),
     mut consume: impl FnMut(Vec<T>, R) -> Result<(), E>,
 ) -> Result<f64, E>
 where
@@ -56,7 +57,7 @@ where
                 let number = sent;
                 scope.spawn(move |_| {
                     let mut chunk = chunk;
-                    let result = map(&mut chunk);
+                    let result = map(number, &mut chunk);
                     // Fails only when the map stopped on an error.
                     let _ = done.send((number, chunk, result));
                 });
@@ -94,7 +95,12 @@ mod tests {
         let mut items = (0..100u32).map(Ok::<u32, String>);
         let mut seen = Vec::new();
         // Early chunks sleep longest, so the pool finishes them last.
-        let map = |chunk: &mut [u32]| {
+        let map = |number: usize, chunk: &mut [u32]| {
+            assert_eq!(
+                chunk[0] as usize,
+                number * 7,
+                "chunks are numbered in input order"
+            );
             std::thread::sleep(std::time::Duration::from_millis(u64::from(
                 20u32.saturating_sub(chunk[0] / 5),
             )));
@@ -124,7 +130,7 @@ mod tests {
             &mut items,
             chunk_len,
             in_flight,
-            &|chunk: &mut [u32]| chunk.len(),
+            &|_, chunk: &mut [u32]| chunk.len(),
             |chunk, _| {
                 most_ahead = most_ahead.max(read.get() - consumed);
                 consumed += chunk.len();
@@ -154,7 +160,7 @@ mod tests {
             &mut items,
             10,
             2,
-            &|_: &mut [u32]| (),
+            &|_, _: &mut [u32]| (),
             |chunk, ()| {
                 consumed.extend(chunk);
                 Ok(())
@@ -168,7 +174,7 @@ mod tests {
             &mut items,
             10,
             2,
-            &|_: &mut [u32]| (),
+            &|_, _: &mut [u32]| (),
             |chunk, ()| {
                 if chunk[0] == 20 {
                     return Err("stop at 20".to_string());

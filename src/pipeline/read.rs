@@ -9,6 +9,7 @@
 //! pool sketches chunk by chunk; chunks merge in input order, so the result is
 //! the same at any thread count.
 
+use std::sync::Mutex;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -19,10 +20,12 @@ use crate::config::ShingleUnit;
 use crate::error::Error;
 use crate::fingerprint;
 use crate::input::{Document, Entry, Skipped};
+use crate::overlap::OverlapIndex;
 use crate::progress::{Progress, Stage};
 use crate::report::Timings;
 use crate::shingle::{Scratch, Shingler};
 use crate::sketch::{MinHasher, Signature};
+use crate::spill::Partitioned;
 use crate::story::dateline::lead_day;
 use crate::story::weights::{
     distinctive_terms, take_document_frequencies, with_word_rarities, TermTally,
@@ -38,12 +41,18 @@ const CHUNK_DOCS: usize = 2048;
 pub(super) struct Sketched {
     pub documents: Vec<Document>,
     pub signatures: Vec<Signature>,
-    /// Winnowed fingerprint hashes per document, unsorted (empty when the
-    /// overlap stage is off).
-    pub fingerprints: Vec<Vec<u64>>,
+    /// Every document's winnowed fingerprints, indexed as they come under
+    /// the document's entry number (see `entry_docs`; none when the overlap
+    /// stage is off).
+    pub fingerprints: Option<OverlapIndex>,
     /// Template fingerprints of each document's skeleton with their fillings,
-    /// sorted and distinct (empty when the overlap stage is off).
-    pub templates: Vec<Vec<u64>>,
+    /// and its entry number (none when the overlap stage is off).
+    pub templates: Option<Partitioned<(u64, u32)>>,
+    /// Per entry read, in input order, the number of the document it became,
+    /// or [`NOT_A_DOCUMENT`] (filled only when the overlap stage is on): the
+    /// sketching workers number fingerprints by entry, as a document's
+    /// number is known only once every entry before it is read.
+    pub entry_docs: Vec<u32>,
     /// Words per document (0 when the overlap stage is off).
     pub words: Vec<u32>,
     /// Distinctive terms per document (each empty when the story stage is off).
@@ -64,8 +73,72 @@ pub(super) struct Sketcher<'s> {
     pub hasher: &'s MinHasher,
     pub marker: &'s BoilerplateMarker,
     pub overlap: bool,
+    /// Bytes of fingerprints, and as many of templates, held in memory before
+    /// they go to a temporary file.
+    pub spill_budget: usize,
     /// The background model, when the story stage runs.
     pub background: Option<&'s Background>,
+}
+
+/// `Sketched::entry_docs` of an entry that is not a document.
+pub(super) const NOT_A_DOCUMENT: u32 = u32::MAX;
+
+/// The fingerprint and template stores the sketching workers add to: one per
+/// worker at a time, taken from `idle` and put back when the worker's part of
+/// a chunk is done, all absorbed into one at the end. Entries are sorted
+/// later, so which worker held which makes no difference to the result.
+struct WorkerStores {
+    idle: Mutex<Vec<Stores>>,
+    /// Bytes each store holds before it spills.
+    budget: usize,
+}
+
+struct Stores {
+    fingerprints: OverlapIndex,
+    templates: Partitioned<(u64, u32)>,
+}
+
+impl WorkerStores {
+    fn take(&self) -> Stores {
+        let idle = self.idle.lock().map(|mut idle| idle.pop());
+        idle.ok().flatten().unwrap_or_else(|| Stores {
+            fingerprints: OverlapIndex::new(self.budget),
+            templates: Partitioned::new("templates", self.budget),
+        })
+    }
+
+    fn put_back(&self, stores: Stores) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(stores);
+        }
+    }
+
+    /// Every store absorbed into one.
+    fn into_one(self) -> crate::Result<Option<Stores>> {
+        let mut all = self.idle.into_inner().unwrap_or_default().into_iter();
+        let Some(mut one) = all.next() else {
+            return Ok(None);
+        };
+        for other in all {
+            one.fingerprints.absorb(other.fingerprints)?;
+            one.templates.absorb(other.templates)?;
+        }
+        Ok(Some(one))
+    }
+}
+
+/// A worker's store while it sketches, put back when the worker is done.
+struct StoreGuard<'w> {
+    stores: Option<Stores>,
+    owner: &'w WorkerStores,
+}
+
+impl Drop for StoreGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(stores) = self.stores.take() {
+            self.owner.put_back(stores);
+        }
+    }
 }
 
 /// Buffers of one sketching worker.
@@ -176,8 +249,9 @@ pub(super) fn read_and_sketch(
     let mut out = Sketched {
         documents: Vec::new(),
         signatures: Vec::new(),
-        fingerprints: Vec::new(),
-        templates: Vec::new(),
+        fingerprints: None,
+        templates: None,
+        entry_docs: Vec::new(),
         words: Vec::new(),
         distinctive: Vec::new(),
         lead_days: Vec::new(),
@@ -190,19 +264,31 @@ pub(super) fn read_and_sketch(
     // Every scan starts a pool of its own, so its threads hold no counts yet;
     // taking them anyway keeps the totals right if a pool is ever reused.
     take_pool_document_frequencies(pool, sketcher);
+    let stores = sketcher.overlap.then(|| WorkerStores {
+        idle: Mutex::new(Vec::new()),
+        budget: sketcher.spill_budget / pool.current_num_threads().max(1),
+    });
     let result = map_chunks_in_order(
         pool,
         &mut entries,
         CHUNK_DOCS,
         CHUNKS_IN_FLIGHT,
-        &|chunk: &mut [Entry]| sketch_chunk(chunk, sketcher),
+        &|number, chunk: &mut [Entry]| sketch_chunk(number, chunk, sketcher, stores.as_ref()),
         |chunk, sketches| {
             progress.advance(chunk.len() as u64);
-            merge_chunk(&mut out, chunk, sketches)
+            merge_chunk(&mut out, chunk, sketches?, sketcher.overlap)
         },
     );
     out.document_frequencies = take_pool_document_frequencies(pool, sketcher);
     let reading = result?;
+    if let Some(Stores {
+        fingerprints,
+        templates,
+    }) = stores.map(WorkerStores::into_one).transpose()?.flatten()
+    {
+        out.fingerprints = Some(fingerprints);
+        out.templates = Some(templates);
+    }
     timings.read += reading;
     timings.sketch += started.elapsed().as_secs_f64() - reading;
     Ok(out)
@@ -216,23 +302,56 @@ pub(super) fn read_and_sketch(
 /// harness corpus (2 threads, three runs alternating).
 const CHUNKS_IN_FLIGHT: usize = 4;
 
-/// Sketches a chunk, and lets go of the texts that can be read again: later
-/// stages reread the few they need.
-fn sketch_chunk(chunk: &mut [Entry], sketcher: &Sketcher) -> Vec<SketchOutput> {
+/// Sketches chunk `number`, and lets go of the texts that can be read again:
+/// later stages reread the few they need. With `stores`, each document's
+/// fingerprints and templates go there under its entry number (its position
+/// in the input: every chunk but the last is `CHUNK_DOCS` long).
+fn sketch_chunk(
+    number: usize,
+    chunk: &mut [Entry],
+    sketcher: &Sketcher,
+    stores: Option<&WorkerStores>,
+) -> crate::Result<Vec<SketchOutput>> {
+    let first = number.saturating_mul(CHUNK_DOCS);
+    if first.saturating_add(chunk.len()) > NOT_A_DOCUMENT as usize {
+        return Err(Error::TooManyDocuments {
+            limit: NOT_A_DOCUMENT as usize,
+        });
+    }
+    let init = || {
+        let guard = stores.map(|owner| StoreGuard {
+            stores: Some(owner.take()),
+            owner,
+        });
+        (SketchScratch::default(), guard)
+    };
     chunk
         .par_iter_mut()
-        .map_init(SketchScratch::default, |scratch, entry| match entry {
+        .enumerate()
+        .map_init(init, |(scratch, guard), (i, entry)| match entry {
             Entry::Document(doc) => {
                 let text = doc
                     .held_text()
                     .expect("a document is sketched before its text is let go");
-                let sketch = sketcher.sketch(text, scratch);
+                let mut sketch = sketcher.sketch(text, scratch);
+                if let (Some(sketch), Some(stores)) = (
+                    sketch.as_mut(),
+                    guard.as_mut().and_then(|g| g.stores.as_mut()),
+                ) {
+                    let entry_number = (first + i) as u32;
+                    stores
+                        .fingerprints
+                        .add(entry_number, &std::mem::take(&mut sketch.fingerprints))?;
+                    for template in std::mem::take(&mut sketch.templates) {
+                        stores.templates.push((template, entry_number))?;
+                    }
+                }
                 if sketch.is_some() {
                     doc.release_text();
                 }
-                sketch
+                Ok(sketch)
             }
-            Entry::Skipped(_) => None,
+            Entry::Skipped(_) => Ok(None),
         })
         .collect()
 }
@@ -258,15 +377,20 @@ fn merge_chunk(
     out: &mut Sketched,
     chunk: Vec<Entry>,
     sketches: Vec<SketchOutput>,
+    number_entries: bool,
 ) -> crate::Result<()> {
     out.read_count += chunk.len();
     for (entry, sketch) in chunk.into_iter().zip(sketches) {
+        if number_entries {
+            let next = out.documents.len() as u32;
+            let sketched = matches!((&entry, &sketch), (Entry::Document(_), Some(_)));
+            out.entry_docs
+                .push(if sketched { next } else { NOT_A_DOCUMENT });
+        }
         match (entry, sketch) {
             (Entry::Document(doc), Some(sketch)) => {
                 out.documents.push(doc);
                 out.signatures.push(sketch.signature);
-                out.fingerprints.push(sketch.fingerprints);
-                out.templates.push(sketch.templates);
                 out.words.push(sketch.words);
                 out.distinctive.push(sketch.distinctive);
                 out.lead_days.push(sketch.lead_day);

@@ -402,6 +402,9 @@ pub struct RunInfo {
     pub threads: usize,
     /// Seconds per stage.
     pub seconds: Timings,
+    /// Bytes written to temporary files past the memory budget (fingerprints,
+    /// templates and pair emissions of the overlap stage).
+    pub spilled_bytes: u64,
 }
 
 /// Wall-clock seconds per stage.

@@ -283,6 +283,7 @@ struct Cluster {
 struct Run {
     threads: usize,
     seconds: Seconds,
+    spilled_bytes: u64,
 }
 
 #[derive(Deserialize)]
