@@ -54,6 +54,13 @@ pub struct Config {
     /// Worker threads; 0 means one per core. The report does not depend on it.
     #[serde(skip)]
     pub threads: usize,
+    /// The memory budget in bytes (0: a quarter of the machine's memory).
+    /// Each partitioned store of the scan (the overlap stage's fingerprints,
+    /// templates and pair emissions) holds at most an eighth of it, and at
+    /// most [`MAX_SPILL_BUFFER`], before it spills to a temporary file; see
+    /// [`Config::spill_budget`]. The report does not depend on it.
+    #[serde(skip)]
+    pub memory_limit: u64,
 }
 
 /// How documents are read from JSON Lines.
@@ -279,6 +286,7 @@ impl Default for Config {
                 cluster_threshold: d::STORY_CLUSTER_THRESHOLD,
             },
             threads: d::THREADS,
+            memory_limit: d::MEMORY_LIMIT,
         }
     }
 }
@@ -291,7 +299,40 @@ pub const MAX_NUM_PERM: usize = 4096;
 /// stack; tens of thousands exhaust the system's memory maps.
 pub const MAX_THREADS: usize = 1024;
 
+/// The smallest memory budget accepted: below it the stores would spill
+/// every few thousand records.
+pub const MIN_MEMORY_LIMIT: u64 = 16 << 20;
+
+/// The most a partitioned store holds in memory before it spills, whatever
+/// the budget: writing to the page cache costs little (the 100,000-document
+/// harness corpus spills 500 MB of fingerprints in well under a second), so
+/// a larger buffer would only raise the peak.
+pub const MAX_SPILL_BUFFER: usize = 64 << 20;
+
 impl Config {
+    /// The memory budget in bytes: `memory_limit`, or for 0 a quarter of the
+    /// machine's memory (as `/proc/meminfo` gives it; 4 GiB where there is
+    /// none).
+    pub fn memory_limit_bytes(&self) -> u64 {
+        if self.memory_limit > 0 {
+            return self.memory_limit;
+        }
+        let total = std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .and_then(|info| {
+                let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+                let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+                Some(kib * 1024)
+            });
+        total.map_or(4 << 30, |bytes| bytes / 4)
+    }
+
+    /// Bytes each partitioned store of the scan holds before it spills.
+    pub fn spill_budget(&self) -> usize {
+        let eighth = usize::try_from(self.memory_limit_bytes() / 8).unwrap_or(usize::MAX);
+        eighth.min(MAX_SPILL_BUFFER)
+    }
+
     /// Checks ranges and consistency.
     ///
     /// # Errors
@@ -366,6 +407,13 @@ impl Config {
                 "threads",
                 "0 (one per core) to 1024: more threads than cores only wait their turn",
                 &self.threads,
+            );
+        }
+        if self.memory_limit != 0 && self.memory_limit < MIN_MEMORY_LIMIT {
+            return out_of_range(
+                "memory_limit",
+                "0 (a quarter of the machine's memory) or at least 16 MB",
+                &self.memory_limit,
             );
         }
         if self.input.id_field == self.input.text_field {

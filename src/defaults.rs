@@ -133,3 +133,8 @@ pub const STORY_CLUSTER_THRESHOLD: f64 = 0.25;
 
 /// `threads`: 0 is one worker per core.
 pub const THREADS: usize = 0;
+
+/// `memory_limit` in bytes: 0 is a quarter of the machine's memory (4 GiB
+/// where the machine does not say), leaving the rest to the page cache, which
+/// holds what the scan spills and the texts it reads again.
+pub const MEMORY_LIMIT: u64 = 0;

@@ -51,6 +51,19 @@ pub(crate) struct GlobalArgs {
         value_name = "N"
     )]
     pub threads: usize,
+    /// Memory budget, e.g. 512M or 2G (0: a quarter of the machine's memory).
+    /// The overlap stage's fingerprints, templates and pair emissions spill
+    /// to temporary files in TMPDIR past an eighth of it (64 MB at most each);
+    /// signatures and per-document data stay in memory. Results do not
+    /// depend on it.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = defaults::MEMORY_LIMIT,
+        value_parser = parse_size,
+        value_name = "SIZE"
+    )]
+    pub memory_limit: u64,
     /// Print nothing but errors and the requested output.
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
@@ -284,6 +297,40 @@ impl ShingleArgs {
     }
 }
 
+/// A size in bytes: a number, optionally with a unit K, M, G or T (powers
+/// of 1024; `KB`, `MiB` and the like read the same), e.g. `512M`, `1.5G`.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let shift = match unit
+        .trim()
+        .to_ascii_uppercase()
+        .trim_end_matches(['B', 'I'])
+    {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => {
+            return Err(format!(
+                "unknown unit {unit:?}: use K, M, G or T, e.g. 512M"
+            ))
+        }
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size, e.g. 512M or 2G"))?;
+    let bytes = value * (1u64 << shift) as f64;
+    if !bytes.is_finite() || bytes >= u64::MAX as f64 {
+        return Err(format!("{text:?} is too large"));
+    }
+    Ok(bytes as u64)
+}
+
 /// Builds and validates the library config from the parsed arguments. A
 /// command without story options (`dedup`) runs no story stage.
 pub(crate) fn to_config(
@@ -295,6 +342,7 @@ pub(crate) fn to_config(
 ) -> anyhow::Result<Config> {
     let mut config = Config {
         threads: global.threads,
+        memory_limit: global.memory_limit,
         ..Config::default()
     };
     shingles.apply(&mut config);
@@ -378,9 +426,10 @@ pub(crate) fn in_cli_terms(err: reprint::Error) -> anyhow::Error {
 
 /// Every config setting (by its path in the config, as the library's errors
 /// name it) that an option sets, with that option.
-const OPTIONS: [(&str, &str); 16] = [
+const OPTIONS: [(&str, &str); 17] = [
     ("threshold", "--threshold"),
     ("threads", "--threads"),
+    ("memory_limit", "--memory-limit"),
     ("shingle.size", "--shingle-size or --char-ngrams"),
     ("sketch.num_perm", "--num-perm"),
     ("lsh.bands", "--bands"),
@@ -501,6 +550,24 @@ mod tests {
             _ => panic!("{command} takes a corpus"),
         }
         .unwrap()
+    }
+
+    #[test]
+    fn sizes_read_with_their_units() {
+        for (text, bytes) in [
+            ("0", 0),
+            ("4096", 4096),
+            ("512M", 512 << 20),
+            ("512MB", 512 << 20),
+            ("2g", 2 << 30),
+            ("1.5GiB", 3 << 29),
+            ("64 K", 64 << 10),
+        ] {
+            assert_eq!(parse_size(text), Ok(bytes), "{text}");
+        }
+        for bad in ["", "M", "12X", "1.2.3G", "-1G", "99999999999T"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

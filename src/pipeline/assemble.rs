@@ -120,6 +120,7 @@ pub(super) fn assemble(mut findings: Findings) -> Report {
             threads,
             seconds: timings,
             spilled_bytes,
+            peak_memory_bytes: peak_memory_bytes(),
         },
     }
 }
@@ -348,4 +349,13 @@ fn pair_scores(scored: &ScoredPair, id: &dyn Fn(DocId) -> String) -> PairScores 
         shingles_b: s.shingles_b,
         shared_shingles: s.shared_shingles,
     }
+}
+
+/// The process's peak resident memory so far (`VmHWM` of
+/// `/proc/self/status`), where the system gives it.
+fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }

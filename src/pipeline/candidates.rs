@@ -18,8 +18,10 @@ use crate::overlap::{Days, OverlapCandidates, OverlapIndex, OverlapParams};
 use crate::sketch::Signature;
 use crate::story;
 
+use std::time::Instant;
+
 use super::pairs::{Found, FoundBy};
-use super::{Setup, SPILL_BUDGET};
+use super::Setup;
 
 /// A corpus this small is also compared pair by pair (at most 4,950 exact
 /// comparisons), so the report can show how close its closest pairs came.
@@ -49,6 +51,9 @@ pub(super) struct Candidates {
     /// Whether every pair of documents is scored (a corpus of at most
     /// [`EXHAUSTIVE_NEAR_MISS_DOCS`] documents).
     pub exhaustive: bool,
+    /// Seconds each candidate stage took: LSH, the overlap index, the story
+    /// stage's shared distinctive terms.
+    pub seconds: (f64, f64, f64),
 }
 
 /// The overlap index, and the map from the numbers its entries were added
@@ -78,10 +83,13 @@ pub(super) fn find_candidates(
         config.threshold,
         config.sketch.num_perm,
     );
+    let clock = Instant::now();
     let banded = lsh::banded_pairs(signatures, lsh, &|d| !copies.is_copy(d));
     let mut minhash_pairs = banded.pairs;
     minhash_pairs.extend(copies.pairs());
     minhash_pairs.sort_unstable();
+    let lsh_seconds = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
     let overlap = match fingerprints {
         Some(Fingerprints { index, doc_of }) if config.overlap.enabled => {
             Some(index.shared_fingerprint_pairs(
@@ -92,13 +100,15 @@ pub(super) fn find_candidates(
                     min_shared: 1,
                 },
                 days,
-                SPILL_BUDGET,
+                config.spill_budget(),
             )?)
         }
         _ => None,
     };
     let (overlap_pairs, overlap_too_small) =
         overlap_pairs_worth_checking(setup, overlap.as_ref(), words, &minhash_pairs);
+    let overlap_seconds = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
     let exhaustive = signatures.len() <= EXHAUSTIVE_NEAR_MISS_DOCS;
     let story_pairs: Vec<CandidatePair> = match setup.background {
         None => Vec::new(),
@@ -117,6 +127,7 @@ pub(super) fn find_candidates(
         }
     };
     drop(distinctive);
+    let story_seconds = clock.elapsed().as_secs_f64();
     let merged = with_listed_copies(merge(&minhash_pairs, &overlap_pairs, &story_pairs), copies);
     let found_by_both = merged
         .iter()
@@ -133,6 +144,7 @@ pub(super) fn find_candidates(
         story: story_pairs.len(),
         found_by_both,
         exhaustive,
+        seconds: (lsh_seconds, overlap_seconds, story_seconds),
     })
 }
 

@@ -174,7 +174,7 @@ fn run_stages(
             hasher: &hasher,
             marker: &marker,
             overlap: config.overlap.enabled,
-            spill_budget: SPILL_BUDGET,
+            spill_budget: config.spill_budget(),
             background: background.as_deref(),
         },
         &mut timings,
@@ -202,11 +202,6 @@ struct Setup<'a> {
     threads: usize,
     progress: &'a dyn Progress,
 }
-
-/// Bytes of each partitioned store (fingerprints, templates, pair
-/// emissions) held in memory before it goes on in a temporary file. Writing
-/// to the page cache costs little, so a small buffer is enough.
-const SPILL_BUDGET: usize = 64 << 20;
 
 /// Every stage after sketching: candidates, the pair stage, clusters, the
 /// report.
@@ -287,7 +282,12 @@ fn find_pairs(
         }
         _ => marker,
     };
-    timings.overlap = clock.elapsed().as_secs_f64();
+    // The rest of the candidate stage (copies, templates, merging) counts as
+    // the overlap stage's, which is most of it.
+    let (lsh, _, story) = candidates.seconds;
+    timings.lsh = lsh;
+    timings.story = story;
+    timings.overlap = clock.elapsed().as_secs_f64() - lsh - story;
 
     let checker = PairChecker {
         config,

@@ -129,8 +129,9 @@
 //! | `story_clusters[]` | articles about one story, largest first, by average linkage over accounts (a duplicate cluster is one account, linked to another by its members' strongest link; a story cluster holds at least two accounts, each with all its members) and links (a scored pair's link is the mean of its `story.similarity` and `story.specifics_cosine`; two groups join when the mean link over all pairs between them reaches `story_cluster_threshold`, unscored pairs counting 0, so one strong link alone cannot chain groups together): `size`, `members` (ids in input order), `weakest_link` (the lowest mean link at which two parts joined), `linked_share` (share of pairs of accounts whose own link reaches `story_cluster_threshold`) |
 //! | `near_misses[]` | up to 10 closest pairs not in `pairs`, with the score fields of `pairs[]`; drawn from rejected and ungraded candidates, and from all pairs when the corpus has at most 100 documents |
 //! | `run.threads` | worker threads |
+//! | `run.peak_memory_bytes` | the process's peak resident memory in bytes when the report was assembled (Linux; `null` elsewhere) |
 //! | `run.spilled_bytes` | bytes the scan wrote to temporary files (in TMPDIR) past its memory budget: the overlap stage's fingerprints, templates and pair emissions |
-//! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `overlap`, `prepare` (documents of candidate pairs cut into words, stems and sentences), `verify`, `cluster`, `align`, `total` |
+//! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `overlap` (the overlap index, with finding copies, counting templates and merging candidates), `story` (story candidates: documents sharing distinctive terms), `prepare` (documents of candidate pairs cut into words, stems and sentences), `verify`, `cluster`, `align`, `total` |
 
 use std::io::Write;
 

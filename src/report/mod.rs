@@ -405,6 +405,10 @@ pub struct RunInfo {
     /// Bytes written to temporary files past the memory budget (fingerprints,
     /// templates and pair emissions of the overlap stage).
     pub spilled_bytes: u64,
+    /// The process's peak resident memory when the report was assembled, in
+    /// bytes, where the system says (Linux: `VmHWM`); for a library caller it
+    /// counts the caller's memory too.
+    pub peak_memory_bytes: Option<u64>,
 }
 
 /// Wall-clock seconds per stage.
@@ -416,8 +420,11 @@ pub struct Timings {
     pub sketch: f64,
     /// Building band tables and candidate pairs.
     pub lsh: f64,
-    /// The partial-overlap index and its candidates.
+    /// The partial-overlap index and its candidates (with finding copies,
+    /// counting templates and merging the candidates of all stages).
     pub overlap: f64,
+    /// The story stage's candidates (documents sharing distinctive terms).
+    pub story: f64,
     /// Cutting the documents of candidate pairs into words, stems and
     /// sentences (once per document, for verification and alignment).
     pub prepare: f64,

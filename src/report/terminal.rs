@@ -105,11 +105,13 @@ fn write_settings(report: &Report, out: &mut impl Write) -> io::Result<()> {
     let s = &report.run.seconds;
     writeln!(
         out,
-        "Time:      read {}, sketch {}, lsh {}, overlap {}, verify {}, cluster {}, align {}; total {} on {} threads",
+        "Time:      read {}, sketch {}, lsh {}, overlap {}, story {}, prepare {}, verify {}, cluster {}, align {}; total {} on {} threads",
         duration(s.read),
         duration(s.sketch),
         duration(s.lsh),
         duration(s.overlap),
+        duration(s.story),
+        duration(s.prepare),
         duration(s.verify),
         duration(s.cluster),
         duration(s.align),

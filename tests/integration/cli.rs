@@ -399,6 +399,16 @@ fn invalid_settings_and_usage_errors_are_reported() {
         "{}",
         stderr(&out)
     );
+    let out = reprint(dir.path(), &["scan", ".", "--memory-limit", "1M"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("invalid --memory-limit: memory_limit must be 0 (a quarter of the machine's memory) or at least 16 MB, got 1048576"),
+        "{}",
+        stderr(&out)
+    );
+    let out = reprint(dir.path(), &["scan", ".", "--memory-limit", "2X"]);
+    assert_eq!(out.status.code(), Some(2), "clap usage error");
+    assert!(stderr(&out).contains("unknown unit"), "{}", stderr(&out));
     let out = reprint(dir.path(), &["scan"]);
     assert_eq!(out.status.code(), Some(2), "clap usage error");
 }

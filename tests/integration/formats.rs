@@ -284,6 +284,7 @@ struct Run {
     threads: usize,
     seconds: Seconds,
     spilled_bytes: u64,
+    peak_memory_bytes: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -293,6 +294,7 @@ struct Seconds {
     sketch: f64,
     lsh: f64,
     overlap: f64,
+    story: f64,
     prepare: f64,
     verify: f64,
     cluster: f64,
