@@ -28,7 +28,7 @@ pub enum Error {
     },
     /// A temporary file of the scan (records past the memory budget) could not
     /// be written or read back.
-    #[error("cannot use the temporary file of {what} in the temporary folder (TMPDIR): {source}")]
+    #[error("cannot use the temporary file of {what} in the temporary folder (TMPDIR)")]
     TempFile {
         /// What the file holds.
         what: &'static str,

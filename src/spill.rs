@@ -259,7 +259,8 @@ impl<R: Record> Partitioned<R> {
             let mut records = Vec::with_capacity(on_file + buffer.len());
             for (file, offset, n) in blocks {
                 let Some(Some(file)) = files.get_mut(file) else {
-                    continue;
+                    // Blocks are only recorded for files that were written.
+                    return Err(error(std::io::Error::other("a block's file is missing")));
                 };
                 bytes.resize(n * R::BYTES, 0);
                 file.seek(SeekFrom::Start(offset)).map_err(error)?;

@@ -9,7 +9,7 @@
 //! pool sketches chunk by chunk; chunks merge in input order, so the result is
 //! the same at any thread count.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -99,23 +99,32 @@ struct Stores {
 }
 
 impl WorkerStores {
+    // A lock is held only to push or pop, which cannot panic; were it
+    // poisoned anyway, the stores in it are still whole and are kept.
     fn take(&self) -> Stores {
-        let idle = self.idle.lock().map(|mut idle| idle.pop());
-        idle.ok().flatten().unwrap_or_else(|| Stores {
+        let idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        idle.unwrap_or_else(|| Stores {
             fingerprints: OverlapIndex::new(self.budget),
             templates: Partitioned::new("templates", self.budget),
         })
     }
 
     fn put_back(&self, stores: Stores) {
-        if let Ok(mut idle) = self.idle.lock() {
-            idle.push(stores);
-        }
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        idle.push(stores);
     }
 
     /// Every store absorbed into one.
     fn into_one(self) -> crate::Result<Option<Stores>> {
-        let mut all = self.idle.into_inner().unwrap_or_default().into_iter();
+        let mut all = self
+            .idle
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .into_iter();
         let Some(mut one) = all.next() else {
             return Ok(None);
         };

@@ -889,3 +889,24 @@ fn a_formula_filled_in_many_ways_is_not_reuse_but_a_copied_paragraph_is() {
     );
     assert_eq!(pairs[0]["verdict"], "partial_reuse");
 }
+
+#[test]
+fn a_temporary_folder_that_cannot_take_the_spill_is_a_clear_error() {
+    // 5,000 articles overflow the smallest memory budget's stores, which then
+    // write to TMPDIR; a TMPDIR that does not exist is said, not a panic.
+    let dir = temp();
+    write_jsonl(&dir.path().join("corpus.jsonl"), &small_corpus(5000, 11));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["scan", "corpus.jsonl", "--quiet", "--memory-limit", "16M"])
+        .current_dir(dir.path())
+        .env("TMPDIR", dir.path().join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot use the temporary file of")
+            && stderr(&out).contains("(TMPDIR)"),
+        "{}",
+        stderr(&out)
+    );
+}
