@@ -455,6 +455,16 @@ impl Rules {
         found_by_overlap || jaccard >= self.threshold || self.is_on_one_story(story)
     }
 
+    /// Whether a pair's passages may be built from its identical runs alone
+    /// ([`crate::align::align_by_runs`], the near-duplicate fast path, which
+    /// leaves runs that do not chain into one passage to full alignment): its
+    /// runs hold at least [`RUNS_MAKE_PASSAGES`] of the words of each text
+    /// (`verbatim` of `words`).
+    pub fn passages_from_runs(&self, verbatim: (usize, usize), words: (usize, usize)) -> bool {
+        let covers = |v: usize, w: usize| w > 0 && v as f64 >= RUNS_MAKE_PASSAGES * w as f64;
+        covers(verbatim.0, words.0) && covers(verbatim.1, words.1)
+    }
+
     /// Whether an aligned pair needs the costly sentence comparison, given the
     /// verbatim words its identical runs hold in each document: not when it is
     /// below the threshold, its runs are too short for reuse and its story
@@ -469,6 +479,12 @@ impl Rules {
         jaccard >= self.threshold || self.may_be_reuse_or_story(story, verbatim, words)
     }
 }
+
+/// Share of each text that identical runs must cover for a pair's passages
+/// to be built from the runs alone: a near copy, where comparing sentences
+/// could add only the edited words between runs, which merging runs across
+/// gaps covers too. Such a passage's similarity is its verbatim share.
+pub const RUNS_MAKE_PASSAGES: f64 = 0.8;
 
 #[cfg(test)]
 mod tests {

@@ -18,6 +18,8 @@ pub mod figures;
 pub mod prepared;
 pub mod seed;
 
+use std::ops::Range;
+
 use bit_vec::BitVec;
 use serde::Serialize;
 
@@ -120,6 +122,94 @@ impl Runs {
     pub fn repetitive_windows(&self) -> usize {
         self.repetitive_windows
     }
+}
+
+/// The passage of a near copy, from its runs alone (the near-duplicate fast
+/// path, for a pair whose runs cover most of both texts), or `None` when the
+/// runs do not chain into one passage, which is then left to [`align_from`]
+/// (sentence seeds may bridge a reworded stretch that the runs cannot). Runs
+/// in order on both sides are merged across gaps of at most `max_gap_words`
+/// words on each side, and the passage's similarity is its verbatim share
+/// (the words of both sides inside runs, over all its words). No stems or
+/// sentences are needed. Runs are maximal, so two in a row can share a word
+/// (a deleted word next to a repeated one): the later one starts after the
+/// earlier one ends. A run that overlaps one already taken otherwise, on
+/// either side, repeats text already aligned and is left out.
+pub fn align_by_runs(
+    a: &AlignText,
+    b: &AlignText,
+    config: &AlignConfig,
+    runs: &Runs,
+) -> Option<Alignment> {
+    let mut seeds = runs.seeds.clone();
+    seeds.sort_by_key(|s| (s.a.start, s.b.start));
+    let gap = config.max_gap_words as u32;
+    let overlaps = |x: &Range<u32>, y: &Range<u32>| x.start < y.end && y.start < x.end;
+    // Each group: its span on each side and its runs.
+    let mut groups: Vec<(Range<u32>, Range<u32>, Vec<Seed>)> = Vec::new();
+    for mut run in seeds {
+        if let Some((span_a, span_b, _)) = groups.last() {
+            // Identical runs are as long on both sides.
+            let shared = (span_a.end.saturating_sub(run.a.start))
+                .max(span_b.end.saturating_sub(run.b.start));
+            if shared > 0 && shared < run.a.len() as u32 {
+                run.a.start += shared;
+                run.b.start += shared;
+            }
+        }
+        let taken = groups.iter().flat_map(|g| &g.2);
+        if taken
+            .clone()
+            .any(|t| overlaps(&t.a, &run.a) || overlaps(&t.b, &run.b))
+        {
+            continue;
+        }
+        match groups.last_mut() {
+            Some((span_a, span_b, members))
+                if run.a.start >= span_a.end
+                    && run.b.start >= span_b.end
+                    && run.a.start - span_a.end <= gap
+                    && run.b.start - span_b.end <= gap =>
+            {
+                span_a.end = run.a.end;
+                span_b.end = run.b.end;
+                members.push(run);
+            }
+            None => groups.push((run.a.clone(), run.b.clone(), vec![run])),
+            Some(_) => return None,
+        }
+    }
+    let verbatim = |members: &[Seed], side_a: bool| -> usize {
+        members
+            .iter()
+            .map(|r| if side_a { r.a.len() } else { r.b.len() })
+            .sum()
+    };
+    let a_sides = sides(
+        a,
+        groups.iter().map(|g| (g.0.clone(), verbatim(&g.2, true))),
+    );
+    let b_sides = sides(
+        b,
+        groups.iter().map(|g| (g.1.clone(), verbatim(&g.2, false))),
+    );
+    let passages = a_sides
+        .into_iter()
+        .zip(b_sides)
+        .zip(&groups)
+        .map(|((a_side, b_side), (span_a, span_b, _))| Passage {
+            similarity: (a_side.verbatim_words + b_side.verbatim_words) as f64
+                / (a_side.words + b_side.words).max(1) as f64,
+            boilerplate: a.boilerplate_share(span_a) >= BOILERPLATE_SHARE
+                || b.boilerplate_share(span_b) >= BOILERPLATE_SHARE,
+            a: a_side,
+            b: b_side,
+        })
+        .collect();
+    Some(Alignment {
+        passages,
+        repetitive_windows: runs.repetitive_windows,
+    })
 }
 
 /// The rest of [`align`], from runs found by [`Runs::find`] on the same texts.

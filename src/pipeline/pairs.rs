@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::align::char_offsets;
 use crate::align::figures::{figure_match, figure_match_within, FigureMatch};
-use crate::align::{align_from, AlignText, Alignment, Passage, Runs};
+use crate::align::{align_by_runs, align_from, AlignText, Alignment, Passage, Runs};
 use crate::boilerplate::BoilerplateMarker;
 use crate::cluster::cluster;
 use crate::config::{Config, Keep, ShingleUnit};
@@ -506,15 +506,21 @@ pub(super) fn align_and_grade<'p, 't: 'p>(
             let times = (times[a.index()], times[b.index()]);
             let story = candidate.story.as_ref().map(|s| StoryScores::new(s, times));
             let jaccard = candidate.scored.similarity.jaccard;
-            let alignment =
-                if rules.needs_sentence_seeds(jaccard, story, runs.verbatim_words(), words) {
-                    align_from(text_a, text_b, &config.align, runs)
-                } else {
-                    Alignment {
-                        passages: Vec::new(),
-                        repetitive_windows: runs.repetitive_windows(),
-                    }
-                };
+            let run_words = runs.verbatim_words();
+            let by_runs = rules
+                .passages_from_runs(run_words, words)
+                .then(|| align_by_runs(text_a, text_b, &config.align, &runs))
+                .flatten();
+            let alignment = if let Some(alignment) = by_runs {
+                alignment
+            } else if rules.needs_sentence_seeds(jaccard, story, run_words, words) {
+                align_from(text_a, text_b, &config.align, runs)
+            } else {
+                Alignment {
+                    passages: Vec::new(),
+                    repetitive_windows: runs.repetitive_windows(),
+                }
+            };
             let passages = alignment.passages;
             let verbatim = verbatim_words(&passages);
             let figures = figures_of(&rules, jaccard, story, &passages, (text_a, text_b));

@@ -1,6 +1,6 @@
 //! The JSON report: one JSON object, written by [`write_json`].
 //!
-//! # Format (`format_version` 6)
+//! # Format (`format_version` 7)
 //!
 //! Offsets are 0-based and end-exclusive. Byte offsets index the UTF-8 original
 //! text; character offsets count Unicode scalar values (a Python `str` index).
@@ -36,7 +36,11 @@
 //! (`counts.pairs_not_listed`); an LSH bucket of more than 100 documents
 //! pairs each with its first only (`suppressed.crowded_lsh_buckets`,
 //! `.crowded_bucket_pairs`); story clusters count a duplicate cluster as one
-//! account.
+//! account. Version 7 builds the passage of a near copy from its identical
+//! runs alone (runs covering at least 80% of both texts and chaining, across
+//! gaps of at most `align.max_gap_words`, into one passage): that passage ends
+//! where the runs end, and its `similarity` is its verbatim share; it adds
+//! `run.spilled_bytes`, `run.peak_memory_bytes` and `run.seconds.story`.
 //!
 //! | field | meaning |
 //! |---|---|
@@ -120,7 +124,7 @@
 //! | `pairs[].reuse.likely_source` | id of the earlier document (by `time_field`), or null |
 //! | `pairs[].passages[]` | shared passages, in A's order; no two overlap on either side |
 //! | `passages[].a`, `.b` | the passage in each original text: `start_byte`, `end_byte`, `start_char`, `end_char`, `words` (its length in words), `verbatim_words` (of those, words inside runs of at least `min_passage_words` identical words), and `text`, exactly the original slice |
-//! | `passages[].similarity` | tf-isf cosine of the two sides (1 for a verbatim copy) |
+//! | `passages[].similarity` | tf-isf cosine of the two sides (1 for a verbatim copy); for the passage of a near copy built from its runs alone (runs covering at least 80% of both texts, chained into one passage: `grade::RUNS_MAKE_PASSAGES`), its verbatim share: `(a.verbatim_words + b.verbatim_words) / (a.words + b.words)` |
 //! | `passages[].boilerplate` | true when half of its words, on either side, are boilerplate; it then does not count as reuse |
 //! | `pairs[].story` | the story stage's scores (null when it is off): `similarity` (mean of the next two), `cosine` (of the two articles' tf-idf vectors of content-word stems), `passage_containment` (the largest share of tf-idf weight of a passage of about 60 content words, whole sentences, of either article that lies in terms the other has), `days_apart` (days between the two articles: the larger of the days between their `time_field` times and between the dates of their datelines, around the year; null when neither is known), `specifics_cosine` (cosine of the two articles' names and numbers, as `passage_specifics` finds them, each weighted by its idf), `passage_specifics` (of that passage's names, capitalized inside sentences and never in lower case, and numbers, the share by idf that the other article has; 0 when it has none), `figures_same` and `figures_other` (sentences with numbers of either article whose content words other than the numbers mostly recur in a sentence with numbers of the other, Dice at least 0.6 over at least 4 words: whether every number of the one with fewer is in the other, or not; counted from both sides, only for pairs that could be partial reuse or reach `story_threshold`, else 0) |
 //! | `story.passage` | that best passage, or null: `side` (`a` or `b`), `start_byte`, `end_byte`, `start_char`, `end_char`, `words` |

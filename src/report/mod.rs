@@ -31,7 +31,7 @@ pub use crate::story::score::Side;
 /// `grade.story_threshold`), dropped the copy `parameters.min_passage_words`,
 /// and added the rewrite rule's evidence, the story clusters' threshold and
 /// the counts of demoted pairs and templates.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// A finished scan. See [`json`] for the meaning of every field.
 #[derive(Debug, Clone, PartialEq, Serialize)]

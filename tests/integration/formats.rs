@@ -321,7 +321,7 @@ fn report_matches_the_documented_format() {
     reprint::report::json::write_json(&report, &mut json).unwrap();
     let parsed: Report = serde_json::from_slice(&json).unwrap();
     let c = &parsed.counts;
-    assert_eq!(parsed.format_version, 6);
+    assert_eq!(parsed.format_version, 7);
     assert_eq!(
         c.duplicate_pairs + c.near_duplicate_pairs + c.partial_reuse_pairs + c.rewrite_pairs,
         parsed.pairs.len()

@@ -256,3 +256,69 @@ fn pan13_plagdet_meets_the_targets() {
     assert!(share(summaries.positives_related, summaries.positives) >= 0.90);
     assert!(share(summaries.negatives_related, summaries.negatives) <= 0.05);
 }
+
+#[test]
+fn near_copies_take_their_passage_from_their_runs() {
+    // The near-duplicate fast path against full alignment on planted
+    // near-copies: a pair whose identical runs cover 80% of both texts and
+    // chain into one passage gets that passage from the runs, its similarity
+    // the verbatim share. It can differ from full alignment only at its ends,
+    // which stop where the runs stop (full alignment may widen a passage over
+    // edited words at an edge): never more passages, never outside the full
+    // passage, the same verbatim words (but a shared word), a listed verdict.
+    use reprint::stages::{align, AlignText, Shingler};
+    let corpus = crate::util::small_corpus(3000, 23);
+    let config = Config::default();
+    let scan = reprint::run(&config, crate::util::entries(&corpus)).unwrap();
+    let shingler = Shingler::new(config.shingle, config.seed);
+    let (mut by_runs, mut other_ends) = (0, 0);
+    for pair in &scan.report.pairs {
+        let text = |id: &str| corpus.texts[id.parse::<usize>().unwrap()].as_str();
+        let (a, b) = (text(&pair.scores.a), text(&pair.scores.b));
+        let full = align(
+            &AlignText::new(a, &shingler),
+            &AlignText::new(b, &shingler),
+            &config.align,
+        )
+        .passages;
+        let [fast] = &pair.passages[..] else {
+            continue;
+        };
+        let verbatim = (fast.a.verbatim_words + fast.b.verbatim_words) as f64;
+        let share = verbatim / (fast.a.words + fast.b.words) as f64;
+        let covers = |verbatim: usize, text: &str| {
+            verbatim as f64 >= 0.8 * AlignText::new(text, &shingler).len() as f64
+        };
+        if !(covers(fast.a.verbatim_words, a) && covers(fast.b.verbatim_words, b)) {
+            continue;
+        }
+        by_runs += 1;
+        assert!((fast.similarity - share).abs() < 1e-12, "{pair:?}");
+        let [whole] = &full[..] else {
+            panic!("full alignment splits what the runs chain: {pair:?}");
+        };
+        // Two runs that share a word (a repeated word next to an edit) count
+        // it once on the runs' side: a word or two fewer at most.
+        for (f, w) in [(&fast.a, &whole.a), (&fast.b, &whole.b)] {
+            assert!(
+                f.verbatim_words <= w.verbatim_words && w.verbatim_words - f.verbatim_words <= 2,
+                "{pair:?}"
+            );
+        }
+        for (f, w) in [(&fast.a, &whole.a), (&fast.b, &whole.b)] {
+            assert!(w.start_byte <= f.start_byte && f.end_byte <= w.end_byte);
+        }
+        other_ends += usize::from(
+            fast.a.start_byte != whole.a.start_byte
+                || fast.a.end_byte != whole.a.end_byte
+                || fast.b.start_byte != whole.b.start_byte
+                || fast.b.end_byte != whole.b.end_byte,
+        );
+        assert!(pair.verdict.is_listed());
+    }
+    assert!(by_runs >= 50, "{by_runs} pairs took the fast path");
+    assert!(
+        other_ends > 0 && other_ends < by_runs,
+        "{other_ends} of {by_runs}"
+    );
+}
