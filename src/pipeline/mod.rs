@@ -45,7 +45,7 @@ use crate::verify::ScoredPair;
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
 use candidates::{find_candidates, Fingerprints};
 pub use direct::{align_listed, compare, ListedPair};
-use pairs::{Checked, Graded, PairChecker, BATCH_DOCS};
+use pairs::{Checked, Graded, PairChecker, BATCH_WORDS};
 use read::{read_and_sketch, Sketched, Sketcher, NOT_A_DOCUMENT};
 
 /// A finished scan.
@@ -265,7 +265,6 @@ fn find_pairs(
         days.as_ref(),
     )?;
     drop(days);
-    drop(words);
     let weights = setup
         .background
         .map(|b| TermWeights::new(b, document_frequencies, documents.len()));
@@ -296,7 +295,8 @@ fn find_pairs(
         documents: &documents,
         signatures: &signatures,
         times: &times,
-        batch_docs: BATCH_DOCS,
+        words: &words,
+        batch_words: BATCH_WORDS,
         weights: weights.as_ref(),
         progress: setup.progress,
     };

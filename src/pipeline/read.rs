@@ -53,7 +53,9 @@ pub(super) struct Sketched {
     /// sketching workers number fingerprints by entry, as a document's
     /// number is known only once every entry before it is read.
     pub entry_docs: Vec<u32>,
-    /// Words per document (0 when the overlap stage is off).
+    /// Words per document (for character shingles with the overlap and story
+    /// stages off, its shingles: only the pair stage's batches count them
+    /// then).
     pub words: Vec<u32>,
     /// Distinctive terms per document (each empty when the story stage is off).
     pub distinctive: Vec<Box<[u64]>>,
@@ -168,7 +170,7 @@ struct DocumentSketch {
     fingerprints: Vec<u64>,
     /// Template fingerprints and fillings (none when the overlap stage is off).
     templates: Vec<u64>,
-    /// Words (0 when the overlap stage is off).
+    /// Words (see `Sketched::words`).
     words: u32,
     /// Occurrences of ignored phrases.
     phrases: usize,
@@ -187,7 +189,8 @@ impl Sketcher<'_> {
         let mut builder = self.hasher.builder();
         self.shingler
             .for_each_shingle(text, &mut scratch.shingles, |h| builder.add(h));
-        if builder.shingles() == 0 {
+        let shingles = builder.shingles();
+        if shingles == 0 {
             return None;
         }
         let signature = builder.finish();
@@ -200,11 +203,17 @@ impl Sketcher<'_> {
             distinctive: Box::default(),
             lead_day: None,
         };
-        if self.shingler.config().unit != ShingleUnit::Words
-            && (self.overlap || self.background.is_some())
-        {
+        let by_words = self.shingler.config().unit == ShingleUnit::Words;
+        if !by_words && (self.overlap || self.background.is_some()) {
             self.shingler.word_hashes_into(text, &mut scratch.shingles);
         }
+        let words_known = by_words || self.overlap || self.background.is_some();
+        let words = if words_known {
+            scratch.shingles.words().len()
+        } else {
+            shingles
+        };
+        sketch.words = u32::try_from(words).unwrap_or(u32::MAX);
         if let Some(background) = self.background {
             with_word_rarities(self.shingler, background, |cache| {
                 let (found, tally) = (&mut scratch.found, &mut scratch.terms);
@@ -222,7 +231,6 @@ impl Sketcher<'_> {
         if self.overlap {
             sketch.lead_day = lead_day(text);
             let words = scratch.shingles.words();
-            sketch.words = u32::try_from(words.len()).unwrap_or(u32::MAX);
             sketch.phrases = self.marker.index_hashes(
                 words,
                 &mut scratch.winnowing,
