@@ -70,7 +70,7 @@ fn framed_sentences(
 ) -> Vec<Framed> {
     let mut number_words = vec![false; text.len()];
     let mut framed = Vec::new();
-    for range in &text.sentences {
+    for range in text.sentences() {
         let figures = sentence_figures(text, range, &mut number_words, amounts.as_deref_mut());
         if figures.is_empty() {
             continue;
@@ -81,8 +81,8 @@ fn framed_sentences(
             continue;
         }
         let mut terms: Vec<u64> = (range.start as usize..range.end as usize)
-            .filter(|&i| !number_words[i] && text.terms[i] != STOP)
-            .map(|i| text.terms[i])
+            .filter(|&i| !number_words[i] && text.terms()[i] != STOP)
+            .map(|i| text.terms()[i])
             .collect();
         terms.sort_unstable();
         terms.dedup();

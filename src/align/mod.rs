@@ -377,7 +377,7 @@ fn union_len(mut ranges: Vec<std::ops::Range<u32>>) -> usize {
 /// Marks the sentences of `text` whose words are at least
 /// [`RUN_COVERED_SENTENCE`] inside exact runs (`runs` marks those words).
 fn run_covered_sentences(text: &AlignText, runs: &BitVec) -> BitVec {
-    text.sentences
+    text.sentences()
         .iter()
         .map(|s| marked_share(runs, s) >= RUN_COVERED_SENTENCE)
         .collect()

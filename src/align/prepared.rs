@@ -1,4 +1,6 @@
-//! A document prepared for alignment: its words, their stems, and its sentences.
+//! A document prepared for alignment: its words, their stems, and its sentences
+//! (the stems and sentences at once, or on first use: see
+//! [`AlignText::words_first`]).
 //!
 //! Input: an original text. Output: an [`AlignText`], computed once per document
 //! and shared by every pair the document is in.
@@ -36,10 +38,24 @@ pub struct AlignText<'t> {
     pub(crate) text: &'t str,
     /// Its words with their original spans (hash of the normalized word).
     pub(crate) tokens: Vec<Token>,
+    /// How the words were cut, to cut them again for their terms.
+    shingler: Shingler,
+    /// Terms and sentences: computed on first use when not at once (a near
+    /// copy whose passage comes from its identical runs needs neither).
+    analysis: OnceLock<Analysis>,
+    /// Per word: boilerplate or not (none marked unless given).
+    boilerplate: Option<BitVec>,
+    /// Index of the anchor windows, built on first use.
+    anchors: OnceLock<AnchorIndex>,
+}
+
+/// A text's terms and sentences.
+#[derive(Debug, Clone)]
+struct Analysis {
     /// Per word: the hashed stem, or [`STOP`].
-    pub(crate) terms: Vec<u64>,
+    terms: Vec<u64>,
     /// Sentences as ranges of word indices, in order, covering every word.
-    pub(crate) sentences: Vec<Range<u32>>,
+    sentences: Vec<Range<u32>>,
     /// Every sentence's distinct content terms with their counts, sorted by
     /// term, one sentence after another (see [`AlignText::sentence_terms`]).
     sentence_terms: Vec<(u64, u32)>,
@@ -52,22 +68,11 @@ pub struct AlignText<'t> {
     /// The distinct content terms, sorted, each with where its run starts in
     /// `postings`.
     term_runs: Vec<(u64, u32)>,
-    /// Per word: boilerplate or not (none marked unless given).
-    boilerplate: Option<BitVec>,
-    /// Index of the anchor windows, built on first use.
-    anchors: OnceLock<AnchorIndex>,
 }
 
-impl<'t> AlignText<'t> {
-    /// Prepares `text`, cutting words as `shingler` does.
-    pub fn new(text: &'t str, shingler: &Shingler) -> Self {
-        let mut tokens = Vec::new();
-        let mut terms = Vec::new();
-        for_each_term(text, shingler, |token, term| {
-            tokens.push(token);
-            terms.push(term);
-        });
-        let sentences = sentences(text, &tokens, &terms);
+impl Analysis {
+    fn new(text: &str, tokens: &[Token], terms: Vec<u64>) -> Self {
+        let sentences = sentences(text, tokens, &terms);
         let mut sentence_terms: Vec<(u64, u32)> = Vec::with_capacity(terms.len());
         let mut sentence_term_starts: Vec<u32> = Vec::with_capacity(sentences.len() + 1);
         let mut sorted: Vec<u64> = Vec::new();
@@ -92,18 +97,70 @@ impl<'t> AlignText<'t> {
                 term_runs.push((t, i as u32));
             }
         }
-        AlignText {
-            text,
-            tokens,
+        Analysis {
             terms,
             sentences,
             sentence_terms,
             sentence_term_starts,
             postings,
             term_runs,
+        }
+    }
+}
+
+impl<'t> AlignText<'t> {
+    /// Prepares `text`, cutting words as `shingler` does: its words, terms
+    /// and sentences at once.
+    pub fn new(text: &'t str, shingler: &Shingler) -> Self {
+        let mut tokens = Vec::new();
+        let mut terms = Vec::new();
+        for_each_term(text, shingler, |token, term| {
+            tokens.push(token);
+            terms.push(term);
+        });
+        let analysis = Analysis::new(text, &tokens, terms);
+        AlignText {
+            text,
+            tokens,
+            shingler: *shingler,
+            analysis: OnceLock::from(analysis),
             boilerplate: None,
             anchors: OnceLock::new(),
         }
+    }
+
+    /// Prepares `text`'s words only; its terms and sentences are computed
+    /// when first asked for (cutting the text again), for texts that may
+    /// need none (a near copy aligned by its runs).
+    pub fn words_first(text: &'t str, shingler: &Shingler) -> Self {
+        let mut tokens = Vec::new();
+        shingler.for_each_token(text, |_, token| tokens.push(token));
+        AlignText {
+            text,
+            tokens,
+            shingler: *shingler,
+            analysis: OnceLock::new(),
+            boilerplate: None,
+            anchors: OnceLock::new(),
+        }
+    }
+
+    fn analysis(&self) -> &Analysis {
+        self.analysis.get_or_init(|| {
+            let mut terms = Vec::with_capacity(self.tokens.len());
+            for_each_term(self.text, &self.shingler, |_, term| terms.push(term));
+            Analysis::new(self.text, &self.tokens, terms)
+        })
+    }
+
+    /// Per word: the hashed stem, or [`STOP`].
+    pub(crate) fn terms(&self) -> &[u64] {
+        &self.analysis().terms
+    }
+
+    /// Sentences as ranges of word indices, in order, covering every word.
+    pub(crate) fn sentences(&self) -> &[Range<u32>] {
+        &self.analysis().sentences
     }
 
     /// The index of this text's `anchor`-word windows: built once for the first
@@ -164,13 +221,13 @@ impl<'t> AlignText<'t> {
     pub(crate) fn terms_outside_boilerplate(&self) -> std::borrow::Cow<'_, [u64]> {
         match &self.boilerplate {
             Some(marks) if marks.any() => std::borrow::Cow::Owned(
-                self.terms
+                self.terms()
                     .iter()
                     .zip(marks.iter())
                     .map(|(&t, marked)| if marked { STOP } else { t })
                     .collect(),
             ),
-            _ => std::borrow::Cow::Borrowed(&self.terms),
+            _ => std::borrow::Cow::Borrowed(self.terms()),
         }
     }
 
@@ -199,7 +256,7 @@ impl<'t> AlignText<'t> {
 
     /// Number of sentences.
     pub fn sentence_count(&self) -> usize {
-        self.sentences.len()
+        self.sentences().len()
     }
 
     /// Marks the sentences that hold a word within `gap` words of any of
@@ -209,13 +266,14 @@ impl<'t> AlignText<'t> {
         ranges: impl Iterator<Item = &'r Range<u32>>,
         gap: usize,
     ) -> BitVec {
-        let mut marks = BitVec::from_elem(self.sentences.len(), false);
+        let sentences = self.sentences();
+        let mut marks = BitVec::from_elem(sentences.len(), false);
         for range in ranges {
             let start = (range.start as usize).saturating_sub(gap) as u32;
             let end = (range.end as usize + gap) as u32;
             // Sentences are in order and cover every word.
-            let first = self.sentences.partition_point(|s| s.end <= start);
-            for (i, sentence) in self.sentences.iter().enumerate().skip(first) {
+            let first = sentences.partition_point(|s| s.end <= start);
+            for (i, sentence) in sentences.iter().enumerate().skip(first) {
                 if sentence.start >= end {
                     break;
                 }
@@ -228,21 +286,24 @@ impl<'t> AlignText<'t> {
     /// The distinct content terms of a sentence with their counts, sorted by
     /// term.
     pub(crate) fn sentence_terms(&self, sentence: usize) -> &[(u64, u32)] {
-        let start = self.sentence_term_starts[sentence] as usize;
-        let end = self.sentence_term_starts[sentence + 1] as usize;
-        &self.sentence_terms[start..end]
+        let analysis = self.analysis();
+        let start = analysis.sentence_term_starts[sentence] as usize;
+        let end = analysis.sentence_term_starts[sentence + 1] as usize;
+        &analysis.sentence_terms[start..end]
     }
 
     /// The distinct content terms, sorted, each with the number of sentences
     /// it occurs in.
     pub(crate) fn sentence_frequencies(&self) -> impl Iterator<Item = (u64, usize)> + '_ {
-        let ends = self
+        let analysis = self.analysis();
+        let ends = analysis
             .term_runs
             .iter()
             .skip(1)
             .map(|&(_, start)| start as usize)
-            .chain([self.postings.len()]);
-        self.term_runs
+            .chain([analysis.postings.len()]);
+        analysis
+            .term_runs
             .iter()
             .zip(ends)
             .map(|(&(t, start), end)| (t, end - start as usize))
@@ -250,15 +311,16 @@ impl<'t> AlignText<'t> {
 
     /// The (term, sentence) entries of a content term, by ascending sentence.
     pub(crate) fn sentences_with(&self, term: u64) -> &[(u64, u32)] {
-        let Ok(i) = self.term_runs.binary_search_by_key(&term, |&(t, _)| t) else {
+        let analysis = self.analysis();
+        let Ok(i) = analysis.term_runs.binary_search_by_key(&term, |&(t, _)| t) else {
             return &[];
         };
-        let start = self.term_runs[i].1 as usize;
-        let end = self
+        let start = analysis.term_runs[i].1 as usize;
+        let end = analysis
             .term_runs
             .get(i + 1)
-            .map_or(self.postings.len(), |&(_, next)| next as usize);
-        &self.postings[start..end]
+            .map_or(analysis.postings.len(), |&(_, next)| next as usize);
+        &analysis.postings[start..end]
     }
 }
 
@@ -352,7 +414,7 @@ mod tests {
     }
 
     fn sentence_texts<'a>(t: &'a AlignText) -> Vec<&'a str> {
-        t.sentences
+        t.sentences()
             .iter()
             .map(|r| {
                 let start = t.tokens[r.start as usize].span.start as usize;
@@ -396,19 +458,43 @@ mod tests {
     fn stems_match_inflections_and_stop_words_are_not_terms() {
         let a = prepare("killing rebels");
         let b = prepare("killed rebel");
-        assert_eq!(a.terms, b.terms);
-        assert_eq!(prepare("the of and").terms, [STOP, STOP, STOP]);
+        assert_eq!(a.terms(), b.terms());
+        assert_eq!(prepare("the of and").terms(), [STOP, STOP, STOP]);
     }
 
     #[test]
     fn transliterations_of_a_name_are_one_term() {
-        let zelensky = prepare("Zelensky").terms;
-        assert_eq!(prepare("Zelenskiy").terms, zelensky);
-        assert_eq!(prepare("Zelenskyy").terms, zelensky);
-        assert_eq!(prepare("Sergey").terms, prepare("Sergei").terms);
-        assert_eq!(prepare("party").terms, prepare("parties").terms);
-        assert_ne!(prepare("party").terms, prepare("part").terms);
-        assert_ne!(prepare("pay").terms, prepare("pa").terms);
+        let terms = |word| prepare(word).terms().to_vec();
+        let zelensky = terms("Zelensky");
+        assert_eq!(terms("Zelenskiy"), zelensky);
+        assert_eq!(terms("Zelenskyy"), zelensky);
+        assert_eq!(terms("Sergey"), terms("Sergei"));
+        assert_eq!(terms("party"), terms("parties"));
+        assert_ne!(terms("party"), terms("part"));
+        assert_ne!(terms("pay"), terms("pa"));
+    }
+
+    #[test]
+    fn words_first_gives_the_same_terms_and_sentences_when_asked() {
+        let shingler = Shingler::new(Config::default().shingle, 1);
+        let text = "Rebels killed the police chief today. Witnesses saw ¾ of the \
+                    gunmen flee!\n\nThe U. S. envoy met Zelenskiy in Geneva.";
+        let (eager, lazy) = (
+            AlignText::new(text, &shingler),
+            AlignText::words_first(text, &shingler),
+        );
+        assert_eq!(eager.tokens, lazy.tokens);
+        assert!(lazy.analysis.get().is_none(), "nothing computed yet");
+        assert_eq!(eager.terms(), lazy.terms());
+        assert_eq!(eager.sentences(), lazy.sentences());
+        assert_eq!(
+            (0..eager.sentence_count())
+                .map(|i| eager.sentence_terms(i).to_vec())
+                .collect::<Vec<_>>(),
+            (0..lazy.sentence_count())
+                .map(|i| lazy.sentence_terms(i).to_vec())
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -416,6 +502,6 @@ mod tests {
         let text = "word ".repeat(MAX_SENTENCE_WORDS * 2 + 5);
         let t = prepare(&text);
         assert_eq!(t.sentence_count(), 3);
-        assert_eq!(t.sentences.last().map(|r| r.end), Some(t.len() as u32));
+        assert_eq!(t.sentences().last().map(|r| r.end), Some(t.len() as u32));
     }
 }

@@ -120,7 +120,7 @@ impl<'p> PairWeights<'p> {
     /// `isf` rather than a search per term: a range is often most of a
     /// document.
     fn weighed(&self, text: &AlignText, range: Range<u32>) -> Vec<(u64, u32, f64)> {
-        let counts = term_counts(&text.terms[range.start as usize..range.end as usize]);
+        let counts = term_counts(&text.terms()[range.start as usize..range.end as usize]);
         let mut isf = self.isf.iter().peekable();
         counts
             .into_iter()
@@ -285,8 +285,8 @@ pub(crate) fn sentence_pairs(
             let dice = 2.0 * shared[j] as f64 / (vector.len() + b_vectors[j].len()).max(1) as f64;
             if cosine > min_cosine && dice > min_dice {
                 seeds.push(Seed {
-                    a: a.sentences[i].clone(),
-                    b: b.sentences[j].clone(),
+                    a: a.sentences()[i].clone(),
+                    b: b.sentences()[j].clone(),
                 });
             }
             dot[j] = 0.0;
@@ -356,7 +356,7 @@ mod tests {
                 sentence_pairs(&weights, &choice, 0.33, 0.33)
             };
             let sentence_of = |text: &AlignText, range: &Range<u32>| {
-                text.sentences
+                text.sentences()
                     .iter()
                     .position(|s| s == range)
                     .expect("a sentence")
@@ -381,7 +381,7 @@ mod tests {
             let weights = PairWeights::new(&a, &b);
             // The definition, term by term with a search for each weight.
             let vector = |text: &AlignText, r: &Range<u32>| -> Vec<(u64, f64)> {
-                term_counts(&text.terms[r.start as usize..r.end as usize])
+                term_counts(&text.terms()[r.start as usize..r.end as usize])
                     .into_iter()
                     .map(|(t, n)| (t, n as f64 * weights.isf(t)))
                     .collect()

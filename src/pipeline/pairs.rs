@@ -178,7 +178,15 @@ impl PairChecker<'_> {
         let texts = self.load_texts(batch, checked)?;
         let prepared: Vec<AlignText> = texts
             .par_iter()
-            .map(|text| prepare(text, self.shingler, Some(self.marker)))
+            .map(|text| {
+                // Story profiles need every text's terms at once; without
+                // them, a near copy aligned by its runs needs none.
+                let prepared = match self.weights {
+                    Some(_) => AlignText::new(text, self.shingler),
+                    None => AlignText::words_first(text, self.shingler),
+                };
+                mark_boilerplate(prepared, Some(self.marker))
+            })
             .collect();
         let profiles: Vec<StoryProfile> = match self.weights {
             Some(weights) => prepared
@@ -467,7 +475,15 @@ pub(super) fn prepare<'t>(
     shingler: &Shingler,
     marker: Option<&BoilerplateMarker>,
 ) -> AlignText<'t> {
-    let prepared = AlignText::new(text, shingler);
+    mark_boilerplate(AlignText::new(text, shingler), marker)
+}
+
+/// A prepared text with its boilerplate marked when a marker is given and
+/// has anything to mark.
+fn mark_boilerplate<'t>(
+    prepared: AlignText<'t>,
+    marker: Option<&BoilerplateMarker>,
+) -> AlignText<'t> {
     match marker {
         Some(marker) if marker.marks_anything() => {
             let marks = marker.mark(prepared.text, prepared.tokens());

@@ -36,7 +36,7 @@ pub struct SharedEvidence {
 
 /// The evidence two prepared texts share.
 pub fn shared_evidence(a: &AlignText, b: &AlignText, weights: &TermWeights) -> SharedEvidence {
-    let (counts_a, counts_b) = (term_counts(&a.terms), term_counts(&b.terms));
+    let (counts_a, counts_b) = (term_counts(a.terms()), term_counts(b.terms()));
     let count_b: AHashMap<u64, u32> = counts_b.into_iter().collect();
     let mut shared: Vec<(f64, u64)> = counts_a
         .iter()
@@ -64,7 +64,7 @@ pub fn shared_evidence(a: &AlignText, b: &AlignText, weights: &TermWeights) -> S
         .filter(|(_, t)| !names_a.contains_key(t))
         .map(|&(_, t)| {
             let i = a
-                .terms
+                .terms()
                 .iter()
                 .position(|&x| x == t)
                 .expect("a shared term of A");
@@ -89,19 +89,19 @@ pub(super) fn names(text: &AlignText) -> AHashMap<u64, usize> {
     // capitalized words, it costs no hashing of every word.
     let mut common: Vec<u64> = (0..text.tokens.len())
         .filter(|&i| starts_lower(i))
-        .map(|i| text.terms[i])
+        .map(|i| text.terms()[i])
         .collect();
     common.sort_unstable();
     common.dedup();
     let starts_line = |i: usize| text.gap_before(i).contains('\n');
     let mut found = AHashMap::new();
-    for sentence in &text.sentences {
+    for sentence in text.sentences() {
         for i in sentence.start as usize + 1..sentence.end as usize {
             let w = text.word(i);
             let mut chars = w.chars();
             let titlecase =
                 chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase);
-            let term = text.terms[i];
+            let term = text.terms()[i];
             if titlecase
                 && term != STOP
                 && common.binary_search(&term).is_err()
@@ -166,7 +166,7 @@ fn numbers(text: &AlignText) -> Vec<(String, Option<u64>, usize)> {
         let date =
             first == i && is_day_of_month(text.word(i), word(i.checked_sub(1)), word(Some(i + 1)));
         if !date {
-            let after = text.terms.get(i + 1).copied().filter(|&t| t != STOP);
+            let after = text.terms().get(i + 1).copied().filter(|&t| t != STOP);
             out.push((text.text[start..end].to_string(), after, i + 1));
         }
         i += 1;
@@ -237,7 +237,10 @@ fn shared_quotes(a: &AlignText, b: &AlignText) -> Vec<String> {
             );
             for run in runs {
                 let words = quote.start + run.start..quote.start + run.end;
-                let content = words.clone().filter(|&i| quoting.terms[i] != STOP).count();
+                let content = words
+                    .clone()
+                    .filter(|&i| quoting.terms()[i] != STOP)
+                    .count();
                 // A whole quote needs one content word, a fragment of one two
                 // ("The key" of a longer quote says nothing).
                 let needed = if words == quote { 1 } else { 2 };

@@ -128,7 +128,7 @@ impl StoryProfile {
         let norm = vector.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
         let mut in_window = vec![0u32; vector.len()];
         let mut windows = Vec::new();
-        let sentences = &text.sentences;
+        let sentences = text.sentences();
         // Content words per sentence, counted once: passages overlap, each
         // starting at a sentence.
         let content_words: Vec<usize> = sentences
