@@ -54,6 +54,10 @@ pub const TEMPLATE_SAMPLE_BITS: u32 = 2;
 /// capitalized name (a word in capitals only, as in a headline, is not).
 pub fn is_slot(word: &str) -> bool {
     let bytes = word.as_bytes();
+    // Most words start with a lower-case letter: a slot only with a digit.
+    if bytes.first().is_some_and(u8::is_ascii_lowercase) {
+        return bytes.iter().any(u8::is_ascii_digit);
+    }
     if bytes.iter().any(u8::is_ascii_digit) {
         return true;
     }

@@ -12,8 +12,10 @@
 //! document) go to a [`Partitioned`] store by the hash's top bits (held up to
 //! a budget, then in a temporary file), so no document keeps a list of its
 //! own. Each partition is read back and sorted on its own (a batch of them in
-//! parallel): equal hashes are adjacent and a hash's document frequency (df)
-//! is the length of its run. Every fingerprint with `2 <= df <= max_df` emits
+//! parallel), after a bitset has set aside the hashes certainly seen once
+//! (most of them: all entries of a hash are in one partition): equal hashes
+//! are adjacent and a hash's document frequency (df) is the length of its
+//! run. Every fingerprint with `2 <= df <= max_df` emits
 //! all its document pairs, packed as `a << 32 | b`, into a second partitioned
 //! store (by a mix of the pair's bits); sorted partition by partition, the
 //! length of each pair's run is the number of distinct fingerprints the two
@@ -231,10 +233,8 @@ impl OverlapIndex {
     /// maps to the document. Workers that do not know documents' final
     /// numbers yet add under numbers of their own.
     pub fn add(&mut self, number: u32, hashes: &[u64]) -> crate::Result<()> {
-        for &hash in hashes {
-            self.postings.push((hash, number))?;
-        }
-        Ok(())
+        self.postings
+            .extend(hashes.iter().map(|&hash| (hash, number)))
     }
 
     /// Takes in every entry of `other` (another worker's index).
@@ -289,9 +289,19 @@ impl OverlapIndex {
                 }
                 None => false,
             });
+            // Most hashes occur once in the whole corpus, and all entries of
+            // a hash are in one partition: those certainly seen once are
+            // counted, not sorted.
+            let repeated = RepeatFilter::new(&postings);
+            let before = postings.len();
+            postings.retain(|&(hash, _)| repeated.may_repeat(hash));
+            let unique = (before - postings.len()) as u64;
             postings.sort_unstable();
             postings.dedup();
-            Partition::of(&postings, params, days)
+            let mut partition = Partition::of(&postings, params, days);
+            partition.stats.fingerprints_indexed += unique;
+            partition.stats.distinct_fingerprints += unique;
+            partition
         };
         self.postings
             .map_partitions(batch, read_partition, |partition| {
@@ -350,6 +360,38 @@ impl OverlapIndex {
             boilerplate,
             stats,
         })
+    }
+}
+
+/// Which hashes of a partition may occur more than once: a bitset with a bit
+/// per hash (its low bits), set for a hash seen a second time. A hash always
+/// lands on its own bit, so a repeated hash always passes; two hashes sharing
+/// a bit only let a unique one through, which sorting then finds alone. With
+/// four bits per entry, about one unique hash in five passes; a partition's
+/// bitset stays in cache.
+struct RepeatFilter {
+    repeated: Vec<u64>,
+    mask: u64,
+}
+
+impl RepeatFilter {
+    fn new(postings: &[(u64, u32)]) -> Self {
+        let bits = (postings.len().saturating_mul(4))
+            .next_power_of_two()
+            .max(64);
+        let mask = bits as u64 - 1;
+        let (mut seen, mut repeated) = (vec![0u64; bits / 64], vec![0u64; bits / 64]);
+        for &(hash, _) in postings {
+            let (word, bit) = ((hash & mask) as usize / 64, 1u64 << (hash & 63));
+            repeated[word] |= seen[word] & bit;
+            seen[word] |= bit;
+        }
+        RepeatFilter { repeated, mask }
+    }
+
+    fn may_repeat(&self, hash: u64) -> bool {
+        // `mask` is below the bitset's length, so the index is in range.
+        self.repeated[(hash & self.mask) as usize / 64] & (1 << (hash & 63)) != 0
     }
 }
 

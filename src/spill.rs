@@ -135,6 +135,21 @@ impl<R: Record> Partitioned<R> {
         Ok(())
     }
 
+    /// Adds records (one document's, say), writing every buffer out when the
+    /// budget is reached after them: checking once per call, not per record.
+    pub fn extend(&mut self, records: impl IntoIterator<Item = R>) -> crate::Result<()> {
+        let before = self.held;
+        for record in records {
+            self.buffers[partition_of(record.key())].push(record);
+            self.held += 1;
+        }
+        self.pushed += (self.held - before) as u64;
+        if self.held >= self.capacity {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
     /// Records pushed so far.
     #[cfg(test)]
     pub fn len(&self) -> u64 {

@@ -359,9 +359,10 @@ fn sketch_chunk(
                     stores
                         .fingerprints
                         .add(entry_number, &std::mem::take(&mut sketch.fingerprints))?;
-                    for template in std::mem::take(&mut sketch.templates) {
-                        stores.templates.push((template, entry_number))?;
-                    }
+                    let templates = std::mem::take(&mut sketch.templates);
+                    stores
+                        .templates
+                        .extend(templates.into_iter().map(|t| (t, entry_number)))?;
                 }
                 if sketch.is_some() {
                     doc.release_text();
