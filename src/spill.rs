@@ -92,6 +92,8 @@ pub struct Partitioned<R: Record> {
     held: usize,
     /// Records held at most before the buffers are written out.
     capacity: usize,
+    /// Records a full buffer grows by (0: it doubles).
+    growth: usize,
     /// The file this store writes to, once it spilled.
     file: Option<BufWriter<File>>,
     /// Files of stores absorbed into this one (see [`Partitioned::absorb`]).
@@ -110,11 +112,18 @@ impl<R: Record> Partitioned<R> {
     /// An empty set of partitions that holds at most `budget_bytes` of
     /// records in memory (at least one record); `what` names them in errors.
     pub fn new(what: &'static str, budget_bytes: usize) -> Self {
+        let capacity = (budget_bytes / std::mem::size_of::<R>().max(1)).max(1);
         Partitioned {
             what,
             buffers: (0..PARTITIONS).map(|_| Vec::new()).collect(),
             held: 0,
-            capacity: (budget_bytes / std::mem::size_of::<R>().max(1)).max(1),
+            capacity,
+            growth: if budget_bytes == usize::MAX {
+                // Without a budget (in memory), buffers double as they need.
+                0
+            } else {
+                (capacity / PARTITIONS / 4).max(16)
+            },
             file: None,
             absorbed: Vec::new(),
             blocks: vec![Vec::new(); PARTITIONS],
@@ -126,7 +135,7 @@ impl<R: Record> Partitioned<R> {
 
     /// Adds a record, writing every buffer out when the budget is reached.
     pub fn push(&mut self, record: R) -> crate::Result<()> {
-        self.buffers[partition_of(record.key())].push(record);
+        self.buffer_for(record.key()).push(record);
         self.held += 1;
         self.pushed += 1;
         if self.held >= self.capacity {
@@ -140,7 +149,7 @@ impl<R: Record> Partitioned<R> {
     pub fn extend(&mut self, records: impl IntoIterator<Item = R>) -> crate::Result<()> {
         let before = self.held;
         for record in records {
-            self.buffers[partition_of(record.key())].push(record);
+            self.buffer_for(record.key()).push(record);
             self.held += 1;
         }
         self.pushed += (self.held - before) as u64;
@@ -148,6 +157,18 @@ impl<R: Record> Partitioned<R> {
             self.spill()?;
         }
         Ok(())
+    }
+
+    /// The buffer of `key`'s partition, with room for one more record: a
+    /// full buffer grows by a quarter of its share of the budget, not by
+    /// doubling, so buffers filled about evenly up to the budget take about
+    /// the budget (doubling would take up to twice as much).
+    fn buffer_for(&mut self, key: u64) -> &mut Vec<R> {
+        let buffer = &mut self.buffers[partition_of(key)];
+        if buffer.len() == buffer.capacity() {
+            buffer.reserve_exact(self.growth);
+        }
+        buffer
     }
 
     /// Records pushed so far.
@@ -193,8 +214,13 @@ impl<R: Record> Partitioned<R> {
     }
 
     /// Takes in every record of `other` (pushed with its own budget): its
-    /// buffers join this store's, its file is read with this one's.
+    /// file is read with this one's; its buffers join this store's, or, when
+    /// either store has spilled already, go to its file first (joined, they
+    /// would hold two budgets).
     pub fn absorb(&mut self, mut other: Partitioned<R>) -> crate::Result<()> {
+        if self.written > 0 || other.written > 0 {
+            other.spill()?;
+        }
         let first_file = 1 + self.absorbed.len();
         let mut files = Vec::new();
         if let Some(writer) = other.file.take() {

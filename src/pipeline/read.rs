@@ -35,7 +35,7 @@ use nohash_hasher::IntMap;
 
 /// Documents read per parallel sketching chunk: large enough to keep every core
 /// busy, small enough that texts waiting to be sketched stay a few MB.
-const CHUNK_DOCS: usize = 2048;
+const CHUNK_DOCS: usize = 1024;
 
 /// The documents that survived reading, with their signatures and fingerprints.
 pub(super) struct Sketched {
@@ -109,9 +109,11 @@ impl WorkerStores {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
+        // Templates are sampled, one skeleton k-gram in four of a text that
+        // has slots: a quarter of the budget holds them.
         idle.unwrap_or_else(|| Stores {
             fingerprints: OverlapIndex::new(self.budget),
-            templates: Partitioned::new("templates", self.budget),
+            templates: Partitioned::new("templates", self.budget / 4),
         })
     }
 

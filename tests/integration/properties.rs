@@ -13,7 +13,7 @@ use crate::util::{entries, small_corpus, without_run};
 
 #[test]
 fn report_is_identical_at_1_2_and_8_threads_and_when_spilled() {
-    // More documents than one sketching chunk (2,048), so chunks finish out of
+    // More documents than one sketching chunk (1,024), so chunks finish out of
     // order and must merge in input order. The smallest memory budget spills
     // the overlap stage's stores to temporary files (2 MB each, split among
     // the threads); the default one does not.
