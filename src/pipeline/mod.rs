@@ -45,7 +45,7 @@ use crate::verify::ScoredPair;
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
 use candidates::{find_candidates, Fingerprints};
 pub use direct::{align_listed, compare, ListedPair};
-use pairs::{Checked, Graded, PairChecker, BATCH_WORDS};
+use pairs::{Checked, Graded, PairChecker, BATCH_WORDS, PREPARED_BYTES_PER_WORD};
 use read::{read_and_sketch, Sketched, Sketcher, NOT_A_DOCUMENT};
 
 /// A finished scan.
@@ -297,6 +297,8 @@ fn find_pairs(
         times: &times,
         words: &words,
         batch_words: BATCH_WORDS,
+        // An eighth of the memory budget for a large group's prepared texts.
+        group_words: config.memory_limit_bytes() / 8 / PREPARED_BYTES_PER_WORD,
         weights: weights.as_ref(),
         progress: setup.progress,
     };

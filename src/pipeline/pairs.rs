@@ -7,8 +7,9 @@
 //! Output: [`Checked`], every candidate scored and the aligned ones graded.
 //!
 //! Invariants: a batch holds at most [`BATCH_WORDS`] words (a document longer
-//! than that is a batch of its own), which bounds the memory of prepared texts
-//! whatever the corpus size. Batches follow the
+//! than that is a batch of its own), or, for one connected group larger than
+//! that, at most the words the memory budget gives prepared texts; this
+//! bounds the memory of prepared texts whatever the corpus size. Batches follow the
 //! connected groups of the candidate graph, so a document is read and prepared
 //! once unless its group is larger than a batch. What comes out does not depend
 //! on the batching or the thread count: the caller sorts every list it reports.
@@ -47,6 +48,10 @@ use crate::verify::{score, ScoredPair};
 /// batches: at 1,024 documents a batch, each of its documents was prepared
 /// 3.5 times on average.
 pub(super) const BATCH_WORDS: u64 = 1024 * 600;
+
+/// Bytes a prepared word takes, about (see [`BATCH_WORDS`]), to turn a
+/// memory budget into words.
+pub(super) const PREPARED_BYTES_PER_WORD: u64 = 80;
 
 /// The candidate stages that found a pair.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -127,6 +132,10 @@ pub(super) struct PairChecker<'a> {
     pub words: &'a [u32],
     /// Most words prepared at once ([`BATCH_WORDS`]).
     pub batch_words: u64,
+    /// Most words of one connected group prepared at once, when the group
+    /// is larger than a batch: the more, the fewer of its documents are
+    /// prepared again in another batch (from the memory budget).
+    pub group_words: u64,
     /// Term weights, when the story stage runs.
     pub weights: Option<&'a TermWeights<'a>>,
     /// Told of every batch checked.
@@ -151,7 +160,12 @@ impl PairChecker<'_> {
                 pairs: (0..candidates.len()).collect(),
             }]
         } else {
-            batches(candidates, self.words, self.batch_words)
+            batches(
+                candidates,
+                self.words,
+                self.batch_words,
+                self.group_words.max(self.batch_words),
+            )
         };
         let mut checked = Checked::default();
         self.progress
@@ -347,9 +361,12 @@ struct Batch {
 
 /// Cuts the candidates into batches of at most `max_words` words (per
 /// document, `words`; a document counts at least 1), one connected group of
-/// the candidate graph after another; a group larger than a batch is cut pair
-/// by pair, in [`neighbourhood_order`].
-fn batches(candidates: &[Found], words: &[u32], max_words: u64) -> Vec<Batch> {
+/// the candidate graph after another. A group larger than that is a batch of
+/// its own of up to `group_words` words, or, larger still, is cut pair by
+/// pair, in [`neighbourhood_order`], into batches of `group_words`: a dense
+/// group (the story candidates of short wires) cut small prepares most of its
+/// documents in several batches.
+fn batches(candidates: &[Found], words: &[u32], max_words: u64, group_words: u64) -> Vec<Batch> {
     let doc_count = words.len();
     let cost = |d: DocId| u64::from(words[d.index()].max(1));
     let pairs: Vec<CandidatePair> = candidates.iter().map(|c| c.pair).collect();
@@ -381,17 +398,23 @@ fn batches(candidates: &[Found], words: &[u32], max_words: u64) -> Vec<Batch> {
         *held_words = 0;
     };
     for (group, pairs) in groups.iter().zip(group_pairs) {
-        let group_words: u64 = group.members.iter().map(|&d| cost(d)).sum();
-        if group_words <= max_words {
-            if held_words + group_words > max_words {
+        let group_words_total: u64 = group.members.iter().map(|&d| cost(d)).sum();
+        if group_words_total <= max_words {
+            if held_words + group_words_total > max_words {
                 flush(&mut batch, &mut held_words);
             }
             batch.docs.extend(&group.members);
             batch.pairs.extend(pairs);
-            held_words += group_words;
+            held_words += group_words_total;
             continue;
         }
         flush(&mut batch, &mut held_words);
+        if group_words_total <= group_words {
+            batch.docs.extend(&group.members);
+            batch.pairs.extend(pairs);
+            flush(&mut batch, &mut held_words);
+            continue;
+        }
         let mut held: AHashSet<DocId> = AHashSet::new();
         for i in neighbourhood_order(&group.members, pairs, candidates) {
             let pair = candidates[i].pair;
@@ -400,7 +423,7 @@ fn batches(candidates: &[Found], words: &[u32], max_words: u64) -> Vec<Batch> {
                 .filter(|d| !held.contains(d))
                 .map(|&d| cost(d))
                 .sum();
-            if !held.is_empty() && held_words + new > max_words {
+            if !held.is_empty() && held_words + new > group_words {
                 flush(&mut batch, &mut held_words);
                 held.clear();
             }
@@ -673,6 +696,7 @@ mod tests {
                 times: &times,
                 words: &words,
                 batch_words,
+                group_words: batch_words,
                 weights: None,
                 progress: &crate::progress::Silent,
             };
@@ -727,7 +751,7 @@ mod tests {
             (9, 10),
             (10, 11),
         ]);
-        let batches = batches(&candidates, &[1; 12], 4);
+        let batches = batches(&candidates, &[1; 12], 4, 4);
         let mut seen: Vec<usize> = batches.iter().flat_map(|b| b.pairs.clone()).collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..candidates.len()).collect::<Vec<_>>());
@@ -758,7 +782,7 @@ mod tests {
         // still gets a batch.
         let candidates = found(&[(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 7)]);
         let words = [10, 10, 10, 10, 10, 10, 60, 150];
-        let batches = batches(&candidates, &words, 100);
+        let batches = batches(&candidates, &words, 100, 100);
         let mut seen: Vec<usize> = batches.iter().flat_map(|b| b.pairs.clone()).collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..candidates.len()).collect::<Vec<_>>());
@@ -771,6 +795,11 @@ mod tests {
             (0..6).all(|d| with_zero.docs.contains(&DocId(d))),
             "{with_zero:?}"
         );
+        // With room for a large group, it is one batch, each document once.
+        let whole = super::batches(&candidates, &words, 100, 300);
+        assert_eq!(whole.len(), 1);
+        assert_eq!(whole[0].docs.len(), 8);
+        assert_eq!(whole[0].pairs.len(), candidates.len());
     }
 
     #[test]
@@ -784,7 +813,7 @@ mod tests {
             .collect();
         pairs.sort_unstable();
         let candidates = found(&pairs);
-        let batches = batches(&candidates, &[1; 41], 10);
+        let batches = batches(&candidates, &[1; 41], 10, 10);
         let mut seen: Vec<usize> = batches.iter().flat_map(|b| b.pairs.clone()).collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..candidates.len()).collect::<Vec<_>>());
