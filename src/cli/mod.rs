@@ -54,6 +54,8 @@ pub(crate) struct GlobalArgs {
     /// Memory budget, e.g. 512M or 2G (0: a quarter of the machine's memory).
     /// The overlap stage's fingerprints, templates and pair emissions spill
     /// to temporary files in TMPDIR past an eighth of it (32 MB at most each);
+    /// a large group of candidate pairs has its texts prepared at once when
+    /// an eighth of it holds them (else in parts, some texts twice);
     /// signatures and per-document data stay in memory. Results do not
     /// depend on it.
     #[arg(
