@@ -1,9 +1,11 @@
 //! Copies: documents whose MinHash signatures are equal, grouped before any
 //! pair is generated.
 //!
-//! Input: every document's [`Signature`]. Output: [`Copies`], for each document
-//! the first document (in input order) with the same signature: itself, or
-//! the document it copies.
+//! Input: every document's [`Signature`], or its [`copy_key`] (128 bits of
+//! hash of the signature, so that a scan need not hold signatures). Output:
+//! [`Copies`], for each document the first document (in input order) with
+//! the same signature: itself, or the document it copies. Two different
+//! signatures share a key with probability 2^-128 a pair.
 //!
 //! A corpus may hold the same text many times (a wire story carried by a
 //! hundred outlets, a feed delivered twice). Equal signatures mean the same
@@ -48,32 +50,30 @@ pub struct Copies {
 
 impl Copies {
     /// Groups documents by equal signatures.
+    #[cfg(test)]
     pub fn find(signatures: &[Signature]) -> Copies {
-        let mut keyed: Vec<(u64, u32)> = signatures
-            .iter()
-            .enumerate()
-            .map(|(d, s)| (signature_key(s), d as u32))
-            .collect();
+        let keys: Vec<u128> = signatures.iter().map(copy_key).collect();
+        Copies::find_by_keys(&keys)
+    }
+
+    /// Groups documents by equal [`copy_key`]s (document `i` has key `i`).
+    pub fn find_by_keys(keys: &[u128]) -> Copies {
+        let documents = keys.len();
+        let mut keyed: Vec<(u128, u32)> = keys.iter().zip(0..).map(|(&k, d)| (k, d)).collect();
         keyed.sort_unstable();
-        let mut first: Vec<DocId> = (0..signatures.len() as u32).map(DocId).collect();
-        let mut group_size = vec![1u32; signatures.len()];
+        let mut first: Vec<DocId> = (0..documents as u32).map(DocId).collect();
+        let mut group_size = vec![1u32; documents];
         for run in keyed.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
-            // Equal keys, almost surely equal signatures; compare to be sure,
-            // each document against the earliest equal one before it.
-            for (i, &(_, doc)) in run.iter().enumerate() {
-                let equal_earlier = run[..i].iter().map(|&(_, d)| d).find(|&d| {
-                    first[d as usize] == DocId(d)
-                        && signatures[d as usize].mins() == signatures[doc as usize].mins()
-                });
-                if let Some(earlier) = equal_earlier {
-                    first[doc as usize] = DocId(earlier);
-                    group_size[doc as usize] = 0;
-                    group_size[earlier as usize] += 1;
-                }
+            // Sorted by document within equal keys: the first is the earliest.
+            let earliest = run[0].1;
+            for &(_, doc) in &run[1..] {
+                first[doc as usize] = DocId(earliest);
+                group_size[doc as usize] = 0;
             }
+            group_size[earliest as usize] = run.len() as u32;
         }
         let mut groups: Vec<Vec<DocId>> = Vec::new();
-        let mut group_of_first: Vec<u32> = vec![u32::MAX; signatures.len()];
+        let mut group_of_first: Vec<u32> = vec![u32::MAX; documents];
         for (d, &f) in first.iter().enumerate() {
             if group_size[f.index()] < 2 {
                 continue;
@@ -145,13 +145,15 @@ impl Copies {
 }
 
 /// A signature's hash, to sort equal signatures together.
-fn signature_key(signature: &Signature) -> u64 {
+/// A signature's key for [`Copies::find_by_keys`]: two seeded 64-bit hashes
+/// of its values.
+pub fn copy_key(signature: &Signature) -> u128 {
     let bytes: Vec<u8> = signature
         .mins()
         .iter()
         .flat_map(|v| v.to_le_bytes())
         .collect();
-    hash_bytes(&bytes, 0)
+    (hash_bytes(&bytes, 0) as u128) << 64 | hash_bytes(&bytes, 1) as u128
 }
 
 #[cfg(test)]

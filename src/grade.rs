@@ -456,9 +456,9 @@ impl Rules {
     }
 
     /// Whether a pair's passages may be built from its identical runs alone
-    /// ([`crate::align::align_by_runs`], the near-duplicate fast path, which
+    /// (`align::align_by_runs`, the near-duplicate fast path, which
     /// leaves runs that do not chain into one passage to full alignment): its
-    /// runs hold at least [`RUNS_MAKE_PASSAGES`] of the words of each text
+    /// runs hold at least `RUNS_MAKE_PASSAGES` (0.8) of the words of each text
     /// (`verbatim` of `words`).
     pub fn passages_from_runs(&self, verbatim: (usize, usize), words: (usize, usize)) -> bool {
         let covers = |v: usize, w: usize| w > 0 && v as f64 >= RUNS_MAKE_PASSAGES * w as f64;

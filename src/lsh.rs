@@ -128,10 +128,47 @@ pub fn banded_pairs(
     params: LshParams,
     keep: &(dyn Fn(DocId) -> bool + Sync),
 ) -> BandedPairs {
-    let bands: Vec<(Vec<u64>, usize, u64)> = (0..params.bands)
-        .into_par_iter()
-        .map(|band| band_pairs(signatures, params, band, keep))
+    let keys: Vec<u64> = signatures
+        .iter()
+        .flat_map(|signature| band_keys(signature, params))
         .collect();
+    banded_pairs_of_keys(&keys, params.bands, keep)
+}
+
+/// The key of each band of `signature`, in band order: a hash of the band's
+/// values, seeded by the band's number. Two documents agree on a band when
+/// their keys for it are equal (or, rarely, collide: a false candidate,
+/// which verification drops).
+pub fn band_keys(signature: &Signature, params: LshParams) -> impl Iterator<Item = u64> + '_ {
+    (0..params.bands).map(move |band| {
+        let values = &signature.mins()[band * params.rows..(band + 1) * params.rows];
+        let mut bytes = [0u8; 4 * 64];
+        if values.len() <= 64 {
+            for (chunk, v) in bytes.chunks_exact_mut(4).zip(values) {
+                chunk.copy_from_slice(&v.to_le_bytes());
+            }
+            hash_bytes(&bytes[..values.len() * 4], band as u64)
+        } else {
+            let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+            hash_bytes(&bytes, band as u64)
+        }
+    })
+}
+
+/// The candidate pairs of documents given by their band keys (`bands` per
+/// document, document `i`'s at `i * bands..`, as [`band_keys`] gives them),
+/// among the documents `keep` accepts, sorted: a scan keeps these 8 bytes a
+/// band rather than the signature's 4 bytes a value.
+pub fn banded_pairs_of_keys(
+    keys: &[u64],
+    bands: usize,
+    keep: &(dyn Fn(DocId) -> bool + Sync),
+) -> BandedPairs {
+    let bands_found: Vec<(Vec<u64>, usize, u64)> = (0..bands)
+        .into_par_iter()
+        .map(|band| band_pairs(keys, bands, band, keep))
+        .collect();
+    let bands = bands_found;
     let capped_buckets = bands.iter().map(|b| b.1).sum();
     let pairs_left_out = bands.iter().map(|b| b.2).sum();
     let mut packed: Vec<u64> = bands.into_iter().flat_map(|b| b.0).collect();
@@ -154,30 +191,16 @@ pub fn banded_pairs(
 /// Pairs that agree on one band, packed as `a << 32 | b` for a cheap global
 /// sort, with the buckets capped and the pairs they left out.
 fn band_pairs(
-    signatures: &[Signature],
-    params: LshParams,
+    all_keys: &[u64],
+    bands: usize,
     band: usize,
     keep: &(dyn Fn(DocId) -> bool + Sync),
 ) -> (Vec<u64>, usize, u64) {
-    let rows = band * params.rows..(band + 1) * params.rows;
-    let mut keys: Vec<(u64, u32)> = signatures
-        .iter()
-        .enumerate()
-        .filter(|&(doc, _)| keep(DocId(doc as u32)))
-        .map(|(doc, sig)| {
-            let values = &sig.mins()[rows.clone()];
-            let mut bytes = [0u8; 4 * 64];
-            let key = if values.len() <= 64 {
-                for (chunk, v) in bytes.chunks_exact_mut(4).zip(values) {
-                    chunk.copy_from_slice(&v.to_le_bytes());
-                }
-                hash_bytes(&bytes[..values.len() * 4], band as u64)
-            } else {
-                let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-                hash_bytes(&bytes, band as u64)
-            };
-            (key, doc as u32)
-        })
+    let mut keys: Vec<(u64, u32)> = all_keys
+        .chunks_exact(bands.max(1))
+        .zip(0u32..)
+        .filter(|&(_, doc)| keep(DocId(doc)))
+        .map(|(doc_keys, doc)| (doc_keys[band], doc))
         .collect();
     keys.sort_unstable();
     let (mut pairs, mut capped, mut left_out) = (Vec::new(), 0, 0u64);

@@ -89,7 +89,15 @@ pub fn verify(
     };
     let scored: Vec<ScoredPair> = pairs
         .par_iter()
-        .map(|&pair| score(pair, set(pair.a), set(pair.b), signatures))
+        .map(|&pair| {
+            let (a, b) = (pair.a.index(), pair.b.index());
+            score(
+                pair,
+                set(pair.a),
+                set(pair.b),
+                (&signatures[a], &signatures[b]),
+            )
+        })
         .collect();
     let (passed, rejected) = scored
         .into_iter()
@@ -97,18 +105,17 @@ pub fn verify(
     Verdicts { passed, rejected }
 }
 
-/// Scores one pair from the shingle sets of its two documents.
+/// Scores one pair from the shingle sets and signatures of its two documents.
 pub fn score(
     pair: CandidatePair,
     set_a: &ShingleSet,
     set_b: &ShingleSet,
-    signatures: &[Signature],
+    (signature_a, signature_b): (&Signature, &Signature),
 ) -> ScoredPair {
     ScoredPair {
         pair,
         similarity: Similarity::between(set_a, set_b),
-        estimated_jaccard: signatures[pair.a.index()]
-            .jaccard_unchecked(&signatures[pair.b.index()]),
+        estimated_jaccard: signature_a.jaccard_unchecked(signature_b),
     }
 }
 

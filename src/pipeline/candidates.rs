@@ -15,7 +15,6 @@ use crate::grade::Rules;
 use crate::ids::{CandidatePair, DocId};
 use crate::lsh::{self, LshParams};
 use crate::overlap::{Days, OverlapCandidates, OverlapIndex, OverlapParams};
-use crate::sketch::Signature;
 use crate::story;
 
 use std::time::Instant;
@@ -69,7 +68,7 @@ pub(super) struct Fingerprints<'a> {
 /// terms by the caller.
 pub(super) fn find_candidates(
     setup: &Setup,
-    signatures: &[Signature],
+    band_keys: &[u64],
     copies: &Copies,
     fingerprints: Option<Fingerprints>,
     words: &[u32],
@@ -77,14 +76,11 @@ pub(super) fn find_candidates(
     days: Option<&Days>,
 ) -> crate::Result<Candidates> {
     let config = setup.config;
-    let lsh = LshParams::resolve(
-        config.lsh.bands,
-        config.lsh.rows,
-        config.threshold,
-        config.sketch.num_perm,
-    );
+    // One word count per document.
+    let documents = words.len();
+    let lsh = super::lsh_params(config);
     let clock = Instant::now();
-    let banded = lsh::banded_pairs(signatures, lsh, &|d| !copies.is_copy(d));
+    let banded = lsh::banded_pairs_of_keys(band_keys, lsh.bands, &|d| !copies.is_copy(d));
     let mut minhash_pairs = banded.pairs;
     minhash_pairs.extend(copies.pairs());
     minhash_pairs.sort_unstable();
@@ -93,7 +89,7 @@ pub(super) fn find_candidates(
     let overlap = match fingerprints {
         Some(Fingerprints { index, doc_of }) if config.overlap.enabled => {
             Some(index.shared_fingerprint_pairs(
-                signatures.len(),
+                documents,
                 doc_of,
                 OverlapParams {
                     max_df: config.overlap.max_df,
@@ -109,11 +105,11 @@ pub(super) fn find_candidates(
         overlap_pairs_worth_checking(setup, overlap.as_ref(), words, &minhash_pairs);
     let overlap_seconds = clock.elapsed().as_secs_f64();
     let clock = Instant::now();
-    let exhaustive = signatures.len() <= EXHAUSTIVE_NEAR_MISS_DOCS;
+    let exhaustive = documents <= EXHAUSTIVE_NEAR_MISS_DOCS;
     let story_pairs: Vec<CandidatePair> = match setup.background {
         None => Vec::new(),
         // No story is missed for want of shared distinctive terms.
-        Some(_) if exhaustive => every_pair(signatures.len())
+        Some(_) if exhaustive => every_pair(documents)
             .into_iter()
             .filter(|p| !copies.is_copy(p.a) && !copies.is_copy(p.b))
             .collect(),

@@ -70,7 +70,7 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
         a: DocId(0),
         b: DocId(1),
     };
-    let scored = score(pair, &sets[0], &sets[1], &signatures);
+    let scored = score(pair, &sets[0], &sets[1], (&signatures[0], &signatures[1]));
     let marker =
         BoilerplateMarker::new(winnower(config), &config.overlap.ignore_phrases, &shingler);
     let documents = [a, b];

@@ -9,7 +9,7 @@
 //! verification, shared passages and grades, batch by batch, rereading the
 //! texts of candidates) -> clusters and story clusters (here) -> `assemble`
 //! (the report). `direct` runs the same pair stage on pairs given directly.
-//! Only signatures and per-document counts are held for the whole corpus.
+//! Only band keys and per-document counts are held for the whole corpus.
 //! Parallel stages collect in input order, and every list in the report is
 //! sorted by a total order, so the report is the same at any thread count.
 
@@ -34,6 +34,7 @@ use crate::error::Error;
 use crate::fingerprint::Winnower;
 use crate::ids::{CandidatePair, DocId};
 use crate::input::{parse_time, Document, Entry};
+use crate::lsh::LshParams;
 use crate::overlap::Days;
 use crate::progress::{Progress, Silent, Stage};
 use crate::report::{Report, Timings};
@@ -172,6 +173,7 @@ fn run_stages(
         &Sketcher {
             shingler: &shingler,
             hasher: &hasher,
+            lsh: lsh_params(config),
             marker: &marker,
             overlap: config.overlap.enabled,
             spill_budget: config.spill_budget(),
@@ -183,6 +185,7 @@ fn run_stages(
     let setup = Setup {
         config,
         shingler: &shingler,
+        hasher: &hasher,
         winnower: &winnower,
         background: background.as_deref(),
         threads: pool.current_num_threads(),
@@ -191,12 +194,24 @@ fn run_stages(
     pool.install(|| find_pairs(&setup, sketched, marker, timings, started))
 }
 
+/// The banding of `config`: the bands x rows given, or chosen for its
+/// threshold.
+fn lsh_params(config: &Config) -> LshParams {
+    LshParams::resolve(
+        config.lsh.bands,
+        config.lsh.rows,
+        config.threshold,
+        config.sketch.num_perm,
+    )
+}
+
 /// What every stage after sketching reads: the settings, the word cutter and
 /// winnower, the story stage's background model, the pool's size.
 #[derive(Clone, Copy)]
 struct Setup<'a> {
     config: &'a Config,
     shingler: &'a Shingler,
+    hasher: &'a MinHasher,
     winnower: &'a Winnower,
     background: Option<&'a Background>,
     threads: usize,
@@ -215,7 +230,8 @@ fn find_pairs(
     let config = setup.config;
     let Sketched {
         documents,
-        signatures,
+        band_keys,
+        copy_keys,
         fingerprints,
         templates,
         entry_docs,
@@ -240,7 +256,8 @@ fn find_pairs(
     let clock = Instant::now();
     // A copy takes part through the document it copies: its fingerprints,
     // templates and distinctive terms would only count that text again.
-    let copies = Copies::find(&signatures);
+    let copies = Copies::find_by_keys(&copy_keys);
+    drop(copy_keys);
     for doc in (0..documents.len()).filter(|&d| copies.is_copy(DocId(d as u32))) {
         distinctive[doc] = Box::default();
     }
@@ -254,7 +271,7 @@ fn find_pairs(
     };
     let candidates = find_candidates(
         setup,
-        &signatures,
+        &band_keys,
         &copies,
         fingerprints.map(|index| Fingerprints {
             index,
@@ -293,7 +310,7 @@ fn find_pairs(
         shingler: setup.shingler,
         marker: &marker,
         documents: &documents,
-        signatures: &signatures,
+        hasher: setup.hasher,
         times: &times,
         words: &words,
         batch_words: BATCH_WORDS,

@@ -3,7 +3,7 @@
 //! exactly; the pairs that pass are aligned and graded, and the batch's texts
 //! are let go before the next batch is read.
 //!
-//! Input: the sorted candidate list, the documents and their signatures.
+//! Input: the sorted candidate list and the documents.
 //! Output: [`Checked`], every candidate scored and the aligned ones graded.
 //!
 //! Invariants: a batch holds at most [`BATCH_WORDS`] words (a document longer
@@ -33,7 +33,7 @@ use crate::progress::{Progress, Stage};
 use crate::report::StoryPassage;
 use crate::report::Timings;
 use crate::shingle::{Scratch, ShingleSet, Shingler};
-use crate::sketch::Signature;
+use crate::sketch::{MinHasher, Signature};
 use crate::story::evidence::{shared_evidence, SharedEvidence};
 use crate::story::linkage::link_strength;
 use crate::story::score::Side;
@@ -125,7 +125,9 @@ pub(super) struct PairChecker<'a> {
     pub shingler: &'a Shingler,
     pub marker: &'a BoilerplateMarker,
     pub documents: &'a [Document],
-    pub signatures: &'a [Signature],
+    /// Sketches the texts read again, for the pairs' estimates (the same
+    /// signatures the sketch pass made from the same shingles).
+    pub hasher: &'a MinHasher,
     /// Publication time per document, when a time field is set.
     pub times: &'a [Option<i64>],
     /// Words per document (what a batch counts).
@@ -213,6 +215,10 @@ impl PairChecker<'_> {
 
         let clock = Instant::now();
         let shingles = self.shingle_sets(&prepared, &texts);
+        let signatures: Vec<Signature> = shingles
+            .par_iter()
+            .map(|set| self.hasher.sketch(set))
+            .collect();
         let local = |d: DocId| {
             batch
                 .docs
@@ -220,11 +226,12 @@ impl PairChecker<'_> {
                 .expect("a batch holds the documents of its pairs")
         };
         let score_pair = |pair: CandidatePair| {
+            let (a, b) = (local(pair.a), local(pair.b));
             score(
                 pair,
-                &shingles[local(pair.a)],
-                &shingles[local(pair.b)],
-                self.signatures,
+                &shingles[a],
+                &shingles[b],
+                (&signatures[a], &signatures[b]),
             )
         };
         let scored: Vec<Candidate> = batch
@@ -692,7 +699,7 @@ mod tests {
                 shingler: &shingler,
                 marker: &marker,
                 documents: &documents,
-                signatures: &signatures,
+                hasher: &hasher,
                 times: &times,
                 words: &words,
                 batch_words,

@@ -17,14 +17,16 @@ use rayon::prelude::*;
 use super::ordered::map_chunks_in_order;
 use crate::boilerplate::{skeleton_into, BoilerplateMarker};
 use crate::config::ShingleUnit;
+use crate::copies::copy_key;
 use crate::error::Error;
 use crate::fingerprint;
 use crate::input::{Document, Entry, Skipped};
+use crate::lsh::{band_keys, LshParams};
 use crate::overlap::OverlapIndex;
 use crate::progress::{Progress, Stage};
 use crate::report::Timings;
 use crate::shingle::{Scratch, Shingler};
-use crate::sketch::{MinHasher, Signature};
+use crate::sketch::MinHasher;
 use crate::spill::Partitioned;
 use crate::story::dateline::lead_day;
 use crate::story::weights::{
@@ -40,7 +42,12 @@ const CHUNK_DOCS: usize = 1024;
 /// The documents that survived reading, with their signatures and fingerprints.
 pub(super) struct Sketched {
     pub documents: Vec<Document>,
-    pub signatures: Vec<Signature>,
+    /// Each document's LSH band keys, `bands` a document, in input order:
+    /// what LSH needs of its signature (the pair stage sketches the texts it
+    /// reads again for their estimates).
+    pub band_keys: Vec<u64>,
+    /// Each document's [`copy_key`]: equal keys, equal signatures.
+    pub copy_keys: Vec<u128>,
     /// Every document's winnowed fingerprints, indexed as they come under
     /// the document's entry number (see `entry_docs`; none when the overlap
     /// stage is off).
@@ -73,6 +80,8 @@ pub(super) struct Sketched {
 pub(super) struct Sketcher<'s> {
     pub shingler: &'s Shingler,
     pub hasher: &'s MinHasher,
+    /// The banding whose keys each signature is reduced to.
+    pub lsh: LshParams,
     pub marker: &'s BoilerplateMarker,
     pub overlap: bool,
     /// Bytes of fingerprints, and as many of templates, held in memory before
@@ -167,7 +176,9 @@ struct SketchScratch {
 
 /// What sketching one document gives the later stages.
 struct DocumentSketch {
-    signature: Signature,
+    /// The signature's band keys and copy key.
+    band_keys: Vec<u64>,
+    copy_key: u128,
     /// Fingerprint hashes (none when the overlap stage is off).
     fingerprints: Vec<u64>,
     /// Template fingerprints and fillings (none when the overlap stage is off).
@@ -197,7 +208,8 @@ impl Sketcher<'_> {
         }
         let signature = builder.finish();
         let mut sketch = DocumentSketch {
-            signature,
+            band_keys: band_keys(&signature, self.lsh).collect(),
+            copy_key: copy_key(&signature),
             fingerprints: Vec::new(),
             templates: Vec::new(),
             words: 0,
@@ -267,7 +279,8 @@ pub(super) fn read_and_sketch(
     progress.start(Stage::Read, None);
     let mut out = Sketched {
         documents: Vec::new(),
-        signatures: Vec::new(),
+        band_keys: Vec::new(),
+        copy_keys: Vec::new(),
         fingerprints: None,
         templates: None,
         entry_docs: Vec::new(),
@@ -410,7 +423,8 @@ fn merge_chunk(
         match (entry, sketch) {
             (Entry::Document(doc), Some(sketch)) => {
                 out.documents.push(doc);
-                out.signatures.push(sketch.signature);
+                out.band_keys.extend(sketch.band_keys);
+                out.copy_keys.push(sketch.copy_key);
                 out.words.push(sketch.words);
                 out.distinctive.push(sketch.distinctive);
                 out.lead_days.push(sketch.lead_day);
