@@ -105,7 +105,6 @@ pub struct Partitioned<R: Record> {
     offset: u64,
     /// Bytes written by this store and those it absorbed.
     written: u64,
-    pushed: u64,
 }
 
 impl<R: Record> Partitioned<R> {
@@ -129,30 +128,21 @@ impl<R: Record> Partitioned<R> {
             blocks: vec![Vec::new(); PARTITIONS],
             offset: 0,
             written: 0,
-            pushed: 0,
         }
     }
 
     /// Adds a record, writing every buffer out when the budget is reached.
     pub fn push(&mut self, record: R) -> crate::Result<()> {
-        self.buffer_for(record.key()).push(record);
-        self.held += 1;
-        self.pushed += 1;
-        if self.held >= self.capacity {
-            self.spill()?;
-        }
-        Ok(())
+        self.extend(std::iter::once(record))
     }
 
     /// Adds records (one document's, say), writing every buffer out when the
     /// budget is reached after them: checking once per call, not per record.
     pub fn extend(&mut self, records: impl IntoIterator<Item = R>) -> crate::Result<()> {
-        let before = self.held;
         for record in records {
             self.buffer_for(record.key()).push(record);
             self.held += 1;
         }
-        self.pushed += (self.held - before) as u64;
         if self.held >= self.capacity {
             self.spill()?;
         }
@@ -174,7 +164,8 @@ impl<R: Record> Partitioned<R> {
     /// Records pushed so far.
     #[cfg(test)]
     pub fn len(&self) -> u64 {
-        self.pushed
+        let on_file: usize = self.blocks.iter().flatten().map(|&(_, _, n)| n).sum();
+        (on_file + self.buffers.iter().map(Vec::len).sum::<usize>()) as u64
     }
 
     /// Bytes written to the temporary file so far.
@@ -241,7 +232,6 @@ impl<R: Record> Partitioned<R> {
             mine.extend(theirs);
         }
         self.held += other.held;
-        self.pushed += other.pushed;
         self.written += other.written;
         Ok(())
     }

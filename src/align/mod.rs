@@ -145,69 +145,51 @@ pub fn align_by_runs(
     seeds.sort_by_key(|s| (s.a.start, s.b.start));
     let gap = config.max_gap_words as u32;
     let overlaps = |x: &Range<u32>, y: &Range<u32>| x.start < y.end && y.start < x.end;
-    // Each group: its span on each side and its runs.
-    let mut groups: Vec<(Range<u32>, Range<u32>, Vec<Seed>)> = Vec::new();
+    // The chain so far: its span on each side, and its runs.
+    let mut chain: Option<(Range<u32>, Range<u32>, Vec<Seed>)> = None;
     for mut run in seeds {
-        if let Some((span_a, span_b, _)) = groups.last() {
-            // Identical runs are as long on both sides.
-            let shared = (span_a.end.saturating_sub(run.a.start))
-                .max(span_b.end.saturating_sub(run.b.start));
-            if shared > 0 && shared < run.a.len() as u32 {
-                run.a.start += shared;
-                run.b.start += shared;
-            }
+        let Some((span_a, span_b, members)) = chain.as_mut() else {
+            chain = Some((run.a.clone(), run.b.clone(), vec![run]));
+            continue;
+        };
+        // Identical runs are as long on both sides.
+        let shared =
+            (span_a.end.saturating_sub(run.a.start)).max(span_b.end.saturating_sub(run.b.start));
+        if shared > 0 && shared < run.a.len() as u32 {
+            run.a.start += shared;
+            run.b.start += shared;
         }
-        let taken = groups.iter().flat_map(|g| &g.2);
-        if taken
-            .clone()
+        if members
+            .iter()
             .any(|t| overlaps(&t.a, &run.a) || overlaps(&t.b, &run.b))
         {
             continue;
         }
-        match groups.last_mut() {
-            Some((span_a, span_b, members))
-                if run.a.start >= span_a.end
-                    && run.b.start >= span_b.end
-                    && run.a.start - span_a.end <= gap
-                    && run.b.start - span_b.end <= gap =>
-            {
-                span_a.end = run.a.end;
-                span_b.end = run.b.end;
-                members.push(run);
-            }
-            None => groups.push((run.a.clone(), run.b.clone(), vec![run])),
-            Some(_) => return None,
+        let follows = run.a.start >= span_a.end
+            && run.b.start >= span_b.end
+            && run.a.start - span_a.end <= gap
+            && run.b.start - span_b.end <= gap;
+        if !follows {
+            return None;
         }
+        span_a.end = run.a.end;
+        span_b.end = run.b.end;
+        members.push(run);
     }
-    let verbatim = |members: &[Seed], side_a: bool| -> usize {
-        members
-            .iter()
-            .map(|r| if side_a { r.a.len() } else { r.b.len() })
-            .sum()
+    let (span_a, span_b, members) = chain?;
+    let verbatim_a = members.iter().map(|r| r.a.len()).sum();
+    let verbatim_b = members.iter().map(|r| r.b.len()).sum();
+    let a_side = sides(a, std::iter::once((span_a.clone(), verbatim_a))).pop()?;
+    let b_side = sides(b, std::iter::once((span_b.clone(), verbatim_b))).pop()?;
+    let passage = Passage {
+        similarity: (verbatim_a + verbatim_b) as f64 / (a_side.words + b_side.words).max(1) as f64,
+        boilerplate: a.boilerplate_share(&span_a) >= BOILERPLATE_SHARE
+            || b.boilerplate_share(&span_b) >= BOILERPLATE_SHARE,
+        a: a_side,
+        b: b_side,
     };
-    let a_sides = sides(
-        a,
-        groups.iter().map(|g| (g.0.clone(), verbatim(&g.2, true))),
-    );
-    let b_sides = sides(
-        b,
-        groups.iter().map(|g| (g.1.clone(), verbatim(&g.2, false))),
-    );
-    let passages = a_sides
-        .into_iter()
-        .zip(b_sides)
-        .zip(&groups)
-        .map(|((a_side, b_side), (span_a, span_b, _))| Passage {
-            similarity: (a_side.verbatim_words + b_side.verbatim_words) as f64
-                / (a_side.words + b_side.words).max(1) as f64,
-            boilerplate: a.boilerplate_share(span_a) >= BOILERPLATE_SHARE
-                || b.boilerplate_share(span_b) >= BOILERPLATE_SHARE,
-            a: a_side,
-            b: b_side,
-        })
-        .collect();
     Some(Alignment {
-        passages,
+        passages: vec![passage],
         repetitive_windows: runs.repetitive_windows,
     })
 }

@@ -9,7 +9,8 @@
 //! verification, shared passages and grades, batch by batch, rereading the
 //! texts of candidates) -> clusters and story clusters (here) -> `assemble`
 //! (the report). `direct` runs the same pair stage on pairs given directly.
-//! Only band keys and per-document counts are held for the whole corpus.
+//! Only band keys and per-document counts are held for the whole corpus;
+//! the overlap stage's fingerprints spill past the memory budget.
 //! Parallel stages collect in input order, and every list in the report is
 //! sorted by a total order, so the report is the same at any thread count.
 

@@ -1,8 +1,9 @@
 //! Reading and sketching: the one pass over every text.
 //!
 //! Input: the entry stream. Output: [`Sketched`], the documents (their texts let
-//! go where they can be read again) with a signature each, what the overlap
-//! stage needs (fingerprints, word counts), and what the story stage needs
+//! go where they can be read again) with the band keys and copy key of their
+//! signatures, what the overlap stage needs (fingerprints and templates in
+//! partitioned stores, word counts), and what the story stage needs
 //! (distinctive terms, and document frequencies counted on each thread).
 //!
 //! Reading stays on the calling thread (the input may not be `Send`) and the
