@@ -54,8 +54,9 @@ pub(crate) struct GlobalArgs {
     /// Memory budget, e.g. 512M or 2G (0: a quarter of the machine's memory).
     /// The overlap stage's fingerprints, templates and pair emissions spill
     /// to temporary files in TMPDIR past an eighth of it (32 MB at most each);
-    /// a large group of candidate pairs has its texts prepared at once when
-    /// an eighth of it holds them (else in parts, some texts twice);
+    /// a large group of candidate pairs has its texts prepared in parts of
+    /// what a sixteenth of it holds (the fewer parts, the fewer texts
+    /// prepared twice);
     /// signatures and per-document data stay in memory. Results do not
     /// depend on it.
     #[arg(

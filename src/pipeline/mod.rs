@@ -315,8 +315,10 @@ fn find_pairs(
         times: &times,
         words: &words,
         batch_words: BATCH_WORDS,
-        // An eighth of the memory budget for a large group's prepared texts.
-        group_words: config.memory_limit_bytes() / 8 / PREPARED_BYTES_PER_WORD,
+        // A sixteenth of the memory budget for a large group's prepared
+        // texts: with the default budget on this kind of machine, 1.9
+        // million words.
+        group_words: config.memory_limit_bytes() / 16 / PREPARED_BYTES_PER_WORD,
         weights: weights.as_ref(),
         progress: setup.progress,
     };
