@@ -304,11 +304,12 @@ pub const MAX_THREADS: usize = 1024;
 pub const MIN_MEMORY_LIMIT: u64 = 16 << 20;
 
 /// The most a partitioned store holds in memory before it spills, whatever
-/// the budget: writing to the page cache costs little, so a larger buffer
-/// would only raise the peak (a default scan of the 100,000-document harness
-/// corpus spills 550 MB; it took 5.1-5.2 s with 32 MB and with 64 MB, and
-/// peaked at 393 and 427 MB).
-pub const MAX_SPILL_BUFFER: usize = 32 << 20;
+/// the budget: writing to the page cache and reading it back through
+/// read-ahead windows costs little, so a larger buffer would only raise the
+/// peak (a default scan of the 100,000-document harness corpus spills 550
+/// MB; two rounds alternating took 5.3 and 5.2 s with 32 MB, 5.3 and 5.1 s
+/// with 16 MB, 4.9 and 5.1 s with 8 MB, peaking within 300-340 MB).
+pub const MAX_SPILL_BUFFER: usize = 16 << 20;
 
 impl Config {
     /// The memory budget in bytes: `memory_limit`, or for 0 a quarter of the

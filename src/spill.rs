@@ -15,6 +15,8 @@
 //!   buffer is written to the file as one block per partition.
 //! - The file is unnamed (`tempfile::tempfile`, in TMPDIR): it takes no name
 //!   in any folder and goes away with the process, even a killed one.
+//! - Reading back holds, beside a partition, at most 16 MB of read-ahead
+//!   windows ([`ReadAhead`]), so small buffers cost few reads.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
@@ -280,7 +282,7 @@ impl<R: Record> Partitioned<R> {
         let mut files: Vec<Option<File>> = std::iter::once(own)
             .chain(self.absorbed.into_iter().map(Some))
             .collect();
-        let mut bytes = Vec::new();
+        let mut windows = ReadAhead::default();
         for (buffer, blocks) in self.buffers.into_iter().zip(self.blocks) {
             if blocks.is_empty() {
                 each(buffer)?;
@@ -289,19 +291,87 @@ impl<R: Record> Partitioned<R> {
             let on_file: usize = blocks.iter().map(|&(_, _, n)| n).sum();
             let mut records = Vec::with_capacity(on_file + buffer.len());
             for (file, offset, n) in blocks {
-                let Some(Some(file)) = files.get_mut(file) else {
+                let Some(Some(handle)) = files.get_mut(file) else {
                     // Blocks are only recorded for files that were written.
                     return Err(error(std::io::Error::other("a block's file is missing")));
                 };
-                bytes.resize(n * R::BYTES, 0);
-                file.seek(SeekFrom::Start(offset)).map_err(error)?;
-                file.read_exact(&mut bytes).map_err(error)?;
+                let bytes = windows
+                    .read(file, handle, offset, n * R::BYTES)
+                    .map_err(error)?;
                 records.extend(bytes.chunks_exact(R::BYTES).map(R::decode));
             }
             records.extend(buffer);
             each(records)?;
         }
         Ok(())
+    }
+}
+
+/// Bytes read at once from a spill file, at least.
+const READ_AHEAD: usize = 64 << 10;
+
+/// Windows most kept by [`ReadAhead`] (16 MB): more than the spills a store
+/// makes of a few million documents (each spill writes one block per
+/// partition, and each needs a window of its own).
+const READ_AHEAD_WINDOWS: usize = 256;
+
+/// Reads blocks through read-ahead windows. Partitions are read in order and
+/// each spill wrote its blocks in partition order, so the next block of a
+/// spill starts where its last one ended: one read fills a window that
+/// serves that spill's blocks of many partitions, instead of a read a block.
+#[derive(Default)]
+struct ReadAhead {
+    /// (file, first byte offset, bytes, last use).
+    windows: Vec<(usize, u64, Vec<u8>, u64)>,
+    clock: u64,
+}
+
+impl ReadAhead {
+    /// The `len` bytes at `offset` of `file`, the `index`-th.
+    fn read(
+        &mut self,
+        index: usize,
+        file: &mut File,
+        offset: u64,
+        len: usize,
+    ) -> std::io::Result<&[u8]> {
+        self.clock += 1;
+        let covers = |w: &(usize, u64, Vec<u8>, u64)| {
+            w.0 == index && w.1 <= offset && offset + len as u64 <= w.1 + w.2.len() as u64
+        };
+        let slot = match self.windows.iter().position(covers) {
+            Some(slot) => slot,
+            None => {
+                let mut bytes = vec![0; len.max(READ_AHEAD)];
+                file.seek(SeekFrom::Start(offset))?;
+                let mut filled = 0;
+                while filled < bytes.len() {
+                    match file.read(&mut bytes[filled..])? {
+                        0 => break,
+                        n => filled += n,
+                    }
+                }
+                if filled < len {
+                    return Err(std::io::ErrorKind::UnexpectedEof.into());
+                }
+                bytes.truncate(filled);
+                let window = (index, offset, bytes, self.clock);
+                if self.windows.len() < READ_AHEAD_WINDOWS {
+                    self.windows.push(window);
+                    self.windows.len() - 1
+                } else {
+                    let oldest = (0..self.windows.len())
+                        .min_by_key(|&i| self.windows[i].3)
+                        .unwrap_or(0);
+                    self.windows[oldest] = window;
+                    oldest
+                }
+            }
+        };
+        let window = &mut self.windows[slot];
+        window.3 = self.clock;
+        let start = (offset - window.1) as usize;
+        Ok(&window.2[start..start + len])
     }
 }
 

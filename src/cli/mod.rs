@@ -53,7 +53,7 @@ pub(crate) struct GlobalArgs {
     pub threads: usize,
     /// Memory budget, e.g. 512M or 2G (0: a quarter of the machine's memory).
     /// The overlap stage's fingerprints, templates and pair emissions spill
-    /// to temporary files in TMPDIR past an eighth of it (32 MB at most each);
+    /// to temporary files in TMPDIR past an eighth of it (16 MB at most each);
     /// a large group of candidate pairs has its texts prepared in parts of
     /// what a sixteenth of it holds (the fewer parts, the fewer texts
     /// prepared twice);
