@@ -144,7 +144,6 @@ impl Copies {
     }
 }
 
-/// A signature's hash, to sort equal signatures together.
 /// A signature's key for [`Copies::find_by_keys`]: two seeded 64-bit hashes
 /// of its values.
 pub fn copy_key(signature: &Signature) -> u128 {

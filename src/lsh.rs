@@ -164,14 +164,13 @@ pub fn banded_pairs_of_keys(
     bands: usize,
     keep: &(dyn Fn(DocId) -> bool + Sync),
 ) -> BandedPairs {
-    let bands_found: Vec<(Vec<u64>, usize, u64)> = (0..bands)
+    let per_band: Vec<(Vec<u64>, usize, u64)> = (0..bands)
         .into_par_iter()
         .map(|band| band_pairs(keys, bands, band, keep))
         .collect();
-    let bands = bands_found;
-    let capped_buckets = bands.iter().map(|b| b.1).sum();
-    let pairs_left_out = bands.iter().map(|b| b.2).sum();
-    let mut packed: Vec<u64> = bands.into_iter().flat_map(|b| b.0).collect();
+    let capped_buckets = per_band.iter().map(|b| b.1).sum();
+    let pairs_left_out = per_band.iter().map(|b| b.2).sum();
+    let mut packed: Vec<u64> = per_band.into_iter().flat_map(|b| b.0).collect();
     packed.par_sort_unstable();
     packed.dedup();
     let pairs = packed

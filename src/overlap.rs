@@ -253,14 +253,7 @@ impl OverlapIndex {
     /// `doc_of` maps the number each entry was added with to its document, or
     /// to none for entries not to count (copies take part through their
     /// first). The pairs' emissions are held up to `budget_bytes`, past it in
-    /// a file.
-    ///
-    /// Partitions are read one at a time. In each, the entries are sorted by
-    /// (hash, document), so a hash's document frequency (df) is the length of
-    /// its run; a fingerprint with `2 <= df <= max_df` emits all its document
-    /// pairs, packed as `a << 32 | b`, into a second partitioned store; there,
-    /// the length of each pair's run is the number of distinct fingerprints
-    /// the two documents share.
+    /// a file. The method is the module's.
     pub fn shared_fingerprint_pairs(
         self,
         documents: usize,
@@ -308,10 +301,7 @@ impl OverlapIndex {
                 stats.add(&partition.stats);
                 boilerplate.extend(partition.boilerplate);
                 boilerplate_of.extend(partition.boilerplate_of);
-                partition
-                    .emissions
-                    .into_iter()
-                    .try_for_each(|pair| emissions.push(pair))
+                emissions.extend(partition.emissions)
             })?;
         boilerplate_of.par_sort_unstable();
         let boilerplate_in = |doc: u32| {

@@ -134,6 +134,7 @@ impl<R: Record> Partitioned<R> {
     }
 
     /// Adds a record, writing every buffer out when the budget is reached.
+    #[cfg(test)]
     pub fn push(&mut self, record: R) -> crate::Result<()> {
         self.extend(std::iter::once(record))
     }

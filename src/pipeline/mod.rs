@@ -47,7 +47,7 @@ use crate::verify::ScoredPair;
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
 use candidates::{find_candidates, Fingerprints};
 pub use direct::{align_listed, compare, ListedPair};
-use pairs::{Checked, Graded, PairChecker, BATCH_WORDS, PREPARED_BYTES_PER_WORD};
+use pairs::{group_words, Checked, Graded, PairChecker, BATCH_WORDS};
 use read::{read_and_sketch, Sketched, Sketcher, NOT_A_DOCUMENT};
 
 /// A finished scan.
@@ -301,7 +301,7 @@ fn find_pairs(
     };
     // The rest of the candidate stage (copies, templates, merging) counts as
     // the overlap stage's, which is most of it.
-    let (lsh, _, story) = candidates.seconds;
+    let (lsh, story) = candidates.seconds;
     timings.lsh = lsh;
     timings.story = story;
     timings.overlap = clock.elapsed().as_secs_f64() - lsh - story;
@@ -315,10 +315,7 @@ fn find_pairs(
         times: &times,
         words: &words,
         batch_words: BATCH_WORDS,
-        // A sixteenth of the memory budget for a large group's prepared
-        // texts: with the default budget on this kind of machine, 1.9
-        // million words.
-        group_words: config.memory_limit_bytes() / 16 / PREPARED_BYTES_PER_WORD,
+        group_words: group_words(config),
         weights: weights.as_ref(),
         progress: setup.progress,
     };

@@ -40,10 +40,9 @@ use crate::story::score::Side;
 use crate::story::{StoryProfile, StorySimilarity, TermWeights};
 use crate::verify::{score, ScoredPair};
 
-/// Words of the documents prepared at once, at most. A prepared text takes
-/// about 80 bytes per word (words, stems, sentence terms, postings, anchors),
-/// so a batch holds about 50 MB: 1,024 articles of 600 words, or 4,700 wires
-/// of 130. Counting words rather than documents keeps a large group of short
+/// Words of the documents prepared at once, at most: 1,024 articles of 600
+/// words, or 4,700 wires of 130 (about 120 MB at [`PREPARED_BYTES_PER_WORD`]
+/// with story profiles and the allocator's share). Counting words rather than documents keeps a large group of short
 /// texts (the story candidates of Reuters-21578 are one group) in a few
 /// batches: at 1,024 documents a batch, each of its documents was prepared
 /// 3.5 times on average.
@@ -53,7 +52,14 @@ pub(super) const BATCH_WORDS: u64 = 1024 * 600;
 /// stage's profiles and the allocator's share (a batch of 9.4 million words
 /// of harness articles raised the peak by 1.6 GB; Reuters-21578's 2.8
 /// million by 280 MB): what turns a memory budget into words.
-pub(super) const PREPARED_BYTES_PER_WORD: u64 = 200;
+const PREPARED_BYTES_PER_WORD: u64 = 200;
+
+/// Most words of one large candidate group prepared at once: what a
+/// sixteenth of the memory budget holds (1.9 million words with the default
+/// budget on a 24 GiB machine).
+pub(super) fn group_words(config: &Config) -> u64 {
+    config.memory_limit_bytes() / 16 / PREPARED_BYTES_PER_WORD
+}
 
 /// The candidate stages that found a pair.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -40,7 +40,8 @@ use nohash_hasher::IntMap;
 /// busy, small enough that texts waiting to be sketched stay a few MB.
 const CHUNK_DOCS: usize = 1024;
 
-/// The documents that survived reading, with their signatures and fingerprints.
+/// The documents that survived reading, with what the later stages need of
+/// each.
 pub(super) struct Sketched {
     pub documents: Vec<Document>,
     /// Each document's LSH band keys, `bands` a document, in input order:
@@ -85,8 +86,8 @@ pub(super) struct Sketcher<'s> {
     pub lsh: LshParams,
     pub marker: &'s BoilerplateMarker,
     pub overlap: bool,
-    /// Bytes of fingerprints, and as many of templates, held in memory before
-    /// they go to a temporary file.
+    /// Bytes of fingerprints (and a quarter as many of templates) held in
+    /// memory before they go to a temporary file, shared by the workers.
     pub spill_budget: usize,
     /// The background model, when the story stage runs.
     pub background: Option<&'s Background>,

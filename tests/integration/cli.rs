@@ -392,23 +392,16 @@ fn compare_prints_scores_and_passages() {
 #[test]
 fn invalid_settings_and_usage_errors_are_reported() {
     let dir = temp();
-    let out = reprint(dir.path(), &["scan", ".", "--threshold", "1.5"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("threshold must be in (0, 1], got 1.5"),
-        "{}",
-        stderr(&out)
-    );
-    let out = reprint(dir.path(), &["scan", ".", "--memory-limit", "1M"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("invalid --memory-limit: memory_limit must be 0 (a quarter of the machine's memory) or at least 16 MB, got 1048576"),
-        "{}",
-        stderr(&out)
-    );
-    let out = reprint(dir.path(), &["scan", ".", "--memory-limit", "2X"]);
-    assert_eq!(out.status.code(), Some(2), "clap usage error");
-    assert!(stderr(&out).contains("unknown unit"), "{}", stderr(&out));
+    // (option, value, exit code: 1 a setting out of range, 2 a usage error, message)
+    for (option, value, code, message) in [
+        ("--threshold", "1.5", 1, "threshold must be in (0, 1], got 1.5"),
+        ("--memory-limit", "1M", 1, "invalid --memory-limit: memory_limit must be 0 (a quarter of the machine's memory) or at least 16 MB, got 1048576"),
+        ("--memory-limit", "2X", 2, "unknown unit"),
+    ] {
+        let out = reprint(dir.path(), &["scan", ".", option, value]);
+        assert_eq!(out.status.code(), Some(code), "{option} {value}");
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    }
     let out = reprint(dir.path(), &["scan"]);
     assert_eq!(out.status.code(), Some(2), "clap usage error");
 }
