@@ -41,7 +41,7 @@ pub(crate) fn run(args: &DedupArgs, global: &GlobalArgs) -> anyhow::Result<Exit>
     outputs.write("--output", |out| {
         for doc in scan.kept() {
             let text = doc.load_text()?;
-            let mut record = Map::with_capacity(doc.metadata.len() + 2);
+            let mut record = Map::with_capacity(doc.metadata().len() + 2);
             // As given: a number stays a number; a record without an id
             // (its id is its line) stays without one.
             if let Some(id) = doc.given_id() {
@@ -51,7 +51,7 @@ pub(crate) fn run(args: &DedupArgs, global: &GlobalArgs) -> anyhow::Result<Exit>
                 args.corpus.text_field.clone(),
                 Value::String(text.into_owned()),
             );
-            record.extend(doc.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+            record.extend(doc.metadata().iter().map(|(k, v)| (k.clone(), v.clone())));
             serde_json::to_writer(&mut *out, &record)?;
             out.write_all(b"\n")?;
         }

@@ -282,7 +282,7 @@ fn find_pairs(
         distinctive,
         days.as_ref(),
     )?;
-    drop(days);
+    drop((days, band_keys));
     let weights = setup
         .background
         .map(|b| TermWeights::new(b, document_frequencies, documents.len()));
@@ -529,7 +529,7 @@ fn document_times(config: &Config, documents: &[&Document]) -> DocumentTimes {
     let read = |field: &str| -> Vec<Option<i64>> {
         documents
             .iter()
-            .map(|d| d.metadata.get(field).and_then(parse_time))
+            .map(|d| d.metadata().get(field).and_then(parse_time))
             .collect()
     };
     let (times, field) = match &config.input.time_field {
