@@ -7,8 +7,9 @@
 //! A signature is cut into `bands` bands of `rows` values; two documents become a
 //! candidate pair when all rows of at least one band agree. For a pair with Jaccard
 //! `s` that happens with probability `P(s) = 1 - (1 - s^rows)^bands`, an S-curve.
-//! Each band is a sorted array of (band key, document) rather than a hash map, so
-//! building it is one sort and equal keys are adjacent.
+//! Band keys go to a partitioned store (`crate::spill`) rather than a hash map:
+//! each partition is sorted, so equal keys are adjacent, and a scan holds one
+//! batch of partitions at a time.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use crate::hash::hash_bytes;
 use crate::ids::{CandidatePair, DocId};
 use crate::sketch::Signature;
+use crate::spill::Partitioned;
 
 /// Weight of the false-positive area when choosing bands x rows. Candidates are
 /// verified exactly, so a false candidate costs only a set comparison while a
@@ -128,11 +130,16 @@ pub fn banded_pairs(
     params: LshParams,
     keep: &(dyn Fn(DocId) -> bool + Sync),
 ) -> BandedPairs {
-    let keys: Vec<u64> = signatures
+    let mut store = Partitioned::new("band keys", usize::MAX);
+    let doc_of = |doc: u32| Some(DocId(doc)).filter(|&d| keep(d));
+    signatures
         .iter()
-        .flat_map(|signature| band_keys(signature, params))
-        .collect();
-    banded_pairs_of_keys(&keys, params.bands, keep)
+        .zip(0u32..)
+        .try_for_each(|(signature, doc)| {
+            store.extend(band_keys(signature, params).map(|key| (key, doc)))
+        })
+        .and_then(|()| banded_pairs_of_store(store, &doc_of, usize::MAX))
+        .expect("a store without a budget stays in memory, where it cannot fail")
 }
 
 /// The key of each band of `signature`, in band order: a hash of the band's
@@ -155,22 +162,33 @@ pub fn band_keys(signature: &Signature, params: LshParams) -> impl Iterator<Item
     })
 }
 
-/// The candidate pairs of documents given by their band keys (`bands` per
-/// document, document `i`'s at `i * bands..`, as [`band_keys`] gives them),
-/// among the documents `keep` accepts, sorted: a scan keeps these 8 bytes a
-/// band rather than the signature's 4 bytes a value.
-pub fn banded_pairs_of_keys(
-    keys: &[u64],
-    bands: usize,
-    keep: &(dyn Fn(DocId) -> bool + Sync),
-) -> BandedPairs {
-    let per_band: Vec<(Vec<u64>, usize, u64)> = (0..bands)
-        .into_par_iter()
-        .map(|band| band_pairs(keys, bands, band, keep))
-        .collect();
-    let capped_buckets = per_band.iter().map(|b| b.1).sum();
-    let pairs_left_out = per_band.iter().map(|b| b.2).sum();
-    let mut packed: Vec<u64> = per_band.into_iter().flat_map(|b| b.0).collect();
+/// The candidate pairs of documents given by their band keys, sorted:
+/// `store` holds each key with the number it was added under, `doc_of` maps
+/// that number to its document (none leaves the key out). Partitions are
+/// bucketed a batch of `batch_bytes` at a time, so a scan holds one batch of
+/// keys rather than every document's 8 bytes a band. Keys are seeded by their
+/// band's number, so one store holds every band: equal keys of two bands are
+/// a 64-bit collision, a false candidate that verification drops.
+///
+/// # Errors
+/// [`crate::Error::TempFile`] when a spilled store cannot be read back.
+pub fn banded_pairs_of_store(
+    store: Partitioned<(u64, u32)>,
+    doc_of: &(dyn Fn(u32) -> Option<DocId> + Sync),
+    batch_bytes: usize,
+) -> crate::Result<BandedPairs> {
+    let mut packed: Vec<u64> = Vec::new();
+    let (mut capped_buckets, mut pairs_left_out) = (0, 0);
+    store.map_partitions(
+        batch_bytes,
+        |records| bucket_pairs(records, doc_of),
+        |(pairs, capped, left_out)| {
+            packed.extend(pairs);
+            capped_buckets += capped;
+            pairs_left_out += left_out;
+            Ok(())
+        },
+    )?;
     packed.par_sort_unstable();
     packed.dedup();
     let pairs = packed
@@ -180,26 +198,23 @@ pub fn banded_pairs_of_keys(
             b: DocId(p as u32),
         })
         .collect();
-    BandedPairs {
+    Ok(BandedPairs {
         pairs,
         capped_buckets,
         pairs_left_out,
-    }
+    })
 }
 
-/// Pairs that agree on one band, packed as `a << 32 | b` for a cheap global
-/// sort, with the buckets capped and the pairs they left out.
-fn band_pairs(
-    all_keys: &[u64],
-    bands: usize,
-    band: usize,
-    keep: &(dyn Fn(DocId) -> bool + Sync),
+/// Pairs that agree on a band key among `records` (keys with entry
+/// numbers, every record of a key), packed as `a << 32 | b` for a cheap
+/// global sort, with the buckets capped and the pairs they left out.
+fn bucket_pairs(
+    records: Vec<(u64, u32)>,
+    doc_of: &(dyn Fn(u32) -> Option<DocId> + Sync),
 ) -> (Vec<u64>, usize, u64) {
-    let mut keys: Vec<(u64, u32)> = all_keys
-        .chunks_exact(bands.max(1))
-        .zip(0u32..)
-        .filter(|&(_, doc)| keep(DocId(doc)))
-        .map(|(doc_keys, doc)| (doc_keys[band], doc))
+    let mut keys: Vec<(u64, u32)> = records
+        .into_iter()
+        .filter_map(|(key, entry)| doc_of(entry).map(|doc| (key, doc.0)))
         .collect();
     keys.sort_unstable();
     let (mut pairs, mut capped, mut left_out) = (Vec::new(), 0, 0u64);
@@ -282,6 +297,41 @@ mod tests {
         let few = banded_pairs(&signatures[..MAX_BUCKET], params, &|_| true);
         assert_eq!(few.pairs.len(), MAX_BUCKET * (MAX_BUCKET - 1) / 2);
         assert_eq!(few.capped_buckets, 0);
+    }
+
+    #[test]
+    fn a_spilled_store_of_entries_gives_the_pairs_of_its_documents() {
+        let corpus = crate::synthetic::generate(&crate::synthetic::CorpusSpec {
+            documents: 400,
+            mean_words: 80,
+            duplicate_share: 0.4,
+            ..crate::synthetic::CorpusSpec::default()
+        });
+        let config = crate::Config::default();
+        let shingler = crate::shingle::Shingler::new(config.shingle, config.seed);
+        let hasher = crate::sketch::MinHasher::new(config.shingle, config.sketch.num_perm, 1);
+        let signatures: Vec<Signature> = corpus
+            .texts
+            .iter()
+            .map(|t| hasher.sketch(&shingler.shingle_set(t, &mut Default::default())))
+            .collect();
+        let params = LshParams::optimal(0.5, config.sketch.num_perm);
+        let keep = |d: DocId| d.0 % 10 != 3;
+        let expected = banded_pairs(&signatures, params, &keep);
+        assert!(expected.pairs.len() > 50, "{}", expected.pairs.len());
+        // Entries numbered 2i + 1 (as if every other entry were skipped),
+        // in a store that spills every few hundred records.
+        let mut store = Partitioned::new("band keys", 4096);
+        for (signature, doc) in signatures.iter().zip(0u32..) {
+            let entry = 2 * doc + 1;
+            store
+                .extend(band_keys(signature, params).map(|key| (key, entry)))
+                .unwrap();
+        }
+        assert!(store.spilled_bytes() > 0);
+        let doc_of = |entry: u32| Some(DocId(entry / 2)).filter(|&d| entry % 2 == 1 && keep(d));
+        let found = banded_pairs_of_store(store, &doc_of, 1 << 12).unwrap();
+        assert_eq!(found.pairs, expected.pairs);
     }
 
     #[test]

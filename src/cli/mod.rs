@@ -52,13 +52,12 @@ pub(crate) struct GlobalArgs {
     )]
     pub threads: usize,
     /// Memory budget, e.g. 512M or 2G (0: a quarter of the machine's memory).
-    /// The overlap stage's fingerprints, templates and pair emissions spill
-    /// to temporary files in TMPDIR past an eighth of it (16 MB at most each);
-    /// a large group of candidate pairs has its texts prepared in parts of
-    /// what a sixteenth of it holds (the fewer parts, the fewer texts
-    /// prepared twice);
-    /// signatures and per-document data stay in memory. Results do not
-    /// depend on it.
+    /// LSH band keys and the overlap stage's fingerprints, templates and
+    /// pair emissions spill to temporary files in TMPDIR past an eighth of it
+    /// (16 MB at most each); a large group of candidate pairs has its texts
+    /// prepared in parts of what a sixteenth of it holds (the fewer parts,
+    /// the fewer texts prepared twice); per-document data (id, place, counts)
+    /// and the report stay in memory. Results do not depend on it.
     #[arg(
         long,
         global = true,

@@ -15,6 +15,7 @@ use crate::grade::Rules;
 use crate::ids::{CandidatePair, DocId};
 use crate::lsh::{self, LshParams};
 use crate::overlap::{Days, OverlapCandidates, OverlapIndex, OverlapParams};
+use crate::spill::Partitioned;
 use crate::story;
 
 use std::time::Instant;
@@ -55,49 +56,54 @@ pub(super) struct Candidates {
     pub seconds: (f64, f64),
 }
 
-/// The overlap index, and the map from the numbers its entries were added
-/// with to documents (none for a copy, which takes part through its first).
-pub(super) struct Fingerprints<'a> {
-    pub index: OverlapIndex,
+/// What the sketch pass stored under entry numbers, and the map from entry
+/// numbers to documents (none for an entry that is not a document, or a
+/// copy, which takes part through its first).
+pub(super) struct ByEntry<'a> {
+    pub band_keys: Partitioned<(u64, u32)>,
+    /// None when the overlap stage is off.
+    pub fingerprints: Option<OverlapIndex>,
     pub doc_of: &'a (dyn Fn(u32) -> Option<DocId> + Sync),
 }
 
 /// Runs the three candidate stages and merges their pairs. Copies take part
-/// only through their first document: each is paired with it, and its
-/// fingerprints are left out by `Fingerprints::doc_of` and their distinctive
-/// terms by the caller.
+/// only through their first document: each is paired with it, and
+/// `ByEntry::doc_of` leaves out its band keys and fingerprints, the caller
+/// its distinctive terms.
 pub(super) fn find_candidates(
     setup: &Setup,
-    band_keys: &[u64],
+    stored: ByEntry,
     copies: &Copies,
-    fingerprints: Option<Fingerprints>,
     words: &[u32],
     distinctive: Vec<Box<[u64]>>,
     days: Option<&Days>,
 ) -> crate::Result<Candidates> {
+    let ByEntry {
+        band_keys,
+        fingerprints,
+        doc_of,
+    } = stored;
     let config = setup.config;
     // One word count per document.
     let documents = words.len();
     let lsh = super::lsh_params(config);
     let clock = Instant::now();
-    let banded = lsh::banded_pairs_of_keys(band_keys, lsh.bands, &|d| !copies.is_copy(d));
+    let banded = lsh::banded_pairs_of_store(band_keys, doc_of, config.spill_budget())?;
     let mut minhash_pairs = banded.pairs;
     minhash_pairs.extend(copies.pairs());
     minhash_pairs.sort_unstable();
     let lsh_seconds = clock.elapsed().as_secs_f64();
     let overlap = match fingerprints {
-        Some(Fingerprints { index, doc_of }) if config.overlap.enabled => {
-            Some(index.shared_fingerprint_pairs(
-                documents,
-                doc_of,
-                OverlapParams {
-                    max_df: config.overlap.max_df,
-                    min_shared: 1,
-                },
-                days,
-                config.spill_budget(),
-            )?)
-        }
+        Some(index) if config.overlap.enabled => Some(index.shared_fingerprint_pairs(
+            documents,
+            doc_of,
+            OverlapParams {
+                max_df: config.overlap.max_df,
+                min_shared: 1,
+            },
+            days,
+            config.spill_budget(),
+        )?),
         _ => None,
     };
     let (overlap_pairs, overlap_too_small) =

@@ -9,8 +9,9 @@
 //! verification, shared passages and grades, batch by batch, rereading the
 //! texts of candidates) -> clusters and story clusters (here) -> `assemble`
 //! (the report). `direct` runs the same pair stage on pairs given directly.
-//! Only band keys and per-document counts are held for the whole corpus;
-//! the overlap stage's fingerprints spill past the memory budget.
+//! Only per-document data (id, place, counts, copy key, distinctive terms)
+//! is held for the whole corpus; band keys and the overlap stage's
+//! fingerprints spill past the memory budget.
 //! Parallel stages collect in input order, and every list in the report is
 //! sorted by a total order, so the report is the same at any thread count.
 
@@ -45,7 +46,7 @@ use crate::story::linkage::{link_strength, story_clusters, StoryCluster};
 use crate::story::{Background, TermWeights};
 use crate::verify::ScoredPair;
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
-use candidates::{find_candidates, Fingerprints};
+use candidates::{find_candidates, ByEntry};
 pub use direct::{align_listed, compare, ListedPair};
 use pairs::{group_words, Checked, Graded, PairChecker, BATCH_WORDS};
 use read::{read_and_sketch, Sketched, Sketcher, NOT_A_DOCUMENT};
@@ -262,7 +263,7 @@ fn find_pairs(
     for doc in (0..documents.len()).filter(|&d| copies.is_copy(DocId(d as u32))) {
         distinctive[doc] = Box::default();
     }
-    // Fingerprints and templates were stored by entry number.
+    // Band keys, fingerprints and templates were stored by entry number.
     let doc_of = |entry: u32| {
         entry_docs
             .get(entry as usize)
@@ -270,26 +271,28 @@ fn find_pairs(
             .map(|&doc| DocId(doc))
             .filter(|&doc| !copies.is_copy(doc))
     };
+    let band_keys_spilled = band_keys.spilled_bytes();
     let candidates = find_candidates(
         setup,
-        &band_keys,
-        &copies,
-        fingerprints.map(|index| Fingerprints {
-            index,
+        ByEntry {
+            band_keys,
+            fingerprints,
             doc_of: &doc_of,
-        }),
+        },
+        &copies,
         &words,
         distinctive,
         days.as_ref(),
     )?;
-    drop((days, band_keys));
+    drop(days);
     let weights = setup
         .background
         .map(|b| TermWeights::new(b, document_frequencies, documents.len()));
-    let mut spilled_bytes = candidates
-        .overlap
-        .as_ref()
-        .map_or(0, |o| o.stats().spilled_bytes);
+    let mut spilled_bytes = band_keys_spilled
+        + candidates
+            .overlap
+            .as_ref()
+            .map_or(0, |o| o.stats().spilled_bytes);
     let marker = match (&candidates.overlap, templates) {
         (Some(o), Some(templates)) => {
             spilled_bytes += templates.spilled_bytes();

@@ -1,9 +1,10 @@
 //! Reading and sketching: the one pass over every text.
 //!
 //! Input: the entry stream. Output: [`Sketched`], the documents (their texts let
-//! go where they can be read again) with the band keys and copy key of their
-//! signatures, what the overlap stage needs (fingerprints and templates in
-//! partitioned stores, word counts), and what the story stage needs
+//! go where they can be read again) with the band keys (in a partitioned
+//! store) and copy key of their signatures, what the overlap stage needs
+//! (fingerprints and templates in partitioned stores, word counts), and what
+//! the story stage needs
 //! (distinctive terms, and document frequencies counted on each thread).
 //!
 //! Reading stays on the calling thread (the input may not be `Send`) and the
@@ -44,10 +45,10 @@ const CHUNK_DOCS: usize = 1024;
 /// each.
 pub(super) struct Sketched {
     pub documents: Vec<Document>,
-    /// Each document's LSH band keys, `bands` a document, in input order:
-    /// what LSH needs of its signature (the pair stage sketches the texts it
-    /// reads again for their estimates).
-    pub band_keys: Vec<u64>,
+    /// Each document's LSH band keys, under its entry number (see
+    /// `entry_docs`): what LSH needs of its signature (the pair stage
+    /// sketches the texts it reads again for their estimates).
+    pub band_keys: Partitioned<(u64, u32)>,
     /// Each document's [`copy_key`]: equal keys, equal signatures.
     pub copy_keys: Vec<u128>,
     /// Every document's winnowed fingerprints, indexed as they come under
@@ -58,9 +59,9 @@ pub(super) struct Sketched {
     /// and its entry number (none when the overlap stage is off).
     pub templates: Option<Partitioned<(u64, u32)>>,
     /// Per entry read, in input order, the number of the document it became,
-    /// or [`NOT_A_DOCUMENT`] (filled only when the overlap stage is on): the
-    /// sketching workers number fingerprints by entry, as a document's
-    /// number is known only once every entry before it is read.
+    /// or [`NOT_A_DOCUMENT`]: the sketching workers number band keys and
+    /// fingerprints by entry, as a document's number is known only once every
+    /// entry before it is read.
     pub entry_docs: Vec<u32>,
     /// Words per document (for character shingles with the overlap and story
     /// stages off, its shingles: only the pair stage's batches count them
@@ -86,8 +87,9 @@ pub(super) struct Sketcher<'s> {
     pub lsh: LshParams,
     pub marker: &'s BoilerplateMarker,
     pub overlap: bool,
-    /// Bytes of fingerprints (and a quarter as many of templates) held in
-    /// memory before they go to a temporary file, shared by the workers.
+    /// Bytes of band keys, of fingerprints and a quarter as many of
+    /// templates held in memory before they go to a temporary file, shared
+    /// by the workers.
     pub spill_budget: usize,
     /// The background model, when the story stage runs.
     pub background: Option<&'s Background>,
@@ -96,19 +98,21 @@ pub(super) struct Sketcher<'s> {
 /// `Sketched::entry_docs` of an entry that is not a document.
 pub(super) const NOT_A_DOCUMENT: u32 = u32::MAX;
 
-/// The fingerprint and template stores the sketching workers add to: one per
-/// worker at a time, taken from `idle` and put back when the worker's part of
+/// The band key, fingerprint and template stores the sketching workers add
+/// to: one set per worker at a time, taken from `idle` and put back when the worker's part of
 /// a chunk is done, all absorbed into one at the end. Entries are sorted
 /// later, so which worker held which makes no difference to the result.
 struct WorkerStores {
     idle: Mutex<Vec<Stores>>,
     /// Bytes each store holds before it spills.
     budget: usize,
+    overlap: bool,
 }
 
 struct Stores {
-    fingerprints: OverlapIndex,
-    templates: Partitioned<(u64, u32)>,
+    bands: Partitioned<(u64, u32)>,
+    /// Fingerprints and templates, when the overlap stage runs.
+    overlap: Option<(OverlapIndex, Partitioned<(u64, u32)>)>,
 }
 
 impl WorkerStores {
@@ -123,8 +127,13 @@ impl WorkerStores {
         // Templates are sampled, one skeleton k-gram in four of a text that
         // has slots: a quarter of the budget holds them.
         idle.unwrap_or_else(|| Stores {
-            fingerprints: OverlapIndex::new(self.budget),
-            templates: Partitioned::new("templates", self.budget / 4),
+            bands: Partitioned::new("band keys", self.budget),
+            overlap: self.overlap.then(|| {
+                (
+                    OverlapIndex::new(self.budget),
+                    Partitioned::new("templates", self.budget / 4),
+                )
+            }),
         })
     }
 
@@ -144,8 +153,11 @@ impl WorkerStores {
             return Ok(None);
         };
         for other in all {
-            one.fingerprints.absorb(other.fingerprints)?;
-            one.templates.absorb(other.templates)?;
+            one.bands.absorb(other.bands)?;
+            if let (Some(mine), Some(theirs)) = (one.overlap.as_mut(), other.overlap) {
+                mine.0.absorb(theirs.0)?;
+                mine.1.absorb(theirs.1)?;
+            }
         }
         Ok(Some(one))
     }
@@ -281,7 +293,7 @@ pub(super) fn read_and_sketch(
     progress.start(Stage::Read, None);
     let mut out = Sketched {
         documents: Vec::new(),
-        band_keys: Vec::new(),
+        band_keys: Partitioned::new("band keys", 0),
         copy_keys: Vec::new(),
         fingerprints: None,
         templates: None,
@@ -298,30 +310,30 @@ pub(super) fn read_and_sketch(
     // Every scan starts a pool of its own, so its threads hold no counts yet;
     // taking them anyway keeps the totals right if a pool is ever reused.
     take_pool_document_frequencies(pool, sketcher);
-    let stores = sketcher.overlap.then(|| WorkerStores {
+    let stores = WorkerStores {
         idle: Mutex::new(Vec::new()),
         budget: sketcher.spill_budget / pool.current_num_threads().max(1),
-    });
+        overlap: sketcher.overlap,
+    };
     let result = map_chunks_in_order(
         pool,
         &mut entries,
         CHUNK_DOCS,
         CHUNKS_IN_FLIGHT,
-        &|number, chunk: &mut [Entry]| sketch_chunk(number, chunk, sketcher, stores.as_ref()),
+        &|number, chunk: &mut [Entry]| sketch_chunk(number, chunk, sketcher, &stores),
         |chunk, sketches| {
             progress.advance(chunk.len() as u64);
-            merge_chunk(&mut out, chunk, sketches?, sketcher.overlap)
+            merge_chunk(&mut out, chunk, sketches?)
         },
     );
     out.document_frequencies = take_pool_document_frequencies(pool, sketcher);
     let reading = result?;
-    if let Some(Stores {
-        fingerprints,
-        templates,
-    }) = stores.map(WorkerStores::into_one).transpose()?.flatten()
-    {
-        out.fingerprints = Some(fingerprints);
-        out.templates = Some(templates);
+    if let Some(Stores { bands, overlap }) = stores.into_one()? {
+        out.band_keys = bands;
+        if let Some((fingerprints, templates)) = overlap {
+            out.fingerprints = Some(fingerprints);
+            out.templates = Some(templates);
+        }
     }
     timings.read += reading;
     timings.sketch += started.elapsed().as_secs_f64() - reading;
@@ -337,14 +349,14 @@ pub(super) fn read_and_sketch(
 const CHUNKS_IN_FLIGHT: usize = 4;
 
 /// Sketches chunk `number`, and lets go of the texts that can be read again:
-/// later stages reread the few they need. With `stores`, each document's
-/// fingerprints and templates go there under its entry number (its position
-/// in the input: every chunk but the last is `CHUNK_DOCS` long).
+/// later stages reread the few they need. Each document's band keys,
+/// fingerprints and templates go to `stores` under its entry number (its
+/// position in the input: every chunk but the last is `CHUNK_DOCS` long).
 fn sketch_chunk(
     number: usize,
     chunk: &mut [Entry],
     sketcher: &Sketcher,
-    stores: Option<&WorkerStores>,
+    stores: &WorkerStores,
 ) -> crate::Result<Vec<SketchOutput>> {
     let first = number.saturating_mul(CHUNK_DOCS);
     if first.saturating_add(chunk.len()) > NOT_A_DOCUMENT as usize {
@@ -353,10 +365,10 @@ fn sketch_chunk(
         });
     }
     let init = || {
-        let guard = stores.map(|owner| StoreGuard {
-            stores: Some(owner.take()),
-            owner,
-        });
+        let guard = StoreGuard {
+            stores: Some(stores.take()),
+            owner: stores,
+        };
         (SketchScratch::default(), guard)
     };
     chunk
@@ -368,18 +380,18 @@ fn sketch_chunk(
                     .held_text()
                     .expect("a document is sketched before its text is let go");
                 let mut sketch = sketcher.sketch(text, scratch);
-                if let (Some(sketch), Some(stores)) = (
-                    sketch.as_mut(),
-                    guard.as_mut().and_then(|g| g.stores.as_mut()),
-                ) {
+                if let (Some(sketch), Some(stores)) = (sketch.as_mut(), guard.stores.as_mut()) {
                     let entry_number = (first + i) as u32;
+                    let band_keys = std::mem::take(&mut sketch.band_keys);
                     stores
-                        .fingerprints
-                        .add(entry_number, &std::mem::take(&mut sketch.fingerprints))?;
-                    let templates = std::mem::take(&mut sketch.templates);
-                    stores
-                        .templates
-                        .extend(templates.into_iter().map(|t| (t, entry_number)))?;
+                        .bands
+                        .extend(band_keys.into_iter().map(|key| (key, entry_number)))?;
+                    if let Some((fingerprints, templates)) = stores.overlap.as_mut() {
+                        fingerprints
+                            .add(entry_number, &std::mem::take(&mut sketch.fingerprints))?;
+                        let found = std::mem::take(&mut sketch.templates);
+                        templates.extend(found.into_iter().map(|t| (t, entry_number)))?;
+                    }
                 }
                 if sketch.is_some() {
                     doc.release_text();
@@ -412,20 +424,16 @@ fn merge_chunk(
     out: &mut Sketched,
     chunk: Vec<Entry>,
     sketches: Vec<SketchOutput>,
-    number_entries: bool,
 ) -> crate::Result<()> {
     out.read_count += chunk.len();
     for (entry, sketch) in chunk.into_iter().zip(sketches) {
-        if number_entries {
-            let next = out.documents.len() as u32;
-            let sketched = matches!((&entry, &sketch), (Entry::Document(_), Some(_)));
-            out.entry_docs
-                .push(if sketched { next } else { NOT_A_DOCUMENT });
-        }
+        let next = out.documents.len() as u32;
+        let sketched = matches!((&entry, &sketch), (Entry::Document(_), Some(_)));
+        out.entry_docs
+            .push(if sketched { next } else { NOT_A_DOCUMENT });
         match (entry, sketch) {
             (Entry::Document(doc), Some(sketch)) => {
                 out.documents.push(doc);
-                out.band_keys.extend(sketch.band_keys);
                 out.copy_keys.push(sketch.copy_key);
                 out.words.push(sketch.words);
                 out.distinctive.push(sketch.distinctive);

@@ -134,7 +134,7 @@
 //! | `near_misses[]` | up to 10 closest pairs not in `pairs`, with the score fields of `pairs[]`; drawn from rejected and ungraded candidates, and from all pairs when the corpus has at most 100 documents |
 //! | `run.threads` | worker threads |
 //! | `run.peak_memory_bytes` | the process's peak resident memory in bytes when the report was assembled (Linux; `null` elsewhere) |
-//! | `run.spilled_bytes` | bytes the scan wrote to temporary files (in TMPDIR) past its memory budget: the overlap stage's fingerprints, templates and pair emissions |
+//! | `run.spilled_bytes` | bytes the scan wrote to temporary files (in TMPDIR) past its memory budget: LSH band keys, the overlap stage's fingerprints, templates and pair emissions |
 //! | `run.seconds` | wall-clock seconds: `read`, `sketch`, `lsh`, `overlap` (the overlap index, with finding copies, counting templates and merging candidates), `story` (story candidates: documents sharing distinctive terms), `prepare` (documents of candidate pairs cut into words, stems and sentences), `verify`, `cluster`, `align`, `total` |
 
 use std::io::Write;

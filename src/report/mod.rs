@@ -402,8 +402,8 @@ pub struct RunInfo {
     pub threads: usize,
     /// Seconds per stage.
     pub seconds: Timings,
-    /// Bytes written to temporary files past the memory budget (fingerprints,
-    /// templates and pair emissions of the overlap stage).
+    /// Bytes written to temporary files past the memory budget (LSH band
+    /// keys; fingerprints, templates and pair emissions of the overlap stage).
     pub spilled_bytes: u64,
     /// The process's peak resident memory when the report was assembled, in
     /// bytes, where the system says (Linux: `VmHWM`); for a library caller it
