@@ -1,5 +1,5 @@
 //! Per-stage benchmarks: one criterion group per pipeline stage, in pipeline
-//! order (normalize, shingle, sketch, lsh, verify, align, cluster).
+//! order (normalize, shingle, sketch, lsh, spill, verify, align, cluster).
 //!
 //! Input: a seeded synthetic corpus (2,000 documents, mean 600 words, with planted
 //! near-duplicates so that LSH, verification and alignment have real work) and,
@@ -37,9 +37,11 @@ use reprint::stages::cluster;
 use reprint::stages::for_each_word;
 use reprint::stages::verify;
 use reprint::stages::CandidatePair;
-use reprint::stages::{align, AlignText};
-use reprint::stages::{banded_pairs, LshParams};
+use reprint::stages::Rules;
+use reprint::stages::{align, align_by_runs, align_from, AlignText, Runs};
+use reprint::stages::{band_keys, banded_pairs, banded_pairs_of_store, LshParams};
 use reprint::stages::{MinHasher, Signature};
+use reprint::stages::{Partitioned, PARTITIONS};
 use reprint::stages::{Scratch, ShingleSet, Shingler};
 use reprint::synthetic::{generate, CorpusSpec};
 use reprint::Config;
@@ -281,6 +283,58 @@ fn bench_lsh(c: &mut Criterion) {
         );
         found.pairs.len()
     });
+    // As a scan runs it: keys stored with their documents' numbers in a store
+    // that spills every 2,000 or so (a scan's budget is up to 16 MB), then
+    // bucketed partition by partition.
+    let spilled = format!("{}-spilled-store", corpus.name);
+    rates(&mut group, &spilled, corpus.bytes, per, || {
+        let found = one_thread().install(|| {
+            let mut store = Partitioned::new("band keys", 24 << 10);
+            for (signature, doc) in black_box(&prepared.signatures).iter().zip(0u32..) {
+                store
+                    .extend(band_keys(signature, prepared.lsh).map(|key| (key, doc)))
+                    .expect("TMPDIR takes the spill");
+            }
+            assert!(store.spilled_bytes() > 0, "the store spills");
+            banded_pairs_of_store(store, &|doc| Some(DocId(doc)), 1 << 20)
+                .expect("the spill reads back")
+        });
+        assert!(!found.pairs.is_empty());
+        found.pairs.len()
+    });
+    group.finish();
+}
+
+/// The partitioned store alone: a million (hash, document) records pushed and
+/// read back, held in memory or spilled past a 1 MB budget (read back through
+/// read-ahead windows).
+fn bench_spill(c: &mut Criterion) {
+    const RECORDS: u64 = 1_000_000;
+    let mut group = c.benchmark_group("spill");
+    group.throughput(Throughput::Elements(RECORDS));
+    for (name, budget) in [("in-memory", usize::MAX), ("spilled-1MB", 1 << 20)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut store = Partitioned::new("records", budget);
+                // SplitMix64-style keys: uniform, as fingerprint hashes are.
+                let records = (0..RECORDS).map(|i| {
+                    let key = (i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    (key ^ (key >> 29), i as u32)
+                });
+                store.extend(records).expect("TMPDIR takes the spill");
+                let (mut read, mut partitions) = (0u64, 0);
+                store
+                    .for_each_partition(|records| {
+                        read += records.len() as u64;
+                        partitions += 1;
+                        Ok(())
+                    })
+                    .expect("the spill reads back");
+                assert_eq!((read, partitions), (RECORDS, PARTITIONS));
+                read
+            })
+        });
+    }
     group.finish();
 }
 
@@ -323,6 +377,25 @@ fn bench_align(c: &mut Criterion) {
         assert!(passages > 0, "verified near-duplicates share passages");
         passages
     });
+    // As a scan aligns: runs first; a pair whose runs cover most of both
+    // texts takes its passage from them (the near-duplicate fast path).
+    let rules = Rules::new(&Config::default());
+    let runs_first = format!("{}-runs-first", corpus.name);
+    rates(&mut group, &runs_first, corpus.bytes, per, || {
+        let mut passages = 0;
+        for pair in black_box(&prepared.verified) {
+            let (a, b) = (prepared_of(pair.a), prepared_of(pair.b));
+            let runs = Runs::find(a, b, &config);
+            let by_runs = rules
+                .passages_from_runs(runs.verbatim_words(), (a.len(), b.len()))
+                .then(|| align_by_runs(a, b, &config, &runs))
+                .flatten();
+            let alignment = by_runs.unwrap_or_else(|| align_from(a, b, &config, runs));
+            passages += alignment.passages.len();
+        }
+        assert!(passages > 0, "verified near-duplicates share passages");
+        passages
+    });
     group.finish();
 }
 
@@ -353,7 +426,7 @@ fn config() -> Criterion {
 criterion_group! {
     name = stages;
     config = config();
-    targets = bench_normalize, bench_shingle, bench_sketch, bench_lsh, bench_verify,
-        bench_align, bench_cluster
+    targets = bench_normalize, bench_shingle, bench_sketch, bench_lsh, bench_spill,
+        bench_verify, bench_align, bench_cluster
 }
 criterion_main!(stages);

@@ -166,7 +166,7 @@ impl<R: Record> Partitioned<R> {
 
     /// Records pushed so far.
     #[cfg(test)]
-    pub fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         let on_file: usize = self.blocks.iter().flatten().map(|&(_, _, n)| n).sum();
         (on_file + self.buffers.iter().map(Vec::len).sum::<usize>()) as u64
     }

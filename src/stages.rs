@@ -4,25 +4,31 @@
 //! A scan, in the order these run (ARCHITECTURE.md has the whole map):
 //! [`for_each_word`] cuts a text into normalized words; a [`Shingler`] hashes
 //! them into a [`ShingleSet`]; a [`MinHasher`] sketches it into a
-//! [`Signature`]; [`banded_pairs`] finds near-duplicate candidates by LSH;
+//! [`Signature`]; [`banded_pairs`] finds near-duplicate candidates by LSH
+//! (a scan keeps [`band_keys`] in a [`Partitioned`] store, which spills past
+//! a memory budget, and buckets them with [`banded_pairs_of_store`]);
 //! beside it, a [`Winnower`] fingerprints each text and
 //! [`shared_fingerprint_pairs`] pairs texts that share one; [`verify`] scores
 //! candidates exactly; [`align`] finds shared passages between two
-//! [`AlignText`]s; [`Rules`] grades a pair; [`cluster`] groups
+//! [`AlignText`]s (a scan finds their [`Runs`] first, and a near copy takes
+//! its passage from them with [`align_by_runs`]); [`Rules`] grades a pair; [`cluster`] groups
 //! near-duplicates.
 //!
 //! These are less settled than the crate root: names and signatures may
 //! change between minor versions.
 
-pub use crate::align::{align, AlignText, Alignment};
+pub use crate::align::{align, align_by_runs, align_from, AlignText, Alignment, Runs};
 pub use crate::cluster::{cluster, Cluster};
 pub use crate::fingerprint::{Scratch as FingerprintScratch, Winnower};
 pub use crate::grade::{Grade, Rules, Source};
 pub use crate::ids::CandidatePair;
-pub use crate::lsh::{banded_pairs, BandedPairs, LshParams, MAX_BUCKET};
+pub use crate::lsh::{
+    band_keys, banded_pairs, banded_pairs_of_store, BandedPairs, LshParams, MAX_BUCKET,
+};
 pub use crate::normalize::for_each_word;
 pub use crate::overlap::{shared_fingerprint_pairs, OverlapCandidates, OverlapParams};
 pub use crate::pipeline::{align_listed, ListedPair};
 pub use crate::shingle::{Scratch, ShingleSet, Shingler, Token};
 pub use crate::sketch::{MinHasher, Signature};
+pub use crate::spill::{Partitioned, Record, PARTITIONS};
 pub use crate::verify::{verify, ScoredPair, Similarity};
