@@ -4,8 +4,8 @@
 //! go where they can be read again) with the band keys (in a partitioned
 //! store) and copy key of their signatures, what the overlap stage needs
 //! (fingerprints and templates in partitioned stores, word counts), and what
-//! the story stage needs
-//! (distinctive terms, and document frequencies counted on each thread).
+//! the story stage needs (distinctive terms, and document frequencies counted
+//! on each thread).
 //!
 //! Reading stays on the calling thread (the input may not be `Send`) and the
 //! pool sketches chunk by chunk; chunks merge in input order, so the result is
@@ -99,13 +99,15 @@ pub(super) struct Sketcher<'s> {
 pub(super) const NOT_A_DOCUMENT: u32 = u32::MAX;
 
 /// The band key, fingerprint and template stores the sketching workers add
-/// to: one set per worker at a time, taken from `idle` and put back when the worker's part of
-/// a chunk is done, all absorbed into one at the end. Entries are sorted
-/// later, so which worker held which makes no difference to the result.
+/// to: one set per worker at a time, taken from `idle` and put back when the
+/// worker's part of a chunk is done, all absorbed into one at the end.
+/// Entries are sorted later, so which worker held which makes no difference
+/// to the result.
 struct WorkerStores {
     idle: Mutex<Vec<Stores>>,
     /// Bytes each store holds before it spills.
     budget: usize,
+    /// Whether the overlap stage runs (and needs fingerprints and templates).
     overlap: bool,
 }
 
@@ -293,6 +295,7 @@ pub(super) fn read_and_sketch(
     progress.start(Stage::Read, None);
     let mut out = Sketched {
         documents: Vec::new(),
+        // Empty until the workers' stores are joined (below).
         band_keys: Partitioned::new("band keys", 0),
         copy_keys: Vec::new(),
         fingerprints: None,
