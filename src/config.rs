@@ -3,7 +3,7 @@
 //! Every front end (the CLI, a library caller) builds a [`Config`] and calls
 //! [`Config::validate`] once; stages then trust the values they receive.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
@@ -26,7 +26,7 @@ use crate::error::Error;
 /// assert_eq!(error.setting(), Some("align.min_passage_words"));
 /// # Ok::<(), reprint::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Config {
     /// Jaccard similarity (of shingle sets) at or above which two documents are
     /// near-duplicates. Default 0.5.
@@ -64,7 +64,7 @@ pub struct Config {
 }
 
 /// How documents are read from JSON Lines.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputConfig {
     /// The JSON field holding the document id (string or number). Default `id`.
     pub id_field: String,
@@ -82,7 +82,7 @@ pub struct InputConfig {
 }
 
 /// Where documents' publication times are read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeField {
     /// The field of [`crate::defaults::TIME_FIELDS`] that the most documents have a
@@ -95,7 +95,7 @@ pub enum TimeField {
 }
 
 /// The partial-overlap candidate stage (winnowing fingerprints).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverlapConfig {
     /// Also find pairs that share passages whatever their Jaccard. Default on.
     pub enabled: bool,
@@ -109,7 +109,7 @@ pub struct OverlapConfig {
 }
 
 /// The story stage (see `crate::story`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoryConfig {
     /// Whether the story stage runs. Default true.
     pub enabled: bool,
@@ -124,7 +124,7 @@ pub struct StoryConfig {
 }
 
 /// How a pair's verdict is decided (see `crate::grade`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GradeConfig {
     /// Jaccard at or above which a pair is a duplicate. Default 0.9. With a
     /// `threshold` above it, the threshold is the duplicates' too (a pair
@@ -157,7 +157,7 @@ pub struct GradeConfig {
 }
 
 /// What a shingle is made of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ShingleUnit {
     /// Word k-grams.
@@ -167,7 +167,7 @@ pub enum ShingleUnit {
 }
 
 /// How texts are cut into shingles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShingleConfig {
     /// Words or characters.
     pub unit: ShingleUnit,
@@ -176,14 +176,14 @@ pub struct ShingleConfig {
 }
 
 /// MinHash settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SketchConfig {
     /// Number of hash permutations (signature length). Default 128.
     pub num_perm: usize,
 }
 
 /// Banding settings. Both `None` chooses bands x rows from the threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LshConfig {
     /// Number of bands, or `None` to choose.
     pub bands: Option<usize>,
@@ -192,7 +192,7 @@ pub struct LshConfig {
 }
 
 /// Which member represents a duplicate cluster (and is kept by `dedup`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Keep {
     /// The member that came first in the input.
@@ -202,14 +202,14 @@ pub enum Keep {
 }
 
 /// Cluster settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterConfig {
     /// Which member represents a cluster. Default [`Keep::First`].
     pub keep: Keep,
 }
 
 /// Shared-passage settings.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AlignConfig {
     /// Shortest passage reported, in words on each side; also the shortest run
     /// of identical words that seeds a passage by itself. Default 8.

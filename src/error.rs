@@ -142,6 +142,54 @@ pub enum Error {
         /// The setting of the right signature.
         right: String,
     },
+    /// `reprint index create` was given a folder that holds something.
+    #[error("{} is not empty: an index is created in a new or empty folder", dir.display())]
+    IndexExists {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// A folder opened as an index is not one this version can read.
+    #[error("{} is not a reprint index: {why}", dir.display())]
+    NotAnIndex {
+        /// The folder.
+        dir: PathBuf,
+        /// What is missing or different.
+        why: String,
+    },
+    /// Another process has the index open.
+    #[error("the index {} is open in another process (one process at a time: wait for it, or stop it)", dir.display())]
+    IndexBusy {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// The index's database could not be read or written.
+    #[cfg(feature = "index")]
+    #[error("cannot use the index {}: {source}", dir.display())]
+    IndexStore {
+        /// The folder.
+        dir: PathBuf,
+        /// What the database said.
+        #[source]
+        source: Box<redb::Error>,
+    },
+    /// An article given to an index has the id of one it holds.
+    #[error("{at}: id {id:?} is already in the index {} (remove it there first, or give the article another id)", dir.display())]
+    IdInIndex {
+        /// Where the article was read.
+        at: String,
+        /// The id.
+        id: String,
+        /// The index folder.
+        dir: PathBuf,
+    },
+    /// An article added to an index has no id.
+    #[error("{at}: no id field {id_field:?}: an index names its articles by their ids (--id-field names the field)")]
+    IdRequired {
+        /// Where the article was read.
+        at: String,
+        /// The id field of the index's settings.
+        id_field: String,
+    },
     /// The thread pool could not be built.
     #[error("cannot start {threads} worker threads")]
     ThreadPool {

@@ -81,6 +81,8 @@ pub mod stages;
 
 #[cfg(feature = "eval")]
 pub mod eval;
+#[cfg(feature = "index")]
+pub mod index;
 #[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
 

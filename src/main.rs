@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Dedup(dedup) => cli::dedup::run(dedup, &args.global),
         Command::Compare(compare) => cli::compare::run(compare, &args.global),
         Command::Eval(eval) => cli::eval::run(eval, &args.global),
+        Command::Index(index) => cli::index::run(index, &args.global),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -3,6 +3,7 @@
 pub(crate) mod compare;
 pub(crate) mod dedup;
 pub(crate) mod eval;
+pub(crate) mod index;
 mod output;
 mod progress;
 pub(crate) mod scan;
@@ -89,6 +90,11 @@ pub(crate) enum Command {
     ///
     /// Example: reprint compare a.txt b.txt
     Compare(compare::CompareArgs),
+    /// Keep articles in a persistent index and check new ones against it
+    /// (create, add, check, remove, stats).
+    ///
+    /// Example: reprint index create archive && reprint index add archive wires.jsonl
+    Index(index::IndexArgs),
     /// Measure reprint on a labeled benchmark corpus.
     ///
     /// Example: reprint eval pan ../shared/data/pan13_ta_train

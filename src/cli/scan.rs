@@ -22,6 +22,13 @@ pub(crate) struct ScanArgs {
     pub similarity: SimilarityArgs,
     #[command(flatten)]
     pub story: StoryArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Where the report goes (shared with `index check`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReportArgs {
     /// Write the full report as JSON to FILE (- for stdout, which replaces the summary).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -47,40 +54,60 @@ pub(crate) struct ScanArgs {
     pub max_pairs: usize,
 }
 
-pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let mut outputs = Outputs::prepare(
-        &[
-            ("--json", args.json.as_deref()),
-            ("--csv", args.csv.as_deref()),
-            ("--jsonl", args.jsonl.as_deref()),
-            ("--html", args.html.as_deref()),
-        ],
-        &args.corpus.inputs,
-    )?;
-    let scan = scan_corpus(&args.corpus, &args.similarity, Some(&args.story), global)?;
-    let report = &scan.report;
-    outputs.write("--json", |out| Ok(write_json(report, out)?))?;
-    outputs.write("--csv", |out| Ok(write_csv(report, out)?))?;
-    outputs.write("--jsonl", |out| Ok(write_jsonl(report, out)?))?;
-    // The page holds the texts too, read again from the scan's documents.
-    outputs.write("--html", |out| {
-        Ok(write_html(report, &scan.documents, out)?)
-    })?;
-    if !global.quiet && !outputs.stdout_taken() {
-        let options = TextOptions {
-            max_pairs: args.max_pairs,
-            ..TextOptions::default()
-        };
-        let mut stdout = std::io::stdout().lock();
-        write_summary(report, options, &mut stdout)?;
-        if let Some(path) = &args.json {
-            writeln!(stdout, "Full report: {}", path.display())?;
-        }
-        if let Some(path) = &args.html {
-            writeln!(stdout, "HTML report: {}", path.display())?;
-        }
-        stdout.flush()?;
+impl ReportArgs {
+    /// Checks every output path before any work: none may be one of `inputs`
+    /// or unwritable.
+    pub(crate) fn prepare(&self, inputs: &[PathBuf]) -> anyhow::Result<Outputs> {
+        Outputs::prepare(
+            &[
+                ("--json", self.json.as_deref()),
+                ("--csv", self.csv.as_deref()),
+                ("--jsonl", self.jsonl.as_deref()),
+                ("--html", self.html.as_deref()),
+            ],
+            inputs,
+        )
     }
+
+    /// Writes the report of `scan` to every output asked for, and the summary
+    /// to the terminal unless stdout took an output or `quiet`.
+    pub(crate) fn write(
+        &self,
+        mut outputs: Outputs,
+        scan: &Scan,
+        global: &GlobalArgs,
+    ) -> anyhow::Result<()> {
+        let report = &scan.report;
+        outputs.write("--json", |out| Ok(write_json(report, out)?))?;
+        outputs.write("--csv", |out| Ok(write_csv(report, out)?))?;
+        outputs.write("--jsonl", |out| Ok(write_jsonl(report, out)?))?;
+        // The page holds the texts too, read again from the scan's documents.
+        outputs.write("--html", |out| {
+            Ok(write_html(report, &scan.documents, out)?)
+        })?;
+        if !global.quiet && !outputs.stdout_taken() {
+            let options = TextOptions {
+                max_pairs: self.max_pairs,
+                ..TextOptions::default()
+            };
+            let mut stdout = std::io::stdout().lock();
+            write_summary(report, options, &mut stdout)?;
+            if let Some(path) = &self.json {
+                writeln!(stdout, "Full report: {}", path.display())?;
+            }
+            if let Some(path) = &self.html {
+                writeln!(stdout, "HTML report: {}", path.display())?;
+            }
+            stdout.flush()?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn run(args: &ScanArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let outputs = args.report.prepare(&args.corpus.inputs)?;
+    let scan = scan_corpus(&args.corpus, &args.similarity, Some(&args.story), global)?;
+    args.report.write(outputs, &scan, global)?;
     Ok(Exit::Success)
 }
 

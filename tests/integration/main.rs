@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod formats;
 mod fuzz_regressions;
+mod index;
 mod inputs;
 mod library;
 mod outputs;

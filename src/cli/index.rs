@@ -1,0 +1,258 @@
+//! `reprint index`: keep articles in a persistent index and check new ones
+//! against it.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use reprint::config::TimeField;
+use reprint::index::{Added, Index};
+use reprint::CorpusReader;
+
+use super::scan::ReportArgs;
+use super::{in_cli_terms, to_config, GlobalArgs, SimilarityArgs, StoryArgs};
+use crate::exit::Exit;
+use reprint::defaults;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct IndexArgs {
+    #[command(subcommand)]
+    pub command: IndexCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum IndexCommand {
+    /// Create an index in a new or empty folder, with the settings every
+    /// later add and check of it uses (the settings of `scan`).
+    ///
+    /// Example: reprint index create archive --threshold 0.6
+    Create(CreateArgs),
+    /// Add articles (JSON Lines or folders, as `scan` reads them; each needs
+    /// an id). Prints each committed id; what was printed is in the index,
+    /// even if the process is killed.
+    ///
+    /// Example: reprint index add archive wires-2026-12-05.jsonl
+    Add(AddArgs),
+    /// Report every pair between new articles and the indexed ones (and
+    /// among the new ones), exactly as `scan` of the indexed articles followed
+    /// by the new ones lists them.
+    ///
+    /// Example: reprint index check archive incoming.jsonl --json pairs.json
+    Check(CheckArgs),
+    /// Remove articles by id.
+    ///
+    /// Example: reprint index remove archive wire-17 wire-18
+    Remove(RemoveArgs),
+    /// Show how many articles an index holds, its size and its settings.
+    ///
+    /// Example: reprint index stats archive
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CreateArgs {
+    /// The folder to create the index in (new, or empty).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// JSON field holding each article's id (a string or number).
+    #[arg(long, default_value = defaults::ID_FIELD, value_name = "NAME")]
+    pub id_field: String,
+    /// JSON field holding the text. Other fields are kept as metadata.
+    #[arg(long, default_value = defaults::TEXT_FIELD, value_name = "NAME")]
+    pub text_field: String,
+    /// JSON field holding each article's publication time (as for `scan`).
+    /// [default: the usual field most records have a readable time in]
+    #[arg(long, value_name = "NAME", conflicts_with = "no_time")]
+    pub time_field: Option<String>,
+    /// Read no publication times, even from a field with a usual name.
+    #[arg(long)]
+    pub no_time: bool,
+    #[command(flatten)]
+    pub similarity: SimilarityArgs,
+    #[command(flatten)]
+    pub story: StoryArgs,
+}
+
+/// The index and the articles given to it.
+#[derive(Debug, clap::Args)]
+pub(crate) struct IndexInputs {
+    /// The index folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Folders, .txt/.md files, JSON Lines files, or - for JSON Lines on
+    /// stdin (read with the index's id and text fields).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Skip malformed lines, missing text fields and duplicate ids instead of
+    /// stopping; each is counted and listed.
+    #[arg(long)]
+    pub skip_bad_lines: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct AddArgs {
+    #[command(flatten)]
+    pub index: IndexInputs,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub index: IndexInputs,
+    /// Add the new articles to the index once they are checked.
+    #[arg(long)]
+    pub add: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RemoveArgs {
+    /// The index folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Ids of the articles to remove.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct StatsArgs {
+    /// The index folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+pub(crate) fn run(args: &IndexArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    match &args.command {
+        IndexCommand::Create(create) => run_create(create, global),
+        IndexCommand::Add(add) => run_add(add, global),
+        IndexCommand::Check(check) => run_check(check, global),
+        IndexCommand::Remove(remove) => run_remove(remove, global),
+        IndexCommand::Stats(stats) => run_stats(stats),
+    }
+}
+
+fn run_create(args: &CreateArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let mut config = to_config(
+        global,
+        None,
+        Some(&args.similarity),
+        &args.similarity.shingles,
+        Some(&args.story),
+    )?;
+    config.input.id_field = args.id_field.clone();
+    config.input.text_field = args.text_field.clone();
+    config.input.time_field = match (&args.time_field, args.no_time) {
+        (_, true) => TimeField::Ignore,
+        (Some(name), false) => TimeField::Named(name.clone()),
+        (None, false) => TimeField::Detect,
+    };
+    Index::create(&args.dir, &config).map_err(in_cli_terms)?;
+    if !global.quiet {
+        println!("created the index {}", args.dir.display());
+    }
+    Ok(Exit::Success)
+}
+
+/// Opens the index for a command of this process's threads and memory.
+fn open(dir: &std::path::Path, global: &GlobalArgs) -> anyhow::Result<Index> {
+    let mut index = Index::open(dir)?;
+    index.set_resources(global.threads, global.memory_limit);
+    Ok(index)
+}
+
+/// A reader of `inputs` with the index's input settings.
+fn reader(index: &Index, inputs: &IndexInputs) -> anyhow::Result<CorpusReader> {
+    let mut input = index.config().input.clone();
+    input.skip_bad_lines = inputs.skip_bad_lines;
+    Ok(CorpusReader::open(&inputs.inputs, &input)?)
+}
+
+fn run_add(args: &AddArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let mut index = open(&args.index.dir, global)?;
+    let entries = reader(&index, &args.index)?;
+    let mut stdout = std::io::stdout().lock();
+    let mut printed = Ok(());
+    let added = index.add(entries, |ids| {
+        // Printed once committed: what a caller saw is in the index.
+        if !global.quiet && printed.is_ok() {
+            printed = ids
+                .iter()
+                .try_for_each(|id| writeln!(stdout, "added {id}"))
+                .and_then(|()| stdout.flush());
+        }
+    })?;
+    printed.context("cannot write to stdout")?;
+    tell_added(&added, &args.index, global);
+    Ok(Exit::Success)
+}
+
+fn run_check(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let outputs = args.report.prepare(&args.index.inputs)?;
+    let mut index = open(&args.index.dir, global)?;
+    let checked = index
+        .check(reader(&index, &args.index)?)
+        .map_err(in_cli_terms)?;
+    args.report.write(outputs, &checked.scan, global)?;
+    if args.add {
+        // From the checked documents: stdin and pipes cannot be read twice.
+        let new = checked
+            .new_documents()
+            .map(|doc| Ok(reprint::Entry::Document(doc.clone())));
+        let added = index.add(new, |_| {})?;
+        tell_added(&added, &args.index, global);
+    }
+    Ok(Exit::Success)
+}
+
+fn run_remove(args: &RemoveArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let mut index = open(&args.dir, global)?;
+    let removed = index.remove(&args.ids)?;
+    if !global.quiet {
+        for id in &removed.removed {
+            println!("removed {id}");
+        }
+    }
+    if removed.unknown.is_empty() {
+        return Ok(Exit::Success);
+    }
+    eprintln!(
+        "reprint: {} ids not in the index {}: {}",
+        removed.unknown.len(),
+        args.dir.display(),
+        removed.unknown.join(", ")
+    );
+    Ok(Exit::Error)
+}
+
+fn run_stats(args: &StatsArgs) -> anyhow::Result<Exit> {
+    let index = Index::open(&args.dir)?;
+    let stats = index.stats()?;
+    let settings = serde_json::to_string_pretty(index.config())?;
+    println!("index:     {}", args.dir.display());
+    println!("articles:  {}", stats.documents);
+    println!("file:      {} bytes", stats.file_bytes);
+    println!("made by:   reprint {}", stats.created_by);
+    println!("settings:  {settings}");
+    Ok(Exit::Success)
+}
+
+/// Says on stderr how many articles an add added, and lists what it
+/// skipped (nothing is left out unsaid).
+fn tell_added(added: &Added, inputs: &IndexInputs, global: &GlobalArgs) {
+    if global.quiet {
+        return;
+    }
+    if !added.skipped.is_empty() {
+        eprintln!("reprint: {} input items skipped:", added.skipped.len());
+        for item in &added.skipped {
+            eprintln!("  {}: {}", item.location, item.reason);
+        }
+    }
+    eprintln!(
+        "reprint: {} articles added to {}",
+        added.added.len(),
+        inputs.dir.display()
+    );
+}

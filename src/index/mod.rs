@@ -1,0 +1,522 @@
+//! A persistent index of articles, to check new ones against without a
+//! corpus of files: `reprint index create | add | check | remove | stats`.
+//!
+//! Input: the settings of a scan (fixed when the index is created) and
+//! entries to add or check. Output: for a check, the [`Scan`] of the indexed
+//! articles followed by the new ones, its report restricted to what involves
+//! a new article.
+//!
+//! The index is a folder holding one embedded database ([`redb`]): the
+//! settings, and each article as its JSON record (id, text and other fields)
+//! under the number it was added as, with its id. Every add commits before
+//! it returns, a commit is atomic and durable (fsync), and a killed process
+//! leaves the index as of its last commit.
+//!
+//! This first engine is exact by construction: a check scans the indexed
+//! records (written to a temporary JSON Lines file, in the order they were
+//! added) followed by the new articles, with the index's settings, and keeps
+//! the pairs, clusters and near misses that involve a new article. It costs a
+//! scan of the whole index per check; an engine that keeps the sketches and
+//! finds candidates from stored postings is to replace it, and must give the
+//! same answers (the tests pin them against `scan`).
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use ahash::AHashSet;
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::input::{CorpusReader, Document, Entry, IdKind, Skipped};
+use crate::pipeline::Scan;
+use crate::report::Report;
+
+/// The database file inside an index folder.
+pub const DATABASE_FILE: &str = "index.redb";
+
+/// What [`META`]'s `format` key holds: the layout of the tables.
+const FORMAT: &str = "reprint index 1";
+
+/// Settings and facts about the index, by name.
+const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
+/// Each article's JSON record, by the number it was added as.
+const RECORDS: TableDefinition<u64, &[u8]> = TableDefinition::new("records");
+/// Each article's number, by id.
+const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
+
+/// Articles written per commit while adding: a commit is one fsync, and what
+/// a killed process had not committed is not in the index.
+pub const COMMIT_DOCUMENTS: usize = 4096;
+
+/// An open index. One process at a time may open it (the database takes a
+/// lock on its file); a second gets [`Error::IndexBusy`].
+pub struct Index {
+    db: Database,
+    dir: PathBuf,
+    config: Config,
+}
+
+/// What an add did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Added {
+    /// Articles added, in input order.
+    pub added: Vec<String>,
+    /// Input items not added, with reasons (bad lines, duplicate ids).
+    pub skipped: Vec<Skipped>,
+}
+
+/// What a removal did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Removed {
+    /// Ids removed.
+    pub removed: Vec<String>,
+    /// Ids asked for that the index does not hold.
+    pub unknown: Vec<String>,
+}
+
+/// What [`Index::stats`] tells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexStats {
+    /// Articles in the index.
+    pub documents: u64,
+    /// Bytes of the database file.
+    pub file_bytes: u64,
+    /// The reprint version that created the index.
+    pub created_by: String,
+}
+
+/// A check's result: the scan of the index followed by the new articles,
+/// its report restricted to what involves a new article.
+pub struct Checked {
+    /// The scan; `scan.report` lists only pairs, clusters and near misses
+    /// with a new article (its counts are the whole scan's).
+    pub scan: Scan,
+    /// The ids of the new articles, in input order.
+    pub new_ids: Vec<String>,
+    /// The temporary copy of the indexed records the scan reads texts from
+    /// (kept until the check is dropped, so `scan.documents` can be read).
+    _records: tempfile::NamedTempFile,
+}
+
+impl Checked {
+    /// The new articles that were scanned, in input order (their texts are
+    /// read again from the input when needed): what `check --add` adds.
+    pub fn new_documents(&self) -> impl Iterator<Item = &Document> {
+        let new: AHashSet<&str> = self.new_ids.iter().map(String::as_str).collect();
+        self.scan
+            .documents
+            .iter()
+            .filter(move |doc| new.contains(doc.id.as_str()))
+    }
+}
+
+impl Index {
+    /// Creates an index in `dir` (a folder that does not exist yet, or is
+    /// empty) with the settings of `config`, fixed from now on.
+    ///
+    /// # Errors
+    /// [`Error::IndexExists`] when `dir` holds anything, [`Error::Io`] when it
+    /// cannot be made, [`Error::IndexStore`] when the database cannot be
+    /// written.
+    pub fn create(dir: &Path, config: &Config) -> crate::Result<Index> {
+        config.validate()?;
+        let io = |source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        if dir.exists() {
+            let mut entries = std::fs::read_dir(dir).map_err(io)?;
+            if entries.next().is_some() {
+                return Err(Error::IndexExists {
+                    dir: dir.to_path_buf(),
+                });
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let store = |source: redb::Error| store_error(dir, source);
+        let db = Database::create(dir.join(DATABASE_FILE)).map_err(|e| store(e.into()))?;
+        let settings = serde_json::to_string(config).expect("settings serialize to JSON");
+        let write = db.begin_write().map_err(|e| store(e.into()))?;
+        {
+            let mut meta = write.open_table(META).map_err(|e| store(e.into()))?;
+            for (key, value) in [
+                ("format", FORMAT),
+                ("settings", settings.as_str()),
+                ("created_by", env!("CARGO_PKG_VERSION")),
+            ] {
+                meta.insert(key, value).map_err(|e| store(e.into()))?;
+            }
+            write.open_table(RECORDS).map_err(|e| store(e.into()))?;
+            write.open_table(IDS).map_err(|e| store(e.into()))?;
+        }
+        write.commit().map_err(|e| store(e.into()))?;
+        Ok(Index {
+            db,
+            dir: dir.to_path_buf(),
+            config: stored_config(config),
+        })
+    }
+
+    /// Opens the index in `dir`, with the settings it was created with.
+    ///
+    /// # Errors
+    /// [`Error::NotAnIndex`] when `dir` holds no index (or one of another
+    /// format), [`Error::IndexBusy`] when another process has it open,
+    /// [`Error::IndexStore`] when the database cannot be read.
+    pub fn open(dir: &Path) -> crate::Result<Index> {
+        let file = dir.join(DATABASE_FILE);
+        let not_an_index = |why: String| Error::NotAnIndex {
+            dir: dir.to_path_buf(),
+            why,
+        };
+        if !file.is_file() {
+            return Err(not_an_index(format!(
+                "it has no {DATABASE_FILE} (make one with `reprint index create`)"
+            )));
+        }
+        let db = match Database::open(&file) {
+            Ok(db) => db,
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
+                return Err(Error::IndexBusy {
+                    dir: dir.to_path_buf(),
+                })
+            }
+            Err(e) => return Err(not_an_index(e.to_string())),
+        };
+        let read = db.begin_read().map_err(|e| store_error(dir, e.into()))?;
+        let meta = read
+            .open_table(META)
+            .map_err(|e| not_an_index(e.to_string()))?;
+        let value = |key: &str| -> crate::Result<Option<String>> {
+            Ok(meta
+                .get(key)
+                .map_err(|e| store_error(dir, e.into()))?
+                .map(|v| v.value().to_string()))
+        };
+        match value("format")? {
+            Some(format) if format == FORMAT => {}
+            Some(other) => {
+                return Err(not_an_index(format!(
+                    "its format is {other:?}, this reprint reads {FORMAT:?}"
+                )))
+            }
+            None => return Err(not_an_index("it has no format".to_string())),
+        }
+        let created_by = value("created_by")?.unwrap_or_default();
+        let settings = value("settings")?.unwrap_or_default();
+        let config: Config = serde_json::from_str(&settings).map_err(|e| {
+            not_an_index(format!(
+                "its settings (made by reprint {created_by}) cannot be read by this version: {e}"
+            ))
+        })?;
+        drop((meta, read));
+        Ok(Index {
+            db,
+            dir: dir.to_path_buf(),
+            config,
+        })
+    }
+
+    /// The settings every check and add of this index uses.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Sets the worker threads and memory budget of this process's checks
+    /// (0: as [`Config::threads`] and [`Config::memory_limit`] say); results
+    /// do not depend on them.
+    pub fn set_resources(&mut self, threads: usize, memory_limit: u64) {
+        self.config.threads = threads;
+        self.config.memory_limit = memory_limit;
+    }
+
+    /// The folder of the index.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Adds the articles of `entries` in order, committing every
+    /// [`COMMIT_DOCUMENTS`]; `committed` hears the ids of each commit once it
+    /// is durable. An article needs an id (an index names its articles by
+    /// them); one whose id the index holds already is refused.
+    ///
+    /// # Errors
+    /// The input's errors, [`Error::IdInIndex`] for an id the index holds
+    /// (or given twice), [`Error::IdRequired`] for a record without an id,
+    /// [`Error::IndexStore`] when the database cannot be written. Commits made
+    /// before an error stay.
+    pub fn add(
+        &mut self,
+        entries: impl IntoIterator<Item = crate::Result<Entry>>,
+        mut committed: impl FnMut(&[String]),
+    ) -> crate::Result<Added> {
+        let mut result = Added::default();
+        let mut batch: Vec<Document> = Vec::new();
+        for entry in entries {
+            match entry? {
+                Entry::Skipped(skipped) => result.skipped.push(skipped),
+                Entry::Document(doc) => {
+                    if doc.id_kind == IdKind::Line {
+                        return Err(Error::IdRequired {
+                            at: doc.origin.to_string(),
+                            id_field: self.config.input.id_field.clone(),
+                        });
+                    }
+                    batch.push(doc);
+                    if batch.len() == COMMIT_DOCUMENTS {
+                        let ids = self.commit(&batch)?;
+                        committed(&ids);
+                        result.added.extend(ids);
+                        batch.clear();
+                    }
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let ids = self.commit(&batch)?;
+            committed(&ids);
+            result.added.extend(ids);
+        }
+        Ok(result)
+    }
+
+    /// Writes `documents` in one transaction, or nothing.
+    fn commit(&mut self, documents: &[Document]) -> crate::Result<Vec<String>> {
+        let store = |source: redb::Error| store_error(&self.dir, source);
+        let mut write = self.db.begin_write().map_err(|e| store(e.into()))?;
+        // A killed process leaves the index as of this commit, and the next
+        // open needs no repair pass over the file.
+        write.set_quick_repair(true);
+        let mut ids = Vec::with_capacity(documents.len());
+        {
+            let mut records = write.open_table(RECORDS).map_err(|e| store(e.into()))?;
+            let mut by_id = write.open_table(IDS).map_err(|e| store(e.into()))?;
+            let first = records
+                .last()
+                .map_err(|e| store(e.into()))?
+                .map_or(0, |(seq, _)| seq.value() + 1);
+            for (seq, doc) in (first..).zip(documents) {
+                if by_id
+                    .get(doc.id.as_str())
+                    .map_err(|e| store(e.into()))?
+                    .is_some()
+                {
+                    return Err(Error::IdInIndex {
+                        at: doc.origin.to_string(),
+                        id: doc.id.clone(),
+                        dir: self.dir.clone(),
+                    });
+                }
+                let text = doc.load_text()?;
+                let record = record_of(doc, &text, &self.config);
+                records
+                    .insert(seq, record.as_slice())
+                    .map_err(|e| store(e.into()))?;
+                by_id
+                    .insert(doc.id.as_str(), seq)
+                    .map_err(|e| store(e.into()))?;
+                ids.push(doc.id.clone());
+            }
+        }
+        write.commit().map_err(|e| store(e.into()))?;
+        Ok(ids)
+    }
+
+    /// Removes the articles of `ids` in one commit.
+    ///
+    /// # Errors
+    /// [`Error::IndexStore`] when the database cannot be written.
+    pub fn remove(&mut self, ids: &[String]) -> crate::Result<Removed> {
+        let store = |source: redb::Error| store_error(&self.dir, source);
+        let mut write = self.db.begin_write().map_err(|e| store(e.into()))?;
+        write.set_quick_repair(true);
+        let mut result = Removed::default();
+        {
+            let mut records = write.open_table(RECORDS).map_err(|e| store(e.into()))?;
+            let mut by_id = write.open_table(IDS).map_err(|e| store(e.into()))?;
+            for id in ids {
+                let seq = by_id
+                    .remove(id.as_str())
+                    .map_err(|e| store(e.into()))?
+                    .map(|seq| seq.value());
+                match seq {
+                    Some(seq) => {
+                        records.remove(seq).map_err(|e| store(e.into()))?;
+                        result.removed.push(id.clone());
+                    }
+                    None => result.unknown.push(id.clone()),
+                }
+            }
+        }
+        write.commit().map_err(|e| store(e.into()))?;
+        Ok(result)
+    }
+
+    /// How many articles the index holds, and how large it is.
+    ///
+    /// # Errors
+    /// [`Error::IndexStore`] when the database cannot be read.
+    pub fn stats(&self) -> crate::Result<IndexStats> {
+        let store = |source: redb::Error| store_error(&self.dir, source);
+        let read = self.db.begin_read().map_err(|e| store(e.into()))?;
+        let documents = read
+            .open_table(RECORDS)
+            .map_err(|e| store(e.into()))?
+            .len()
+            .map_err(|e| store(e.into()))?;
+        let created_by = read
+            .open_table(META)
+            .map_err(|e| store(e.into()))?
+            .get("created_by")
+            .map_err(|e| store(e.into()))?
+            .map(|v| v.value().to_string())
+            .unwrap_or_default();
+        let file_bytes = std::fs::metadata(self.dir.join(DATABASE_FILE)).map_or(0, |m| m.len());
+        Ok(IndexStats {
+            documents,
+            file_bytes,
+            created_by,
+        })
+    }
+
+    /// Checks the articles of `entries` against the index: the scan of every
+    /// indexed article (in the order added) followed by them, with the
+    /// index's settings, restricted to what involves a new article.
+    ///
+    /// # Errors
+    /// The input's errors, [`Error::IdInIndex`] for a new article whose id
+    /// the index holds, the scan's errors, [`Error::TempFile`] when the
+    /// indexed records cannot be written to TMPDIR.
+    pub fn check(
+        &self,
+        entries: impl IntoIterator<Item = crate::Result<Entry>>,
+    ) -> crate::Result<Checked> {
+        let records = self.write_records()?;
+        let indexed = CorpusReader::open(&[records.path().to_path_buf()], &self.config.input)?;
+        let read = self
+            .db
+            .begin_read()
+            .map_err(|e| store_error(&self.dir, e.into()))?;
+        let by_id = read
+            .open_table(IDS)
+            .map_err(|e| store_error(&self.dir, e.into()))?;
+        let mut new_ids = Vec::new();
+        let new = entries.into_iter().map(|entry| {
+            let entry = entry?;
+            if let Entry::Document(doc) = &entry {
+                let held = by_id
+                    .get(doc.id.as_str())
+                    .map_err(|e| store_error(&self.dir, e.into()))?;
+                if held.is_some() {
+                    return Err(Error::IdInIndex {
+                        at: doc.origin.to_string(),
+                        id: doc.id.clone(),
+                        dir: self.dir.clone(),
+                    });
+                }
+                new_ids.push(doc.id.clone());
+            }
+            Ok(entry)
+        });
+        let mut scan = crate::run(&self.config, indexed.chain(new))?;
+        let new: AHashSet<&str> = new_ids.iter().map(String::as_str).collect();
+        restrict_to(&mut scan.report, &new, |id| {
+            by_id.get(id).ok().flatten().is_some()
+        });
+        drop((by_id, read));
+        Ok(Checked {
+            scan,
+            new_ids,
+            _records: records,
+        })
+    }
+
+    /// Every indexed record, in the order added, as JSON Lines in a
+    /// temporary file.
+    fn write_records(&self) -> crate::Result<tempfile::NamedTempFile> {
+        let temp_error = |source| Error::TempFile {
+            what: "indexed records",
+            source,
+        };
+        let file = tempfile::Builder::new()
+            .prefix("reprint-index-")
+            .suffix(".jsonl")
+            .tempfile()
+            .map_err(temp_error)?;
+        let read = self
+            .db
+            .begin_read()
+            .map_err(|e| store_error(&self.dir, e.into()))?;
+        let records = read
+            .open_table(RECORDS)
+            .map_err(|e| store_error(&self.dir, e.into()))?;
+        let mut out = BufWriter::new(file.as_file());
+        for row in records
+            .iter()
+            .map_err(|e| store_error(&self.dir, e.into()))?
+        {
+            let (_, record) = row.map_err(|e| store_error(&self.dir, e.into()))?;
+            out.write_all(record.value()).map_err(temp_error)?;
+            out.write_all(b"\n").map_err(temp_error)?;
+        }
+        out.flush().map_err(temp_error)?;
+        drop(out);
+        Ok(file)
+    }
+}
+
+/// The settings as the index keeps them: what a scan's results depend on
+/// (threads and the memory budget are the running process's own).
+fn stored_config(config: &Config) -> Config {
+    Config {
+        threads: 0,
+        memory_limit: 0,
+        ..config.clone()
+    }
+}
+
+/// A document as the JSON record the index stores: its id and text under the
+/// index's field names, then its other fields, as a scan would read it.
+fn record_of(doc: &Document, text: &str, config: &Config) -> Vec<u8> {
+    let mut record = Map::with_capacity(doc.metadata().len() + 2);
+    let id = doc
+        .given_id()
+        .unwrap_or_else(|| Value::String(doc.id.clone()));
+    record.insert(config.input.id_field.clone(), id);
+    record.insert(config.input.text_field.clone(), Value::String(text.into()));
+    record.extend(
+        doc.metadata()
+            .iter()
+            .map(|(key, value)| (key.clone(), value.clone())),
+    );
+    serde_json::to_vec(&record).expect("a JSON map serializes")
+}
+
+/// Keeps in `report` the pairs, clusters, story clusters and near misses
+/// with a member in `new`, and the skipped items that are not indexed
+/// articles (those were counted when they were added).
+fn restrict_to(report: &mut Report, new: &AHashSet<&str>, indexed: impl Fn(&str) -> bool) {
+    let is_new = |id: &str| new.contains(id);
+    report
+        .pairs
+        .retain(|p| is_new(&p.scores.a) || is_new(&p.scores.b));
+    report.near_misses.retain(|p| is_new(&p.a) || is_new(&p.b));
+    report
+        .clusters
+        .retain(|c| c.members.iter().any(|m| is_new(m)));
+    report
+        .story_clusters
+        .retain(|c| c.members.iter().any(|m| is_new(m)));
+    report
+        .skipped
+        .retain(|s| !s.id.as_deref().is_some_and(&indexed));
+}
+
+fn store_error(dir: &Path, source: redb::Error) -> Error {
+    Error::IndexStore {
+        dir: dir.to_path_buf(),
+        source: Box::new(source),
+    }
+}

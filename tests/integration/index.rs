@@ -1,0 +1,259 @@
+//! The persistent index: a check lists exactly the pairs a scan of the
+//! indexed articles followed by the new ones lists with a new article, and
+//! every misuse gets a clear error.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use reprint::index::Index;
+use reprint::{Config, CorpusReader, Report};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+use crate::util::{reprint, seeds_dir, small_corpus, stderr, stdout};
+
+/// JSON Lines of `records` (id, text) at `path`.
+fn write_records(path: &Path, records: &[(String, String)]) -> PathBuf {
+    let lines: String = records
+        .iter()
+        .map(|(id, text)| json!({"id": id, "text": text}).to_string() + "\n")
+        .collect();
+    fs::write(path, lines).unwrap();
+    path.to_path_buf()
+}
+
+/// The seed articles as records, ids their file names.
+fn seed_records() -> Vec<(String, String)> {
+    let mut names: Vec<PathBuf> = fs::read_dir(seeds_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| {
+            let id = p.file_name().unwrap().to_string_lossy().into_owned();
+            (id, fs::read_to_string(p).unwrap())
+        })
+        .collect()
+}
+
+/// A generated corpus with planted copies as records, ids `d0`, `d1`, ...
+fn generated_records(documents: usize, seed: u64) -> Vec<(String, String)> {
+    small_corpus(documents, seed)
+        .texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| (format!("d{i}"), text))
+        .collect()
+}
+
+/// The pairs of `report` with a member in `ids`, as JSON.
+fn pairs_with(report: &Report, ids: &HashSet<String>) -> Vec<Value> {
+    report
+        .pairs
+        .iter()
+        .filter(|p| ids.contains(&p.scores.a) || ids.contains(&p.scores.b))
+        .map(|p| serde_json::to_value(p).unwrap())
+        .collect()
+}
+
+fn reader(path: &Path, config: &Config) -> CorpusReader {
+    CorpusReader::open(&[path.to_path_buf()], &config.input).unwrap()
+}
+
+/// Indexes `batches` one add each, checks `new`, and compares with a scan of
+/// every batch and `new` in one file: the same pairs with a new article.
+/// Returns how many pairs the check listed.
+fn check_equals_scan(
+    config: &Config,
+    batches: &[&[(String, String)]],
+    new: &[(String, String)],
+) -> usize {
+    let dir = TempDir::new().unwrap();
+    let mut index = Index::create(&dir.path().join("index"), config).unwrap();
+    for (i, batch) in batches.iter().enumerate() {
+        let path = write_records(&dir.path().join(format!("batch{i}.jsonl")), batch);
+        let added = index.add(reader(&path, config), |_| {}).unwrap();
+        assert_eq!(added.added.len(), batch.len());
+    }
+    let new_path = write_records(&dir.path().join("new.jsonl"), new);
+    let checked = index.check(reader(&new_path, config)).unwrap();
+
+    let everything: Vec<(String, String)> = batches
+        .iter()
+        .flat_map(|b| b.iter().cloned())
+        .chain(new.iter().cloned())
+        .collect();
+    let all_path = write_records(&dir.path().join("all.jsonl"), &everything);
+    let scan = reprint::run(config, reader(&all_path, config)).unwrap();
+
+    let new_ids: HashSet<String> = new.iter().map(|(id, _)| id.clone()).collect();
+    let expected = pairs_with(&scan.report, &new_ids);
+    let listed: Vec<Value> = checked
+        .scan
+        .report
+        .pairs
+        .iter()
+        .map(|p| serde_json::to_value(p).unwrap())
+        .collect();
+    assert_eq!(listed, expected, "a check lists what the scan lists");
+    assert_eq!(checked.new_ids.len(), new.len());
+    listed.len()
+}
+
+#[test]
+fn a_check_of_seeds_lists_the_pairs_a_scan_lists() {
+    let seeds = seed_records();
+    let (indexed, new) = seeds.split_at(2);
+    let listed = check_equals_scan(&Config::default(), &[indexed], new);
+    // Five write-ups of one story: every pair with one of the three new ones.
+    assert_eq!(listed, 3 * 2 + 3);
+}
+
+#[test]
+fn a_check_of_a_generated_corpus_lists_the_pairs_a_scan_lists() {
+    let records = generated_records(240, 7);
+    // Two adds (two commits), then a check of the last 80.
+    let listed = check_equals_scan(
+        &Config::default(),
+        &[&records[..100], &records[100..160]],
+        &records[160..],
+    );
+    assert!(
+        listed > 5,
+        "planted copies among the new articles: {listed}"
+    );
+}
+
+#[test]
+fn an_index_checks_with_the_settings_it_was_created_with() {
+    let config = Config {
+        threshold: 0.8,
+        ..Config::default()
+    };
+    let dir = TempDir::new().unwrap();
+    drop(Index::create(&dir.path().join("index"), &config).unwrap());
+    let index = Index::open(&dir.path().join("index")).unwrap();
+    assert_eq!(index.config().threshold, 0.8);
+    let records = generated_records(120, 3);
+    check_equals_scan(&config, &[&records[..80]], &records[80..]);
+}
+
+#[test]
+fn a_removed_article_pairs_no_more_and_added_ones_stay_after_reopening() {
+    let seeds = seed_records();
+    let dir = TempDir::new().unwrap();
+    let config = Config::default();
+    let index_dir = dir.path().join("index");
+    let mut index = Index::create(&index_dir, &config).unwrap();
+    let path = write_records(&dir.path().join("a.jsonl"), &seeds[..3]);
+    index.add(reader(&path, &config), |_| {}).unwrap();
+    drop(index);
+
+    let mut index = Index::open(&index_dir).unwrap();
+    assert_eq!(index.stats().unwrap().documents, 3);
+    let gone = seeds[0].0.clone();
+    let removed = index
+        .remove(&[gone.clone(), "no-such-id".to_string()])
+        .unwrap();
+    assert_eq!(removed.removed, std::slice::from_ref(&gone));
+    assert_eq!(removed.unknown, ["no-such-id"]);
+    assert_eq!(index.stats().unwrap().documents, 2);
+
+    let new_path = write_records(&dir.path().join("b.jsonl"), &seeds[3..]);
+    let checked = index.check(reader(&new_path, &config)).unwrap();
+    let pairs = &checked.scan.report.pairs;
+    assert!(!pairs.is_empty());
+    assert!(pairs
+        .iter()
+        .all(|p| p.scores.a != gone && p.scores.b != gone));
+    let listed = pairs.len();
+    drop((checked, index));
+    // As a scan of what remains: articles 1 and 2, then 3 and 4.
+    assert_eq!(
+        check_equals_scan(&config, &[&seeds[1..3]], &seeds[3..]),
+        listed
+    );
+}
+
+#[test]
+fn check_with_add_indexes_the_new_articles_once_checked() {
+    let dir = TempDir::new().unwrap();
+    let seeds = seed_records();
+    write_records(&dir.path().join("a.jsonl"), &seeds[..2]);
+    write_records(&dir.path().join("b.jsonl"), &seeds[2..]);
+    let run = |args: &[&str]| {
+        let out = reprint(dir.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        out
+    };
+    run(&["index", "create", "idx"]);
+    let added = stdout(&run(&["index", "add", "idx", "a.jsonl"]));
+    assert_eq!(added.lines().count(), 2, "{added}");
+    assert!(added.starts_with(&format!("added {}", seeds[0].0)));
+    let out = run(&["index", "check", "idx", "b.jsonl", "--add", "--json", "-"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["pairs"].as_array().unwrap().len(), 3 * 2 + 3);
+    let stats = stdout(&run(&["index", "stats", "idx"]));
+    assert!(stats.contains("articles:  5"), "{stats}");
+    // Now indexed, the same articles are refused.
+    let again = reprint(dir.path(), &["index", "check", "idx", "b.jsonl"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("is already in the index idx"));
+}
+
+#[test]
+fn misuse_of_an_index_gets_clear_errors() {
+    let dir = TempDir::new().unwrap();
+    let seeds = seed_records();
+    write_records(&dir.path().join("a.jsonl"), &seeds[..2]);
+    fs::write(
+        dir.path().join("noid.jsonl"),
+        "{\"text\": \"An article without an id.\"}\n",
+    )
+    .unwrap();
+    let out = reprint(dir.path(), &["index", "create", "idx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let fails = |args: &[&str], needle: &str| {
+        let out = reprint(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    };
+    fails(
+        &["index", "create", "idx"],
+        "idx is not empty: an index is created in a new or empty folder",
+    );
+    fails(
+        &["index", "stats", "."],
+        "is not a reprint index: it has no index.redb",
+    );
+    fails(
+        &["index", "add", "idx", "noid.jsonl"],
+        "noid.jsonl, line 1: no id field \"id\": an index names its articles by their ids",
+    );
+    let out = reprint(dir.path(), &["index", "add", "idx", "a.jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    fails(
+        &["index", "add", "idx", "a.jsonl"],
+        &format!(
+            "a.jsonl, line 1: id \"{}\" is already in the index idx",
+            seeds[0].0
+        ),
+    );
+    fails(
+        &["index", "remove", "idx", "no-such-id"],
+        "1 ids not in the index idx: no-such-id",
+    );
+    // One process at a time: this one holds the index open.
+    let held = Index::open(&dir.path().join("idx")).unwrap();
+    fails(
+        &["index", "stats", "idx"],
+        "the index idx is open in another process",
+    );
+    drop(held);
+    let out = reprint(dir.path(), &["index", "stats", "idx"]);
+    assert!(stdout(&out).contains("articles:  2"), "{}", stdout(&out));
+}
