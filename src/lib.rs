@@ -90,7 +90,9 @@ pub use config::Config;
 pub use error::Error;
 pub use grade::Verdict;
 pub use ids::DocId;
-pub use input::{read_document, reads_as_article, CorpusReader, Document, Entry, Origin, Skipped};
+pub use input::{
+    parse_time, read_document, reads_as_article, CorpusReader, Document, Entry, Origin, Skipped,
+};
 pub use pipeline::{compare, run, run_with_progress, Scan};
 pub use report::{Comparison, Report};
 

@@ -43,6 +43,11 @@ pub(crate) enum IndexCommand {
     ///
     /// Example: reprint index remove archive wire-17 wire-18
     Remove(RemoveArgs),
+    /// Remove the articles published before a time (by a JSON field of
+    /// their records; articles without a readable time there are kept).
+    ///
+    /// Example: reprint index evict archive --before 2026-06-01 --time-field published
+    Evict(EvictArgs),
     /// Show how many articles an index holds, its size and its settings.
     ///
     /// Example: reprint index stats archive
@@ -117,6 +122,21 @@ pub(crate) struct RemoveArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub(crate) struct EvictArgs {
+    /// The index folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Remove what was published before this time: RFC 3339, YYYY-MM-DD,
+    /// "YYYY-MM-DD HH:MM:SS" (UTC) or Unix seconds.
+    #[arg(long, value_name = "TIME")]
+    pub before: String,
+    /// The JSON field holding each article's publication time. [default: the
+    /// index's --time-field, when it was created with one]
+    #[arg(long, value_name = "NAME")]
+    pub time_field: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
 pub(crate) struct StatsArgs {
     /// The index folder.
     #[arg(value_name = "DIR")]
@@ -129,6 +149,7 @@ pub(crate) fn run(args: &IndexArgs, global: &GlobalArgs) -> anyhow::Result<Exit>
         IndexCommand::Add(add) => run_add(add, global),
         IndexCommand::Check(check) => run_check(check, global),
         IndexCommand::Remove(remove) => run_remove(remove, global),
+        IndexCommand::Evict(evict) => run_evict(evict, global),
         IndexCommand::Stats(stats) => run_stats(stats),
     }
 }
@@ -224,6 +245,43 @@ fn run_remove(args: &RemoveArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         removed.unknown.join(", ")
     );
     Ok(Exit::Error)
+}
+
+fn run_evict(args: &EvictArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    // A date or time as a scan reads one; a bare number is Unix seconds.
+    let given = match args.before.parse::<i64>() {
+        Ok(seconds) => serde_json::Value::from(seconds),
+        Err(_) => serde_json::Value::String(args.before.clone()),
+    };
+    let before = reprint::parse_time(&given).with_context(|| {
+        format!(
+            "--before {:?} is not a time (RFC 3339, YYYY-MM-DD, \"YYYY-MM-DD HH:MM:SS\" or Unix seconds)",
+            args.before
+        )
+    })?;
+    let mut index = open(&args.dir, global)?;
+    let field = match (&args.time_field, &index.config().input.time_field) {
+        (Some(field), _) => field.clone(),
+        (None, TimeField::Named(field)) => field.clone(),
+        (None, _) => anyhow::bail!(
+            "the index {} was created without --time-field: say which field holds the time (--time-field NAME)",
+            args.dir.display()
+        ),
+    };
+    let evicted = index.evict(&field, before)?;
+    if !global.quiet {
+        for id in &evicted.removed {
+            println!("removed {id}");
+        }
+        eprintln!(
+            "reprint: {} articles published before {} removed from {}; {} kept without a readable time in {field:?}",
+            evicted.removed.len(),
+            args.before,
+            args.dir.display(),
+            evicted.untimed
+        );
+    }
+    Ok(Exit::Success)
 }
 
 fn run_stats(args: &StatsArgs) -> anyhow::Result<Exit> {

@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::input::{CorpusReader, Document, Entry, IdKind, Skipped};
+use crate::input::{parse_time, CorpusReader, Document, Entry, IdKind, Skipped};
 use crate::pipeline::Scan;
 use crate::report::Report;
 
@@ -74,6 +74,15 @@ pub struct Removed {
     pub removed: Vec<String>,
     /// Ids asked for that the index does not hold.
     pub unknown: Vec<String>,
+}
+
+/// What an eviction did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evicted {
+    /// Ids removed, in the order they were added.
+    pub removed: Vec<String>,
+    /// Articles kept because their field holds no readable time.
+    pub untimed: usize,
 }
 
 /// What [`Index::stats`] tells.
@@ -354,6 +363,45 @@ impl Index {
         Ok(result)
     }
 
+    /// Removes, in one commit, the articles whose time in the JSON field
+    /// `field` (read as `scan` reads publication times) is before `before`
+    /// (Unix seconds). Articles without a readable time there are kept and
+    /// counted.
+    ///
+    /// # Errors
+    /// [`Error::IndexStore`] when the database cannot be read or written.
+    pub fn evict(&mut self, field: &str, before: i64) -> crate::Result<Evicted> {
+        let store = |source: redb::Error| store_error(&self.dir, source);
+        let mut write = self.db.begin_write().map_err(|e| store(e.into()))?;
+        write.set_quick_repair(true);
+        let mut result = Evicted::default();
+        {
+            let mut records = write.open_table(RECORDS).map_err(|e| store(e.into()))?;
+            let mut by_id = write.open_table(IDS).map_err(|e| store(e.into()))?;
+            let mut old = Vec::new();
+            for row in records.iter().map_err(|e| store(e.into()))? {
+                let (seq, record) = row.map_err(|e| store(e.into()))?;
+                let record: Map<String, Value> =
+                    serde_json::from_slice(record.value()).unwrap_or_default();
+                match record.get(field).and_then(parse_time) {
+                    Some(time) if time < before => {
+                        let id = record.get(&self.config.input.id_field);
+                        old.push((seq.value(), id_text(id)));
+                    }
+                    Some(_) => {}
+                    None => result.untimed += 1,
+                }
+            }
+            for (seq, id) in old {
+                records.remove(seq).map_err(|e| store(e.into()))?;
+                by_id.remove(id.as_str()).map_err(|e| store(e.into()))?;
+                result.removed.push(id);
+            }
+        }
+        write.commit().map_err(|e| store(e.into()))?;
+        Ok(result)
+    }
+
     /// How many articles the index holds, and how large it is.
     ///
     /// # Errors
@@ -512,6 +560,16 @@ fn restrict_to(report: &mut Report, new: &AHashSet<&str>, indexed: impl Fn(&str)
     report
         .skipped
         .retain(|s| !s.id.as_deref().is_some_and(&indexed));
+}
+
+/// The id a stored record's id field gives, as a scan reads it: a string
+/// as is, a number as written.
+fn id_text(id: Option<&Value>) -> String {
+    match id {
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
 }
 
 fn store_error(dir: &Path, source: redb::Error) -> Error {

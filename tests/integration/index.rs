@@ -257,3 +257,60 @@ fn misuse_of_an_index_gets_clear_errors() {
     let out = reprint(dir.path(), &["index", "stats", "idx"]);
     assert!(stdout(&out).contains("articles:  2"), "{}", stdout(&out));
 }
+
+#[test]
+fn evict_removes_what_was_published_before_a_time_and_keeps_the_untimed() {
+    let dir = TempDir::new().unwrap();
+    let records = [
+        json!({"id": "old", "text": "An old wire about the harbour strike.", "published": "2026-01-05"}),
+        json!({"id": "new", "text": "A new wire about the harbour strike.", "published": "2026-07-01T09:00:00Z"}),
+        json!({"id": "undated", "text": "A wire that gives no date.", "published": "soon"}),
+    ];
+    let lines: String = records.iter().map(|r| r.to_string() + "\n").collect();
+    fs::write(dir.path().join("wires.jsonl"), lines).unwrap();
+    for args in [
+        &["index", "create", "idx"][..],
+        &["index", "add", "idx", "wires.jsonl"],
+    ] {
+        let out = reprint(dir.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let fails = |args: &[&str], needle: &str| {
+        let out = reprint(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    };
+    fails(
+        &["index", "evict", "idx", "--before", "2026-06-01"],
+        "created without --time-field: say which field holds the time",
+    );
+    fails(
+        &[
+            "index",
+            "evict",
+            "idx",
+            "--before",
+            "June",
+            "--time-field",
+            "published",
+        ],
+        "--before \"June\" is not a time",
+    );
+    let out = reprint(
+        dir.path(),
+        &[
+            "index",
+            "evict",
+            "idx",
+            "--before",
+            "2026-06-01",
+            "--time-field",
+            "published",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "removed old\n");
+    assert!(stderr(&out).contains("1 kept without a readable time in \"published\""));
+    let stats = stdout(&reprint(dir.path(), &["index", "stats", "idx"]));
+    assert!(stats.contains("articles:  2"), "{stats}");
+}
