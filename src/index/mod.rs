@@ -46,8 +46,9 @@ const RECORDS: TableDefinition<u64, &[u8]> = TableDefinition::new("records");
 /// Each article's number, by id.
 const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
 
-/// Articles written per commit while adding: a commit is one fsync, and what
-/// a killed process had not committed is not in the index.
+/// Articles written per commit while adding, unless set otherwise: a commit
+/// is one fsync, and what a killed process had not committed is not in the
+/// index.
 pub const COMMIT_DOCUMENTS: usize = 4096;
 
 /// An open index. One process at a time may open it (the database takes a
@@ -56,6 +57,8 @@ pub struct Index {
     db: Database,
     dir: PathBuf,
     config: Config,
+    /// Articles an add writes per commit.
+    commit_every: usize,
 }
 
 /// What an add did.
@@ -165,6 +168,7 @@ impl Index {
             db,
             dir: dir.to_path_buf(),
             config: stored_config(config),
+            commit_every: COMMIT_DOCUMENTS,
         })
     }
 
@@ -225,6 +229,7 @@ impl Index {
             db,
             dir: dir.to_path_buf(),
             config,
+            commit_every: COMMIT_DOCUMENTS,
         })
     }
 
@@ -246,9 +251,16 @@ impl Index {
         &self.dir
     }
 
+    /// Sets how many articles an add writes per commit (at least one;
+    /// [`COMMIT_DOCUMENTS`] until set): fewer make each acknowledgement
+    /// sooner, more make adding faster (a commit is one fsync).
+    pub fn set_commit_every(&mut self, articles: usize) {
+        self.commit_every = articles.max(1);
+    }
+
     /// Adds the articles of `entries` in order, committing every
-    /// [`COMMIT_DOCUMENTS`]; `committed` hears the ids of each commit once it
-    /// is durable. An article needs an id (an index names its articles by
+    /// [`Index::set_commit_every`] articles; `committed` hears the ids of
+    /// each commit once it is durable. An article needs an id (an index names its articles by
     /// them); one whose id the index holds already is refused.
     ///
     /// # Errors
@@ -274,7 +286,7 @@ impl Index {
                         });
                     }
                     batch.push(doc);
-                    if batch.len() == COMMIT_DOCUMENTS {
+                    if batch.len() >= self.commit_every {
                         let ids = self.commit(&batch)?;
                         committed(&ids);
                         result.added.extend(ids);
@@ -400,6 +412,24 @@ impl Index {
         }
         write.commit().map_err(|e| store(e.into()))?;
         Ok(result)
+    }
+
+    /// The ids of the indexed articles, in the order they were added.
+    ///
+    /// # Errors
+    /// [`Error::IndexStore`] when the database cannot be read.
+    pub fn ids(&self) -> crate::Result<Vec<String>> {
+        let store = |source: redb::Error| store_error(&self.dir, source);
+        let read = self.db.begin_read().map_err(|e| store(e.into()))?;
+        let records = read.open_table(RECORDS).map_err(|e| store(e.into()))?;
+        let mut ids = Vec::new();
+        for row in records.iter().map_err(|e| store(e.into()))? {
+            let (_, record) = row.map_err(|e| store(e.into()))?;
+            let record: Map<String, Value> =
+                serde_json::from_slice(record.value()).unwrap_or_default();
+            ids.push(id_text(record.get(&self.config.input.id_field)));
+        }
+        Ok(ids)
     }
 
     /// How many articles the index holds, and how large it is.

@@ -314,3 +314,104 @@ fn evict_removes_what_was_published_before_a_time_and_keeps_the_untimed() {
     let stats = stdout(&reprint(dir.path(), &["index", "stats", "idx"]));
     assert!(stats.contains("articles:  2"), "{stats}");
 }
+
+/// Kills `reprint index add` at seeded random moments, 100 times: after each
+/// kill the index opens, holds every id the process printed as added, and
+/// holds whole commits of the input in order; finished, it answers a check
+/// exactly as an index built without a kill.
+#[test]
+fn a_killed_add_loses_nothing_it_acknowledged() {
+    const KILLS: usize = 100;
+    const COMMIT: usize = 3;
+    let dir = TempDir::new().unwrap();
+    let records = generated_records(1500, 11);
+    let (indexed, probes) = records.split_at(1400);
+    let config = Config::default();
+    let mut round = 0;
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut kills = 0;
+    let mut interrupted = 0;
+    while kills < KILLS {
+        let index_dir = dir.path().join(format!("index{round}"));
+        drop(Index::create(&index_dir, &config).unwrap());
+        loop {
+            let held = Index::open(&index_dir).unwrap().ids().unwrap();
+            let expected: Vec<&String> = indexed[..held.len()].iter().map(|(id, _)| id).collect();
+            assert_eq!(
+                held.iter().collect::<Vec<_>>(),
+                expected,
+                "a prefix, in input order"
+            );
+            if held.len() == indexed.len() || kills == KILLS {
+                break;
+            }
+            let rest = write_records(&dir.path().join("rest.jsonl"), &indexed[held.len()..]);
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"))
+                .args(["index", "add"])
+                .arg(&index_dir)
+                .arg(&rest)
+                .args(["--commit-every", &COMMIT.to_string()])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let stdout = child.stdout.take().unwrap();
+            let acknowledged = std::thread::spawn(move || {
+                use std::io::BufRead;
+                std::io::BufReader::new(stdout)
+                    .lines()
+                    .map_while(Result::ok)
+                    .filter_map(|l| l.strip_prefix("added ").map(str::to_string))
+                    .collect::<Vec<String>>()
+            });
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let wait = std::time::Duration::from_millis(2 + (state >> 33) % 60);
+            std::thread::sleep(wait);
+            let finished = child.try_wait().unwrap().is_some();
+            child.kill().ok();
+            child.wait().unwrap();
+            kills += 1;
+            let acknowledged = acknowledged.join().unwrap();
+            let now = Index::open(&index_dir).unwrap().ids().unwrap();
+            let added = now.len() - held.len();
+            assert!(added >= acknowledged.len(), "every printed id is there");
+            assert_eq!(
+                acknowledged[..],
+                now[held.len()..held.len() + acknowledged.len()]
+            );
+            if !finished && held.len() + added < indexed.len() {
+                interrupted += 1;
+                assert_eq!(added % COMMIT, 0, "whole commits only");
+            }
+        }
+        round += 1;
+    }
+    assert!(
+        interrupted >= KILLS / 2,
+        "most kills interrupted an add: {interrupted}"
+    );
+
+    // Finished after its kills, the index answers as one made without them.
+    let index_dir = dir.path().join(format!("index{}", round - 1));
+    let held = Index::open(&index_dir).unwrap().ids().unwrap().len();
+    if held < indexed.len() {
+        let rest = write_records(&dir.path().join("rest.jsonl"), &indexed[held..]);
+        let mut index = Index::open(&index_dir).unwrap();
+        index.add(reader(&rest, &config), |_| {}).unwrap();
+    }
+    let probe_path = write_records(&dir.path().join("probes.jsonl"), probes);
+    let crashed = Index::open(&index_dir).unwrap();
+    let after_kills = crashed.check(reader(&probe_path, &config)).unwrap();
+    let clean_dir = dir.path().join("clean");
+    let mut clean = Index::create(&clean_dir, &config).unwrap();
+    let all = write_records(&dir.path().join("all.jsonl"), indexed);
+    clean.add(reader(&all, &config), |_| {}).unwrap();
+    let without = clean.check(reader(&probe_path, &config)).unwrap();
+    assert!(!without.scan.report.pairs.is_empty());
+    assert_eq!(
+        crate::util::without_run(&after_kills.scan.report),
+        crate::util::without_run(&without.scan.report)
+    );
+}
