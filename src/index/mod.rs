@@ -51,6 +51,10 @@ const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
 /// index.
 pub const COMMIT_DOCUMENTS: usize = 4096;
 
+/// Bytes of database pages kept in memory (redb's default is 1 GiB): records
+/// are read in order, once per check, so a large cache buys little.
+const CACHE_BYTES: usize = 64 << 20;
+
 /// An open index. One process at a time may open it (the database takes a
 /// lock on its file); a second gets [`Error::IndexBusy`].
 pub struct Index {
@@ -148,7 +152,10 @@ impl Index {
         }
         std::fs::create_dir_all(dir).map_err(io)?;
         let store = |source: redb::Error| store_error(dir, source);
-        let db = Database::create(dir.join(DATABASE_FILE)).map_err(|e| store(e.into()))?;
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create(dir.join(DATABASE_FILE))
+            .map_err(|e| store(e.into()))?;
         let settings = serde_json::to_string(config).expect("settings serialize to JSON");
         let write = db.begin_write().map_err(|e| store(e.into()))?;
         {
@@ -189,7 +196,7 @@ impl Index {
                 "it has no {DATABASE_FILE} (make one with `reprint index create`)"
             )));
         }
-        let db = match Database::open(&file) {
+        let db = match Database::builder().set_cache_size(CACHE_BYTES).open(&file) {
             Ok(db) => db,
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
                 return Err(Error::IndexBusy {
