@@ -83,6 +83,8 @@ pub mod stages;
 pub mod eval;
 #[cfg(feature = "index")]
 pub mod index;
+#[cfg(feature = "serve")]
+pub mod serve;
 #[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
 
@@ -91,7 +93,8 @@ pub use error::Error;
 pub use grade::Verdict;
 pub use ids::DocId;
 pub use input::{
-    parse_time, read_document, reads_as_article, CorpusReader, Document, Entry, Origin, Skipped,
+    document_from_record, parse_time, read_document, reads_as_article, CorpusReader, Document,
+    Entry, Origin, Skipped,
 };
 pub use pipeline::{compare, run, run_with_progress, Scan};
 pub use report::{Comparison, Report};

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Compare(compare) => cli::compare::run(compare, &args.global),
         Command::Eval(eval) => cli::eval::run(eval, &args.global),
         Command::Index(index) => cli::index::run(index, &args.global),
+        Command::Serve(serve) => cli::serve::run(serve, &args.global),
     };
     match result {
         Ok(exit) => exit.into(),

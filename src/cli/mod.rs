@@ -7,6 +7,7 @@ pub(crate) mod index;
 mod output;
 mod progress;
 pub(crate) mod scan;
+pub(crate) mod serve;
 
 use std::path::PathBuf;
 
@@ -95,6 +96,12 @@ pub(crate) enum Command {
     ///
     /// Example: reprint index create archive && reprint index add archive wires.jsonl
     Index(index::IndexArgs),
+    /// Serve an index over HTTP: check articles as they arrive (JSON in,
+    /// the JSON report out), add, get and remove them; /metrics for
+    /// Prometheus, /openapi.json describes the API.
+    ///
+    /// Example: reprint serve archive --addr 127.0.0.1:8080
+    Serve(serve::ServeArgs),
     /// Measure reprint on a labeled benchmark corpus.
     ///
     /// Example: reprint eval pan ../shared/data/pan13_ta_train

@@ -421,6 +421,26 @@ impl Index {
         Ok(result)
     }
 
+    /// The stored JSON record of the article `id` (its id, text and other
+    /// fields), if the index holds it.
+    ///
+    /// # Errors
+    /// [`Error::IndexStore`] when the database cannot be read.
+    pub fn record(&self, id: &str) -> crate::Result<Option<Vec<u8>>> {
+        let store = |source: redb::Error| store_error(&self.dir, source);
+        let read = self.db.begin_read().map_err(|e| store(e.into()))?;
+        let by_id = read.open_table(IDS).map_err(|e| store(e.into()))?;
+        let Some(seq) = by_id.get(id).map_err(|e| store(e.into()))? else {
+            return Ok(None);
+        };
+        let records = read.open_table(RECORDS).map_err(|e| store(e.into()))?;
+        let record = records
+            .get(seq.value())
+            .map_err(|e| store(e.into()))?
+            .map(|r| r.value().to_vec());
+        Ok(record)
+    }
+
     /// The ids of the indexed articles, in the order they were added.
     ///
     /// # Errors

@@ -809,6 +809,27 @@ pub fn read_document(path: &Path, id: String) -> crate::Result<Entry> {
     }))
 }
 
+/// One JSON record given in memory (an article of an HTTP request, say), read
+/// as a line of JSON Lines is: the id and text fields of `config`, the other
+/// fields kept as metadata. `origin` names it in reports and errors. The
+/// document holds its text (nothing to read it again from).
+///
+/// # Errors
+/// Why the record is not an article (malformed JSON, no text field, an id
+/// that is not a string or number), as a sentence.
+pub fn document_from_record(
+    record: &[u8],
+    config: &InputConfig,
+    origin: &str,
+) -> Result<Document, String> {
+    let mut doc = parse_record(record, config, 0).map_err(|(_, reason)| reason)?;
+    doc.origin = Origin {
+        path: Path::new(origin).into(),
+        line: None,
+    };
+    Ok(doc)
+}
+
 /// Parses one JSON Lines record; on failure returns the id (if readable) and the reason.
 fn parse_record(
     bytes: &[u8],

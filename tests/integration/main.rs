@@ -12,4 +12,5 @@ mod outputs;
 mod properties;
 mod reuse;
 mod robustness;
+mod serve;
 mod util;
