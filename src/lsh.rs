@@ -11,6 +11,8 @@
 //! each partition is sorted, so equal keys are adjacent, and a scan holds one
 //! batch of partitions at a time.
 
+use std::sync::{Mutex, PoisonError};
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -57,6 +59,28 @@ impl LshParams {
         threshold: f64,
         num_perm: usize,
     ) -> Self {
+        // The search integrates the S-curve of every banding (about 700 at
+        // 128 permutations): ~10 ms, which a service checking one article at
+        // a time would pay on every check. The answer depends only on the
+        // arguments, so each process searches once per setting.
+        type Key = (Option<usize>, Option<usize>, u64, usize);
+        static RESOLVED: Mutex<Vec<(Key, LshParams)>> = Mutex::new(Vec::new());
+        let key = (bands, rows, threshold.to_bits(), num_perm);
+        let cached = |resolved: &Vec<(Key, LshParams)>| {
+            resolved.iter().find(|(k, _)| *k == key).map(|&(_, p)| p)
+        };
+        // A poisoned lock still holds whole answers.
+        let lock = || RESOLVED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(params) = cached(&lock()) {
+            return params;
+        }
+        let params = Self::search(bands, rows, threshold, num_perm);
+        lock().push((key, params));
+        params
+    }
+
+    /// [`LshParams::resolve`], searched.
+    fn search(bands: Option<usize>, rows: Option<usize>, threshold: f64, num_perm: usize) -> Self {
         match (bands, rows) {
             (Some(bands), Some(rows)) => LshParams { bands, rows },
             (Some(bands), None) => Self::best_of(
