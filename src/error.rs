@@ -156,9 +156,15 @@ pub enum Error {
         /// What is missing or different.
         why: String,
     },
-    /// Another process has the index open.
-    #[error("the index {} is open in another process (one process at a time: wait for it, or stop it)", dir.display())]
+    /// Another process has the index open to write.
+    #[error("the index {} is open to write in another process (one writer at a time: wait for it, or stop it; checks and stats may run beside it)", dir.display())]
     IndexBusy {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// A write to an index opened only to read.
+    #[error("the index {} was opened only to read", dir.display())]
+    IndexReadOnly {
         /// The folder.
         dir: PathBuf,
     },

@@ -224,7 +224,14 @@ fn run_add(args: &AddArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
 
 fn run_check(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let outputs = args.report.prepare(&args.index.inputs)?;
-    let mut index = open_to_add(&args.index, global)?;
+    // Without --add, a check only reads: it may run beside a writer.
+    let mut index = if args.add {
+        open_to_add(&args.index, global)?
+    } else {
+        let mut index = Index::open_to_read(&args.index.dir)?;
+        index.set_resources(global.threads, global.memory_limit);
+        index
+    };
     let checked = index
         .check(reader(&index, &args.index)?)
         .map_err(in_cli_terms)?;
@@ -298,7 +305,7 @@ fn run_evict(args: &EvictArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
 }
 
 fn run_stats(args: &StatsArgs) -> anyhow::Result<Exit> {
-    let index = Index::open(&args.dir)?;
+    let index = Index::open_to_read(&args.dir)?;
     let stats = index.stats()?;
     let settings = serde_json::to_string_pretty(index.config())?;
     println!("index:     {}", args.dir.display());

@@ -24,7 +24,10 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use ahash::AHashSet;
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use redb::{
+    ConcurrencyMode, Database, ReadOnlyDatabase, ReadableDatabase, ReadableTable,
+    ReadableTableMetadata, TableDefinition,
+};
 use serde_json::{Map, Value};
 
 use crate::config::Config;
@@ -51,14 +54,50 @@ const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
 /// index.
 pub const COMMIT_DOCUMENTS: usize = 4096;
 
+/// The database, opened to write or only to read.
+enum Handle {
+    Writer(Database),
+    Reader(ReadOnlyDatabase),
+}
+
+impl Handle {
+    fn begin_read(&self) -> Result<redb::ReadTransaction, redb::TransactionError> {
+        match self {
+            Handle::Writer(db) => db.begin_read(),
+            Handle::Reader(db) => db.begin_read(),
+        }
+    }
+
+    /// The database to write to, or why not.
+    fn writer(&self, dir: &Path) -> crate::Result<&Database> {
+        match self {
+            Handle::Writer(db) => Ok(db),
+            Handle::Reader(_) => Err(Error::IndexReadOnly {
+                dir: dir.to_path_buf(),
+            }),
+        }
+    }
+}
+
+/// How processes share an index's database: one writer, and readers beside
+/// it that follow its commits (redb's `SingleWriter`, byte-range locks).
+fn builder() -> redb::Builder {
+    let mut builder = Database::builder();
+    builder
+        .set_cache_size(CACHE_BYTES)
+        .set_concurrency_mode(ConcurrencyMode::SingleWriter);
+    builder
+}
+
 /// Bytes of database pages kept in memory (redb's default is 1 GiB): records
 /// are read in order, once per check, so a large cache buys little.
 const CACHE_BYTES: usize = 64 << 20;
 
-/// An open index. One process at a time may open it (the database takes a
-/// lock on its file); a second gets [`Error::IndexBusy`].
+/// An open index: by one writing process at a time ([`Index::open`]; a
+/// second gets [`Error::IndexBusy`]) and any number of reading ones beside it
+/// ([`Index::open_to_read`]), which see each commit once it is made.
 pub struct Index {
-    db: Database,
+    db: Handle,
     dir: PathBuf,
     config: Config,
     /// Articles an add writes per commit.
@@ -152,8 +191,7 @@ impl Index {
         }
         std::fs::create_dir_all(dir).map_err(io)?;
         let store = |source: redb::Error| store_error(dir, source);
-        let db = Database::builder()
-            .set_cache_size(CACHE_BYTES)
+        let db = builder()
             .create(dir.join(DATABASE_FILE))
             .map_err(|e| store(e.into()))?;
         let settings = serde_json::to_string(config).expect("settings serialize to JSON");
@@ -172,20 +210,35 @@ impl Index {
         }
         write.commit().map_err(|e| store(e.into()))?;
         Ok(Index {
-            db,
+            db: Handle::Writer(db),
             dir: dir.to_path_buf(),
             config: stored_config(config),
             commit_every: COMMIT_DOCUMENTS,
         })
     }
 
-    /// Opens the index in `dir`, with the settings it was created with.
+    /// Opens the index in `dir` to write (add, remove, evict) and read, with
+    /// the settings it was created with.
     ///
     /// # Errors
     /// [`Error::NotAnIndex`] when `dir` holds no index (or one of another
-    /// format), [`Error::IndexBusy`] when another process has it open,
-    /// [`Error::IndexStore`] when the database cannot be read.
+    /// format), [`Error::IndexBusy`] when another process has it open to
+    /// write, [`Error::IndexStore`] when the database cannot be read.
     pub fn open(dir: &Path) -> crate::Result<Index> {
+        Self::open_as(dir, true)
+    }
+
+    /// Opens the index in `dir` only to read (check, stats): any number of
+    /// processes may, beside one writing, and each read sees the commits
+    /// made before it.
+    ///
+    /// # Errors
+    /// As [`Index::open`], but a writer elsewhere is no error.
+    pub fn open_to_read(dir: &Path) -> crate::Result<Index> {
+        Self::open_as(dir, false)
+    }
+
+    fn open_as(dir: &Path, write: bool) -> crate::Result<Index> {
         let file = dir.join(DATABASE_FILE);
         let not_an_index = |why: String| Error::NotAnIndex {
             dir: dir.to_path_buf(),
@@ -196,7 +249,12 @@ impl Index {
                 "it has no {DATABASE_FILE} (make one with `reprint index create`)"
             )));
         }
-        let db = match Database::builder().set_cache_size(CACHE_BYTES).open(&file) {
+        let opened = if write {
+            builder().open(&file).map(Handle::Writer)
+        } else {
+            builder().open_read_only(&file).map(Handle::Reader)
+        };
+        let db = match opened {
             Ok(db) => db,
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
                 return Err(Error::IndexBusy {
@@ -313,7 +371,11 @@ impl Index {
     /// Writes `documents` in one transaction, or nothing.
     fn commit(&mut self, documents: &[Document]) -> crate::Result<Vec<String>> {
         let store = |source: redb::Error| store_error(&self.dir, source);
-        let mut write = self.db.begin_write().map_err(|e| store(e.into()))?;
+        let mut write = self
+            .db
+            .writer(&self.dir)?
+            .begin_write()
+            .map_err(|e| store(e.into()))?;
         // A killed process leaves the index as of this commit, and the next
         // open needs no repair pass over the file.
         write.set_quick_repair(true);
@@ -358,7 +420,11 @@ impl Index {
     /// [`Error::IndexStore`] when the database cannot be written.
     pub fn remove(&mut self, ids: &[String]) -> crate::Result<Removed> {
         let store = |source: redb::Error| store_error(&self.dir, source);
-        let mut write = self.db.begin_write().map_err(|e| store(e.into()))?;
+        let mut write = self
+            .db
+            .writer(&self.dir)?
+            .begin_write()
+            .map_err(|e| store(e.into()))?;
         write.set_quick_repair(true);
         let mut result = Removed::default();
         {
@@ -391,7 +457,11 @@ impl Index {
     /// [`Error::IndexStore`] when the database cannot be read or written.
     pub fn evict(&mut self, field: &str, before: i64) -> crate::Result<Evicted> {
         let store = |source: redb::Error| store_error(&self.dir, source);
-        let mut write = self.db.begin_write().map_err(|e| store(e.into()))?;
+        let mut write = self
+            .db
+            .writer(&self.dir)?
+            .begin_write()
+            .map_err(|e| store(e.into()))?;
         write.set_quick_repair(true);
         let mut result = Evicted::default();
         {
