@@ -235,6 +235,16 @@ fn run_check(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let checked = index
         .check(reader(&index, &args.index)?)
         .map_err(in_cli_terms)?;
+    if !global.quiet {
+        let report = &checked.scan.report;
+        eprintln!(
+            "reprint: {} new articles checked against {} indexed in {}: {} pairs with a new article",
+            checked.new_ids.len(),
+            report.counts.documents_read - checked.new_ids.len(),
+            args.index.dir.display(),
+            report.pairs.len()
+        );
+    }
     args.report.write(outputs, &checked.scan, global)?;
     if args.add {
         // From the checked documents: stdin and pipes cannot be read twice.

@@ -32,9 +32,10 @@ use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::grade::Verdict;
 use crate::input::{parse_time, CorpusReader, Document, Entry, IdKind, Skipped};
 use crate::pipeline::Scan;
-use crate::report::Report;
+use crate::report::{Counts, Report};
 
 /// The database file inside an index folder.
 pub const DATABASE_FILE: &str = "index.redb";
@@ -145,8 +146,10 @@ pub struct IndexStats {
 /// A check's result: the scan of the index followed by the new articles,
 /// its report restricted to what involves a new article.
 pub struct Checked {
-    /// The scan; `scan.report` lists only pairs, clusters and near misses
-    /// with a new article (its counts are the whole scan's).
+    /// The scan; `scan.report` lists only pairs, clusters, story clusters and
+    /// near misses with a new article, and counts verdicts and clusters of
+    /// those lists (its other counts, of documents and candidates, are the
+    /// whole scan's).
     pub scan: Scan,
     /// The ids of the new articles, in input order.
     pub new_ids: Vec<String>,
@@ -687,6 +690,22 @@ fn restrict_to(report: &mut Report, new: &AHashSet<&str>, indexed: impl Fn(&str)
     report
         .skipped
         .retain(|s| !s.id.as_deref().is_some_and(&indexed));
+    // The counts of what is listed follow the lists kept.
+    let verdicts = |verdict: Verdict| report.pairs.iter().filter(|p| p.verdict == verdict).count();
+    let counts = Counts {
+        duplicate_pairs: verdicts(Verdict::Duplicate),
+        near_duplicate_pairs: verdicts(Verdict::NearDuplicate),
+        partial_reuse_pairs: verdicts(Verdict::PartialReuse),
+        rewrite_pairs: verdicts(Verdict::Rewrite),
+        clusters: report.clusters.len(),
+        documents_in_clusters: report.clusters.iter().map(|c| c.members.len()).sum(),
+        story_clusters: report.story_clusters.len(),
+        ..report.counts.clone()
+    };
+    report.counts = Counts {
+        duplicates: counts.documents_in_clusters - counts.clusters,
+        ..counts
+    };
 }
 
 /// The id a stored record's id field gives, as a scan reads it: a string

@@ -100,6 +100,16 @@ fn check_equals_scan(
         .map(|p| serde_json::to_value(p).unwrap())
         .collect();
     assert_eq!(listed, expected, "a check lists what the scan lists");
+    let counts = &checked.scan.report.counts;
+    let by_verdict = counts.duplicate_pairs
+        + counts.near_duplicate_pairs
+        + counts.partial_reuse_pairs
+        + counts.rewrite_pairs;
+    assert_eq!(
+        by_verdict,
+        listed.len(),
+        "verdict counts are of the pairs kept"
+    );
     assert_eq!(checked.new_ids.len(), new.len());
     listed.len()
 }
