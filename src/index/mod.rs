@@ -700,7 +700,7 @@ fn restrict_to(report: &mut Report, new: &AHashSet<&str>, indexed: impl Fn(&str)
         clusters: report.clusters.len(),
         documents_in_clusters: report.clusters.iter().map(|c| c.members.len()).sum(),
         story_clusters: report.story_clusters.len(),
-        ..report.counts.clone()
+        ..report.counts
     };
     report.counts = Counts {
         duplicates: counts.documents_in_clusters - counts.clusters,
