@@ -92,7 +92,7 @@ pub(crate) struct IndexInputs {
     /// stopping; each is counted and listed.
     #[arg(long)]
     pub skip_bad_lines: bool,
-    /// Articles written per commit. Each commit is durable (one fsync) before
+    /// Articles written per commit when adding. Each commit is durable (one fsync) before
     /// its ids are printed: fewer per commit acknowledge sooner, more add
     /// faster.
     #[arg(long, default_value_t = reprint::index::COMMIT_DOCUMENTS as u64, value_name = "N",
