@@ -1,7 +1,7 @@
 //! `reprint index`: keep articles in a persistent index and check new ones
 //! against it.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -9,6 +9,7 @@ use reprint::config::TimeField;
 use reprint::index::{Added, Index};
 use reprint::CorpusReader;
 
+use super::progress::Bars;
 use super::scan::ReportArgs;
 use super::{in_cli_terms, to_config, GlobalArgs, SimilarityArgs, StoryArgs};
 use crate::exit::Exit;
@@ -232,9 +233,17 @@ fn run_check(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         index.set_resources(global.threads, global.memory_limit);
         index
     };
-    let checked = index
-        .check(reader(&index, &args.index)?)
-        .map_err(in_cli_terms)?;
+    let entries = reader(&index, &args.index)?;
+    // Bars as for scan: a check scans the whole index.
+    let checked = if !global.quiet && std::io::stderr().is_terminal() {
+        let bars = Bars::new();
+        let checked = index.check_with_progress(entries, &bars);
+        drop(bars);
+        checked
+    } else {
+        index.check(entries)
+    }
+    .map_err(in_cli_terms)?;
     if !global.quiet {
         let report = &checked.scan.report;
         eprintln!(

@@ -35,6 +35,7 @@ use crate::error::Error;
 use crate::grade::Verdict;
 use crate::input::{parse_time, CorpusReader, Document, Entry, IdKind, Skipped};
 use crate::pipeline::Scan;
+use crate::progress::{Progress, Silent};
 use crate::report::{Counts, Report};
 
 /// The database file inside an index folder.
@@ -571,6 +572,18 @@ impl Index {
         &self,
         entries: impl IntoIterator<Item = crate::Result<Entry>>,
     ) -> crate::Result<Checked> {
+        self.check_with_progress(entries, &Silent)
+    }
+
+    /// [`Index::check`], telling `progress` how far the scan got.
+    ///
+    /// # Errors
+    /// As [`Index::check`].
+    pub fn check_with_progress(
+        &self,
+        entries: impl IntoIterator<Item = crate::Result<Entry>>,
+        progress: &dyn Progress,
+    ) -> crate::Result<Checked> {
         let records = self.write_records()?;
         let indexed = CorpusReader::open(&[records.path().to_path_buf()], &self.config.input)?;
         let read = self
@@ -598,7 +611,7 @@ impl Index {
             }
             Ok(entry)
         });
-        let mut scan = crate::run(&self.config, indexed.chain(new))?;
+        let mut scan = crate::run_with_progress(&self.config, indexed.chain(new), progress)?;
         let new: AHashSet<&str> = new_ids.iter().map(String::as_str).collect();
         restrict_to(&mut scan.report, &new, |id| {
             by_id.get(id).ok().flatten().is_some()
