@@ -259,6 +259,32 @@ fn every_route_answers_and_every_bad_request_gets_a_json_error() {
         "add",
     );
 
+    // Odd but well-formed requests get an answer, never a failure of the
+    // service: 200 with what can be checked, or a 4xx that says why.
+    let deep = "[".repeat(300) + &"]".repeat(300);
+    for (body, want) in [
+        ("[]", 200),
+        (r#"{"id": "empty", "text": ""}"#, 200),
+        (r#"{"id": "marks", "text": "!!! ???"}"#, 200),
+        (r#"{"id": 1.5e3, "text": "a number as an id"}"#, 200),
+        (r#"{"id": null, "text": "no id"}"#, 422),
+        (deep.as_str(), 400),
+        ("{\"id\": \"x\", \"text\": \"y\"} trailing", 400),
+    ] {
+        let (status, answer) =
+            server.request("POST", "/check", Some("application/json"), body.as_bytes());
+        assert_eq!(
+            status,
+            want,
+            "{body:.40}: {}",
+            String::from_utf8_lossy(&answer)
+        );
+        let answer: Value = serde_json::from_slice(&answer).unwrap();
+        assert!(want == 200 || answer["error"]["message"].is_string());
+    }
+    let (status, _) = server.request("POST", "/check", Some("application/json"), b"\xff\xfe");
+    assert_eq!(status, 400);
+
     // Add by check, and directly; read back; remove.
     let (status, _) = server.json("POST", "/check?add=true", &articles[2]);
     assert_eq!(status, 200);
@@ -282,7 +308,7 @@ fn every_route_answers_and_every_bad_request_gets_a_json_error() {
     let metrics = String::from_utf8(metrics).unwrap();
     assert_eq!(status, 200);
     for line in [
-        "reprint_requests_total{route=\"/check\",status=\"200\"} 2",
+        "reprint_requests_total{route=\"/check\",status=\"200\"} 6",
         "reprint_requests_total{route=\"/check\",status=\"413\"} 2",
         "reprint_index_documents 3",
     ] {
