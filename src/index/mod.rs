@@ -1,5 +1,6 @@
 //! A persistent index of articles, to check new ones against without a
-//! corpus of files: `reprint index create | add | check | remove | stats`.
+//! corpus of files: `reprint index create | add | check | remove | evict |
+//! stats`.
 //!
 //! Input: the settings of a scan (fixed when the index is created) and
 //! entries to add or check. Output: for a check, the [`Scan`] of the indexed
@@ -10,7 +11,8 @@
 //! settings, and each article as its JSON record (id, text and other fields)
 //! under the number it was added as, with its id. Every add commits before
 //! it returns, a commit is atomic and durable (fsync), and a killed process
-//! leaves the index as of its last commit.
+//! leaves the index as of its last commit. One process writes at a time;
+//! others may read beside it.
 //!
 //! This first engine is exact by construction: a check scans the indexed
 //! records (written to a temporary JSON Lines file, in the order they were
