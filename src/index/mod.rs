@@ -27,8 +27,8 @@ use std::path::{Path, PathBuf};
 
 use ahash::AHashSet;
 use redb::{
-    ConcurrencyMode, Database, ReadOnlyDatabase, ReadableDatabase, ReadableTable,
-    ReadableTableMetadata, TableDefinition,
+    ConcurrencyMode, Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
+    ReadableTableMetadata, Table, TableDefinition,
 };
 use serde_json::{Map, Value};
 
@@ -65,7 +65,7 @@ enum Handle {
 }
 
 impl Handle {
-    fn begin_read(&self) -> Result<redb::ReadTransaction, redb::TransactionError> {
+    fn begin_read(&self) -> Result<ReadTransaction, redb::TransactionError> {
         match self {
             Handle::Writer(db) => db.begin_read(),
             Handle::Reader(db) => db.begin_read(),
@@ -196,25 +196,22 @@ impl Index {
             }
         }
         std::fs::create_dir_all(dir).map_err(io)?;
-        let store = |source: redb::Error| store_error(dir, source);
-        let db = builder()
-            .create(dir.join(DATABASE_FILE))
-            .map_err(|e| store(e.into()))?;
+        let db = builder().create(dir.join(DATABASE_FILE)).in_index(dir)?;
         let settings = serde_json::to_string(config).expect("settings serialize to JSON");
-        let write = db.begin_write().map_err(|e| store(e.into()))?;
+        let write = db.begin_write().in_index(dir)?;
         {
-            let mut meta = write.open_table(META).map_err(|e| store(e.into()))?;
+            let mut meta = write.open_table(META).in_index(dir)?;
             for (key, value) in [
                 ("format", FORMAT),
                 ("settings", settings.as_str()),
                 ("created_by", env!("CARGO_PKG_VERSION")),
             ] {
-                meta.insert(key, value).map_err(|e| store(e.into()))?;
+                meta.insert(key, value).in_index(dir)?;
             }
-            write.open_table(RECORDS).map_err(|e| store(e.into()))?;
-            write.open_table(IDS).map_err(|e| store(e.into()))?;
+            write.open_table(RECORDS).in_index(dir)?;
+            write.open_table(IDS).in_index(dir)?;
         }
-        write.commit().map_err(|e| store(e.into()))?;
+        write.commit().in_index(dir)?;
         Ok(Index {
             db: Handle::Writer(db),
             dir: dir.to_path_buf(),
@@ -269,15 +266,12 @@ impl Index {
             }
             Err(e) => return Err(not_an_index(e.to_string())),
         };
-        let read = db.begin_read().map_err(|e| store_error(dir, e.into()))?;
+        let read = db.begin_read().in_index(dir)?;
         let meta = read
             .open_table(META)
             .map_err(|e| not_an_index(e.to_string()))?;
         let value = |key: &str| -> crate::Result<Option<String>> {
-            Ok(meta
-                .get(key)
-                .map_err(|e| store_error(dir, e.into()))?
-                .map(|v| v.value().to_string()))
+            Ok(meta.get(key).in_index(dir)?.map(|v| v.value().to_string()))
         };
         match value("format")? {
             Some(format) if format == FORMAT => {}
@@ -376,48 +370,49 @@ impl Index {
 
     /// Writes `documents` in one transaction, or nothing.
     fn commit(&mut self, documents: &[Document]) -> crate::Result<Vec<String>> {
-        let store = |source: redb::Error| store_error(&self.dir, source);
-        let mut write = self
-            .db
-            .writer(&self.dir)?
-            .begin_write()
-            .map_err(|e| store(e.into()))?;
-        // A killed process leaves the index as of this commit, and the next
-        // open needs no repair pass over the file.
-        write.set_quick_repair(true);
-        let mut ids = Vec::with_capacity(documents.len());
-        {
-            let mut records = write.open_table(RECORDS).map_err(|e| store(e.into()))?;
-            let mut by_id = write.open_table(IDS).map_err(|e| store(e.into()))?;
+        let dir = self.dir.clone();
+        let config = &self.config;
+        self.write(|records, by_id| {
             let first = records
                 .last()
-                .map_err(|e| store(e.into()))?
+                .in_index(&dir)?
                 .map_or(0, |(seq, _)| seq.value() + 1);
+            let mut ids = Vec::with_capacity(documents.len());
             for (seq, doc) in (first..).zip(documents) {
-                if by_id
-                    .get(doc.id.as_str())
-                    .map_err(|e| store(e.into()))?
-                    .is_some()
-                {
+                if by_id.get(doc.id.as_str()).in_index(&dir)?.is_some() {
                     return Err(Error::IdInIndex {
                         at: doc.origin.to_string(),
                         id: doc.id.clone(),
-                        dir: self.dir.clone(),
+                        dir: dir.clone(),
                     });
                 }
-                let text = doc.load_text()?;
-                let record = record_of(doc, &text, &self.config);
-                records
-                    .insert(seq, record.as_slice())
-                    .map_err(|e| store(e.into()))?;
-                by_id
-                    .insert(doc.id.as_str(), seq)
-                    .map_err(|e| store(e.into()))?;
+                let record = record_of(doc, &doc.load_text()?, config);
+                records.insert(seq, record.as_slice()).in_index(&dir)?;
+                by_id.insert(doc.id.as_str(), seq).in_index(&dir)?;
                 ids.push(doc.id.clone());
             }
-        }
-        write.commit().map_err(|e| store(e.into()))?;
-        Ok(ids)
+            Ok(ids)
+        })
+    }
+
+    /// Runs `work` on the records and ids tables in one write transaction,
+    /// committed when it succeeds (nothing of it is kept when it fails).
+    fn write<T>(
+        &self,
+        work: impl FnOnce(&mut Table<u64, &[u8]>, &mut Table<&str, u64>) -> crate::Result<T>,
+    ) -> crate::Result<T> {
+        let dir = &self.dir;
+        let mut write = self.db.writer(dir)?.begin_write().in_index(dir)?;
+        // A killed process leaves the index as of this commit, and the next
+        // open needs no repair pass over the file.
+        write.set_quick_repair(true);
+        let result = {
+            let mut records = write.open_table(RECORDS).in_index(dir)?;
+            let mut by_id = write.open_table(IDS).in_index(dir)?;
+            work(&mut records, &mut by_id)?
+        };
+        write.commit().in_index(dir)?;
+        Ok(result)
     }
 
     /// Removes the articles of `ids` in one commit.
@@ -425,33 +420,20 @@ impl Index {
     /// # Errors
     /// [`Error::IndexStore`] when the database cannot be written.
     pub fn remove(&mut self, ids: &[String]) -> crate::Result<Removed> {
-        let store = |source: redb::Error| store_error(&self.dir, source);
-        let mut write = self
-            .db
-            .writer(&self.dir)?
-            .begin_write()
-            .map_err(|e| store(e.into()))?;
-        write.set_quick_repair(true);
-        let mut result = Removed::default();
-        {
-            let mut records = write.open_table(RECORDS).map_err(|e| store(e.into()))?;
-            let mut by_id = write.open_table(IDS).map_err(|e| store(e.into()))?;
+        let dir = &self.dir;
+        self.write(|records, by_id| {
+            let mut result = Removed::default();
             for id in ids {
-                let seq = by_id
-                    .remove(id.as_str())
-                    .map_err(|e| store(e.into()))?
-                    .map(|seq| seq.value());
-                match seq {
+                match by_id.remove(id.as_str()).in_index(dir)? {
                     Some(seq) => {
-                        records.remove(seq).map_err(|e| store(e.into()))?;
+                        records.remove(seq.value()).in_index(dir)?;
                         result.removed.push(id.clone());
                     }
                     None => result.unknown.push(id.clone()),
                 }
             }
-        }
-        write.commit().map_err(|e| store(e.into()))?;
-        Ok(result)
+            Ok(result)
+        })
     }
 
     /// Removes, in one commit, the articles whose time in the JSON field
@@ -462,39 +444,29 @@ impl Index {
     /// # Errors
     /// [`Error::IndexStore`] when the database cannot be read or written.
     pub fn evict(&mut self, field: &str, before: i64) -> crate::Result<Evicted> {
-        let store = |source: redb::Error| store_error(&self.dir, source);
-        let mut write = self
-            .db
-            .writer(&self.dir)?
-            .begin_write()
-            .map_err(|e| store(e.into()))?;
-        write.set_quick_repair(true);
-        let mut result = Evicted::default();
-        {
-            let mut records = write.open_table(RECORDS).map_err(|e| store(e.into()))?;
-            let mut by_id = write.open_table(IDS).map_err(|e| store(e.into()))?;
+        let (dir, id_field) = (&self.dir, &self.config.input.id_field);
+        self.write(|records, by_id| {
+            let mut result = Evicted::default();
             let mut old = Vec::new();
-            for row in records.iter().map_err(|e| store(e.into()))? {
-                let (seq, record) = row.map_err(|e| store(e.into()))?;
+            for row in records.iter().in_index(dir)? {
+                let (seq, record) = row.in_index(dir)?;
                 let record: Map<String, Value> =
                     serde_json::from_slice(record.value()).unwrap_or_default();
                 match record.get(field).and_then(parse_time) {
                     Some(time) if time < before => {
-                        let id = record.get(&self.config.input.id_field);
-                        old.push((seq.value(), id_text(id)));
+                        old.push((seq.value(), id_text(record.get(id_field))));
                     }
                     Some(_) => {}
                     None => result.untimed += 1,
                 }
             }
             for (seq, id) in old {
-                records.remove(seq).map_err(|e| store(e.into()))?;
-                by_id.remove(id.as_str()).map_err(|e| store(e.into()))?;
+                records.remove(seq).in_index(dir)?;
+                by_id.remove(id.as_str()).in_index(dir)?;
                 result.removed.push(id);
             }
-        }
-        write.commit().map_err(|e| store(e.into()))?;
-        Ok(result)
+            Ok(result)
+        })
     }
 
     /// The stored JSON record of the article `id` (its id, text and other
@@ -503,16 +475,15 @@ impl Index {
     /// # Errors
     /// [`Error::IndexStore`] when the database cannot be read.
     pub fn record(&self, id: &str) -> crate::Result<Option<Vec<u8>>> {
-        let store = |source: redb::Error| store_error(&self.dir, source);
-        let read = self.db.begin_read().map_err(|e| store(e.into()))?;
-        let by_id = read.open_table(IDS).map_err(|e| store(e.into()))?;
-        let Some(seq) = by_id.get(id).map_err(|e| store(e.into()))? else {
+        let read = self.db.begin_read().in_index(&self.dir)?;
+        let by_id = read.open_table(IDS).in_index(&self.dir)?;
+        let Some(seq) = by_id.get(id).in_index(&self.dir)? else {
             return Ok(None);
         };
-        let records = read.open_table(RECORDS).map_err(|e| store(e.into()))?;
+        let records = read.open_table(RECORDS).in_index(&self.dir)?;
         let record = records
             .get(seq.value())
-            .map_err(|e| store(e.into()))?
+            .in_index(&self.dir)?
             .map(|r| r.value().to_vec());
         Ok(record)
     }
@@ -522,17 +493,16 @@ impl Index {
     /// # Errors
     /// [`Error::IndexStore`] when the database cannot be read.
     pub fn ids(&self) -> crate::Result<Vec<String>> {
-        let store = |source: redb::Error| store_error(&self.dir, source);
-        let read = self.db.begin_read().map_err(|e| store(e.into()))?;
-        let records = read.open_table(RECORDS).map_err(|e| store(e.into()))?;
-        let mut ids = Vec::new();
-        for row in records.iter().map_err(|e| store(e.into()))? {
-            let (_, record) = row.map_err(|e| store(e.into()))?;
-            let record: Map<String, Value> =
-                serde_json::from_slice(record.value()).unwrap_or_default();
-            ids.push(id_text(record.get(&self.config.input.id_field)));
+        // From the ids table, sorted by number: no record is read or parsed.
+        let read = self.db.begin_read().in_index(&self.dir)?;
+        let by_id = read.open_table(IDS).in_index(&self.dir)?;
+        let mut numbered = Vec::new();
+        for row in by_id.iter().in_index(&self.dir)? {
+            let (id, seq) = row.in_index(&self.dir)?;
+            numbered.push((seq.value(), id.value().to_string()));
         }
-        Ok(ids)
+        numbered.sort_unstable();
+        Ok(numbered.into_iter().map(|(_, id)| id).collect())
     }
 
     /// How many articles the index holds, and how large it is.
@@ -540,18 +510,17 @@ impl Index {
     /// # Errors
     /// [`Error::IndexStore`] when the database cannot be read.
     pub fn stats(&self) -> crate::Result<IndexStats> {
-        let store = |source: redb::Error| store_error(&self.dir, source);
-        let read = self.db.begin_read().map_err(|e| store(e.into()))?;
+        let read = self.db.begin_read().in_index(&self.dir)?;
         let documents = read
             .open_table(RECORDS)
-            .map_err(|e| store(e.into()))?
+            .in_index(&self.dir)?
             .len()
-            .map_err(|e| store(e.into()))?;
+            .in_index(&self.dir)?;
         let created_by = read
             .open_table(META)
-            .map_err(|e| store(e.into()))?
+            .in_index(&self.dir)?
             .get("created_by")
-            .map_err(|e| store(e.into()))?
+            .in_index(&self.dir)?
             .map(|v| v.value().to_string())
             .unwrap_or_default();
         let file_bytes = std::fs::metadata(self.dir.join(DATABASE_FILE)).map_or(0, |m| m.len());
@@ -586,22 +555,17 @@ impl Index {
         entries: impl IntoIterator<Item = crate::Result<Entry>>,
         progress: &dyn Progress,
     ) -> crate::Result<Checked> {
-        let records = self.write_records()?;
+        // One snapshot for the records scanned and the ids refused: a writer
+        // beside this reader may commit meanwhile.
+        let read = self.db.begin_read().in_index(&self.dir)?;
+        let records = self.write_records(&read)?;
         let indexed = CorpusReader::open(&[records.path().to_path_buf()], &self.config.input)?;
-        let read = self
-            .db
-            .begin_read()
-            .map_err(|e| store_error(&self.dir, e.into()))?;
-        let by_id = read
-            .open_table(IDS)
-            .map_err(|e| store_error(&self.dir, e.into()))?;
+        let by_id = read.open_table(IDS).in_index(&self.dir)?;
         let mut new_ids = Vec::new();
         let new = entries.into_iter().map(|entry| {
             let entry = entry?;
             if let Entry::Document(doc) = &entry {
-                let held = by_id
-                    .get(doc.id.as_str())
-                    .map_err(|e| store_error(&self.dir, e.into()))?;
+                let held = by_id.get(doc.id.as_str()).in_index(&self.dir)?;
                 if held.is_some() {
                     return Err(Error::IdInIndex {
                         at: doc.origin.to_string(),
@@ -628,7 +592,7 @@ impl Index {
 
     /// Every indexed record, in the order added, as JSON Lines in a
     /// temporary file.
-    fn write_records(&self) -> crate::Result<tempfile::NamedTempFile> {
+    fn write_records(&self, read: &ReadTransaction) -> crate::Result<tempfile::NamedTempFile> {
         let temp_error = |source| Error::TempFile {
             what: "indexed records",
             source,
@@ -638,19 +602,10 @@ impl Index {
             .suffix(".jsonl")
             .tempfile()
             .map_err(temp_error)?;
-        let read = self
-            .db
-            .begin_read()
-            .map_err(|e| store_error(&self.dir, e.into()))?;
-        let records = read
-            .open_table(RECORDS)
-            .map_err(|e| store_error(&self.dir, e.into()))?;
+        let records = read.open_table(RECORDS).in_index(&self.dir)?;
         let mut out = BufWriter::new(file.as_file());
-        for row in records
-            .iter()
-            .map_err(|e| store_error(&self.dir, e.into()))?
-        {
-            let (_, record) = row.map_err(|e| store_error(&self.dir, e.into()))?;
+        for row in records.iter().in_index(&self.dir)? {
+            let (_, record) = row.in_index(&self.dir)?;
             out.write_all(record.value()).map_err(temp_error)?;
             out.write_all(b"\n").map_err(temp_error)?;
         }
@@ -733,9 +688,17 @@ fn id_text(id: Option<&Value>) -> String {
     }
 }
 
-fn store_error(dir: &Path, source: redb::Error) -> Error {
-    Error::IndexStore {
-        dir: dir.to_path_buf(),
-        source: Box::new(source),
+/// A database result as the library's: [`Error::IndexStore`] naming the
+/// index folder.
+trait InIndex<T> {
+    fn in_index(self, dir: &Path) -> crate::Result<T>;
+}
+
+impl<T, E: Into<redb::Error>> InIndex<T> for Result<T, E> {
+    fn in_index(self, dir: &Path) -> crate::Result<T> {
+        self.map_err(|source| Error::IndexStore {
+            dir: dir.to_path_buf(),
+            source: Box::new(source.into()),
+        })
     }
 }

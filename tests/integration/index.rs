@@ -11,7 +11,7 @@ use reprint::{Config, CorpusReader, Report};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use crate::util::{reprint, seeds_dir, small_corpus, stderr, stdout};
+use crate::util::{reprint, seed_records, small_corpus, stderr, stdout};
 
 /// JSON Lines of `records` (id, text) at `path`.
 fn write_records(path: &Path, records: &[(String, String)]) -> PathBuf {
@@ -21,23 +21,6 @@ fn write_records(path: &Path, records: &[(String, String)]) -> PathBuf {
         .collect();
     fs::write(path, lines).unwrap();
     path.to_path_buf()
-}
-
-/// The seed articles as records, ids their file names.
-fn seed_records() -> Vec<(String, String)> {
-    let mut names: Vec<PathBuf> = fs::read_dir(seeds_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    names.sort();
-    names
-        .iter()
-        .map(|p| {
-            let id = p.file_name().unwrap().to_string_lossy().into_owned();
-            (id, fs::read_to_string(p).unwrap())
-        })
-        .collect()
 }
 
 /// A generated corpus with planted copies as records, ids `d0`, `d1`, ...

@@ -12,7 +12,7 @@ use reprint::{Config, CorpusReader};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use crate::util::seeds_dir;
+use crate::util::seed_records;
 
 /// A running `reprint serve` and its port; killed when dropped.
 struct Server {
@@ -116,15 +116,9 @@ fn parse_response(raw: &[u8]) -> (u16, Vec<u8>) {
 
 /// The seed articles as JSON records, ids their file names.
 fn seed_articles() -> Vec<Value> {
-    let mut paths: Vec<_> = std::fs::read_dir(seeds_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| json!({"id": p.file_name().unwrap().to_string_lossy(), "text": std::fs::read_to_string(p).unwrap()}))
+    seed_records()
+        .into_iter()
+        .map(|(id, text)| json!({"id": id, "text": text}))
         .collect()
 }
 

@@ -83,3 +83,20 @@ pub fn without_run(report: &reprint::Report) -> String {
     value.as_object_mut().unwrap().remove("run");
     serde_json::to_string_pretty(&value).unwrap()
 }
+
+/// The seed articles as records, ids their file names.
+pub fn seed_records() -> Vec<(String, String)> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(seeds_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| {
+            let id = p.file_name().unwrap().to_string_lossy().into_owned();
+            (id, std::fs::read_to_string(p).unwrap())
+        })
+        .collect()
+}
