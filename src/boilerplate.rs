@@ -136,9 +136,9 @@ pub fn templates(
         fillings.sort_unstable();
         fillings.dedup();
         fillings
-            .chunk_by(|x, y| x & TEMPLATE_ID == y & TEMPLATE_ID)
+            .chunk_by(|&x, &y| template_id(x) == template_id(y))
             .filter(|fillings| fillings.len() >= MIN_FILLINGS)
-            .map(|fillings| fillings[0] & TEMPLATE_ID)
+            .map(|fillings| template_id(fillings[0]))
             .collect::<Vec<u64>>()
     };
     let mut common = Vec::new();
@@ -156,6 +156,14 @@ pub fn templates(
 /// 50 share 40 bits; a filling is compared only with the few others of its
 /// skeleton k-gram.
 const TEMPLATE_ID: u64 = !0 << 24;
+
+/// The skeleton k-gram a packed template fingerprint names (its
+/// `TEMPLATE_ID` bits): the fingerprints of one template with other
+/// fillings have the same id, and the smallest packed value of an id is the
+/// id itself.
+pub fn template_id(packed: u64) -> u64 {
+    packed & TEMPLATE_ID
+}
 
 /// Marks boilerplate words in documents of one scan.
 #[derive(Debug, Clone)]

@@ -35,6 +35,12 @@ use crate::sketch::Signature;
 /// with its first only.
 pub const MAX_LISTED_COPIES: usize = 16;
 
+/// Whether a group of `size` documents with equal signatures lists each
+/// member's pairs (see [`MAX_LISTED_COPIES`]).
+pub fn is_listed_group(size: usize) -> bool {
+    (2..=MAX_LISTED_COPIES).contains(&size)
+}
+
 /// Each document's group of equal signatures, by its first member.
 #[derive(Debug, Clone, Default)]
 pub struct Copies {
@@ -95,7 +101,7 @@ impl Copies {
     /// at most [`MAX_LISTED_COPIES`]: each gets the pairs `doc` gets.
     pub fn listed_group(&self, doc: DocId) -> Option<&[DocId]> {
         let size = self.group_size.get(doc.index()).copied().unwrap_or(0) as usize;
-        if !(2..=MAX_LISTED_COPIES).contains(&size) {
+        if !is_listed_group(size) {
             return None;
         }
         let i = self

@@ -135,6 +135,12 @@ fn integrate(f: impl Fn(f64) -> f64, from: f64, to: f64) -> f64 {
 /// corpora no bucket holds more than 20.
 pub const MAX_BUCKET: usize = 100;
 
+/// Whether a bucket of `members` documents is too crowded to pair every two
+/// of them: it pairs each with its first (smallest) member only.
+pub fn is_crowded(members: usize) -> bool {
+    members > MAX_BUCKET
+}
+
 /// What banding found.
 #[derive(Debug, Clone, Default)]
 pub struct BandedPairs {
@@ -243,7 +249,7 @@ fn bucket_pairs(
     keys.sort_unstable();
     let (mut pairs, mut capped, mut left_out) = (Vec::new(), 0, 0u64);
     for bucket in keys.chunk_by(|x, y| x.0 == y.0).filter(|b| b.len() > 1) {
-        if bucket.len() > MAX_BUCKET {
+        if is_crowded(bucket.len()) {
             let first = bucket[0].1 as u64;
             pairs.extend(bucket[1..].iter().map(|&(_, b)| first << 32 | b as u64));
             let m = bucket.len() as u64;

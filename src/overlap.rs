@@ -99,6 +99,45 @@ impl Days {
     }
 }
 
+/// What a fingerprint is to the overlap stage, by the documents it is in:
+/// the one rule both a scan and an index's check apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FingerprintRole {
+    /// In one document: it pairs no one.
+    Alone,
+    /// In 2 to `max_df` documents, not recurring: it pairs every two of them.
+    Pairs,
+    /// In more than `max_df` documents: boilerplate.
+    Common,
+    /// In at least [`RECURRING_MIN_DOCUMENTS`] documents whose days span more
+    /// than [`RECURRING_SPAN_DAYS`]: recurring text, boilerplate too.
+    Recurring,
+}
+
+impl FingerprintRole {
+    /// The role of a fingerprint in `df` documents; `span_days` gives the
+    /// days they span (see [`Days::span`]), none when no day is known, and is
+    /// asked only when it decides.
+    pub fn of(df: usize, max_df: usize, span_days: impl FnOnce() -> Option<u32>) -> Self {
+        if df > max_df {
+            FingerprintRole::Common
+        } else if df >= RECURRING_MIN_DOCUMENTS
+            && span_days().is_some_and(|span| span > RECURRING_SPAN_DAYS)
+        {
+            FingerprintRole::Recurring
+        } else if df >= 2 {
+            FingerprintRole::Pairs
+        } else {
+            FingerprintRole::Alone
+        }
+    }
+
+    /// Whether the fingerprint is boilerplate (common or recurring).
+    pub fn is_boilerplate(self) -> bool {
+        matches!(self, FingerprintRole::Common | FingerprintRole::Recurring)
+    }
+}
+
 /// Settings of the overlap stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct OverlapParams {
@@ -171,6 +210,18 @@ pub struct OverlapCandidates {
 }
 
 impl OverlapCandidates {
+    /// Candidates found elsewhere (an index's check), sorted here; the
+    /// counts of a whole corpus's index are not known and stay zero.
+    pub fn given(params: OverlapParams, mut pairs: Vec<OverlapPair>) -> Self {
+        pairs.sort_unstable();
+        OverlapCandidates {
+            params,
+            pairs,
+            boilerplate: Vec::new(),
+            stats: OverlapStats::default(),
+        }
+    }
+
     /// The settings these candidates were made with.
     pub fn params(&self) -> OverlapParams {
         self.params
@@ -417,12 +468,11 @@ impl Partition {
         for group in postings.chunk_by(|x, y| x.0 == y.0) {
             stats.distinct_fingerprints += 1;
             let df = group.len();
-            let recurring = df >= RECURRING_MIN_DOCUMENTS
-                && df <= params.max_df
-                && days.is_some_and(|d| {
-                    d.span(group.iter().map(|&(_, doc)| doc)) > RECURRING_SPAN_DAYS
-                });
-            if df > params.max_df || recurring {
+            let role = FingerprintRole::of(df, params.max_df, || {
+                days.map(|d| d.span(group.iter().map(|&(_, doc)| doc)))
+            });
+            let recurring = role == FingerprintRole::Recurring;
+            if role.is_boilerplate() {
                 found.boilerplate.push(group[0].0);
                 found
                     .boilerplate_of
@@ -433,7 +483,7 @@ impl Partition {
                     stats.boilerplate_fingerprints += 1;
                 }
                 stats.pairs_suppressed = stats.pairs_suppressed.saturating_add(pairs_of(df));
-            } else if df >= 2 {
+            } else if role == FingerprintRole::Pairs {
                 stats.shared_fingerprints += 1;
                 stats.pair_emissions = stats.pair_emissions.saturating_add(pairs_of(df));
                 // Documents in a group are ascending (sorted by (hash, doc)),

@@ -330,6 +330,8 @@ fn run_stats(args: &StatsArgs) -> anyhow::Result<Exit> {
     println!("index:     {}", args.dir.display());
     println!("articles:  {}", stats.documents);
     println!("file:      {} bytes", stats.file_bytes);
+    println!("postings:  {} bytes", stats.postings_bytes);
+    println!("lookups:   {} bytes in memory", stats.lookup_memory_bytes);
     println!("made by:   reprint {}", stats.created_by);
     println!("settings:  {settings}");
     Ok(Exit::Success)

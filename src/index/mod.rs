@@ -22,10 +22,17 @@
 //! finds candidates from stored postings is to replace it, and must give the
 //! same answers (the tests pin them against `scan`).
 
+mod catalog;
+mod engine;
+mod postings;
+mod probe;
+mod runs;
+
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use ahash::AHashSet;
+use rayon::prelude::*;
 use redb::{
     ConcurrencyMode, Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
     ReadableTableMetadata, Table, TableDefinition,
@@ -36,15 +43,19 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::grade::Verdict;
 use crate::input::{parse_time, CorpusReader, Document, Entry, IdKind, Skipped};
-use crate::pipeline::Scan;
+use crate::pipeline::{check_given, without_words, Scan, EXHAUSTIVE_NEAR_MISS_DOCS};
 use crate::progress::{Progress, Silent};
 use crate::report::{Counts, Report};
+use catalog::Facts;
+use engine::{Engine, Numbered};
+pub use postings::FLUSH_DOCUMENTS;
+use probe::NewArticle;
 
 /// The database file inside an index folder.
 pub const DATABASE_FILE: &str = "index.redb";
 
 /// What [`META`]'s `format` key holds: the layout of the tables.
-const FORMAT: &str = "reprint index 1";
+const FORMAT: &str = "reprint index 2";
 
 /// Settings and facts about the index, by name.
 const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
@@ -52,6 +63,14 @@ const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 const RECORDS: TableDefinition<u64, &[u8]> = TableDefinition::new("records");
 /// Each article's number, by id.
 const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
+/// What the check engine keeps in memory of each article (see
+/// `catalog::Facts`), by number; committed with its record.
+const FACTS: TableDefinition<u64, &[u8]> = TableDefinition::new("facts");
+
+/// [`META`] keys: the number the next article is added as (numbers are
+/// never used twice), and the removal generation (each removal adds one).
+const NEXT_SEQ: &str = "next_seq";
+const GENERATION: &str = "generation";
 
 /// Articles written per commit while adding, unless set otherwise: a commit
 /// is one fsync, and what a killed process had not committed is not in the
@@ -106,6 +125,9 @@ pub struct Index {
     config: Config,
     /// Articles an add writes per commit.
     commit_every: usize,
+    /// The state fast checks read; none for a reader that opened while a
+    /// writer was between a removal's commit and its files (its checks scan).
+    engine: Option<Engine>,
 }
 
 /// What an add did.
@@ -142,34 +164,42 @@ pub struct IndexStats {
     pub documents: u64,
     /// Bytes of the database file.
     pub file_bytes: u64,
+    /// Bytes of the postings files (what checks look candidates up in).
+    pub postings_bytes: u64,
+    /// Bytes this process holds in memory to look postings up (Bloom
+    /// filters and sparse indexes).
+    pub lookup_memory_bytes: u64,
     /// The reprint version that created the index.
     pub created_by: String,
 }
 
-/// A check's result: the scan of the index followed by the new articles,
-/// its report restricted to what involves a new article.
+/// A check's result: what the pair stage made of the pairs with a new
+/// article.
 pub struct Checked {
-    /// The scan; `scan.report` lists only pairs, clusters, story clusters and
-    /// near misses with a new article, and counts verdicts and clusters of
-    /// those lists (its other counts, of documents and candidates, are the
-    /// whole scan's).
+    /// The scan of the check. Its report lists only pairs, clusters, story
+    /// clusters and near misses with a new article, and counts verdicts and
+    /// clusters of those lists. With the index's postings (an index of more
+    /// than 100 documents), `scan.documents` are the documents of those
+    /// pairs and the other counts are the check's (its documents and
+    /// candidates); a smaller index is scanned whole, and they are the
+    /// whole scan's.
     pub scan: Scan,
     /// The ids of the new articles, in input order.
     pub new_ids: Vec<String>,
-    /// The temporary copy of the indexed records the scan reads texts from
-    /// (kept until the check is dropped, so `scan.documents` can be read).
-    _records: tempfile::NamedTempFile,
+    /// The new articles that were checked (those with words), in input
+    /// order: what `check --add` adds.
+    new: Vec<Document>,
+    /// The temporary copy of the indexed records a whole scan reads texts
+    /// from (kept until the check is dropped, so `scan.documents` can be
+    /// read).
+    _records: Option<tempfile::NamedTempFile>,
 }
 
 impl Checked {
-    /// The new articles that were scanned, in input order (their texts are
+    /// The new articles that were checked, in input order (their texts are
     /// read again from the input when needed): what `check --add` adds.
     pub fn new_documents(&self) -> impl Iterator<Item = &Document> {
-        let new: AHashSet<&str> = self.new_ids.iter().map(String::as_str).collect();
-        self.scan
-            .documents
-            .iter()
-            .filter(move |doc| new.contains(doc.id.as_str()))
+        self.new.iter()
     }
 }
 
@@ -205,19 +235,25 @@ impl Index {
                 ("format", FORMAT),
                 ("settings", settings.as_str()),
                 ("created_by", env!("CARGO_PKG_VERSION")),
+                (NEXT_SEQ, "0"),
+                (GENERATION, "0"),
             ] {
                 meta.insert(key, value).in_index(dir)?;
             }
             write.open_table(RECORDS).in_index(dir)?;
             write.open_table(IDS).in_index(dir)?;
+            write.open_table(FACTS).in_index(dir)?;
         }
         write.commit().in_index(dir)?;
-        Ok(Index {
+        let mut index = Index {
             db: Handle::Writer(db),
             dir: dir.to_path_buf(),
             config: stored_config(config),
             commit_every: COMMIT_DOCUMENTS,
-        })
+            engine: None,
+        };
+        index.load_engine(true)?;
+        Ok(index)
     }
 
     /// Opens the index in `dir` to write (add, remove, evict) and read, with
@@ -290,12 +326,53 @@ impl Index {
             ))
         })?;
         drop((meta, read));
-        Ok(Index {
+        let mut index = Index {
             db,
             dir: dir.to_path_buf(),
             config,
             commit_every: COMMIT_DOCUMENTS,
-        })
+            engine: None,
+        };
+        index.load_engine(write)?;
+        Ok(index)
+    }
+
+    /// Loads the check engine's state: the facts of every article, the
+    /// postings files, and the articles past them sketched again.
+    fn load_engine(&mut self, write: bool) -> crate::Result<()> {
+        let dir = self.dir.clone();
+        let read = self.db.begin_read().in_index(&dir)?;
+        let (next_seq, generation) = counters(&read, &dir)?;
+        let facts_table = read.open_table(FACTS).in_index(&dir)?;
+        let rows = facts_table.iter().in_index(&dir)?.map(|row| {
+            let (seq, row) = row.in_index(&dir)?;
+            let facts = Facts::from_row(row.value()).map_err(|why| Error::NotAnIndex {
+                dir: dir.clone(),
+                why: format!("the facts of its article number {}: {why}", seq.value()),
+            })?;
+            Ok((seq.value() as u32, facts))
+        });
+        let Some(mut engine) =
+            Engine::load(&dir, &self.config, write, rows, next_seq as u32, generation)?
+        else {
+            return Ok(());
+        };
+        let records = read.open_table(RECORDS).in_index(&dir)?;
+        let mut chunk: Vec<Numbered> = Vec::with_capacity(1024);
+        for row in records
+            .range(u64::from(engine.entered_below())..)
+            .in_index(&dir)?
+        {
+            let (seq, record) = row.in_index(&dir)?;
+            chunk.push((seq.value() as u32, record.value().to_vec()));
+            if chunk.len() == 1024 {
+                engine.enter_records(&chunk, &self.config)?;
+                chunk.clear();
+            }
+        }
+        engine.enter_records(&chunk, &self.config)?;
+        self.engine = Some(engine);
+        Ok(())
     }
 
     /// The settings every check and add of this index uses.
@@ -321,6 +398,16 @@ impl Index {
     /// sooner, more make adding faster (a commit is one fsync).
     pub fn set_commit_every(&mut self, articles: usize) {
         self.commit_every = articles.max(1);
+    }
+
+    /// Sets how many articles are added before their postings are written
+    /// to files (at least one; [`FLUSH_DOCUMENTS`] until set): the articles
+    /// added since are held in memory and sketched again when the index
+    /// opens, so fewer make opening faster and more make adding faster.
+    pub fn set_flush_every(&mut self, articles: usize) {
+        if let Some(engine) = self.engine.as_mut() {
+            engine.set_flush_every(articles);
+        }
     }
 
     /// Adds the articles of `entries` in order, committing every
@@ -368,17 +455,26 @@ impl Index {
         Ok(result)
     }
 
-    /// Writes `documents` in one transaction, or nothing.
+    /// Writes `documents` in one transaction, or nothing, and gives them to
+    /// the check engine.
     fn commit(&mut self, documents: &[Document]) -> crate::Result<Vec<String>> {
         let dir = self.dir.clone();
         let config = &self.config;
-        self.write(|records, by_id| {
-            let first = records
-                .last()
-                .in_index(&dir)?
-                .map_or(0, |(seq, _)| seq.value() + 1);
+        let fields = catalog::time_fields(config);
+        // Read and sketched in parallel before the transaction.
+        let prepared: Vec<(Vec<u8>, Facts, Option<crate::pipeline::ArticleSketch>)> = documents
+            .par_iter()
+            .map(|doc| {
+                let text = doc.load_text()?;
+                let sketch = self.engine.as_ref().and_then(|e| e.sketcher.sketch(&text));
+                let facts = Facts::of(doc, sketch.as_ref(), &fields);
+                Ok((record_of(doc, &text, config), facts, sketch))
+            })
+            .collect::<crate::Result<_>>()?;
+        let (ids, first) = self.write(|records, by_id, facts_table, meta| {
+            let first = read_counter(meta, NEXT_SEQ, &dir)?;
             let mut ids = Vec::with_capacity(documents.len());
-            for (seq, doc) in (first..).zip(documents) {
+            for ((seq, doc), (record, facts, _)) in (first..).zip(documents).zip(&prepared) {
                 if by_id.get(doc.id.as_str()).in_index(&dir)?.is_some() {
                     return Err(Error::IdInIndex {
                         at: doc.origin.to_string(),
@@ -386,20 +482,38 @@ impl Index {
                         dir: dir.clone(),
                     });
                 }
-                let record = record_of(doc, &doc.load_text()?, config);
                 records.insert(seq, record.as_slice()).in_index(&dir)?;
                 by_id.insert(doc.id.as_str(), seq).in_index(&dir)?;
+                facts_table
+                    .insert(seq, facts.to_row().as_slice())
+                    .in_index(&dir)?;
                 ids.push(doc.id.clone());
             }
-            Ok(ids)
-        })
+            let next = (first + documents.len() as u64).to_string();
+            meta.insert(NEXT_SEQ, next.as_str()).in_index(&dir)?;
+            Ok((ids, first))
+        })?;
+        if let Some(engine) = self.engine.as_mut() {
+            let added: Vec<(u32, Facts, Option<crate::pipeline::ArticleSketch>)> = prepared
+                .into_iter()
+                .zip(first..)
+                .map(|((_, facts, sketch), seq)| (seq as u32, facts, sketch))
+                .collect();
+            engine.added(&added)?;
+        }
+        Ok(ids)
     }
 
     /// Runs `work` on the records and ids tables in one write transaction,
     /// committed when it succeeds (nothing of it is kept when it fails).
     fn write<T>(
         &self,
-        work: impl FnOnce(&mut Table<u64, &[u8]>, &mut Table<&str, u64>) -> crate::Result<T>,
+        work: impl FnOnce(
+            &mut Table<u64, &[u8]>,
+            &mut Table<&str, u64>,
+            &mut Table<u64, &[u8]>,
+            &mut Table<&str, &str>,
+        ) -> crate::Result<T>,
     ) -> crate::Result<T> {
         let dir = &self.dir;
         let mut write = self.db.writer(dir)?.begin_write().in_index(dir)?;
@@ -409,10 +523,42 @@ impl Index {
         let result = {
             let mut records = write.open_table(RECORDS).in_index(dir)?;
             let mut by_id = write.open_table(IDS).in_index(dir)?;
-            work(&mut records, &mut by_id)?
+            let mut facts = write.open_table(FACTS).in_index(dir)?;
+            let mut meta = write.open_table(META).in_index(dir)?;
+            work(&mut records, &mut by_id, &mut facts, &mut meta)?
         };
         write.commit().in_index(dir)?;
         Ok(result)
+    }
+
+    /// Removes the articles `numbered` (with their ids) in one commit that
+    /// adds one to the removal generation, then takes them out of the check
+    /// engine.
+    fn remove_numbered(&mut self, numbered: &[(u64, String)]) -> crate::Result<()> {
+        if numbered.is_empty() {
+            return Ok(());
+        }
+        let dir = self.dir.clone();
+        let (removed, generation) = self.write(|records, by_id, facts, meta| {
+            let mut removed: Vec<Numbered> = Vec::with_capacity(numbered.len());
+            for (seq, id) in numbered {
+                if let Some(record) = records.remove(*seq).in_index(&dir)? {
+                    removed.push((*seq as u32, record.value().to_vec()));
+                }
+                by_id.remove(id.as_str()).in_index(&dir)?;
+                facts.remove(*seq).in_index(&dir)?;
+            }
+            let generation = read_counter(meta, GENERATION, &dir)? + 1;
+            meta.insert(GENERATION, generation.to_string().as_str())
+                .in_index(&dir)?;
+            Ok((removed, generation))
+        })?;
+        let read = self.db.begin_read().in_index(&dir)?;
+        let read_records = |seqs: &[u32]| read_numbered(&read, seqs, &dir);
+        if let Some(engine) = self.engine.as_mut() {
+            engine.removed(&removed, generation, &self.config, read_records)?;
+        }
+        Ok(())
     }
 
     /// Removes the articles of `ids` in one commit.
@@ -420,20 +566,25 @@ impl Index {
     /// # Errors
     /// [`Error::IndexStore`] when the database cannot be written.
     pub fn remove(&mut self, ids: &[String]) -> crate::Result<Removed> {
-        let dir = &self.dir;
-        self.write(|records, by_id| {
-            let mut result = Removed::default();
-            for id in ids {
-                match by_id.remove(id.as_str()).in_index(dir)? {
+        let dir = self.dir.clone();
+        let mut result = Removed::default();
+        let mut numbered = Vec::new();
+        {
+            let read = self.db.begin_read().in_index(&dir)?;
+            let by_id = read.open_table(IDS).in_index(&dir)?;
+            let mut asked = AHashSet::new();
+            for id in ids.iter().filter(|id| asked.insert(id.as_str())) {
+                match by_id.get(id.as_str()).in_index(&dir)? {
                     Some(seq) => {
-                        records.remove(seq.value()).in_index(dir)?;
+                        numbered.push((seq.value(), id.clone()));
                         result.removed.push(id.clone());
                     }
                     None => result.unknown.push(id.clone()),
                 }
             }
-            Ok(result)
-        })
+        }
+        self.remove_numbered(&numbered)?;
+        Ok(result)
     }
 
     /// Removes, in one commit, the articles whose time in the JSON field
@@ -444,29 +595,29 @@ impl Index {
     /// # Errors
     /// [`Error::IndexStore`] when the database cannot be read or written.
     pub fn evict(&mut self, field: &str, before: i64) -> crate::Result<Evicted> {
-        let (dir, id_field) = (&self.dir, &self.config.input.id_field);
-        self.write(|records, by_id| {
-            let mut result = Evicted::default();
-            let mut old = Vec::new();
-            for row in records.iter().in_index(dir)? {
-                let (seq, record) = row.in_index(dir)?;
+        let dir = self.dir.clone();
+        let id_field = self.config.input.id_field.clone();
+        let mut result = Evicted::default();
+        let mut old = Vec::new();
+        {
+            let read = self.db.begin_read().in_index(&dir)?;
+            let records = read.open_table(RECORDS).in_index(&dir)?;
+            for row in records.iter().in_index(&dir)? {
+                let (seq, record) = row.in_index(&dir)?;
                 let record: Map<String, Value> =
                     serde_json::from_slice(record.value()).unwrap_or_default();
                 match record.get(field).and_then(parse_time) {
                     Some(time) if time < before => {
-                        old.push((seq.value(), id_text(record.get(id_field))));
+                        old.push((seq.value(), id_text(record.get(&id_field))));
                     }
                     Some(_) => {}
                     None => result.untimed += 1,
                 }
             }
-            for (seq, id) in old {
-                records.remove(seq).in_index(dir)?;
-                by_id.remove(id.as_str()).in_index(dir)?;
-                result.removed.push(id);
-            }
-            Ok(result)
-        })
+        }
+        self.remove_numbered(&old)?;
+        result.removed = old.into_iter().map(|(_, id)| id).collect();
+        Ok(result)
     }
 
     /// The stored JSON record of the article `id` (its id, text and other
@@ -524,9 +675,13 @@ impl Index {
             .map(|v| v.value().to_string())
             .unwrap_or_default();
         let file_bytes = std::fs::metadata(self.dir.join(DATABASE_FILE)).map_or(0, |m| m.len());
+        let (postings_bytes, lookup_memory_bytes) =
+            self.engine.as_ref().map_or((0, 0), |e| e.postings.bytes());
         Ok(IndexStats {
             documents,
             file_bytes,
+            postings_bytes,
+            lookup_memory_bytes,
             created_by,
         })
     }
@@ -555,18 +710,16 @@ impl Index {
         entries: impl IntoIterator<Item = crate::Result<Entry>>,
         progress: &dyn Progress,
     ) -> crate::Result<Checked> {
-        // One snapshot for the records scanned and the ids refused: a writer
+        // One snapshot for the records read and the ids refused: a writer
         // beside this reader may commit meanwhile.
         let read = self.db.begin_read().in_index(&self.dir)?;
-        let records = self.write_records(&read)?;
-        let indexed = CorpusReader::open(&[records.path().to_path_buf()], &self.config.input)?;
         let by_id = read.open_table(IDS).in_index(&self.dir)?;
         let mut new_ids = Vec::new();
-        let new = entries.into_iter().map(|entry| {
+        let mut new = Vec::new();
+        for entry in entries {
             let entry = entry?;
             if let Entry::Document(doc) = &entry {
-                let held = by_id.get(doc.id.as_str()).in_index(&self.dir)?;
-                if held.is_some() {
+                if by_id.get(doc.id.as_str()).in_index(&self.dir)?.is_some() {
                     return Err(Error::IdInIndex {
                         at: doc.origin.to_string(),
                         id: doc.id.clone(),
@@ -575,19 +728,107 @@ impl Index {
                 }
                 new_ids.push(doc.id.clone());
             }
-            Ok(entry)
-        });
-        let mut scan = crate::run_with_progress(&self.config, indexed.chain(new), progress)?;
-        let new: AHashSet<&str> = new_ids.iter().map(String::as_str).collect();
-        restrict_to(&mut scan.report, &new, |id| {
-            by_id.get(id).ok().flatten().is_some()
-        });
+            new.push(entry);
+        }
+        let indexed = |id: &str| by_id.get(id).ok().flatten().is_some();
+        let new_set: AHashSet<String> = new_ids.iter().cloned().collect();
+        let (mut scan, new, records) = match &self.engine {
+            Some(engine) => match self.check_by_postings(engine, &read, new)? {
+                Ok((scan, new)) => (scan, new, None),
+                Err(new) => self.check_by_scan(&read, new, progress)?,
+            },
+            None => self.check_by_scan(&read, new, progress)?,
+        };
+        let new_set: AHashSet<&str> = new_set.iter().map(String::as_str).collect();
+        restrict_to(&mut scan.report, &new_set, indexed);
         drop((by_id, read));
         Ok(Checked {
             scan,
             new_ids,
+            new,
             _records: records,
         })
+    }
+
+    /// A check from the postings: the new articles sketched, their
+    /// candidates looked up, the pair stage run on those alone. Gives the
+    /// entries back when the corpus is small enough to be compared pair by
+    /// pair (a scan does, and is cheap then).
+    #[allow(clippy::type_complexity)]
+    fn check_by_postings(
+        &self,
+        engine: &Engine,
+        read: &ReadTransaction,
+        entries: Vec<Entry>,
+    ) -> crate::Result<Result<(Scan, Vec<Document>), Vec<Entry>>> {
+        let fields = engine.catalog.fields();
+        let sketched: Vec<(Entry, Option<Facts>, Option<crate::pipeline::ArticleSketch>)> = entries
+            .into_par_iter()
+            .map(|entry| {
+                let Entry::Document(doc) = &entry else {
+                    return Ok((entry, None, None));
+                };
+                let sketch = engine.sketcher.sketch(&doc.load_text()?);
+                let facts = Facts::of(doc, sketch.as_ref(), fields);
+                Ok((entry, Some(facts), sketch))
+            })
+            .collect::<crate::Result<_>>()?;
+        let documents = sketched.iter().filter(|(_, _, s)| s.is_some()).count();
+        if engine.catalog.documents() + documents <= EXHAUSTIVE_NEAR_MISS_DOCS {
+            return Ok(Err(sketched.into_iter().map(|(e, ..)| e).collect()));
+        }
+        let read_count = engine.catalog.held() + sketched.len();
+        let mut skipped = Vec::new();
+        let mut new = Vec::with_capacity(documents);
+        for (entry, facts, sketch) in sketched {
+            match (entry, facts, sketch) {
+                (Entry::Document(doc), Some(facts), Some(sketch)) => {
+                    new.push(NewArticle { doc, sketch, facts })
+                }
+                (Entry::Document(doc), ..) => skipped.push(without_words(&doc)),
+                (Entry::Skipped(s), ..) => skipped.push(s),
+            }
+        }
+        let dir = &self.dir;
+        let mut given = probe::given_candidates(engine, &self.config, &new, &|seqs: &[u32]| {
+            read_numbered(read, seqs, dir)
+        })?;
+        given.skipped = skipped;
+        given.read_count = read_count;
+        let scan = check_given(&self.config, given)?;
+        Ok(Ok((scan, new.into_iter().map(|n| n.doc).collect())))
+    }
+
+    /// A check by a scan of every indexed record (in the order added)
+    /// followed by the new entries, exact by construction.
+    #[allow(clippy::type_complexity)]
+    fn check_by_scan(
+        &self,
+        read: &ReadTransaction,
+        entries: Vec<Entry>,
+        progress: &dyn Progress,
+    ) -> crate::Result<(Scan, Vec<Document>, Option<tempfile::NamedTempFile>)> {
+        let records = self.write_records(read)?;
+        let indexed = CorpusReader::open(&[records.path().to_path_buf()], &self.config.input)?;
+        let new_ids: AHashSet<String> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Document(doc) => Some(doc.id.clone()),
+                Entry::Skipped(_) => None,
+            })
+            .collect();
+        let scan = crate::run_with_progress(
+            &self.config,
+            indexed.chain(entries.into_iter().map(Ok)),
+            progress,
+        )?;
+        let new = scan
+            .documents
+            .iter()
+            .filter(|doc| new_ids.contains(&doc.id))
+            .cloned()
+            .collect();
+        Ok((scan, new, Some(records)))
     }
 
     /// Every indexed record, in the order added, as JSON Lines in a
@@ -613,6 +854,42 @@ impl Index {
         drop(out);
         Ok(file)
     }
+}
+
+/// The number the next article is added as, and the removal generation.
+fn counters(read: &ReadTransaction, dir: &Path) -> crate::Result<(u64, u64)> {
+    let meta = read.open_table(META).in_index(dir)?;
+    let value = |key: &str| -> crate::Result<u64> {
+        let text = meta.get(key).in_index(dir)?;
+        parse_counter(text.as_ref().map(|v| v.value()), key, dir)
+    };
+    Ok((value(NEXT_SEQ)?, value(GENERATION)?))
+}
+
+/// A counter of [`META`] read inside a write transaction.
+fn read_counter(meta: &Table<&str, &str>, key: &str, dir: &Path) -> crate::Result<u64> {
+    let text = meta.get(key).in_index(dir)?;
+    parse_counter(text.as_ref().map(|v| v.value()), key, dir)
+}
+
+fn parse_counter(text: Option<&str>, key: &str, dir: &Path) -> crate::Result<u64> {
+    text.and_then(|t| t.parse().ok())
+        .ok_or_else(|| Error::NotAnIndex {
+            dir: dir.to_path_buf(),
+            why: format!("its {key} is missing or not a number"),
+        })
+}
+
+/// The stored records of `seqs` (those the index holds), with their numbers.
+fn read_numbered(read: &ReadTransaction, seqs: &[u32], dir: &Path) -> crate::Result<Vec<Numbered>> {
+    let records = read.open_table(RECORDS).in_index(dir)?;
+    let mut found = Vec::with_capacity(seqs.len());
+    for &seq in seqs {
+        if let Some(record) = records.get(u64::from(seq)).in_index(dir)? {
+            found.push((seq, record.value().to_vec()));
+        }
+    }
+    Ok(found)
 }
 
 /// The settings as the index keeps them: what a scan's results depend on

@@ -15,9 +15,13 @@
 //! Parallel stages collect in input order, and every list in the report is
 //! sorted by a total order, so the report is the same at any thread count.
 
+#[cfg(feature = "index")]
+mod article;
 mod assemble;
 mod candidates;
 mod direct;
+#[cfg(feature = "index")]
+mod given;
 mod ordered;
 mod pairs;
 mod read;
@@ -45,10 +49,18 @@ use crate::sketch::MinHasher;
 use crate::story::linkage::{link_strength, story_clusters, StoryCluster};
 use crate::story::{Background, TermWeights};
 use crate::verify::ScoredPair;
+#[cfg(feature = "index")]
+pub use article::{ArticleSketch, ArticleSketcher};
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
+#[cfg(feature = "index")]
+pub use candidates::EXHAUSTIVE_NEAR_MISS_DOCS;
 use candidates::{find_candidates, ByEntry};
 pub use direct::{align_listed, compare, ListedPair};
+#[cfg(feature = "index")]
+pub use given::{check_given, GivenCandidates, GivenPair};
 use pairs::{group_words, Checked, Graded, PairChecker, BATCH_WORDS};
+#[cfg(feature = "index")]
+pub use read::without_words;
 use read::{read_and_sketch, Sketched, Sketcher, NOT_A_DOCUMENT};
 
 /// A finished scan.
@@ -497,14 +509,10 @@ fn story_background(config: &Config) -> crate::Result<Option<Cow<'static, Backgr
 /// publication time when most documents have one, else by dateline; none
 /// when no document's day is known.
 fn document_days(times: &[Option<i64>], lead_days: &[Option<u16>]) -> Option<Days> {
-    const DAY_SECONDS: i64 = 24 * 3600;
     let timed = times.iter().filter(|t| t.is_some()).count();
-    let days = if timed * 2 > times.len() {
+    let days = if days_by_time(timed, times.len()) {
         Days {
-            days: times
-                .iter()
-                .map(|t| t.and_then(|t| u32::try_from(t.div_euclid(DAY_SECONDS)).ok()))
-                .collect(),
+            days: times.iter().map(|t| t.and_then(day_of_time)).collect(),
             around_the_year: false,
         }
     } else {
@@ -514,6 +522,29 @@ fn document_days(times: &[Option<i64>], lead_days: &[Option<u16>]) -> Option<Day
         }
     };
     days.days.iter().any(Option::is_some).then_some(days)
+}
+
+/// Whether documents' days are their publication days (`timed` of
+/// `documents` have a time: most of them) rather than their datelines'.
+pub(crate) fn days_by_time(timed: usize, documents: usize) -> bool {
+    timed * 2 > documents
+}
+
+/// The day (since 1970) of a publication time in Unix seconds.
+pub(crate) fn day_of_time(time: i64) -> Option<u32> {
+    const DAY_SECONDS: i64 = 24 * 3600;
+    u32::try_from(time.div_euclid(DAY_SECONDS)).ok()
+}
+
+/// The field of [`defaults::TIME_FIELDS`] a scan that detects its time field
+/// reads: the one with most readable times (`readable[i]` for the i-th),
+/// the earlier on a tie; none when no document has one.
+pub(crate) fn detected_time_field(readable: &[usize]) -> Option<usize> {
+    // max_by_key keeps the last maximum, so the fields are tried in reverse.
+    (0..readable.len())
+        .rev()
+        .filter(|&i| readable[i] > 0)
+        .max_by_key(|&i| readable[i])
 }
 
 /// The documents' publication times, as the pair stage reads them.
@@ -539,19 +570,17 @@ fn document_times(config: &Config, documents: &[&Document]) -> DocumentTimes {
         TimeField::Ignore => (vec![None; documents.len()], None),
         TimeField::Named(field) => (read(field), Some(field.clone())),
         TimeField::Detect => {
-            // Most readable times wins; on a tie the earlier name (max_by_key
-            // keeps the last maximum, so the names are tried in reverse).
-            let best = defaults::TIME_FIELDS
+            let mut by_field: Vec<Vec<Option<i64>>> =
+                defaults::TIME_FIELDS.iter().map(|&f| read(f)).collect();
+            let readable: Vec<usize> = by_field
                 .iter()
-                .rev()
-                .map(|&field| {
-                    let times = read(field);
-                    (times.iter().flatten().count(), field, times)
-                })
-                .filter(|&(readable, ..)| readable > 0)
-                .max_by_key(|&(readable, ..)| readable);
-            match best {
-                Some((_, field, times)) => (times, Some(field.to_string())),
+                .map(|times| times.iter().flatten().count())
+                .collect();
+            match detected_time_field(&readable) {
+                Some(i) => (
+                    std::mem::take(&mut by_field[i]),
+                    Some(defaults::TIME_FIELDS[i].to_string()),
+                ),
                 None => (vec![None; documents.len()], None),
             }
         }

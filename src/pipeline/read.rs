@@ -181,40 +181,41 @@ impl Drop for StoreGuard<'_> {
 
 /// Buffers of one sketching worker.
 #[derive(Default)]
-struct SketchScratch {
+pub(super) struct SketchScratch {
     shingles: Scratch,
     winnowing: fingerprint::Scratch,
     fingerprints: Vec<fingerprint::Fingerprint>,
     skeleton: Vec<u64>,
     found: Vec<u32>,
-    terms: TermTally,
+    /// The content terms of the text sketched last (story stage only).
+    pub terms: TermTally,
 }
 
 /// What sketching one document gives the later stages.
-struct DocumentSketch {
+pub(super) struct DocumentSketch {
     /// The signature's band keys and copy key.
-    band_keys: Vec<u64>,
-    copy_key: u128,
+    pub band_keys: Vec<u64>,
+    pub copy_key: u128,
     /// Fingerprint hashes (none when the overlap stage is off).
-    fingerprints: Vec<u64>,
+    pub fingerprints: Vec<u64>,
     /// Template fingerprints and fillings (none when the overlap stage is off).
-    templates: Vec<u64>,
+    pub templates: Vec<u64>,
     /// Words (see `Sketched::words`).
-    words: u32,
+    pub words: u32,
     /// Occurrences of ignored phrases.
-    phrases: usize,
+    pub phrases: usize,
     /// Distinctive terms (none when the story stage is off).
-    distinctive: Box<[u64]>,
+    pub distinctive: Box<[u64]>,
     /// The day of the year its dateline gives (none when the overlap stage
     /// is off).
-    lead_day: Option<u16>,
+    pub lead_day: Option<u16>,
 }
 
 /// A document's sketch, or `None` for a document without words.
 type SketchOutput = Option<DocumentSketch>;
 
 impl Sketcher<'_> {
-    fn sketch(&self, text: &str, scratch: &mut SketchScratch) -> SketchOutput {
+    pub(super) fn sketch(&self, text: &str, scratch: &mut SketchScratch) -> SketchOutput {
         let mut builder = self.hasher.builder();
         self.shingler
             .for_each_shingle(text, &mut scratch.shingles, |h| builder.add(h));
@@ -443,15 +444,7 @@ fn merge_chunk(
                 out.lead_days.push(sketch.lead_day);
                 out.phrase_occurrences += sketch.phrases;
             }
-            (Entry::Document(doc), None) => out.skipped.push(Skipped {
-                location: doc.origin.to_string(),
-                reason: if doc.held_text().is_none_or(|t| t.trim().is_empty()) {
-                    "empty text".to_string()
-                } else {
-                    "no words (only punctuation or symbols)".to_string()
-                },
-                id: Some(doc.id),
-            }),
+            (Entry::Document(doc), None) => out.skipped.push(without_words(&doc)),
             (Entry::Skipped(skipped), _) => out.skipped.push(skipped),
         }
     }
@@ -461,4 +454,17 @@ fn merge_chunk(
         });
     }
     Ok(())
+}
+
+/// How a scan lists a document it skipped for having no words.
+pub fn without_words(doc: &Document) -> Skipped {
+    Skipped {
+        location: doc.origin.to_string(),
+        reason: if doc.held_text().is_none_or(|t| t.trim().is_empty()) {
+            "empty text".to_string()
+        } else {
+            "no words (only punctuation or symbols)".to_string()
+        },
+        id: Some(doc.id.clone()),
+    }
 }

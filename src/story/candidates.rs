@@ -35,6 +35,50 @@ pub const MAX_POSTINGS: usize = 70;
 /// Documents expected to share a pair's terms by chance, at most: `1 / e`.
 pub const MAX_CHANCE_PARTNERS: f64 = 0.367_879_441_171_442_33;
 
+/// The story candidates' rule among `documents` documents: which terms pair
+/// documents, what each shared term adds, and what sum makes a candidate.
+/// A scan and an index's check both apply it.
+#[derive(Debug, Clone, Copy)]
+pub struct ChanceRule {
+    documents: f64,
+    max_postings: usize,
+    /// The surprise a pair's shared terms must sum to.
+    needed: f64,
+}
+
+impl ChanceRule {
+    /// The rule among `documents` documents (every one counted, copies too).
+    pub fn new(documents: usize, max_postings: usize, max_chance_partners: f64) -> Self {
+        let documents = documents as f64;
+        // Each shared term adds its surprise, ln(n / p); a pair's expected
+        // chance partners n * prod(p / n) are at most the bound when the sum
+        // reaches ln(n) - ln(bound).
+        ChanceRule {
+            documents,
+            max_postings,
+            needed: documents.ln() - max_chance_partners.ln(),
+        }
+    }
+
+    /// The surprise of a term in `postings` documents' lists, ln(n / p).
+    pub fn surprise(&self, postings: usize) -> f64 {
+        (self.documents / postings as f64).ln()
+    }
+
+    /// Whether a term in `postings` lists pairs the documents: at most
+    /// `max_postings` of them, and not every list (a term in every list says
+    /// nothing, and adds nothing to a sum).
+    pub fn pairs_by(&self, postings: usize) -> bool {
+        postings <= self.max_postings && self.surprise(postings) > 0.0
+    }
+
+    /// Whether a pair whose shared terms' surprise sums to `shared` (added
+    /// in ascending term order) is a candidate.
+    pub fn is_candidate(&self, shared: f64) -> bool {
+        shared >= self.needed
+    }
+}
+
 /// What the story index found.
 #[derive(Debug, Clone, Default)]
 pub struct StoryCandidates {
@@ -57,20 +101,12 @@ pub fn distinctive_term_pairs(
         .collect();
     postings.par_sort_unstable();
     let runs: Vec<&[(u64, u32)]> = postings.chunk_by(|x, y| x.0 == y.0).collect();
-    let documents = distinctive.len() as f64;
-    // Each shared term adds its surprise, ln(n / p); a pair's expected chance
-    // partners n * prod(p / n) are at most the bound when the sum reaches
-    // ln(n) - ln(bound).
-    let surprise: Vec<f64> = runs
-        .iter()
-        .map(|run| (documents / run.len() as f64).ln())
-        .collect();
-    let needed = documents.ln() - max_chance_partners.ln();
+    let rule = ChanceRule::new(distinctive.len(), max_postings, max_chance_partners);
+    let surprise: Vec<f64> = runs.iter().map(|run| rule.surprise(run.len())).collect();
     // Each document's indexed terms, as runs of `postings` (ascending documents).
     let mut runs_of: Vec<Vec<u32>> = vec![Vec::new(); distinctive.len()];
     for (r, run) in runs.iter().enumerate() {
-        // A term in every list says nothing (and adds nothing to a sum).
-        if run.len() <= max_postings && surprise[r] > 0.0 {
+        if rule.pairs_by(run.len()) {
             for &(_, d) in run.iter() {
                 runs_of[d as usize].push(r as u32);
             }
@@ -99,7 +135,7 @@ pub fn distinctive_term_pairs(
                 touched.sort_unstable();
                 let found: Vec<CandidatePair> = touched
                     .iter()
-                    .filter(|&&b| shared[b as usize] >= needed)
+                    .filter(|&&b| rule.is_candidate(shared[b as usize]))
                     .map(|&b| CandidatePair {
                         a: DocId(a as u32),
                         b: DocId(b),

@@ -417,3 +417,220 @@ fn a_killed_add_loses_nothing_it_acknowledged() {
         crate::util::without_run(&without.scan.report)
     );
 }
+
+/// Records (id, text, and for most a time) of a corpus where every
+/// corpus-wide rule of a scan is at work: planted partial reuse and edited
+/// copies, the seeds' five write-ups of one story, exact copies in a group
+/// small enough to list its members' pairs and one too large, a footer in
+/// more than `max_df` articles, a sentence recurring over months, a
+/// template filled many ways, datelines, and times over a year (a seventh
+/// of the articles without one).
+fn hostile_records() -> Vec<Value> {
+    use reprint::synthetic::{generate_reuse, ReuseSpec};
+    let mut texts: Vec<String> = generate_reuse(&ReuseSpec {
+        documents: 150,
+        mean_words: 220,
+        seed: 5,
+        ..ReuseSpec::default()
+    })
+    .texts;
+    texts.extend(small_corpus(70, 9).texts);
+    let footer = "Copyright 2026 The Example Wire Service. All rights reserved. This \
+                  material may not be published, broadcast, rewritten or redistributed \
+                  without the written permission of the editors.";
+    for text in texts.iter_mut().step_by(3) {
+        text.push_str("\n\n");
+        text.push_str(footer);
+    }
+    let recurring = "The Treasury said bids for the weekly auction of three month bills \
+                     are due by noon on Monday at the regional reserve banks across the \
+                     country and abroad.";
+    for (i, text) in texts.iter_mut().skip(4).step_by(23).enumerate() {
+        *text = format!(
+            "WASHINGTON, {} {} - {recurring}\n\n{text}",
+            month(i * 2),
+            1 + i % 27
+        );
+    }
+    for (i, text) in texts.iter_mut().skip(9).step_by(17).enumerate() {
+        text.push_str(&format!(
+            "\n\nShares of {} rose {} percent to {} dollars in early trading on the \
+             exchange today, traders on the floor said.",
+            ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Soylent"][i % 7],
+            3 + i,
+            40 + 7 * i
+        ));
+    }
+    // A family of 120 articles, one text with a sentence of its own each:
+    // LSH buckets too crowded to pair every two members.
+    let family = small_corpus(1, 21).texts[0].clone();
+    for (i, text) in texts.iter_mut().skip(2).step_by(2).take(120).enumerate() {
+        *text = format!(
+            "{family}\n\nReported by desk {i} from bureau {} at hour {}.",
+            i * 7 % 31,
+            i % 24
+        );
+    }
+    let seeds: Vec<String> = seed_records().into_iter().map(|(_, t)| t).collect();
+    // Seeds and exact copies spread over the corpus, some among the last:
+    // `c{i}-0` and `c{i}-1` copy `d{i/2}` (groups of 3), the 22 `w{i}` copy
+    // `d3` (a group of 23).
+    let originals = texts.clone();
+    let mut all: Vec<(String, String)> = Vec::new();
+    for (i, text) in texts.into_iter().enumerate() {
+        all.push((format!("d{i}"), text));
+        if i % 40 == 7 {
+            all.push((
+                format!("s{}", i / 40),
+                seeds[(i / 40) % seeds.len()].clone(),
+            ));
+        }
+        if i % 60 == 11 {
+            for c in 0..2 {
+                all.push((format!("c{i}-{c}"), originals[i / 2].clone()));
+            }
+        }
+        if i % 11 == 5 && i < 240 {
+            all.push((format!("w{i}"), originals[3].clone()));
+        }
+    }
+    all.iter()
+        .enumerate()
+        .map(|(i, (id, text))| {
+            let mut record = json!({"id": id, "text": text});
+            if i % 7 != 3 {
+                record["time"] = json!(1_700_000_000 + (i as i64 * 37 % 365) * 86_400);
+            }
+            record
+        })
+        .collect()
+}
+
+fn month(i: usize) -> &'static str {
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ][i % 12]
+}
+
+fn write_values(path: &Path, records: &[Value]) -> PathBuf {
+    let lines: String = records.iter().map(|r| r.to_string() + "\n").collect();
+    fs::write(path, lines).unwrap();
+    path.to_path_buf()
+}
+
+fn ids_of(records: &[Value]) -> HashSet<String> {
+    records
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The pairs a check of `new` against `index` lists, as JSON.
+fn checked_pairs(index: &Index, dir: &Path, new: &[Value]) -> Vec<Value> {
+    let path = write_values(&dir.join("new.jsonl"), new);
+    let checked = index.check(reader(&path, index.config())).unwrap();
+    checked
+        .scan
+        .report
+        .pairs
+        .iter()
+        .map(|p| serde_json::to_value(p).unwrap())
+        .collect()
+}
+
+/// The pairs a scan of `indexed` followed by `new` lists with a new article.
+fn scanned_pairs(config: &Config, dir: &Path, indexed: &[Value], new: &[Value]) -> Vec<Value> {
+    let all: Vec<Value> = indexed.iter().chain(new).cloned().collect();
+    let path = write_values(&dir.join("all.jsonl"), &all);
+    let scan = reprint::run(config, reader(&path, config)).unwrap();
+    pairs_with(&scan.report, &ids_of(new))
+}
+
+#[test]
+fn a_check_from_postings_lists_what_a_scan_lists_with_every_corpus_wide_rule_at_work() {
+    let records = hostile_records();
+    let (indexed, new) = records.split_at(records.len() * 7 / 10);
+    let dir = TempDir::new().unwrap();
+    let index_dir = dir.path().join("index");
+    let config = Config::default();
+    let mut index = Index::create(&index_dir, &config).unwrap();
+    // Small flushes: runs, merges of runs and a tail in memory all take part.
+    index.set_flush_every(29);
+    index.set_commit_every(17);
+    let half = indexed.len() / 2;
+    for (i, batch) in [&indexed[..half], &indexed[half..]].iter().enumerate() {
+        let path = write_values(&dir.path().join(format!("batch{i}.jsonl")), batch);
+        index.add(reader(&path, &config), |_| {}).unwrap();
+    }
+    let expected = scanned_pairs(&config, dir.path(), indexed, new);
+    let verdicts: HashSet<&str> = expected
+        .iter()
+        .map(|p| p["verdict"].as_str().unwrap())
+        .collect();
+    assert!(
+        verdicts.len() >= 3 && expected.len() > 30,
+        "the corpus makes pairs of most verdicts: {verdicts:?}, {}",
+        expected.len()
+    );
+    let listed = checked_pairs(&index, dir.path(), new);
+    assert_eq!(listed.len(), expected.len());
+    assert_eq!(listed, expected, "a check lists what a scan lists");
+
+    // A reader beside the writer, and the writer reopened (its tail sketched
+    // again from the records), answer the same.
+    let reader_index = Index::open_to_read(&index_dir).unwrap();
+    assert_eq!(checked_pairs(&reader_index, dir.path(), new), expected);
+    drop(reader_index);
+    drop(index);
+    let mut index = Index::open(&index_dir).unwrap();
+    assert_eq!(checked_pairs(&index, dir.path(), new), expected);
+
+    // Removals, among them the firsts of both groups of copies (a copy
+    // stands first in each place) and articles with the footer.
+    let gone: Vec<String> = ["d3", "d5", "d0", "d30", "d61"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    index.remove(&gone).unwrap();
+    let kept: Vec<Value> = indexed
+        .iter()
+        .filter(|r| !gone.iter().any(|g| r["id"] == json!(g)))
+        .cloned()
+        .collect();
+    let expected = scanned_pairs(&config, dir.path(), &kept, new);
+    assert_eq!(checked_pairs(&index, dir.path(), new), expected);
+    drop(index);
+    let index = Index::open(&index_dir).unwrap();
+    assert_eq!(checked_pairs(&index, dir.path(), new), expected);
+}
+
+#[test]
+fn a_check_from_postings_counts_days_by_datelines_without_times() {
+    let records = hostile_records();
+    let (indexed, new) = records.split_at(records.len() * 3 / 4);
+    let dir = TempDir::new().unwrap();
+    let config = Config {
+        input: reprint::config::InputConfig {
+            time_field: reprint::config::TimeField::Ignore,
+            ..Config::default().input
+        },
+        ..Config::default()
+    };
+    let mut index = Index::create(&dir.path().join("index"), &config).unwrap();
+    index.set_flush_every(50);
+    let path = write_values(&dir.path().join("indexed.jsonl"), indexed);
+    index.add(reader(&path, &config), |_| {}).unwrap();
+    let expected = scanned_pairs(&config, dir.path(), indexed, new);
+    assert_eq!(checked_pairs(&index, dir.path(), new), expected);
+}
