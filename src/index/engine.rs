@@ -15,6 +15,7 @@
 
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use nohash_hasher::IntMap;
 use rayon::prelude::*;
@@ -33,7 +34,8 @@ const FREQUENCIES_FORMAT: &[u8; 16] = b"reprint dfs 1\n\0\0";
 
 /// Everything a fast check reads, in memory and in the postings files.
 pub(super) struct Engine {
-    pub sketcher: ArticleSketcher,
+    /// Shared, so an add sketches its next batch while it writes one.
+    pub sketcher: Arc<ArticleSketcher>,
     pub catalog: Catalog,
     pub postings: AllPostings,
     pub frequencies: Frequencies,
@@ -115,7 +117,7 @@ impl Engine {
         }
         catalog.pad_to(next_seq);
         Ok(Some(Engine {
-            sketcher: ArticleSketcher::new(config)?,
+            sketcher: Arc::new(ArticleSketcher::new(config)?),
             catalog,
             postings,
             frequencies: Frequencies {
@@ -144,18 +146,23 @@ impl Engine {
     /// # Errors
     /// A record that cannot be read, files that cannot be written.
     pub fn enter_records(&mut self, records: &[Numbered], config: &Config) -> crate::Result<()> {
-        for (seq, again) in self.resketch(records, config)? {
-            let Some(sketch) = again.sketch else { continue };
-            if !self.catalog.is_document(seq) {
+        let sketched = self.resketch(records, config)?;
+        let mut entered = Vec::with_capacity(sketched.len());
+        for (seq, again) in &sketched {
+            let Some(sketch) = &again.sketch else {
+                continue;
+            };
+            if !self.catalog.is_document(*seq) {
                 continue;
             }
-            if u64::from(seq) >= self.frequencies_watermark {
+            if u64::from(*seq) >= self.frequencies_watermark {
                 self.frequencies.add(&sketch.content_terms);
             }
-            if self.catalog.counts_in_postings(seq) {
-                self.postings.add(seq, &sketch);
+            if self.catalog.counts_in_postings(*seq) {
+                entered.push((*seq, sketch));
             }
         }
+        self.postings.add(&entered);
         if self.write && self.postings.tail_articles >= self.flush_every {
             if let Some((last, _)) = records.last() {
                 self.flush_below(last + 1)?;
@@ -205,15 +212,17 @@ impl Engine {
     /// # Errors
     /// Postings or frequencies that cannot be written.
     pub fn added(&mut self, articles: &[(u32, Facts, Option<ArticleSketch>)]) -> crate::Result<()> {
+        let mut entered = Vec::with_capacity(articles.len());
         for (seq, facts, sketch) in articles {
             let copy = self.catalog.insert(*seq, facts);
             if let Some(sketch) = sketch {
                 self.frequencies.add(&sketch.content_terms);
                 if !copy {
-                    self.postings.add(*seq, sketch);
+                    entered.push((*seq, sketch));
                 }
             }
         }
+        self.postings.add(&entered);
         if self.postings.tail_articles >= self.flush_every {
             self.flush_below(self.catalog.next_seq())?;
         }

@@ -30,6 +30,7 @@ mod runs;
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ahash::AHashSet;
 use rayon::prelude::*;
@@ -43,7 +44,9 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::grade::Verdict;
 use crate::input::{parse_time, CorpusReader, Document, Entry, IdKind, Skipped};
-use crate::pipeline::{check_given, without_words, Scan, EXHAUSTIVE_NEAR_MISS_DOCS};
+use crate::pipeline::{
+    check_given, without_words, ArticleSketch, ArticleSketcher, Scan, EXHAUSTIVE_NEAR_MISS_DOCS,
+};
 use crate::progress::{Progress, Silent};
 use crate::report::{Counts, Report};
 use catalog::Facts;
@@ -427,6 +430,8 @@ impl Index {
     ) -> crate::Result<Added> {
         let mut result = Added::default();
         let mut batch: Vec<Document> = Vec::new();
+        // Each batch is sketched while the one before it is written.
+        let mut prepared: Option<Vec<Prepared>> = None;
         for entry in entries {
             match entry? {
                 Entry::Skipped(skipped) => result.skipped.push(skipped),
@@ -439,42 +444,56 @@ impl Index {
                     }
                     batch.push(doc);
                     if batch.len() >= self.commit_every {
-                        let ids = self.commit(&batch)?;
-                        committed(&ids);
-                        result.added.extend(ids);
-                        batch.clear();
+                        let next = std::mem::take(&mut batch);
+                        self.advance(&mut prepared, Some(next), &mut committed, &mut result)?;
                     }
                 }
             }
         }
-        if !batch.is_empty() {
-            let ids = self.commit(&batch)?;
-            committed(&ids);
-            result.added.extend(ids);
-        }
+        let last = (!batch.is_empty()).then_some(batch);
+        self.advance(&mut prepared, last, &mut committed, &mut result)?;
+        self.advance(&mut prepared, None, &mut committed, &mut result)?;
         Ok(result)
     }
 
-    /// Writes `documents` in one transaction, or nothing, and gives them to
-    /// the check engine.
-    fn commit(&mut self, documents: &[Document]) -> crate::Result<Vec<String>> {
+    /// Writes the `prepared` batch (if any) while `next` is prepared in its
+    /// place; the ids written are acknowledged before an error in `next`.
+    fn advance(
+        &mut self,
+        prepared: &mut Option<Vec<Prepared>>,
+        next: Option<Vec<Document>>,
+        committed: &mut impl FnMut(&[String]),
+        result: &mut Added,
+    ) -> crate::Result<()> {
+        let sketcher = self.engine.as_ref().map(|e| Arc::clone(&e.sketcher));
+        let config = self.config.clone();
+        let prepare = |docs: Vec<Document>| prepare_batch(docs, sketcher.as_deref(), &config);
+        let (written, next) = match (prepared.take(), next) {
+            (Some(batch), Some(docs)) => {
+                let (written, next) = rayon::join(|| self.commit(batch), || prepare(docs));
+                (Some(written), Some(next))
+            }
+            (Some(batch), None) => (Some(self.commit(batch)), None),
+            (None, next) => (None, next.map(prepare)),
+        };
+        if let Some(written) = written {
+            let ids = written?;
+            committed(&ids);
+            result.added.extend(ids);
+        }
+        *prepared = next.transpose()?;
+        Ok(())
+    }
+
+    /// Writes a prepared batch in one transaction, or nothing, and gives it
+    /// to the check engine.
+    fn commit(&mut self, batch: Vec<Prepared>) -> crate::Result<Vec<String>> {
         let dir = self.dir.clone();
-        let config = &self.config;
-        let fields = catalog::time_fields(config);
-        // Read and sketched in parallel before the transaction.
-        let prepared: Vec<(Vec<u8>, Facts, Option<crate::pipeline::ArticleSketch>)> = documents
-            .par_iter()
-            .map(|doc| {
-                let text = doc.load_text()?;
-                let sketch = self.engine.as_ref().and_then(|e| e.sketcher.sketch(&text));
-                let facts = Facts::of(doc, sketch.as_ref(), &fields);
-                Ok((record_of(doc, &text, config), facts, sketch))
-            })
-            .collect::<crate::Result<_>>()?;
         let (ids, first) = self.write(|records, by_id, facts_table, meta| {
             let first = read_counter(meta, NEXT_SEQ, &dir)?;
-            let mut ids = Vec::with_capacity(documents.len());
-            for ((seq, doc), (record, facts, _)) in (first..).zip(documents).zip(&prepared) {
+            let mut ids = Vec::with_capacity(batch.len());
+            for (seq, article) in (first..).zip(&batch) {
+                let doc = &article.doc;
                 if by_id.get(doc.id.as_str()).in_index(&dir)?.is_some() {
                     return Err(Error::IdInIndex {
                         at: doc.origin.to_string(),
@@ -482,22 +501,24 @@ impl Index {
                         dir: dir.clone(),
                     });
                 }
-                records.insert(seq, record.as_slice()).in_index(&dir)?;
+                records
+                    .insert(seq, article.record.as_slice())
+                    .in_index(&dir)?;
                 by_id.insert(doc.id.as_str(), seq).in_index(&dir)?;
                 facts_table
-                    .insert(seq, facts.to_row().as_slice())
+                    .insert(seq, article.facts.to_row().as_slice())
                     .in_index(&dir)?;
                 ids.push(doc.id.clone());
             }
-            let next = (first + documents.len() as u64).to_string();
+            let next = (first + batch.len() as u64).to_string();
             meta.insert(NEXT_SEQ, next.as_str()).in_index(&dir)?;
             Ok((ids, first))
         })?;
         if let Some(engine) = self.engine.as_mut() {
-            let added: Vec<(u32, Facts, Option<crate::pipeline::ArticleSketch>)> = prepared
+            let added: Vec<(u32, Facts, Option<ArticleSketch>)> = batch
                 .into_iter()
                 .zip(first..)
-                .map(|((_, facts, sketch), seq)| (seq as u32, facts, sketch))
+                .map(|(article, seq)| (seq as u32, article.facts, article.sketch))
                 .collect();
             engine.added(&added)?;
         }
@@ -762,7 +783,7 @@ impl Index {
         entries: Vec<Entry>,
     ) -> crate::Result<Result<(Scan, Vec<Document>), Vec<Entry>>> {
         let fields = engine.catalog.fields();
-        let sketched: Vec<(Entry, Option<Facts>, Option<crate::pipeline::ArticleSketch>)> = entries
+        let sketched: Vec<(Entry, Option<Facts>, Option<ArticleSketch>)> = entries
             .into_par_iter()
             .map(|entry| {
                 let Entry::Document(doc) = &entry else {
@@ -890,6 +911,38 @@ fn read_numbered(read: &ReadTransaction, seqs: &[u32], dir: &Path) -> crate::Res
         }
     }
     Ok(found)
+}
+
+/// An article ready to be written: its record, facts and sketch.
+struct Prepared {
+    doc: Document,
+    record: Vec<u8>,
+    facts: Facts,
+    sketch: Option<ArticleSketch>,
+}
+
+/// Reads and sketches `docs` in parallel (sketches only with a sketcher).
+fn prepare_batch(
+    docs: Vec<Document>,
+    sketcher: Option<&ArticleSketcher>,
+    config: &Config,
+) -> crate::Result<Vec<Prepared>> {
+    let fields = catalog::time_fields(config);
+    docs.into_par_iter()
+        .map(|doc| {
+            let text = doc.load_text()?;
+            let sketch = sketcher.and_then(|s| s.sketch(&text));
+            let facts = Facts::of(&doc, sketch.as_ref(), &fields);
+            let record = record_of(&doc, &text, config);
+            drop(text);
+            Ok(Prepared {
+                doc,
+                record,
+                facts,
+                sketch,
+            })
+        })
+        .collect()
 }
 
 /// The settings as the index keeps them: what a scan's results depend on

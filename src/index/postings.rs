@@ -12,6 +12,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::runs::RunStore;
 use crate::boilerplate::template_id;
 use crate::pipeline::ArticleSketch;
@@ -20,10 +22,6 @@ use crate::pipeline::ArticleSketch;
 /// (about 450 entries of 12 bytes an article, 90 MB) and the work of
 /// sketching it again when the index opens (under a second) stay bounded.
 pub const FLUSH_DOCUMENTS: usize = 16_384;
-
-/// Sorted chunks of the tail merged into one past this many, so a lookup
-/// searches few.
-const MAX_TAIL_CHUNKS: usize = 8;
 
 /// One kind of postings: runs on disk and a tail in memory.
 pub(super) struct Postings {
@@ -56,19 +54,27 @@ impl Postings {
         if entries.is_empty() {
             return;
         }
-        entries.sort_unstable();
+        entries.par_sort_unstable();
         self.tail.push(entries);
-        if self.tail.len() > MAX_TAIL_CHUNKS {
-            let mut all: Vec<(u64, u32)> = self.tail.drain(..).flatten().collect();
-            all.sort_unstable();
-            self.tail.push(all);
+        // Chunks halve in size at least from the first to the last: a
+        // lookup searches O(log n) of them, and each entry is merged again
+        // O(log n) times however small the adds (a service adds one article
+        // at a time).
+        while let [.., older, newer] = self.tail.as_slice() {
+            if older.len() > 2 * newer.len() {
+                break;
+            }
+            let newer = self.tail.pop().expect("two chunks");
+            let older = self.tail.pop().expect("two chunks");
+            self.tail.push(merge_sorted(older, newer));
         }
     }
 
     /// Writes the tail as a run, the runs then holding every article below
     /// `watermark`.
     pub fn flush(&mut self, watermark: u64) -> io::Result<()> {
-        let entries: Vec<(u64, u32)> = self.tail.drain(..).flatten().collect();
+        // The chunks are sorted: merged, they need no sort.
+        let entries = self.tail.drain(..).reduce(merge_sorted).unwrap_or_default();
         self.runs.flush(entries, watermark)
     }
 
@@ -118,12 +124,33 @@ impl Postings {
     }
 }
 
+/// Two sorted chunks as one.
+fn merge_sorted(a: Vec<(u64, u32)>, b: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        merged.push(if x <= y { a.next() } else { b.next() }.expect("peeked"));
+    }
+    merged.extend(a);
+    merged.extend(b);
+    merged
+}
+
 /// The entries of `key` in a sorted chunk.
 fn tail_range(chunk: &[(u64, u32)], key: u64) -> &[(u64, u32)] {
     let start = chunk.partition_point(|&(k, _)| k < key);
     let end = chunk.partition_point(|&(k, _)| k <= key);
     &chunk[start..end]
 }
+
+/// The keys of each kind of postings in a sketch, in the order of
+/// [`AllPostings::each`].
+const KEYS: [fn(&ArticleSketch) -> &[u64]; 4] = [
+    |s| &s.band_keys,
+    |s| &s.fingerprints,
+    |s| &s.templates,
+    |s| &s.distinctive,
+];
 
 /// The four kinds of postings a check looks up.
 pub(super) struct AllPostings {
@@ -178,22 +205,19 @@ impl AllPostings {
         .unwrap_or(0)
     }
 
-    /// Enters the sketch of the document `seq` into the tail of each kind
-    /// whose runs do not hold it yet.
-    pub fn add(&mut self, seq: u32, sketch: &ArticleSketch) {
-        let entries = |keys: &[u64]| keys.iter().map(|&k| (k, seq)).collect::<Vec<_>>();
-        let lists: [&[u64]; 4] = [
-            &sketch.band_keys,
-            &sketch.fingerprints,
-            &sketch.templates,
-            &sketch.distinctive,
-        ];
-        for (postings, keys) in self.each().into_iter().zip(lists) {
-            if u64::from(seq) >= postings.watermark() {
-                postings.add(entries(keys));
-            }
+    /// Enters the sketches of documents (in sequence order) into the tail
+    /// of each kind whose runs do not hold them yet.
+    pub fn add(&mut self, sketches: &[(u32, &ArticleSketch)]) {
+        for (postings, keys_of) in self.each().into_iter().zip(KEYS) {
+            let watermark = postings.watermark();
+            let entries = sketches
+                .iter()
+                .filter(|(seq, _)| u64::from(*seq) >= watermark)
+                .flat_map(|&(seq, s)| keys_of(s).iter().map(move |&k| (k, seq)))
+                .collect();
+            postings.add(entries);
         }
-        self.tail_articles += 1;
+        self.tail_articles += sketches.len();
     }
 
     /// Enters copies that now stand first (their first was removed): into
@@ -204,13 +228,7 @@ impl AllPostings {
         if sketches.is_empty() {
             return Ok(());
         }
-        let pick: [fn(&ArticleSketch) -> &[u64]; 4] = [
-            |s| &s.band_keys,
-            |s| &s.fingerprints,
-            |s| &s.templates,
-            |s| &s.distinctive,
-        ];
-        for (postings, keys_of) in self.each().into_iter().zip(pick) {
+        for (postings, keys_of) in self.each().into_iter().zip(KEYS) {
             let (mut now, mut tail) = (Vec::new(), Vec::new());
             for (seq, sketch) in sketches {
                 let part = if u64::from(*seq) >= postings.watermark() {
@@ -231,9 +249,10 @@ impl AllPostings {
     /// Writes every tail as runs, which then hold every article below
     /// `watermark`.
     pub fn flush(&mut self, watermark: u64) -> io::Result<()> {
-        for postings in self.each() {
-            postings.flush(watermark)?;
-        }
+        // Four folders, written side by side.
+        self.each()
+            .into_par_iter()
+            .try_for_each(|postings| postings.flush(watermark))?;
         self.tail_articles = 0;
         Ok(())
     }
