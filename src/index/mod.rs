@@ -3,24 +3,30 @@
 //! stats`.
 //!
 //! Input: the settings of a scan (fixed when the index is created) and
-//! entries to add or check. Output: for a check, the [`Scan`] of the indexed
-//! articles followed by the new ones, its report restricted to what involves
-//! a new article.
+//! entries to add or check. Output: for a check, what the pair stage makes
+//! of every pair with a new article, exactly what a scan of the indexed
+//! articles followed by the new ones gives those pairs.
 //!
 //! The index is a folder holding one embedded database ([`redb`]): the
-//! settings, and each article as its JSON record (id, text and other fields)
-//! under the number it was added as, with its id. Every add commits before
-//! it returns, a commit is atomic and durable (fsync), and a killed process
-//! leaves the index as of its last commit. One process writes at a time;
-//! others may read beside it.
+//! settings, each article's JSON record (id, text and other fields) under
+//! the number it was added as, its id, and its facts (what a check keeps in
+//! memory of it: words, copy key, dateline day, times). Every add commits
+//! before it returns, a commit is atomic and durable (fsync), and a killed
+//! process leaves the index as of its last commit. One process writes at a
+//! time; others may read beside it.
 //!
-//! This first engine is exact by construction: a check scans the indexed
-//! records (written to a temporary JSON Lines file, in the order they were
-//! added) followed by the new articles, with the index's settings, and keeps
-//! the pairs, clusters and near misses that involve a new article. It costs a
-//! scan of the whole index per check; an engine that keeps the sketches and
-//! finds candidates from stored postings is to replace it, and must give the
-//! same answers (the tests pin them against `scan`).
+//! Beside the database, `postings/` holds what checks look candidates up in
+//! (band keys, fingerprints, templates and distinctive terms of every
+//! article that copies no earlier one: `postings.rs` over sorted runs,
+//! `runs.rs`) and the document frequencies of content terms, both written
+//! every [`FLUSH_DOCUMENTS`] articles; the articles added since are sketched
+//! again from their records when the index opens (`engine.rs`). A check
+//! (`probe.rs`) sketches the new articles, finds their candidates by the
+//! scan's own rules applied over the whole corpus, and runs the scan's pair
+//! stage on those pairs alone with the corpus's facts
+//! (`pipeline::check_given`). An index of at most 100 documents with the new
+//! ones is scanned whole instead (a scan compares every pair of so few), and
+//! so is an index whose files a writer is changing under a reader.
 
 mod catalog;
 mod engine;

@@ -124,11 +124,17 @@ fn seed_articles() -> Vec<Value> {
 
 /// An index of the first `n` seed articles in `dir`.
 fn seed_index(dir: &Path, n: usize) -> std::path::PathBuf {
+    seed_index_with(dir, n, &[])
+}
+
+/// An index of the first `n` seed articles and `more` in `dir`.
+fn seed_index_with(dir: &Path, n: usize, more: &[Value]) -> std::path::PathBuf {
     let index_dir = dir.join("index");
     let config = Config::default();
     let mut index = Index::create(&index_dir, &config).unwrap();
     let lines: String = seed_articles()[..n]
         .iter()
+        .chain(more)
         .map(|a| a.to_string() + "\n")
         .collect();
     std::fs::write(dir.join("indexed.jsonl"), lines).unwrap();
@@ -335,7 +341,15 @@ fn every_route_answers_and_every_bad_request_gets_a_json_error() {
 fn a_thousand_concurrent_checks_all_succeed() {
     const CHECKS: usize = 1000;
     let dir = TempDir::new().unwrap();
-    let index_dir = seed_index(dir.path(), 4);
+    // Four write-ups of the story and 400 other articles: a check looks the
+    // fifth up in the postings.
+    let others: Vec<Value> = crate::util::small_corpus(400, 11)
+        .texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| json!({"id": format!("g{i}"), "text": text}))
+        .collect();
+    let index_dir = seed_index_with(dir.path(), 4, &others);
     let server = Server::start(&index_dir, &[]);
     let port = server.port;
     let body = seed_articles()[4].to_string();
@@ -372,6 +386,13 @@ fn a_thousand_concurrent_checks_all_succeed() {
     let wall = started.elapsed();
     let errors = results.iter().filter(|(status, _)| *status != 200).count();
     assert_eq!(errors, 0, "every check answered 200");
+    let (status, answer) = server.json("POST", "/check", &seed_articles()[4]);
+    assert_eq!(status, 200);
+    assert_eq!(
+        answer["pairs"].as_array().unwrap().len(),
+        4,
+        "the fifth write-up pairs with the four indexed: {answer}"
+    );
     results.sort_by_key(|&(_, took)| took);
     let percentile = |p: f64| {
         results[((results.len() - 1) as f64 * p) as usize]
@@ -380,7 +401,7 @@ fn a_thousand_concurrent_checks_all_succeed() {
             * 1000.0
     };
     eprintln!(
-        "{CHECKS} concurrent checks against 4 indexed articles: {:.0} checks/s, latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms, 0 errors",
+        "{CHECKS} concurrent checks against 404 indexed articles: {:.0} checks/s, latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms, 0 errors",
         CHECKS as f64 / wall.as_secs_f64(),
         percentile(0.5),
         percentile(0.9),
