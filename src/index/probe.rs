@@ -91,6 +91,9 @@ struct Overlay<'e> {
     new_keys: [IntMap<u64, Vec<u32>>; 4],
     /// New documents by content term (copies too: frequencies count them).
     new_terms: IntMap<u64, u32>,
+    /// The template fingerprints of new documents (not copies), by template
+    /// (ids have their low bits clear: hashed, not used as their own hash).
+    new_templates: AHashMap<u64, Vec<u64>>,
     /// New articles by copy key.
     new_by_copy_key: AHashMap<u128, Vec<u32>>,
     documents: usize,
@@ -130,6 +133,7 @@ impl<'e> Overlay<'e> {
         let mut copies = Vec::with_capacity(new.len());
         let mut new_keys: [IntMap<u64, Vec<u32>>; 4] = Default::default();
         let mut new_terms: IntMap<u64, u32> = IntMap::default();
+        let mut new_templates: AHashMap<u64, Vec<u64>> = AHashMap::default();
         let mut readable = catalog.readable().to_vec();
         for (i, article) in new.iter().enumerate() {
             let i = i as u32;
@@ -152,6 +156,9 @@ impl<'e> Overlay<'e> {
                 continue;
             }
             let s = &article.sketch;
+            for &t in &s.templates {
+                new_templates.entry(template_id(t)).or_default().push(t);
+            }
             let lists: [&[u64]; 4] = [&s.band_keys, &s.fingerprints, &s.templates, &s.distinctive];
             for (map, keys) in new_keys.iter_mut().zip(lists) {
                 for &k in keys {
@@ -169,6 +176,7 @@ impl<'e> Overlay<'e> {
             copies,
             new_keys,
             new_terms,
+            new_templates,
             new_by_copy_key,
             documents,
             timing: Timing::of(&readable, documents, detect),
@@ -524,7 +532,9 @@ impl<'e> Overlay<'e> {
         // The boilerplate among the members' fingerprints and templates.
         let mut common_fingerprints = Vec::new();
         let mut common_templates = Vec::new();
-        let mut templates_seen: IntMap<u64, bool> = IntMap::default();
+        // Template ids have their low bits clear: hashed, not used as their
+        // own hash.
+        let mut templates_seen: AHashSet<u64> = AHashSet::default();
         for &m in &members {
             let sketch = self.sketch(m).clone();
             for &hash in &sketch.fingerprints {
@@ -534,11 +544,8 @@ impl<'e> Overlay<'e> {
             }
             for &packed in &sketch.templates {
                 let id = template_id(packed);
-                if let std::collections::hash_map::Entry::Vacant(e) = templates_seen.entry(id) {
-                    e.insert(true);
-                    if self.fillings(id)? >= MIN_FILLINGS {
-                        common_templates.push(id);
-                    }
+                if templates_seen.insert(id) && self.fillings(id)? >= MIN_FILLINGS {
+                    common_templates.push(id);
                 }
             }
         }
@@ -629,16 +636,8 @@ impl<'e> Overlay<'e> {
             .filter(|&(_, s)| catalog.counts_in_postings(s))
             .map(|(packed, _)| packed)
             .collect();
-        for (i, article) in self.new.iter().enumerate() {
-            if self.copies[i].is_none() {
-                fillings.extend(
-                    article
-                        .sketch
-                        .templates
-                        .iter()
-                        .filter(|&&t| template_id(t) == id),
-                );
-            }
+        if let Some(new) = self.new_templates.get(&id) {
+            fillings.extend(new);
         }
         fillings.sort_unstable();
         fillings.dedup();
