@@ -86,6 +86,10 @@ with tempfile.TemporaryDirectory() as work:
     finally:
         server.terminate()
         server.wait()
+    stats = subprocess.run([reprint, "index", "stats", str(index)], check=True,
+                           capture_output=True, text=True).stdout
+    sizes = {key: int(value) for key, value in
+             re.findall(r"^(file|postings|lookups):\s+(\d+) bytes", stats, re.M)}
 
 latencies.sort()
 def percentile(p):
@@ -94,6 +98,8 @@ def percentile(p):
 print(f"index of {health['documents']:,} articles ({args.corpus})")
 print(f"add: {add_seconds:.1f} s, {args.n / add_seconds:,.0f} articles/s, peak {add_kb / 1024:.0f} MB")
 print(f"serve: open and answer {open_seconds:.2f} s; peak {serve_kb / 1024:.0f} MB after the checks")
+print(f"files: database {sizes['file'] / 1e9:.2f} GB, postings {sizes['postings'] / 1e9:.2f} GB; "
+      f"lookups hold {sizes['lookups'] / 1e6:.0f} MB in memory")
 print(f"check of one article ({len(latencies)} probes, one at a time): "
       f"p50 {percentile(0.5):.1f} ms, p90 {percentile(0.9):.1f} ms, "
       f"p99 {percentile(0.99):.1f} ms, max {latencies[-1] * 1000:.1f} ms")

@@ -300,6 +300,17 @@ impl Engine {
     }
 }
 
+impl Drop for Engine {
+    /// A writer closing writes its tails out, so the next open reads the
+    /// files rather than sketching those articles again. An error here loses
+    /// nothing: the articles are in the database and are sketched again.
+    fn drop(&mut self) {
+        if self.write && self.postings.tail_articles > 0 {
+            let _ = self.flush_below(self.catalog.next_seq());
+        }
+    }
+}
+
 /// A frequencies file read back.
 struct StoredFrequencies {
     watermark: u64,

@@ -322,7 +322,8 @@ impl Index {
             Some(format) if format == FORMAT => {}
             Some(other) => {
                 return Err(not_an_index(format!(
-                    "its format is {other:?}, this reprint reads {FORMAT:?}"
+                    "its format is {other:?}, this reprint reads {FORMAT:?} (create a new \
+                     index and add the articles to it again)"
                 )))
             }
             None => return Err(not_an_index("it has no format".to_string())),

@@ -18,10 +18,12 @@ use super::runs::RunStore;
 use crate::boilerplate::template_id;
 use crate::pipeline::ArticleSketch;
 
-/// Articles added to the tail before it is written out as runs: its memory
-/// (about 450 entries of 12 bytes an article, 90 MB) and the work of
-/// sketching it again when the index opens (under a second) stay bounded.
-pub const FLUSH_DOCUMENTS: usize = 16_384;
+/// Articles added to the tail before it is written out as runs (a writer
+/// also writes it out when it closes): its memory (about 450 entries of 12
+/// bytes an article, 180 MB) and the work of sketching it again when an
+/// index opens after its writer was killed stay bounded; larger runs are
+/// merged fewer times as the index grows.
+pub const FLUSH_DOCUMENTS: usize = 32_768;
 
 /// One kind of postings: runs on disk and a tail in memory.
 pub(super) struct Postings {
