@@ -99,6 +99,13 @@ pub(crate) struct IndexInputs {
     #[arg(long, default_value_t = reprint::index::COMMIT_DOCUMENTS as u64, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub commit_every: u64,
+    /// Articles added before their postings (what checks look candidates
+    /// up in) are written to files; until then they are held in memory,
+    /// and sketched again if the process is killed. A writer also writes
+    /// them when it finishes.
+    #[arg(long, default_value_t = reprint::index::FLUSH_DOCUMENTS as u64, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub flush_every: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -194,6 +201,7 @@ fn open(dir: &std::path::Path, global: &GlobalArgs) -> anyhow::Result<Index> {
 fn open_to_add(inputs: &IndexInputs, global: &GlobalArgs) -> anyhow::Result<Index> {
     let mut index = open(&inputs.dir, global)?;
     index.set_commit_every(usize::try_from(inputs.commit_every).unwrap_or(usize::MAX));
+    index.set_flush_every(usize::try_from(inputs.flush_every).unwrap_or(usize::MAX));
     Ok(index)
 }
 

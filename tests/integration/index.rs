@@ -353,6 +353,9 @@ fn a_killed_add_loses_nothing_it_acknowledged() {
                 .arg(&index_dir)
                 .arg(&rest)
                 .args(["--commit-every", &COMMIT.to_string()])
+                // Postings written every few commits: kills land in those
+                // writes and in merges of runs too.
+                .args(["--flush-every", "40"])
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::null())
                 .spawn()
