@@ -39,9 +39,13 @@
 //!   The writer's [`RunStore::open`] deletes what the manifest does not name
 //!   (leftover `*.tmp`, runs of an unfinished merge, replaced runs); it only
 //!   touches names of the patterns above, never other files in the folder.
-//! - After every flush, each size tier holds fewer than [`FANOUT`] runs, so a
-//!   store of `n` records has at most `(FANOUT − 1) × (tier(n) + 1)` runs,
-//!   where `tier(c) = ⌊log₈(c / 4096)⌋` (0 below 32 768 records).
+//! - Merges run on a thread of their own, one at a time: a flush that finds
+//!   a tier with [`FANOUT`] runs starts one, and a later flush installs it
+//!   once done (lookups read its inputs until then). After
+//!   [`RunStore::wait_for_merges`], and when a writer closes, each size tier
+//!   holds fewer than [`FANOUT`] runs, so a store of `n` records has at most
+//!   `(FANOUT − 1) × (tier(n) + 1)` runs, where `tier(c) = ⌊log₈(c / 4096)⌋`
+//!   (0 below 32 768 records); meanwhile a few more.
 //!
 //! # Lookups
 //! [`RunStore::values`], [`RunStore::count`] and [`RunStore::values_up_to`]
@@ -133,6 +137,26 @@ pub struct RunStore {
     /// The bits of a key its Bloom filters hold (all, unless set with
     /// [`RunStore::with_bloom_mask`]).
     bloom_mask: u64,
+    /// The merge running on a thread of its own, if any.
+    merging: Option<Merging>,
+}
+
+/// A merge of runs on a thread of its own: the ids of the runs it merges
+/// (still live until it is installed) and the merged run once written.
+struct Merging {
+    inputs: Vec<u64>,
+    handle: std::thread::JoinHandle<io::Result<Run>>,
+}
+
+impl Drop for RunStore {
+    /// A writer closing finishes its merges, so the next open finds every
+    /// tier below [`FANOUT`] runs; an error leaves the inputs named (and a
+    /// partly written run, deleted by the next writer's open).
+    fn drop(&mut self) {
+        if self.writer_lock.is_some() && self.merging.is_some() {
+            let _ = self.wait_for_merges();
+        }
+    }
 }
 
 // Lookups from many threads share one store.
@@ -200,9 +224,12 @@ impl RunStore {
         }
     }
 
-    /// Adds `records` as a new run (sorted here), merges runs while a size
-    /// tier holds [`FANOUT`] of them, then commits a manifest with
-    /// `watermark` and deletes the runs it replaced. An empty batch only
+    /// Adds `records` as a new run (sorted here) and commits a manifest
+    /// with `watermark`, with the merged run of a merge that has finished in
+    /// place of its inputs (whose files are then deleted). When a size tier
+    /// holds [`FANOUT`] runs and no merge runs, a merge of them starts on a
+    /// thread of its own: the caller goes on adding while it runs, and
+    /// lookups read its inputs until it is installed. An empty batch only
     /// records the watermark. On error the store is as before the call (its
     /// partly written files are deleted by the writer's next open).
     pub fn flush(&mut self, records: Vec<(u64, u32)>, watermark: u64) -> io::Result<()> {
@@ -210,7 +237,82 @@ impl RunStore {
         let mut added = Vec::new();
         let mut retired = Vec::new();
         self.write_batch(records, &mut added)?;
-        self.compact(&mut added, &mut retired)?;
+        if self
+            .merging
+            .as_ref()
+            .is_some_and(|m| m.handle.is_finished())
+        {
+            self.take_merged(&mut added, &mut retired)?;
+        }
+        self.commit(watermark, added, retired)?;
+        self.start_merge()
+    }
+
+    /// Waits for the merge in progress, if any, installs it, and starts and
+    /// installs the merges it makes due, until every tier holds fewer than
+    /// [`FANOUT`] runs.
+    pub fn wait_for_merges(&mut self) -> io::Result<()> {
+        self.require_writer()?;
+        self.start_merge()?;
+        while self.merging.is_some() {
+            let (mut added, mut retired) = (Vec::new(), Vec::new());
+            self.take_merged(&mut added, &mut retired)?;
+            self.commit(self.watermark, added, retired)?;
+            self.start_merge()?;
+        }
+        Ok(())
+    }
+
+    /// The merged run of the merge in progress (waiting for it), with its
+    /// inputs to retire.
+    fn take_merged(&mut self, added: &mut Vec<Run>, retired: &mut Vec<u64>) -> io::Result<()> {
+        let Some(merging) = self.merging.take() else {
+            return Ok(());
+        };
+        let merged = merging.handle.join().map_err(|_| {
+            io::Error::other(format!("{}: a merge of runs panicked", self.dir.display()))
+        })??;
+        retired.extend(merging.inputs);
+        added.push(merged);
+        Ok(())
+    }
+
+    /// Starts a merge of the oldest full tier's runs, unless one runs.
+    fn start_merge(&mut self) -> io::Result<()> {
+        if self.merging.is_some() {
+            return Ok(());
+        }
+        let Some(ids) = runs_to_merge(self.runs.iter().map(|run| &run.entry)) else {
+            return Ok(());
+        };
+        let id = self.allocate_run_id();
+        let entries: Vec<RunEntry> = self
+            .runs
+            .iter()
+            .filter(|run| ids.contains(&run.entry.id))
+            .map(|run| run.entry)
+            .collect();
+        let (dir, bloom_mask) = (self.dir.clone(), self.bloom_mask);
+        // The merge opens its inputs itself: runs are never changed once
+        // named, and their files stay until the merged run replaces them.
+        let handle = std::thread::Builder::new()
+            .name("reprint-merge".into())
+            .spawn(move || {
+                let inputs = open_runs(&dir, &entries)?;
+                let inputs: Vec<&Run> = inputs.iter().collect();
+                merge_runs(&dir, id, &inputs, bloom_mask)
+            })
+            .naming(&self.dir)?;
+        self.merging = Some(Merging {
+            inputs: ids,
+            handle,
+        });
+        Ok(())
+    }
+
+    /// Commits a manifest with `watermark`, the runs `added` and without
+    /// the runs `retired`, then deletes the retired runs' files.
+    fn commit(&mut self, watermark: u64, added: Vec<Run>, retired: Vec<u64>) -> io::Result<()> {
         write_manifest(&self.dir, &self.manifest_after(watermark, &added, &retired))?;
 
         let (kept, replaced): (Vec<Run>, Vec<Run>) = std::mem::take(&mut self.runs)
@@ -218,6 +320,8 @@ impl RunStore {
             .partition(|run| !retired.contains(&run.entry.id));
         self.runs = kept;
         self.runs.extend(added);
+        // A merged run was numbered when its merge started.
+        self.runs.sort_by_key(|run| run.entry.id);
         self.watermark = watermark;
         for run in replaced {
             remove_run_files(&self.dir, run.entry.id);
@@ -356,6 +460,7 @@ impl RunStore {
             next_run_id,
             writer_lock,
             bloom_mask: u64::MAX,
+            merging: None,
         }
     }
 
@@ -402,51 +507,19 @@ impl RunStore {
         Ok(())
     }
 
-    /// Merges runs while some tier holds [`FANOUT`] of them. Runs merged away
-    /// that are still named by the manifest go to `retired`, to be deleted
-    /// after the commit; those made earlier in this flush were never named,
-    /// so they are deleted at once.
-    fn compact(&mut self, added: &mut Vec<Run>, retired: &mut Vec<u64>) -> io::Result<()> {
-        loop {
-            let live = self
-                .runs
-                .iter()
-                .filter(|run| !retired.contains(&run.entry.id))
-                .chain(added.iter());
-            let Some(ids) = runs_to_merge(live.map(|run| &run.entry)) else {
-                return Ok(());
-            };
-            let id = self.allocate_run_id();
-            let inputs: Vec<&Run> = self
-                .runs
-                .iter()
-                .chain(added.iter())
-                .filter(|run| ids.contains(&run.entry.id))
-                .collect();
-            let merged = merge_runs(&self.dir, id, &inputs, self.bloom_mask)?;
-            for id in ids {
-                match added.iter().position(|run| run.entry.id == id) {
-                    Some(index) => {
-                        added.remove(index);
-                        remove_run_files(&self.dir, id);
-                    }
-                    None => retired.push(id),
-                }
-            }
-            added.push(merged);
-        }
-    }
-
     fn manifest_after(&self, watermark: u64, added: &[Run], retired: &[u64]) -> Manifest {
-        let live = self
+        let mut runs: Vec<RunEntry> = self
             .runs
             .iter()
             .filter(|run| !retired.contains(&run.entry.id))
-            .chain(added);
+            .chain(added)
+            .map(|run| run.entry)
+            .collect();
+        runs.sort_by_key(|entry| entry.id);
         Manifest {
             watermark,
             next_run_id: self.next_run_id,
-            runs: live.map(|run| run.entry).collect(),
+            runs,
         }
     }
 
@@ -1405,11 +1478,6 @@ mod tests {
                     .map(|values| values.len() as u64)
                     .sum::<u64>()
             );
-            assert!(
-                store.runs() <= max_runs(store.records()),
-                "{} runs after flush {flush}",
-                store.runs()
-            );
             absent = (0..300)
                 .map(|_| random.next())
                 .filter(|key| !oracle.contains_key(key))
@@ -1424,6 +1492,14 @@ mod tests {
                 .chain([u64::MAX, 401])
                 .chain(random_present)
                 .chain(absent.iter().copied());
+            // While a merge runs, and once it is installed.
+            assert_matches_oracle(&store, &oracle, keys.clone());
+            store.wait_for_merges().expect("merges");
+            assert!(
+                store.runs() <= max_runs(store.records()),
+                "{} runs after flush {flush}",
+                store.runs()
+            );
             assert_matches_oracle(&store, &oracle, keys);
         }
         // 29 non-empty flushes, yet few runs: merges happened.
@@ -1468,6 +1544,7 @@ mod tests {
             for (watermark, batch) in batches.into_iter().enumerate() {
                 add_to_oracle(&mut oracle, &batch);
                 store.flush(batch, watermark as u64).expect("flush");
+                store.wait_for_merges().expect("merges");
                 prop_assert!(store.runs() < FANOUT, "tier 0 never keeps {} runs", store.runs());
             }
             let keys: Vec<u64> = oracle.keys().copied().chain(probes).chain([0, u64::MAX]).collect();
@@ -1496,7 +1573,7 @@ mod tests {
         let runs = store.runs() as u64;
         assert!(
             (2..FANOUT as u64).contains(&runs),
-            "one merge of four and two fresh runs: {runs}"
+            "six runs of one tier, none merged yet: {runs}"
         );
 
         store.take_bytes_read();
@@ -1740,8 +1817,10 @@ mod tests {
             .expect("open");
         file.write_all_at(&u64::MAX.to_le_bytes(), 500 * RECORD_BYTES as u64)
             .expect("write");
+        // The flush starts a merge; its error comes when it is waited for.
+        store.flush(vec![(5, 5)], full).expect("flush");
         let error = store
-            .flush(vec![(5, 5)], full)
+            .wait_for_merges()
             .expect_err("the merge meets the disorder");
         assert!(
             error.to_string().contains("run-2.bin") && error.to_string().contains("order"),
@@ -1749,8 +1828,8 @@ mod tests {
         );
         assert_eq!(
             (store.runs() as u64, store.watermark()),
-            (full, full - 1),
-            "a failed flush changes nothing"
+            (full + 1, full),
+            "a failed merge keeps its inputs"
         );
     }
 
