@@ -50,6 +50,46 @@ pub(super) struct Engine {
     flush_every: usize,
 }
 
+/// The engine's files, opened before the database snapshot its state is
+/// loaded from: a writer beside a reader commits records before it writes
+/// files, so the snapshot holds every article the files do.
+pub(super) struct Files {
+    dir: PathBuf,
+    write: bool,
+    /// None for a reader of an index without postings yet.
+    postings: Option<AllPostings>,
+    frequencies: Option<StoredFrequencies>,
+}
+
+impl Files {
+    /// Opens the files of the index in `dir` (creating them, to write).
+    ///
+    /// # Errors
+    /// Files that cannot be read or created.
+    pub fn open(dir: &Path, write: bool) -> crate::Result<Files> {
+        let postings_dir = postings_dir(dir);
+        let io_error = |source| Error::Io {
+            path: postings_dir.clone(),
+            source,
+        };
+        let frequencies =
+            read_frequencies(&postings_dir.join(FREQUENCIES_FILE)).map_err(io_error)?;
+        if write {
+            std::fs::create_dir_all(&postings_dir).map_err(io_error)?;
+        }
+        let postings = match write || postings_dir.exists() {
+            true => Some(AllPostings::open(&postings_dir, write).map_err(io_error)?),
+            false => None,
+        };
+        Ok(Files {
+            dir: dir.to_path_buf(),
+            write,
+            postings,
+            frequencies,
+        })
+    }
+}
+
 /// A stored record with its sequence number.
 pub(super) type Numbered = (u32, Vec<u8>);
 
@@ -60,7 +100,7 @@ pub(super) struct Resketched {
 }
 
 impl Engine {
-    /// Loads the state of the index in `dir`: `facts` are the stored rows
+    /// Loads the state of the index from its `files`: `facts` are the stored rows
     /// (in sequence order), `next_seq` the number the next article gets and
     /// `generation` the database's removal generation. The articles from
     /// [`Engine::entered_below`] on are then to be given to
@@ -71,20 +111,23 @@ impl Engine {
     /// # Errors
     /// Files that cannot be read or written, a row that cannot be read.
     pub fn load(
-        dir: &Path,
+        files: Files,
         config: &Config,
-        write: bool,
         facts: impl Iterator<Item = crate::Result<(u32, Facts)>>,
         next_seq: u32,
         generation: u64,
     ) -> crate::Result<Option<Engine>> {
-        let postings_dir = postings_dir(dir);
+        let Files {
+            dir,
+            write,
+            mut postings,
+            mut frequencies,
+        } = files;
+        let postings_dir = postings_dir(&dir);
         let io_error = |source| Error::Io {
             path: postings_dir.clone(),
             source,
         };
-        let mut frequencies =
-            read_frequencies(&postings_dir.join(FREQUENCIES_FILE)).map_err(io_error)?;
         let stale = match &frequencies {
             Some(f) => f.generation != generation,
             None => generation > 0,
@@ -95,17 +138,15 @@ impl Engine {
             }
             // Killed between a removal's commit and its files: start again
             // from the records.
-            if postings_dir.exists() {
-                std::fs::remove_dir_all(&postings_dir).map_err(io_error)?;
-            }
+            drop(postings.take());
+            std::fs::remove_dir_all(&postings_dir).map_err(io_error)?;
+            std::fs::create_dir_all(&postings_dir).map_err(io_error)?;
+            postings = Some(AllPostings::open(&postings_dir, write).map_err(io_error)?);
             frequencies = None;
         }
-        if write {
-            std::fs::create_dir_all(&postings_dir).map_err(io_error)?;
-        } else if !postings_dir.exists() {
+        let Some(postings) = postings else {
             return Ok(None);
-        }
-        let postings = AllPostings::open(&postings_dir, write).map_err(io_error)?;
+        };
         let (base, frequencies_watermark) = match frequencies {
             Some(f) => (f.counts, f.watermark),
             None => (IntMap::default(), 0),
@@ -126,7 +167,7 @@ impl Engine {
             },
             frequencies_watermark,
             generation,
-            dir: dir.to_path_buf(),
+            dir,
             write,
             flush_every: FLUSH_DOCUMENTS,
         }))

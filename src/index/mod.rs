@@ -351,6 +351,7 @@ impl Index {
     /// postings files, and the articles past them sketched again.
     fn load_engine(&mut self, write: bool) -> crate::Result<()> {
         let dir = self.dir.clone();
+        let files = engine::Files::open(&dir, write)?;
         let read = self.db.begin_read().in_index(&dir)?;
         let (next_seq, generation) = counters(&read, &dir)?;
         let facts_table = read.open_table(FACTS).in_index(&dir)?;
@@ -363,7 +364,7 @@ impl Index {
             Ok((seq.value() as u32, facts))
         });
         let Some(mut engine) =
-            Engine::load(&dir, &self.config, write, rows, next_seq as u32, generation)?
+            Engine::load(files, &self.config, rows, next_seq as u32, generation)?
         else {
             return Ok(());
         };
