@@ -76,6 +76,9 @@ const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
 /// `catalog::Facts`), by number; committed with its record.
 const FACTS: TableDefinition<u64, &[u8]> = TableDefinition::new("facts");
 
+/// Articles an index numbers at most over its life (removed ones count).
+const MAX_ARTICLES: u64 = 1 << 31;
+
 /// [`META`] keys: the number the next article is added as (numbers are
 /// never used twice), and the removal generation (each removal adds one).
 const NEXT_SEQ: &str = "next_seq";
@@ -499,6 +502,13 @@ impl Index {
         let dir = self.dir.clone();
         let (ids, first) = self.write(|records, by_id, facts_table, meta| {
             let first = read_counter(meta, NEXT_SEQ, &dir)?;
+            // Articles are numbered in 32 bits, the new ones of a check after
+            // them: a margin is kept for those.
+            if first + batch.len() as u64 > MAX_ARTICLES {
+                return Err(Error::TooManyDocuments {
+                    limit: MAX_ARTICLES as usize,
+                });
+            }
             let mut ids = Vec::with_capacity(batch.len());
             for (seq, article) in (first..).zip(&batch) {
                 let doc = &article.doc;
@@ -803,6 +813,11 @@ impl Index {
             })
             .collect::<crate::Result<_>>()?;
         let documents = sketched.iter().filter(|(_, _, s)| s.is_some()).count();
+        if u64::from(engine.catalog.next_seq()) + sketched.len() as u64 >= u64::from(u32::MAX) {
+            return Err(Error::TooManyDocuments {
+                limit: (u32::MAX - engine.catalog.next_seq()) as usize,
+            });
+        }
         if engine.catalog.documents() + documents <= EXHAUSTIVE_NEAR_MISS_DOCS {
             return Ok(Err(sketched.into_iter().map(|(e, ..)| e).collect()));
         }
