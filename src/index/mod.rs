@@ -84,10 +84,12 @@ const MAX_ARTICLES: u64 = 1 << 31;
 const NEXT_SEQ: &str = "next_seq";
 const GENERATION: &str = "generation";
 
-/// Articles written per commit while adding, unless set otherwise: a commit
-/// is one fsync, and what a killed process had not committed is not in the
-/// index.
-pub const COMMIT_DOCUMENTS: usize = 4096;
+/// Articles written per commit while adding, unless set otherwise: what a
+/// killed process had not committed is not in the index. A commit costs an
+/// fsync and the database's repair state, more as the file grows: adding
+/// 300,000 harness articles took 28.4 s with 4,096 a commit, 20.6 s with
+/// 16,384.
+pub const COMMIT_DOCUMENTS: usize = 16_384;
 
 /// The database, opened to write or only to read.
 enum Handle {
