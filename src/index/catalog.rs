@@ -16,7 +16,6 @@ use bit_vec::BitVec;
 use nohash_hasher::IntMap;
 
 use crate::config::{Config, TimeField};
-use crate::copies::is_listed_group;
 use crate::defaults;
 use crate::input::{parse_time, Document};
 use crate::overlap::Days;
@@ -360,11 +359,6 @@ impl Timing {
             around_the_year: !self.by_time,
         }
     }
-}
-
-/// Whether a group of copies of `size` documents lists its members' pairs.
-pub(super) fn lists_members(size: usize) -> bool {
-    is_listed_group(size)
 }
 
 /// Document frequencies of content terms: the part written to a file with

@@ -28,11 +28,12 @@ use std::collections::BTreeMap;
 use ahash::{AHashMap, AHashSet};
 use nohash_hasher::IntMap;
 
-use super::catalog::{lists_members, Facts, Timing};
+use super::catalog::{Facts, Timing};
 use super::engine::{Engine, Numbered};
 use super::postings::{postings_dir, Postings};
 use crate::boilerplate::{template_id, MIN_FILLINGS};
 use crate::config::{Config, TimeField};
+use crate::copies::is_listed_group;
 use crate::error::Error;
 use crate::grade::Rules;
 use crate::ids::{CandidatePair, DocId};
@@ -311,7 +312,7 @@ impl<'e> Overlay<'e> {
     /// is its first and its members' pairs are listed.
     fn listed_group(&self, a: Article) -> Option<Vec<Article>> {
         let group = self.group(self.copy_key(a));
-        (group.first() == Some(&a) && lists_members(group.len())).then_some(group)
+        (group.first() == Some(&a) && is_listed_group(group.len())).then_some(group)
     }
 
     /// Every document with copy key `key`, ascending.
@@ -483,7 +484,7 @@ impl<'e> Overlay<'e> {
             for &c in &group[1..] {
                 merged.push((pair(group[0], c), minhash));
             }
-            if lists_members(group.len()) && !self.is_new(group[0]) {
+            if is_listed_group(group.len()) && !self.is_new(group[0]) {
                 probes.push(group[0]);
             }
         }

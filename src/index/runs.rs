@@ -71,8 +71,9 @@
 //! what an LSM of sorted runs is good at: a flush is a sort plus sequential
 //! writes, and tiered merges (eight runs of one size into one of the next)
 //! rewrite each record about `log₈(total / flush)` times (eight, not four:
-//! at a million articles a record was written 2.8 times, now 1.9, and a
-//! lookup of an absent key still costs only a Bloom probe per run). Lookups are mostly
+//! by the tiers' arithmetic a record of a million-article index is written
+//! about 1.9 times rather than 2.8, and a lookup of an absent key still
+//! costs only a Bloom probe per run). Lookups are mostly
 //! for absent keys; the in-memory Bloom filter answers those with one cache
 //! line per run, and the sparse index turns a present key into one `pread`
 //! of one or two 1.5 KB blocks per run, with no mmap, so page-cache pressure

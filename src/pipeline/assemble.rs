@@ -18,11 +18,11 @@ use crate::report::{
     Report, ReuseReport, RunInfo, StoryClusterReport, StoryReport, Suppressed, Timings, Tool,
     FORMAT_VERSION,
 };
-use crate::story::linkage::StoryCluster;
 use crate::verify::ScoredPair;
 
 use super::candidates::Candidates;
 use super::pairs::Graded;
+use super::Groups;
 
 /// Most near misses reported.
 pub const MAX_NEAR_MISSES: usize = 10;
@@ -45,29 +45,19 @@ pub(super) struct Findings<'a> {
     pub candidates: &'a Candidates,
     /// Documents with equal signatures, by their first.
     pub copies: &'a Copies,
-    /// Pairs with a verdict other than unrelated.
-    pub listed: Vec<Graded>,
-    /// Aligned pairs graded unrelated.
-    pub unlisted: Vec<Graded>,
-    /// MinHash candidates below the threshold.
-    pub rejected: usize,
-    /// Story-only candidates below the story threshold.
-    pub story_rejected: usize,
-    /// Pairs at or above the threshold.
-    pub verified: usize,
-    pub clusters: &'a [Cluster],
-    pub story_clusters: Vec<StoryCluster>,
-    /// The closest pairs that were not listed, in report order.
-    pub near_misses: Vec<ScoredPair>,
+    /// The checked pairs sorted out: listed or not, clusters, story
+    /// clusters, near misses.
+    pub groups: Groups,
     pub threads: usize,
     pub timings: Timings,
     /// Bytes written to temporary files past the memory budget.
     pub spilled_bytes: u64,
 }
 
-/// Builds the report.
-pub(super) fn assemble(mut findings: Findings) -> Report {
-    findings.listed.sort_by(report_order);
+/// Builds the report, and gives back the duplicate clusters (by document
+/// number).
+pub(super) fn assemble(mut findings: Findings) -> (Report, Vec<Cluster>) {
+    findings.groups.listed.sort_by(report_order);
     let counts = counts(&findings);
     let suppressed = suppressed(&findings);
     let parameters = parameters(
@@ -80,17 +70,21 @@ pub(super) fn assemble(mut findings: Findings) -> Report {
     let Findings {
         documents,
         skipped,
-        listed,
-        clusters,
-        story_clusters,
-        near_misses,
+        groups:
+            Groups {
+                listed,
+                clusters,
+                story_clusters,
+                near_misses,
+                ..
+            },
         threads,
         timings,
         spilled_bytes,
         ..
     } = findings;
     let id = |d: DocId| documents[d.index()].id.clone();
-    Report {
+    let report = Report {
         format_version: FORMAT_VERSION,
         tool: Tool::default(),
         parameters,
@@ -122,12 +116,19 @@ pub(super) fn assemble(mut findings: Findings) -> Report {
             spilled_bytes,
             peak_memory_bytes: peak_memory_bytes(),
         },
-    }
+    };
+    (report, clusters)
 }
 
 fn counts(f: &Findings) -> Counts {
-    let verdict_count = |v: Verdict| f.listed.iter().filter(|g| g.grade.verdict == v).count();
-    let in_clusters: usize = f.clusters.iter().map(|c| c.members.len()).sum();
+    let verdict_count = |v: Verdict| {
+        f.groups
+            .listed
+            .iter()
+            .filter(|g| g.grade.verdict == v)
+            .count()
+    };
+    let in_clusters: usize = f.groups.clusters.iter().map(|c| c.members.len()).sum();
     let candidates = f.candidates;
     Counts {
         documents_read: f.read_count,
@@ -137,19 +138,19 @@ fn counts(f: &Findings) -> Counts {
         minhash_candidates: candidates.minhash,
         overlap_candidates: candidates.overlap.as_ref().map_or(0, |o| o.pairs().len()),
         found_by_both: candidates.found_by_both,
-        verified_pairs: f.verified,
-        rejected_pairs: f.rejected,
-        aligned_pairs: f.listed.len() + f.unlisted.len(),
+        verified_pairs: f.groups.verified,
+        rejected_pairs: f.groups.rejected,
+        aligned_pairs: f.groups.listed.len() + f.groups.unlisted.len(),
         duplicate_pairs: verdict_count(Verdict::Duplicate),
         near_duplicate_pairs: verdict_count(Verdict::NearDuplicate),
         partial_reuse_pairs: verdict_count(Verdict::PartialReuse),
         rewrite_pairs: verdict_count(Verdict::Rewrite),
         story_candidates: candidates.story,
-        story_rejected: f.story_rejected,
-        story_clusters: f.story_clusters.len(),
-        clusters: f.clusters.len(),
+        story_rejected: f.groups.story_rejected,
+        story_clusters: f.groups.story_clusters.len(),
+        clusters: f.groups.clusters.len(),
         documents_in_clusters: in_clusters,
-        duplicates: in_clusters - f.clusters.len(),
+        duplicates: in_clusters - f.groups.clusters.len(),
         copies: f.copies.count(),
         pairs_not_listed: pairs_not_listed(f),
     }
@@ -159,10 +160,10 @@ fn counts(f: &Findings) -> Counts {
 /// cluster, every pair of members not listed; for a listed pair across
 /// clusters, the pairs of the copies of its two documents.
 fn pairs_not_listed(f: &Findings) -> u64 {
-    let cluster_of = cluster_of(f.clusters, f.documents.len());
-    let mut listed_inside = vec![0u64; f.clusters.len()];
+    let cluster_of = cluster_of(&f.groups.clusters, f.documents.len());
+    let mut listed_inside = vec![0u64; f.groups.clusters.len()];
     let mut through_copies = 0;
-    for graded in &f.listed {
+    for graded in &f.groups.listed {
         let pair = graded.candidate.scored.pair;
         match (cluster_of[pair.a.index()], cluster_of[pair.b.index()]) {
             (Some(a), Some(b)) if a == b => listed_inside[a as usize] += 1,
@@ -170,6 +171,7 @@ fn pairs_not_listed(f: &Findings) -> u64 {
         }
     }
     let inside: u64 = f
+        .groups
         .clusters
         .iter()
         .zip(&listed_inside)
@@ -184,9 +186,10 @@ fn pairs_not_listed(f: &Findings) -> u64 {
 /// What was left out, and why.
 fn suppressed(f: &Findings) -> Suppressed {
     let overlap = f.candidates.overlap.as_ref();
-    let aligned = || f.listed.iter().chain(&f.unlisted);
+    let aligned = || f.groups.listed.iter().chain(&f.groups.unlisted);
     let demoted = |why| {
-        f.unlisted
+        f.groups
+            .unlisted
             .iter()
             .filter(|g| g.demotion == Some(why))
             .count()
@@ -199,7 +202,7 @@ fn suppressed(f: &Findings) -> Suppressed {
         ignored_phrase_occurrences: f.phrase_occurrences,
         overlap_pairs_too_small: f.candidates.overlap_too_small,
         boilerplate_passages: aligned().map(|g| g.boilerplate_passages).sum(),
-        pairs_without_reuse: f.unlisted.len(),
+        pairs_without_reuse: f.groups.unlisted.len(),
         pairs_with_repetitive_text: aligned().filter(|g| g.repetitive).count(),
         documents_without_time: f.documents_without_time,
         stories_without_specifics: demoted(Demotion::WithoutSpecifics),

@@ -154,7 +154,7 @@ pub fn check_given(config: &Config, given: GivenCandidates) -> crate::Result<Sca
         let groups = group(checked, documents.len(), config);
         timings.cluster = clock.elapsed().as_secs_f64();
         timings.total = started.elapsed().as_secs_f64();
-        let report = assemble(Findings {
+        let (report, clusters) = assemble(Findings {
             config,
             winnower: &winnower,
             story_background: background.as_deref().map(|b| b.name().to_string()),
@@ -167,14 +167,7 @@ pub fn check_given(config: &Config, given: GivenCandidates) -> crate::Result<Sca
             time_field: given.time_field,
             candidates: &candidates,
             copies: &copies,
-            listed: groups.listed,
-            unlisted: groups.unlisted,
-            rejected: groups.rejected,
-            story_rejected: groups.story_rejected,
-            verified: groups.verified,
-            clusters: &groups.clusters,
-            story_clusters: groups.story_clusters,
-            near_misses: groups.near_misses,
+            groups,
             threads: pool.current_num_threads(),
             timings,
             spilled_bytes: 0,
@@ -182,7 +175,7 @@ pub fn check_given(config: &Config, given: GivenCandidates) -> crate::Result<Sca
         Ok(Scan {
             report,
             documents,
-            clusters: groups.clusters,
+            clusters,
         })
     })
 }

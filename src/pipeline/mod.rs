@@ -342,7 +342,7 @@ fn find_pairs(
     timings.cluster = clock.elapsed().as_secs_f64();
     timings.total = started.elapsed().as_secs_f64();
 
-    let report = assemble(Findings {
+    let (report, clusters) = assemble(Findings {
         config,
         winnower: setup.winnower,
         story_background: setup.background.map(|b| b.name().to_string()),
@@ -355,14 +355,7 @@ fn find_pairs(
         time_field,
         candidates: &candidates,
         copies: &copies,
-        listed: groups.listed,
-        unlisted: groups.unlisted,
-        rejected: groups.rejected,
-        story_rejected: groups.story_rejected,
-        verified: groups.verified,
-        clusters: &groups.clusters,
-        story_clusters: groups.story_clusters,
-        near_misses: groups.near_misses,
+        groups,
         threads: setup.threads,
         timings,
         spilled_bytes,
@@ -370,7 +363,7 @@ fn find_pairs(
     Ok(Scan {
         report,
         documents,
-        clusters: groups.clusters,
+        clusters,
     })
 }
 

@@ -11,7 +11,7 @@ use reprint::{Config, CorpusReader, Report};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use crate::util::{reprint, seed_records, small_corpus, stderr, stdout};
+use crate::util::{pairs_json, reprint, seed_records, small_corpus, stderr, stdout};
 
 /// JSON Lines of `records` (id, text) at `path`.
 fn write_records(path: &Path, records: &[(String, String)]) -> PathBuf {
@@ -75,13 +75,7 @@ fn check_equals_scan(
 
     let new_ids: HashSet<String> = new.iter().map(|(id, _)| id.clone()).collect();
     let expected = pairs_with(&scan.report, &new_ids);
-    let listed: Vec<Value> = checked
-        .scan
-        .report
-        .pairs
-        .iter()
-        .map(|p| serde_json::to_value(p).unwrap())
-        .collect();
+    let listed = pairs_json(&checked.scan.report);
     assert_eq!(listed, expected, "a check lists what the scan lists");
     let counts = &checked.scan.report.counts;
     let by_verdict = counts.duplicate_pairs
@@ -543,13 +537,7 @@ fn ids_of(records: &[Value]) -> HashSet<String> {
 fn checked_pairs(index: &Index, dir: &Path, new: &[Value]) -> Vec<Value> {
     let path = write_values(&dir.join("new.jsonl"), new);
     let checked = index.check(reader(&path, index.config())).unwrap();
-    checked
-        .scan
-        .report
-        .pairs
-        .iter()
-        .map(|p| serde_json::to_value(p).unwrap())
-        .collect()
+    pairs_json(&checked.scan.report)
 }
 
 /// The pairs a scan of `indexed` followed by `new` lists with a new article.

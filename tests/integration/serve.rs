@@ -155,14 +155,7 @@ fn every_route_answers_and_every_bad_request_gets_a_json_error() {
         let index = Index::open(&index_dir).unwrap();
         let reader =
             CorpusReader::open(&[dir.path().join("new.jsonl")], &index.config().input).unwrap();
-        let checked = index.check(reader).unwrap();
-        checked
-            .scan
-            .report
-            .pairs
-            .iter()
-            .map(|p| serde_json::to_value(p).unwrap())
-            .collect()
+        crate::util::pairs_json(&index.check(reader).unwrap().scan.report)
     };
     assert_eq!(expected.len(), 2);
 

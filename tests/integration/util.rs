@@ -77,6 +77,15 @@ pub fn write_jsonl(path: &Path, corpus: &SyntheticCorpus) {
     std::fs::write(path, out).unwrap();
 }
 
+/// The pairs of `report`, each as its JSON value.
+pub fn pairs_json(report: &reprint::Report) -> Vec<serde_json::Value> {
+    report
+        .pairs
+        .iter()
+        .map(|p| serde_json::to_value(p).unwrap())
+        .collect()
+}
+
 /// The JSON report without its `run` object (threads and timings).
 pub fn without_run(report: &reprint::Report) -> String {
     let mut value = serde_json::to_value(report).unwrap();
