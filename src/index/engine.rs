@@ -21,7 +21,7 @@ use nohash_hasher::IntMap;
 use rayon::prelude::*;
 
 use super::catalog::{time_fields, Catalog, Facts, Frequencies};
-use super::postings::{postings_dir, AllPostings, FLUSH_DOCUMENTS};
+use super::postings::{postings_dir, AllPostings, SortedEntries};
 use crate::config::Config;
 use crate::error::Error;
 use crate::input::{document_from_record, Document};
@@ -46,8 +46,6 @@ pub(super) struct Engine {
     dir: PathBuf,
     /// Whether this process writes the index (and its files).
     write: bool,
-    /// Articles the tails take before they are written out.
-    flush_every: usize,
 }
 
 /// The engine's files, opened before the database snapshot its state is
@@ -169,7 +167,6 @@ impl Engine {
             generation,
             dir,
             write,
-            flush_every: FLUSH_DOCUMENTS,
         }))
     }
 
@@ -204,7 +201,7 @@ impl Engine {
             }
         }
         self.postings.add(&entered);
-        if self.write && self.postings.tail_articles >= self.flush_every {
+        if self.postings.is_full() {
             if let Some((last, _)) = records.last() {
                 self.flush_below(last + 1)?;
             }
@@ -214,7 +211,7 @@ impl Engine {
 
     /// Sets the articles the tails take before they are written out.
     pub fn set_flush_every(&mut self, articles: usize) {
-        self.flush_every = articles.max(1);
+        self.postings.flush_every = articles.max(1);
     }
 
     /// The index folder.
@@ -247,24 +244,31 @@ impl Engine {
             .collect()
     }
 
-    /// Takes in articles just committed (in sequence order), writing the
-    /// tails out when they are full.
+    /// Takes in articles just committed (in sequence order, numbered on
+    /// from the first), with their postings sorted under numbers from 0 in
+    /// the same order, writing the tails out when they are full.
     ///
     /// # Errors
     /// Postings or frequencies that cannot be written.
-    pub fn added(&mut self, articles: &[(u32, Facts, Option<ArticleSketch>)]) -> crate::Result<()> {
-        let mut entered = Vec::with_capacity(articles.len());
-        for (seq, facts, sketch) in articles {
+    pub fn added(
+        &mut self,
+        articles: &[(u32, Facts, Option<ArticleSketch>)],
+        sorted: SortedEntries,
+    ) -> crate::Result<()> {
+        let Some(&(first, ..)) = articles.first() else {
+            return Ok(());
+        };
+        let mut entered = vec![false; articles.len()];
+        for ((seq, facts, sketch), entered) in articles.iter().zip(&mut entered) {
             let copy = self.catalog.insert(*seq, facts);
             if let Some(sketch) = sketch {
                 self.frequencies.add(&sketch.content_terms);
-                if !copy {
-                    entered.push((*seq, sketch));
-                }
+                *entered = !copy;
             }
         }
-        self.postings.add(&entered);
-        if self.postings.tail_articles >= self.flush_every {
+        self.postings
+            .add_sorted(sorted, first, |n| entered[n as usize]);
+        if self.postings.is_full() {
             self.flush_below(self.catalog.next_seq())?;
         }
         Ok(())

@@ -57,6 +57,7 @@ use crate::progress::{Progress, Silent};
 use crate::report::{Counts, Report};
 use catalog::Facts;
 use engine::{Engine, Numbered};
+use postings::SortedEntries;
 pub use postings::FLUSH_DOCUMENTS;
 use probe::NewArticle;
 
@@ -444,7 +445,7 @@ impl Index {
         let mut result = Added::default();
         let mut batch: Vec<Document> = Vec::new();
         // Each batch is sketched while the one before it is written.
-        let mut prepared: Option<Vec<Prepared>> = None;
+        let mut prepared: Option<PreparedBatch> = None;
         for entry in entries {
             match entry? {
                 Entry::Skipped(skipped) => result.skipped.push(skipped),
@@ -473,7 +474,7 @@ impl Index {
     /// place; the ids written are acknowledged before an error in `next`.
     fn advance(
         &mut self,
-        prepared: &mut Option<Vec<Prepared>>,
+        prepared: &mut Option<PreparedBatch>,
         next: Option<Vec<Document>>,
         committed: &mut impl FnMut(&[String]),
         result: &mut Added,
@@ -500,7 +501,11 @@ impl Index {
 
     /// Writes a prepared batch in one transaction, or nothing, and gives it
     /// to the check engine.
-    fn commit(&mut self, batch: Vec<Prepared>) -> crate::Result<Vec<String>> {
+    fn commit(&mut self, batch: PreparedBatch) -> crate::Result<Vec<String>> {
+        let PreparedBatch {
+            articles: batch,
+            sorted,
+        } = batch;
         let dir = self.dir.clone();
         let (ids, first) = self.write(|records, by_id, facts_table, meta| {
             let first = read_counter(meta, NEXT_SEQ, &dir)?;
@@ -540,7 +545,7 @@ impl Index {
                 .zip(first..)
                 .map(|(article, seq)| (seq as u32, article.facts, article.sketch))
                 .collect();
-            engine.added(&added)?;
+            engine.added(&added, sorted)?;
         }
         Ok(ids)
     }
@@ -938,6 +943,12 @@ fn read_numbered(read: &ReadTransaction, seqs: &[u32], dir: &Path) -> crate::Res
     Ok(found)
 }
 
+/// Articles ready to be written, with the postings of their sketches sorted.
+struct PreparedBatch {
+    articles: Vec<Prepared>,
+    sorted: SortedEntries,
+}
+
 /// An article ready to be written: its record, facts and sketch.
 struct Prepared {
     doc: Document,
@@ -951,9 +962,10 @@ fn prepare_batch(
     docs: Vec<Document>,
     sketcher: Option<&ArticleSketcher>,
     config: &Config,
-) -> crate::Result<Vec<Prepared>> {
+) -> crate::Result<PreparedBatch> {
     let fields = catalog::time_fields(config);
-    docs.into_par_iter()
+    let articles: Vec<Prepared> = docs
+        .into_par_iter()
         .map(|doc| {
             let text = doc.load_text()?;
             let sketch = sketcher.and_then(|s| s.sketch(&text));
@@ -967,7 +979,14 @@ fn prepare_batch(
                 sketch,
             })
         })
-        .collect()
+        .collect::<crate::Result<_>>()?;
+    let sorted = SortedEntries::of(
+        articles
+            .iter()
+            .zip(0..)
+            .filter_map(|(article, n)| article.sketch.as_ref().map(|sketch| (n, sketch))),
+    );
+    Ok(PreparedBatch { articles, sorted })
 }
 
 /// The settings as the index keeps them: what a scan's results depend on

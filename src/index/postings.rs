@@ -51,13 +51,17 @@ impl Postings {
         self.runs.watermark()
     }
 
-    /// Adds entries to the tail.
-    pub fn add(&mut self, mut entries: Vec<(u64, u32)>) {
+    /// Adds entries, sorted by key then article, to the tail; `merge`
+    /// keeps it ready for lookups (a tail to be written out at once is
+    /// merged as it is written).
+    fn push_sorted(&mut self, entries: Vec<(u64, u32)>, merge: bool) {
         if entries.is_empty() {
             return;
         }
-        entries.par_sort_unstable();
         self.tail.push(entries);
+        if !merge {
+            return;
+        }
         // Chunks halve in size at least from the first to the last: a
         // lookup searches O(log n) of them, and each entry is merged again
         // O(log n) times however small the adds (a service adds one article
@@ -68,16 +72,16 @@ impl Postings {
             }
             let newer = self.tail.pop().expect("two chunks");
             let older = self.tail.pop().expect("two chunks");
-            self.tail.push(merge_sorted(older, newer));
+            self.tail.push(merge_sorted(&older, &newer));
         }
     }
 
     /// Writes the tail as a run, the runs then holding every article below
     /// `watermark`.
     pub fn flush(&mut self, watermark: u64) -> io::Result<()> {
-        // The chunks are sorted: merged, they need no sort.
-        let entries = self.tail.drain(..).reduce(merge_sorted).unwrap_or_default();
-        self.runs.flush(entries, watermark)
+        // The chunks are sorted: merged as they are written.
+        self.runs
+            .flush_sorted(std::mem::take(&mut self.tail), watermark)
     }
 
     /// Writes `entries` (of articles below the watermark) as a run at once,
@@ -127,15 +131,122 @@ impl Postings {
 }
 
 /// Two sorted chunks as one.
-fn merge_sorted(a: Vec<(u64, u32)>, b: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+fn merge_sorted(a: &[(u64, u32)], b: &[(u64, u32)]) -> Vec<(u64, u32)> {
     let mut merged = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-        merged.push(if x <= y { a.next() } else { b.next() }.expect("peeked"));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            merged.push(a[i]);
+            i += 1;
+        } else {
+            merged.push(b[j]);
+            j += 1;
+        }
     }
-    merged.extend(a);
-    merged.extend(b);
+    merged.extend_from_slice(&a[i..]);
+    merged.extend_from_slice(&b[j..]);
     merged
+}
+
+/// Sorts entries by key, then article: a radix sort on the keys' top bits
+/// (keys are hashes, spread evenly), several times faster than a comparison
+/// sort. The first pass spreads the entries over 2,048 buckets, each then
+/// sorted on its own, in parallel.
+fn sort_entries(entries: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+    const FIRST_BITS: u32 = 11;
+    let mut entries = entries;
+    if entries.len() <= SMALL_BUCKET {
+        entries.sort_unstable();
+        return entries;
+    }
+    let mut sorted = vec![(0, 0); entries.len()];
+    let starts = spread(&entries, &mut sorted, 64 - FIRST_BITS, FIRST_BITS);
+    let mut pairs = Vec::with_capacity(starts.len() - 1);
+    let (mut rest, mut scratch) = (sorted.as_mut_slice(), entries.as_mut_slice());
+    for size in starts.windows(2).map(|w| w[1] - w[0]) {
+        let (bucket, after) = rest.split_at_mut(size);
+        let (room, scratch_after) = scratch.split_at_mut(size);
+        pairs.push((bucket, room));
+        (rest, scratch) = (after, scratch_after);
+    }
+    pairs
+        .par_iter_mut()
+        .with_min_len(64)
+        .for_each(|(bucket, room)| sort_bucket(bucket, room, 64 - FIRST_BITS));
+    sorted
+}
+
+/// Buckets this small are sorted by comparison.
+const SMALL_BUCKET: usize = 48;
+
+/// Sorts entries whose keys agree above bit `below`, with `room` as
+/// scratch space of the same length: by the next 8 bits, then each bucket
+/// on its own.
+fn sort_bucket(bucket: &mut [(u64, u32)], room: &mut [(u64, u32)], below: u32) {
+    const BITS: u32 = 8;
+    if bucket.len() <= SMALL_BUCKET || below < BITS {
+        bucket.sort_unstable();
+        return;
+    }
+    room.copy_from_slice(bucket);
+    let starts = spread(room, bucket, below - BITS, BITS);
+    for range in starts.windows(2) {
+        let (from, to) = (range[0], range[1]);
+        sort_bucket(&mut bucket[from..to], &mut room[from..to], below - BITS);
+    }
+}
+
+/// Moves `from` into `to` (of the same length) by the `bits` bits of their
+/// keys from bit `shift` on, keeping their order within a bucket; returns
+/// where each bucket starts, and the end.
+fn spread(from: &[(u64, u32)], to: &mut [(u64, u32)], shift: u32, bits: u32) -> Vec<usize> {
+    let mask = (1 << bits) - 1;
+    let bucket_of = |key: u64| ((key >> shift) & mask) as usize;
+    let mut starts = vec![0; (1 << bits) + 1];
+    for &(key, _) in from {
+        starts[bucket_of(key) + 1] += 1;
+    }
+    for bucket in 1..starts.len() {
+        starts[bucket] += starts[bucket - 1];
+    }
+    let mut next = starts.clone();
+    for &entry in from {
+        let slot = &mut next[bucket_of(entry.0)];
+        to[*slot] = entry;
+        *slot += 1;
+    }
+    starts
+}
+
+/// A batch's entries of each kind, in the order of [`AllPostings::each`],
+/// sorted by key, then article. Sorted where a batch is sketched, in
+/// parallel with the commit of the one before, under numbers from 0 in
+/// batch order: entering them then only shifts the numbers.
+pub(super) struct SortedEntries {
+    kinds: [Vec<(u64, u32)>; 4],
+    /// The numbers of the articles, each once.
+    articles: Vec<u32>,
+}
+
+impl SortedEntries {
+    /// The entries of `sketches`, under the numbers given.
+    pub fn of<'a>(sketches: impl Iterator<Item = (u32, &'a ArticleSketch)> + Clone + Sync) -> Self {
+        let sorted_kind = |keys_of: fn(&ArticleSketch) -> &[u64]| {
+            let entries = sketches
+                .clone()
+                .flat_map(|(seq, s)| keys_of(s).iter().map(move |&k| (k, seq)))
+                .collect();
+            sort_entries(entries)
+        };
+        let ((bands, fingerprints), (templates, terms)) = rayon::join(
+            || rayon::join(|| sorted_kind(KEYS[0]), || sorted_kind(KEYS[1])),
+            || rayon::join(|| sorted_kind(KEYS[2]), || sorted_kind(KEYS[3])),
+        );
+        SortedEntries {
+            kinds: [bands, fingerprints, templates, terms],
+            articles: sketches.map(|(seq, _)| seq).collect(),
+        }
+    }
 }
 
 /// The entries of `key` in a sorted chunk.
@@ -162,6 +273,10 @@ pub(super) struct AllPostings {
     pub terms: Postings,
     /// Articles added to the tails since the last flush.
     pub tail_articles: usize,
+    /// Articles the tails take before they are full (see [`AllPostings::is_full`]).
+    pub flush_every: usize,
+    /// Whether this process writes the files.
+    write: bool,
 }
 
 /// The folder of the postings inside an index folder.
@@ -180,6 +295,8 @@ impl AllPostings {
             templates: kind("templates", template_id(u64::MAX))?,
             terms: kind("terms", u64::MAX)?,
             tail_articles: 0,
+            flush_every: FLUSH_DOCUMENTS,
+            write,
         })
     }
 
@@ -207,19 +324,39 @@ impl AllPostings {
         .unwrap_or(0)
     }
 
-    /// Enters the sketches of documents (in sequence order) into the tail
-    /// of each kind whose runs do not hold them yet.
+    /// Enters the sketches of documents into the tail of each kind whose
+    /// runs do not hold them yet.
     pub fn add(&mut self, sketches: &[(u32, &ArticleSketch)]) {
-        for (postings, keys_of) in self.each().into_iter().zip(KEYS) {
+        let sorted = SortedEntries::of(sketches.iter().copied());
+        self.add_sorted(sorted, 0, |_| true);
+    }
+
+    /// Enters sorted entries, numbered `first` on, of the articles `entered`
+    /// keeps into the tail of each kind whose runs do not hold them yet.
+    pub fn add_sorted(
+        &mut self,
+        sorted: SortedEntries,
+        first: u32,
+        entered: impl Fn(u32) -> bool + Sync,
+    ) {
+        self.tail_articles += sorted.articles.iter().filter(|&&n| entered(n)).count();
+        let merge = !self.is_full();
+        for (postings, entries) in self.each().into_iter().zip(sorted.kinds) {
             let watermark = postings.watermark();
-            let entries = sketches
-                .iter()
-                .filter(|(seq, _)| u64::from(*seq) >= watermark)
-                .flat_map(|&(seq, s)| keys_of(s).iter().map(move |&k| (k, seq)))
-                .collect();
-            postings.add(entries);
+            let mut entries = entries;
+            entries.retain(|&(_, n)| entered(n) && u64::from(first + n) >= watermark);
+            // A constant added to every number keeps the order.
+            for (_, n) in &mut entries {
+                *n += first;
+            }
+            postings.push_sorted(entries, merge);
         }
-        self.tail_articles += sketches.len();
+    }
+
+    /// Whether the tails are to be written out (only ever by a writer: a
+    /// reader keeps them, merged for lookups).
+    pub fn is_full(&self) -> bool {
+        self.write && self.tail_articles >= self.flush_every
     }
 
     /// Enters copies that now stand first (their first was removed): into
@@ -240,7 +377,7 @@ impl AllPostings {
                 };
                 part.extend(keys_of(sketch).iter().map(|&k| (k, *seq)));
             }
-            postings.add(tail);
+            postings.push_sorted(sort_entries(tail), true);
             if !now.is_empty() {
                 postings.write_now(now)?;
             }
@@ -270,5 +407,40 @@ impl AllPostings {
         .iter()
         .map(|p| p.bytes())
         .fold((0, 0), |(d, m), (pd, pm)| (d + pd, m + pm))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_entries_sorts_as_a_comparison_sort_does() {
+        let mut state = 7u64;
+        let mut next = move || {
+            // splitmix64
+            state = state.wrapping_add(0x9e3779b97f4a7c15);
+            let z = (state ^ (state >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+            let z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
+            z ^ (z >> 31)
+        };
+        for len in [0, 1, 47, 48, 49, 1_000, 70_000] {
+            let entries: Vec<(u64, u32)> = (0..len)
+                .map(|i| {
+                    let key = match next() % 4 {
+                        // Keys of even hashes, keys that share their top bits
+                        // (a common template), one key many times (a common
+                        // term), and the extremes.
+                        0 | 1 => next(),
+                        2 => (0xabc << 52) | (next() >> 40),
+                        _ => [0, u64::MAX, 1 << 63][i % 3],
+                    };
+                    (key, (next() % 1_000) as u32)
+                })
+                .collect();
+            let mut expected = entries.clone();
+            expected.sort_unstable();
+            assert_eq!(sort_entries(entries), expected, "{len} entries");
+        }
     }
 }

@@ -233,11 +233,18 @@ impl RunStore {
     /// lookups read its inputs until it is installed. An empty batch only
     /// records the watermark. On error the store is as before the call (its
     /// partly written files are deleted by the writer's next open).
-    pub fn flush(&mut self, records: Vec<(u64, u32)>, watermark: u64) -> io::Result<()> {
+    pub fn flush(&mut self, mut records: Vec<(u64, u32)>, watermark: u64) -> io::Result<()> {
+        records.sort_unstable();
+        self.flush_sorted(vec![records], watermark)
+    }
+
+    /// [`RunStore::flush`] of chunks each already sorted, merged as they
+    /// are written.
+    pub fn flush_sorted(&mut self, chunks: Vec<Vec<(u64, u32)>>, watermark: u64) -> io::Result<()> {
         self.require_writer()?;
         let mut added = Vec::new();
         let mut retired = Vec::new();
-        self.write_batch(records, &mut added)?;
+        self.write_batch(chunks, &mut added)?;
         if self
             .merging
             .as_ref()
@@ -485,26 +492,53 @@ impl RunStore {
     }
 
     /// Sorts and writes `records` as one new run, pushed onto `added`.
+    /// Writes sorted chunks as one run, its Bloom filter built beside the
+    /// file on another thread.
     fn write_batch(
         &mut self,
-        mut records: Vec<(u64, u32)>,
+        chunks: Vec<Vec<(u64, u32)>>,
         added: &mut Vec<Run>,
     ) -> io::Result<()> {
-        if records.is_empty() {
+        if chunks.iter().all(Vec::is_empty) {
             return Ok(());
         }
-        records.sort_unstable();
-        let distinct_keys = 1 + records
-            .windows(2)
-            .filter(|pair| pair[0].0 != pair[1].0)
-            .count() as u64;
+        // Keys repeated across chunks are counted once a chunk: a bound.
+        let key_bound = chunks.iter().map(|chunk| distinct_keys(chunk)).sum();
         let id = self.allocate_run_id();
-        let mut writer = RunWriter::create(&self.dir, id, distinct_keys, self.bloom_mask)?;
-        for &(key, value) in &records {
-            writer.push(key, value)?;
-        }
-        drop(records); // before the merges, which need memory for their blooms
-        added.push(writer.finish()?);
+        let (dir, bloom_mask) = (&self.dir, self.bloom_mask);
+        let (bloom, writer) = rayon::join(
+            || {
+                let mut bloom = Bloom::with_blocks(Bloom::blocks_for(key_bound));
+                for chunk in &chunks {
+                    for pair in chunk.windows(2).filter(|p| p[0].0 != p[1].0) {
+                        bloom.insert(pair[1].0 & bloom_mask);
+                    }
+                    if let Some(&(first, _)) = chunk.first() {
+                        bloom.insert(first & bloom_mask);
+                    }
+                }
+                bloom
+            },
+            || -> io::Result<RunWriter> {
+                let mut writer = RunWriter::create(dir, id, 0, bloom_mask)?.without_bloom();
+                let mut heads: Vec<&[(u64, u32)]> = chunks.iter().map(Vec::as_slice).collect();
+                // A few chunks: a linear scan for the smallest head.
+                while let Some(chunk) = heads
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(at, rest)| rest.first().map(|head| (head, at)))
+                    .min()
+                    .map(|(_, at)| at)
+                {
+                    let (&(key, value), rest) = heads[chunk].split_first().expect("a head");
+                    heads[chunk] = rest;
+                    writer.push(key, value)?;
+                }
+                Ok(writer)
+            },
+        );
+        drop(chunks); // before the merges, which need memory for their blooms
+        added.push(writer?.with_bloom(bloom).finish()?);
         Ok(())
     }
 
@@ -1040,6 +1074,8 @@ struct RunWriter {
     sparse_keys: Vec<u64>,
     bloom: Bloom,
     bloom_mask: u64,
+    /// Whether `push` enters keys into `bloom` (else it is built apart).
+    fills_bloom: bool,
 }
 
 impl RunWriter {
@@ -1065,7 +1101,21 @@ impl RunWriter {
             sparse_keys: Vec::new(),
             bloom: Bloom::with_blocks(Bloom::blocks_for(key_bound)),
             bloom_mask,
+            fills_bloom: true,
         })
+    }
+
+    /// The writer leaves its Bloom filter to [`RunWriter::with_bloom`].
+    fn without_bloom(self) -> Self {
+        RunWriter {
+            fills_bloom: false,
+            ..self
+        }
+    }
+
+    /// Gives the writer the Bloom filter of the keys it was given.
+    fn with_bloom(self, bloom: Bloom) -> Self {
+        RunWriter { bloom, ..self }
     }
 
     /// Appends a record; records must come in `(key, value)` order.
@@ -1075,7 +1125,9 @@ impl RunWriter {
         }
         if self.last_key != Some(key) {
             self.distinct_keys += 1;
-            self.bloom.insert(key & self.bloom_mask);
+            if self.fills_bloom {
+                self.bloom.insert(key & self.bloom_mask);
+            }
             self.last_key = Some(key);
         }
         let mut record = [0; RECORD_BYTES];
@@ -1138,6 +1190,12 @@ impl RunWriter {
         sync_dir(&dir)?;
         Ok(Run::new(entry, path, file, sparse_keys, bloom))
     }
+}
+
+/// The number of distinct keys in sorted records.
+fn distinct_keys(records: &[(u64, u32)]) -> u64 {
+    let repeats = records.windows(2).filter(|p| p[0].0 == p[1].0).count();
+    (records.len() - repeats) as u64
 }
 
 /// Streams a run's records in order through a bounded buffer, checking
@@ -1470,7 +1528,20 @@ mod tests {
             let len = if flush == 7 { 0 } else { random.below(6000) };
             let batch = random_batch(&mut random, len, 400);
             add_to_oracle(&mut oracle, &batch);
-            store.flush(batch, flush).expect("flush");
+            if flush % 2 == 0 {
+                store.flush(batch, flush).expect("flush");
+            } else {
+                // As the postings' tails come: sorted chunks sharing keys.
+                let chunks = batch
+                    .chunks(1 + flush as usize * 97)
+                    .map(|chunk| {
+                        let mut chunk = chunk.to_vec();
+                        chunk.sort_unstable();
+                        chunk
+                    })
+                    .collect();
+                store.flush_sorted(chunks, flush).expect("flush");
+            }
             assert_eq!(store.watermark(), flush);
             assert_eq!(
                 store.records(),
