@@ -310,6 +310,14 @@ impl Catalog {
     pub fn gone(&self) -> usize {
         self.gone
     }
+
+    /// The numbers below [`Catalog::next_seq`] that hold no article (they
+    /// were removed), set.
+    pub fn removed(&self) -> BitVec {
+        let mut removed = self.held.clone();
+        removed.negate();
+        removed
+    }
 }
 
 /// The corpus's time field and days, over the catalog and the new

@@ -142,7 +142,7 @@ impl Engine {
             postings = Some(AllPostings::open(&postings_dir, write).map_err(io_error)?);
             frequencies = None;
         }
-        let Some(postings) = postings else {
+        let Some(mut postings) = postings else {
             return Ok(None);
         };
         let (base, frequencies_watermark) = match frequencies {
@@ -155,6 +155,9 @@ impl Engine {
             catalog.insert(seq, &facts);
         }
         catalog.pad_to(next_seq);
+        if write {
+            postings.drop_on_merge(Arc::new(catalog.removed()));
+        }
         Ok(Some(Engine {
             sketcher: Arc::new(ArticleSketcher::new(config)?),
             catalog,
@@ -318,6 +321,8 @@ impl Engine {
         }
         promoted.sort_unstable();
         promoted.retain(|&s| self.catalog.counts_in_postings(s));
+        self.postings
+            .drop_on_merge(Arc::new(self.catalog.removed()));
         let records = read_records(&promoted)?;
         let sketched = self.resketch(&records, config)?;
         let sketches: Vec<(u32, ArticleSketch)> = sketched

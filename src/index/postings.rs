@@ -7,11 +7,13 @@
 //! disk ([`RunStore`], written every [`FLUSH_DOCUMENTS`] articles) and the
 //! articles added since (the tail, in memory, sketched again from their
 //! records when the index opens). Entries of removed articles stay until
-//! the runs are rewritten; lookups leave them out by the catalog.
+//! merges of runs leave them out; lookups leave them out by the catalog.
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use bit_vec::BitVec;
 use rayon::prelude::*;
 
 use super::runs::RunStore;
@@ -350,6 +352,14 @@ impl AllPostings {
                 *n += first;
             }
             postings.push_sorted(entries, merge);
+        }
+    }
+
+    /// Sets the articles whose entries merges of runs leave out from now on
+    /// (removed ones: lookups leave them out of runs not merged since).
+    pub fn drop_on_merge(&mut self, removed: Arc<BitVec>) {
+        for postings in self.each() {
+            postings.runs.drop_on_merge(Arc::clone(&removed));
         }
     }
 

@@ -87,7 +87,10 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
+
+use bit_vec::BitVec;
 
 #[cfg(test)]
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -140,6 +143,9 @@ pub struct RunStore {
     bloom_mask: u64,
     /// The merge running on a thread of its own, if any.
     merging: Option<Merging>,
+    /// Values whose records merges leave out (the caller's removed
+    /// documents), by value; values past its end are kept.
+    dropped: Arc<BitVec>,
 }
 
 /// A merge of runs on a thread of its own: the ids of the runs it merges
@@ -281,7 +287,12 @@ impl RunStore {
             io::Error::other(format!("{}: a merge of runs panicked", self.dir.display()))
         })??;
         retired.extend(merging.inputs);
-        added.push(merged);
+        if merged.entry.records > 0 {
+            added.push(merged);
+        } else {
+            // Every record was dropped: no run, and no files of one.
+            remove_run_files(&self.dir, merged.entry.id);
+        }
         Ok(())
     }
 
@@ -301,6 +312,7 @@ impl RunStore {
             .map(|run| run.entry)
             .collect();
         let (dir, bloom_mask) = (self.dir.clone(), self.bloom_mask);
+        let dropped = Arc::clone(&self.dropped);
         // The merge opens its inputs itself: runs are never changed once
         // named, and their files stay until the merged run replaces them.
         let handle = std::thread::Builder::new()
@@ -308,7 +320,7 @@ impl RunStore {
             .spawn(move || {
                 let inputs = open_runs(&dir, &entries)?;
                 let inputs: Vec<&Run> = inputs.iter().collect();
-                merge_runs(&dir, id, &inputs, bloom_mask)
+                merge_runs(&dir, id, &inputs, bloom_mask, &dropped)
             })
             .naming(&self.dir)?;
         self.merging = Some(Merging {
@@ -469,7 +481,15 @@ impl RunStore {
             writer_lock,
             bloom_mask: u64::MAX,
             merging: None,
+            dropped: Arc::default(),
         }
+    }
+
+    /// Sets the values whose records merges started from now on leave out:
+    /// values that no longer count (lookups must leave them out themselves,
+    /// as runs not merged yet still hold them).
+    pub fn drop_on_merge(&mut self, dropped: Arc<BitVec>) {
+        self.dropped = dropped;
     }
 
     fn require_writer(&self) -> io::Result<()> {
@@ -1282,7 +1302,13 @@ fn size_tier(records: u64) -> u32 {
 }
 
 /// K-way merge of `inputs` into new run `id`, streaming (bounded memory).
-fn merge_runs(dir: &Path, id: u64, inputs: &[&Run], bloom_mask: u64) -> io::Result<Run> {
+fn merge_runs(
+    dir: &Path,
+    id: u64,
+    inputs: &[&Run],
+    bloom_mask: u64,
+    dropped: &BitVec,
+) -> io::Result<Run> {
     let key_bound = inputs.iter().map(|run| run.entry.distinct_keys).sum();
     let mut writer = RunWriter::create(dir, id, key_bound, bloom_mask)?;
     let mut readers: Vec<RecordReader> = inputs
@@ -1306,7 +1332,9 @@ fn merge_runs(dir: &Path, id: u64, inputs: &[&Run], bloom_mask: u64) -> io::Resu
         let Some((index, (key, value))) = smallest else {
             break;
         };
-        writer.push(key, value)?;
+        if !dropped.get(value as usize).unwrap_or(false) {
+            writer.push(key, value)?;
+        }
         heads[index] = readers[index].next()?;
     }
     writer.finish()
@@ -1624,6 +1652,51 @@ mod tests {
             drop(store);
             assert_matches_oracle(&RunStore::open_to_read(dir.path()).expect("reopen"), &oracle, keys);
         }
+    }
+
+    #[test]
+    fn merges_leave_out_dropped_values() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = RunStore::open(dir.path()).expect("open");
+        let mut random = Random(4);
+        let mut oracle = Oracle::new();
+        let mut dropped = BitVec::from_elem(1000, false);
+        for value in (0..1000).step_by(3) {
+            dropped.set(value, true);
+        }
+        store.drop_on_merge(Arc::new(dropped.clone()));
+        // A full tier of equal runs: merged into one.
+        for flush in 0..FANOUT as u64 {
+            let batch = random_batch(&mut random, 3000, 200);
+            add_to_oracle(&mut oracle, &batch);
+            store.flush(batch, flush).expect("flush");
+        }
+        store.wait_for_merges().expect("merges");
+        assert_eq!(store.runs(), 1, "{store:?}");
+        for values in oracle.values_mut() {
+            values.retain(|&v| !dropped[v as usize]);
+        }
+        oracle.retain(|_, values| !values.is_empty());
+        let kept: u64 = oracle.values().map(|v| v.len() as u64).sum();
+        assert_eq!(store.records(), kept);
+        assert_matches_oracle(&store, &oracle, (0..200).chain(oracle.keys().copied()));
+
+        // A merge that drops every record (the merged run is of the first
+        // tier still) leaves no run and no run file behind.
+        store.drop_on_merge(Arc::new(BitVec::from_elem(1000, true)));
+        for flush in FANOUT as u64..2 * FANOUT as u64 - 1 {
+            store
+                .flush(random_batch(&mut random, 3000, 200), flush)
+                .expect("flush");
+        }
+        store.wait_for_merges().expect("merges");
+        assert_eq!((store.runs(), store.records()), (0, 0), "{store:?}");
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .expect("list")
+            .map(|entry| entry.expect("entry").file_name().to_string_lossy().into())
+            .collect();
+        names.sort();
+        assert_eq!(names, [LOCK, MANIFEST]);
     }
 
     #[test]

@@ -602,7 +602,23 @@ fn a_check_from_postings_lists_what_a_scan_lists_with_every_corpus_wide_rule_at_
     let expected = scanned_pairs(&config, dir.path(), &kept, new);
     assert_eq!(checked_pairs(&index, dir.path(), new), expected);
     drop(index);
+    let mut index = Index::open(&index_dir).unwrap();
+    assert_eq!(checked_pairs(&index, dir.path(), new), expected);
+
+    // More articles: their flushes merge runs, which leave the removed
+    // articles' entries out.
+    index.set_flush_every(29);
+    let more: Vec<Value> = generated_records(300, 9)
+        .into_iter()
+        .map(|(id, text)| json!({"id": format!("more-{id}"), "text": text}))
+        .collect();
+    let path = write_values(&dir.path().join("more.jsonl"), &more);
+    index.add(reader(&path, &config), |_| {}).unwrap();
+    // Closing installs the merges.
+    drop(index);
     let index = Index::open(&index_dir).unwrap();
+    let kept: Vec<Value> = kept.into_iter().chain(more).collect();
+    let expected = scanned_pairs(&config, dir.path(), &kept, new);
     assert_eq!(checked_pairs(&index, dir.path(), new), expected);
 }
 
