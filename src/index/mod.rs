@@ -436,67 +436,81 @@ impl Index {
     /// The input's errors, [`Error::IdInIndex`] for an id the index holds
     /// (or given twice), [`Error::IdRequired`] for a record without an id,
     /// [`Error::IndexStore`] when the database cannot be written. Commits made
-    /// before an error stay.
+    /// before an error stay; at an error of the input, every article before
+    /// it is added first.
     pub fn add(
         &mut self,
         entries: impl IntoIterator<Item = crate::Result<Entry>>,
         mut committed: impl FnMut(&[String]),
     ) -> crate::Result<Added> {
         let mut result = Added::default();
-        let mut batch: Vec<Document> = Vec::new();
-        // Each batch is sketched while the one before it is written.
-        let mut prepared: Option<PreparedBatch> = None;
-        for entry in entries {
-            match entry? {
-                Entry::Skipped(skipped) => result.skipped.push(skipped),
-                Entry::Document(doc) => {
-                    if doc.id_kind == IdKind::Line {
-                        return Err(Error::IdRequired {
-                            at: doc.origin.to_string(),
-                            id_field: self.config.input.id_field.clone(),
-                        });
-                    }
-                    batch.push(doc);
-                    if batch.len() >= self.commit_every {
-                        let next = std::mem::take(&mut batch);
-                        self.advance(&mut prepared, Some(next), &mut committed, &mut result)?;
-                    }
-                }
+        let mut entries = entries.into_iter();
+        let (size, id_field) = (self.commit_every, self.config.input.id_field.clone());
+        // An input error ends the reading; the articles before it are added.
+        let mut failed = None;
+        let mut read = |skipped: &mut Vec<Skipped>| {
+            if failed.is_some() {
+                return Vec::new();
             }
+            let (batch, error) = read_batch(&mut entries, size, &id_field, skipped);
+            failed = error;
+            batch
+        };
+        // Three batches at a time: while the pool writes one and sketches
+        // the next, this thread reads the one after.
+        let mut prepared: Option<PreparedBatch> = None;
+        let mut next = read(&mut result.skipped);
+        while prepared.is_some() || !next.is_empty() {
+            let docs = (!next.is_empty()).then_some(std::mem::take(&mut next));
+            let mut skipped = Vec::new();
+            next = self.advance(&mut prepared, docs, &mut committed, &mut result, || {
+                read(&mut skipped)
+            })?;
+            result.skipped.append(&mut skipped);
         }
-        let last = (!batch.is_empty()).then_some(batch);
-        self.advance(&mut prepared, last, &mut committed, &mut result)?;
-        self.advance(&mut prepared, None, &mut committed, &mut result)?;
-        Ok(result)
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(result),
+        }
     }
 
     /// Writes the `prepared` batch (if any) while `next` is prepared in its
-    /// place; the ids written are acknowledged before an error in `next`.
-    fn advance(
+    /// place, on the pool, and runs `read` on this thread meanwhile; the ids
+    /// written are acknowledged before an error in `next`.
+    fn advance<R: Send>(
         &mut self,
         prepared: &mut Option<PreparedBatch>,
         next: Option<Vec<Document>>,
         committed: &mut impl FnMut(&[String]),
         result: &mut Added,
-    ) -> crate::Result<()> {
+        read: impl FnOnce() -> R,
+    ) -> crate::Result<R> {
         let sketcher = self.engine.as_ref().map(|e| Arc::clone(&e.sketcher));
         let config = self.config.clone();
         let prepare = |docs: Vec<Document>| prepare_batch(docs, sketcher.as_deref(), &config);
-        let (written, next) = match (prepared.take(), next) {
-            (Some(batch), Some(docs)) => {
-                let (written, next) = rayon::join(|| self.commit(batch), || prepare(docs));
-                (Some(written), Some(next))
-            }
-            (Some(batch), None) => (Some(self.commit(batch)), None),
-            (None, next) => (None, next.map(prepare)),
-        };
+        let batch = prepared.take();
+        let mut work = None;
+        let read = rayon::in_place_scope(|scope| {
+            scope.spawn(|_| {
+                work = Some(match (batch, next) {
+                    (Some(batch), Some(docs)) => {
+                        let (written, next) = rayon::join(|| self.commit(batch), || prepare(docs));
+                        (Some(written), Some(next))
+                    }
+                    (Some(batch), None) => (Some(self.commit(batch)), None),
+                    (None, next) => (None, next.map(prepare)),
+                });
+            });
+            read()
+        });
+        let (written, next) = work.expect("the scope ran its work");
         if let Some(written) = written {
             let ids = written?;
             committed(&ids);
             result.added.extend(ids);
         }
         *prepared = next.transpose()?;
-        Ok(())
+        Ok(read)
     }
 
     /// Writes a prepared batch in one transaction, or nothing, and gives it
@@ -941,6 +955,36 @@ fn read_numbered(read: &ReadTransaction, seqs: &[u32], dir: &Path) -> crate::Res
         }
     }
     Ok(found)
+}
+
+/// Reads the next `size` documents of `entries` (fewer at its end or at an
+/// error, given with those before it), counting the skipped ones into
+/// `skipped`.
+fn read_batch(
+    entries: &mut impl Iterator<Item = crate::Result<Entry>>,
+    size: usize,
+    id_field: &str,
+    skipped: &mut Vec<Skipped>,
+) -> (Vec<Document>, Option<Error>) {
+    let mut batch = Vec::new();
+    while batch.len() < size {
+        match entries.next() {
+            None => break,
+            Some(Err(error)) => return (batch, Some(error)),
+            Some(Ok(Entry::Skipped(entry))) => skipped.push(entry),
+            Some(Ok(Entry::Document(doc))) => {
+                if doc.id_kind == IdKind::Line {
+                    let error = Error::IdRequired {
+                        at: doc.origin.to_string(),
+                        id_field: id_field.to_string(),
+                    };
+                    return (batch, Some(error));
+                }
+                batch.push(doc);
+            }
+        }
+    }
+    (batch, None)
 }
 
 /// Articles ready to be written, with the postings of their sketches sorted.

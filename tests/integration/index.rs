@@ -255,6 +255,39 @@ fn misuse_of_an_index_gets_clear_errors() {
 }
 
 #[test]
+fn an_add_stopped_by_a_bad_line_adds_every_article_before_it() {
+    let dir = TempDir::new().unwrap();
+    let generated = generated_records(9, 5);
+    let mut lines: Vec<String> = generated
+        .iter()
+        .map(|(id, text)| json!({"id": id, "text": text}).to_string())
+        .collect();
+    lines.insert(5, "{not json".to_string());
+    fs::write(dir.path().join("bad.jsonl"), lines.join("\n") + "\n").unwrap();
+    let out = reprint(dir.path(), &["index", "create", "idx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Batches of two: the bad line falls in the third, read while the first
+    // is written and the second sketched.
+    let out = reprint(
+        dir.path(),
+        &["index", "add", "idx", "bad.jsonl", "--commit-every", "2"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("bad.jsonl, line 6: malformed JSON"),
+        "{}",
+        stderr(&out)
+    );
+    let before: Vec<String> = generated[..5]
+        .iter()
+        .map(|(id, _)| format!("added {id}\n"))
+        .collect();
+    assert_eq!(stdout(&out), before.concat());
+    let out = reprint(dir.path(), &["index", "stats", "idx"]);
+    assert!(stdout(&out).contains("articles:  5"), "{}", stdout(&out));
+}
+
+#[test]
 fn evict_removes_what_was_published_before_a_time_and_keeps_the_untimed() {
     let dir = TempDir::new().unwrap();
     let records = [
