@@ -792,10 +792,14 @@ impl Index {
         }
         let indexed = |id: &str| by_id.get(id).ok().flatten().is_some();
         let new_set: AHashSet<String> = new_ids.iter().cloned().collect();
-        let (mut scan, new, records) = match &self.engine {
+        let CheckRun {
+            mut scan,
+            new,
+            records,
+        } = match &self.engine {
             Some(engine) => match self.check_by_postings(engine, &read, new)? {
-                Ok((scan, new)) => (scan, new, None),
-                Err(new) => self.check_by_scan(&read, new, progress)?,
+                ByPostings::Checked(run) => *run,
+                ByPostings::TooSmall(new) => self.check_by_scan(&read, new, progress)?,
             },
             None => self.check_by_scan(&read, new, progress)?,
         };
@@ -814,13 +818,12 @@ impl Index {
     /// candidates looked up, the pair stage run on those alone. Gives the
     /// entries back when the corpus is small enough to be compared pair by
     /// pair (a scan does, and is cheap then).
-    #[allow(clippy::type_complexity)]
     fn check_by_postings(
         &self,
         engine: &Engine,
         read: &ReadTransaction,
         entries: Vec<Entry>,
-    ) -> crate::Result<Result<(Scan, Vec<Document>), Vec<Entry>>> {
+    ) -> crate::Result<ByPostings> {
         let fields = engine.catalog.fields();
         let sketched: Vec<(Entry, Option<Facts>, Option<ArticleSketch>)> = entries
             .into_par_iter()
@@ -840,7 +843,9 @@ impl Index {
             });
         }
         if engine.catalog.documents() + documents <= EXHAUSTIVE_NEAR_MISS_DOCS {
-            return Ok(Err(sketched.into_iter().map(|(e, ..)| e).collect()));
+            return Ok(ByPostings::TooSmall(
+                sketched.into_iter().map(|(e, ..)| e).collect(),
+            ));
         }
         let read_count = engine.catalog.held() + sketched.len();
         let mut skipped = Vec::new();
@@ -860,19 +865,21 @@ impl Index {
         })?;
         given.skipped = skipped;
         given.read_count = read_count;
-        let scan = check_given(&self.config, given)?;
-        Ok(Ok((scan, new.into_iter().map(|n| n.doc).collect())))
+        Ok(ByPostings::Checked(Box::new(CheckRun {
+            scan: check_given(&self.config, given)?,
+            new: new.into_iter().map(|n| n.doc).collect(),
+            records: None,
+        })))
     }
 
     /// A check by a scan of every indexed record (in the order added)
     /// followed by the new entries, exact by construction.
-    #[allow(clippy::type_complexity)]
     fn check_by_scan(
         &self,
         read: &ReadTransaction,
         entries: Vec<Entry>,
         progress: &dyn Progress,
-    ) -> crate::Result<(Scan, Vec<Document>, Option<tempfile::NamedTempFile>)> {
+    ) -> crate::Result<CheckRun> {
         let records = self.write_records(read)?;
         let indexed = CorpusReader::open(&[records.path().to_path_buf()], &self.config.input)?;
         let new_ids: AHashSet<String> = entries
@@ -893,7 +900,11 @@ impl Index {
             .filter(|doc| new_ids.contains(&doc.id))
             .cloned()
             .collect();
-        Ok((scan, new, Some(records)))
+        Ok(CheckRun {
+            scan,
+            new,
+            records: Some(records),
+        })
     }
 
     /// Every indexed record, in the order added, as JSON Lines in a
@@ -955,6 +966,23 @@ fn read_numbered(read: &ReadTransaction, seqs: &[u32], dir: &Path) -> crate::Res
         }
     }
     Ok(found)
+}
+
+/// A check's scan, before its report is cut to the pairs with a new article.
+struct CheckRun {
+    scan: Scan,
+    /// The new articles checked (those with words), in input order.
+    new: Vec<Document>,
+    /// The temporary copy of the indexed records a whole scan read, if one
+    /// did (its documents' texts are read from it).
+    records: Option<tempfile::NamedTempFile>,
+}
+
+/// What a check from the postings gives.
+enum ByPostings {
+    Checked(Box<CheckRun>),
+    /// The entries back: the corpus is small enough to scan whole.
+    TooSmall(Vec<Entry>),
 }
 
 /// Reads the next `size` documents of `entries` (fewer at its end or at an
