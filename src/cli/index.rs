@@ -49,6 +49,12 @@ pub(crate) enum IndexCommand {
     ///
     /// Example: reprint index evict archive --before 2026-06-01 --time-field published
     Evict(EvictArgs),
+    /// Rewrite the postings without the entries of removed articles, one
+    /// file a kind (merges drop them as they come, but reach the largest
+    /// files rarely): worth running after a large eviction.
+    ///
+    /// Example: reprint index compact archive
+    Compact(CompactArgs),
     /// Show how many articles an index holds, its size and its settings.
     ///
     /// Example: reprint index stats archive
@@ -151,6 +157,13 @@ pub(crate) struct EvictArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub(crate) struct CompactArgs {
+    /// The index folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
 pub(crate) struct StatsArgs {
     /// The index folder.
     #[arg(value_name = "DIR")]
@@ -164,6 +177,7 @@ pub(crate) fn run(args: &IndexArgs, global: &GlobalArgs) -> anyhow::Result<Exit>
         IndexCommand::Check(check) => run_check(check, global),
         IndexCommand::Remove(remove) => run_remove(remove, global),
         IndexCommand::Evict(evict) => run_evict(evict, global),
+        IndexCommand::Compact(compact) => run_compact(compact, global),
         IndexCommand::Stats(stats) => run_stats(stats),
     }
 }
@@ -326,6 +340,20 @@ fn run_evict(args: &EvictArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
             args.before,
             args.dir.display(),
             evicted.untimed
+        );
+    }
+    Ok(Exit::Success)
+}
+
+fn run_compact(args: &CompactArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let mut index = open(&args.dir, global)?;
+    let before = index.stats()?.postings_bytes;
+    index.compact()?;
+    let after = index.stats()?.postings_bytes;
+    if !global.quiet {
+        eprintln!(
+            "reprint: postings of {} compacted from {before} to {after} bytes",
+            args.dir.display()
         );
     }
     Ok(Exit::Success)

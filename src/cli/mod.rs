@@ -92,7 +92,7 @@ pub(crate) enum Command {
     /// Example: reprint compare a.txt b.txt
     Compare(compare::CompareArgs),
     /// Keep articles in a persistent index and check new ones against it
-    /// (create, add, check, remove, evict, stats).
+    /// (create, add, check, remove, evict, compact, stats).
     ///
     /// Example: reprint index create archive && reprint index add archive wires.jsonl
     Index(index::IndexArgs),

@@ -277,6 +277,19 @@ impl Engine {
         Ok(())
     }
 
+    /// Writes the tails out and merges each kind of postings into one run
+    /// without the entries of removed articles (a writer's).
+    ///
+    /// # Errors
+    /// Files that cannot be read or written.
+    pub fn compact(&mut self) -> crate::Result<()> {
+        self.flush_below(self.catalog.next_seq())?;
+        self.postings.compact().map_err(|source| Error::Io {
+            path: postings_dir(&self.dir),
+            source,
+        })
+    }
+
     /// Writes the tails out: postings runs, then the frequencies file, which
     /// then hold every article below `watermark`.
     ///

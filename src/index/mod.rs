@@ -716,6 +716,22 @@ impl Index {
         Ok(numbered.into_iter().map(|(_, id)| id).collect())
     }
 
+    /// Rewrites each kind of postings as one file without the entries of
+    /// removed articles (merges leave them out as they come, but reach the
+    /// largest files rarely): after a large eviction, the postings shrink to
+    /// what the index holds.
+    ///
+    /// # Errors
+    /// [`Error::IndexReadOnly`] for an index opened to read, files that
+    /// cannot be read or written.
+    pub fn compact(&mut self) -> crate::Result<()> {
+        self.db.writer(&self.dir)?;
+        match self.engine.as_mut() {
+            Some(engine) => engine.compact(),
+            None => Ok(()),
+        }
+    }
+
     /// How many articles the index holds, and how large it is.
     ///
     /// # Errors

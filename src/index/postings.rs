@@ -363,6 +363,14 @@ impl AllPostings {
         }
     }
 
+    /// Merges each kind's runs into one, leaving removed articles' entries
+    /// out; the four kinds side by side.
+    pub fn compact(&mut self) -> io::Result<()> {
+        self.each()
+            .into_par_iter()
+            .try_for_each(|postings| postings.runs.compact())
+    }
+
     /// Whether the tails are to be written out (only ever by a writer: a
     /// reader keeps them, merged for lookups).
     pub fn is_full(&self) -> bool {

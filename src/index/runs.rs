@@ -262,6 +262,28 @@ impl RunStore {
         self.start_merge()
     }
 
+    /// Merges every run into one, leaving out the records of dropped values
+    /// (see [`RunStore::drop_on_merge`]), after the merges in progress: the
+    /// files then hold only what counts, however rarely merges would have
+    /// reached the largest runs.
+    pub fn compact(&mut self) -> io::Result<()> {
+        self.wait_for_merges()?;
+        if self.runs.is_empty() {
+            return Ok(());
+        }
+        let id = self.allocate_run_id();
+        let inputs: Vec<&Run> = self.runs.iter().collect();
+        let merged = merge_runs(&self.dir, id, &inputs, self.bloom_mask, &self.dropped)?;
+        let retired = self.runs.iter().map(|run| run.entry.id).collect();
+        let mut added = Vec::new();
+        if merged.entry.records > 0 {
+            added.push(merged);
+        } else {
+            remove_run_files(&self.dir, id);
+        }
+        self.commit(self.watermark, added, retired)
+    }
+
     /// Waits for the merge in progress, if any, installs it, and starts and
     /// installs the merges it makes due, until every tier holds fewer than
     /// [`FANOUT`] runs.

@@ -255,6 +255,42 @@ fn misuse_of_an_index_gets_clear_errors() {
 }
 
 #[test]
+fn compact_rewrites_the_postings_without_the_removed_articles() {
+    let dir = TempDir::new().unwrap();
+    let index_dir = dir.path().join("index");
+    let config = Config::default();
+    let records: Vec<Value> = generated_records(240, 11)
+        .into_iter()
+        .map(|(id, text)| json!({"id": id, "text": text}))
+        .collect();
+    let (indexed, new) = records.split_at(200);
+    let mut index = Index::create(&index_dir, &config).unwrap();
+    index.set_flush_every(25);
+    let path = write_values(&dir.path().join("indexed.jsonl"), indexed);
+    index.add(reader(&path, &config), |_| {}).unwrap();
+    let gone: Vec<String> = indexed
+        .iter()
+        .step_by(2)
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    index.remove(&gone).unwrap();
+    let before = index.stats().unwrap().postings_bytes;
+    index.compact().unwrap();
+    let after = index.stats().unwrap().postings_bytes;
+    assert!(
+        after * 10 < before * 6,
+        "half the articles removed: {before} -> {after} bytes"
+    );
+    let kept: Vec<Value> = indexed.iter().skip(1).step_by(2).cloned().collect();
+    let expected = scanned_pairs(&config, dir.path(), &kept, new);
+    assert!(!expected.is_empty());
+    assert_eq!(checked_pairs(&index, dir.path(), new), expected);
+    drop(index);
+    let index = Index::open_to_read(&index_dir).unwrap();
+    assert_eq!(checked_pairs(&index, dir.path(), new), expected);
+}
+
+#[test]
 fn an_add_stopped_by_a_bad_line_adds_every_article_before_it() {
     let dir = TempDir::new().unwrap();
     let generated = generated_records(9, 5);
