@@ -151,9 +151,10 @@ fn merge_sorted(a: &[(u64, u32)], b: &[(u64, u32)]) -> Vec<(u64, u32)> {
 }
 
 /// Sorts entries by key, then article: a radix sort on the keys' top bits
-/// (keys are hashes, spread evenly), several times faster than a comparison
-/// sort. The first pass spreads the entries over 2,048 buckets, each then
-/// sorted on its own, in parallel.
+/// (keys are hashes, spread evenly). The first pass spreads the entries
+/// over 2,048 buckets, each then sorted on its own, in parallel. (In place
+/// of a parallel comparison sort, it took sorting from about a fifth of an
+/// add's CPU to an eighth: perf, 300,000 harness articles.)
 fn sort_entries(entries: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
     const FIRST_BITS: u32 = 11;
     let mut entries = entries;
