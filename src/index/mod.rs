@@ -591,13 +591,21 @@ impl Index {
         Ok(result)
     }
 
+    /// Removes the articles `numbered` (with their ids), in commits of
+    /// [`Index::set_commit_every`] articles: the check engine holds each
+    /// commit's records until it has taken them out, so memory stays bounded
+    /// however many go (a killed removal leaves whole commits done).
+    fn remove_numbered(&mut self, numbered: &[(u64, String)]) -> crate::Result<()> {
+        for chunk in numbered.chunks(self.commit_every) {
+            self.remove_committed(chunk)?;
+        }
+        Ok(())
+    }
+
     /// Removes the articles `numbered` (with their ids) in one commit that
     /// adds one to the removal generation, then takes them out of the check
     /// engine.
-    fn remove_numbered(&mut self, numbered: &[(u64, String)]) -> crate::Result<()> {
-        if numbered.is_empty() {
-            return Ok(());
-        }
+    fn remove_committed(&mut self, numbered: &[(u64, String)]) -> crate::Result<()> {
         let dir = self.dir.clone();
         let (removed, generation) = self.write(|records, by_id, facts, meta| {
             let mut removed: Vec<Numbered> = Vec::with_capacity(numbered.len());
@@ -621,7 +629,8 @@ impl Index {
         Ok(())
     }
 
-    /// Removes the articles of `ids` in one commit.
+    /// Removes the articles of `ids` (one commit for up to
+    /// [`Index::set_commit_every`] of them).
     ///
     /// # Errors
     /// [`Error::IndexStore`] when the database cannot be written.
@@ -647,7 +656,8 @@ impl Index {
         Ok(result)
     }
 
-    /// Removes, in one commit, the articles whose time in the JSON field
+    /// Removes (one commit for up to [`Index::set_commit_every`] of them)
+    /// the articles whose time in the JSON field
     /// `field` (read as `scan` reads publication times) is before `before`
     /// (Unix seconds). Articles without a readable time there are kept and
     /// counted.

@@ -273,6 +273,8 @@ fn compact_rewrites_the_postings_without_the_removed_articles() {
         .step_by(2)
         .map(|r| r["id"].as_str().unwrap().to_string())
         .collect();
+    // Removed in commits of 7, each taken out of the postings in turn.
+    index.set_commit_every(7);
     index.remove(&gone).unwrap();
     let before = index.stats().unwrap().postings_bytes;
     index.compact().unwrap();
