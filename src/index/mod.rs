@@ -444,7 +444,8 @@ impl Index {
         mut committed: impl FnMut(&[String]),
     ) -> crate::Result<Added> {
         let mut result = Added::default();
-        let mut entries = entries.into_iter();
+        // Fused: it is read again once it has ended.
+        let mut entries = entries.into_iter().fuse();
         let (size, id_field) = (self.commit_every, self.config.input.id_field.clone());
         // An input error ends the reading; the articles before it are added.
         let mut failed = None;
