@@ -1,5 +1,8 @@
 //! Per-stage benchmarks: one criterion group per pipeline stage, in pipeline
-//! order (normalize, shingle, sketch, lsh, spill, verify, align, cluster).
+//! order (normalize, shingle, sketch, article, lsh, spill, verify, align,
+//! cluster). `article` is a document's whole sketch, as a scan reads it and
+//! an index adds it: signature and band keys, winnowed fingerprints,
+//! templates and story terms.
 //!
 //! Input: a seeded synthetic corpus (2,000 documents, mean 600 words, with planted
 //! near-duplicates so that LSH, verification and alignment have real work) and,
@@ -36,6 +39,7 @@ use reprint::config::Keep;
 use reprint::stages::cluster;
 use reprint::stages::for_each_word;
 use reprint::stages::verify;
+use reprint::stages::ArticleSketcher;
 use reprint::stages::CandidatePair;
 use reprint::stages::Rules;
 use reprint::stages::{align, align_by_runs, align_from, AlignText, Runs};
@@ -270,6 +274,29 @@ fn bench_sketch(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_article(c: &mut Criterion) {
+    let sketcher =
+        ArticleSketcher::new(&Config::default()).expect("the default settings are valid");
+    let mut group = c.benchmark_group("article");
+    for (corpus, per) in per_document_inputs() {
+        rates(&mut group, corpus.name, corpus.bytes, per, || {
+            let mut fingerprints = 0;
+            for text in &corpus.texts {
+                let sketch = sketcher
+                    .sketch(black_box(text))
+                    .expect("every text has words");
+                fingerprints += sketch.fingerprints.len();
+            }
+            assert!(
+                fingerprints > corpus.texts.len(),
+                "fingerprints were chosen"
+            );
+            fingerprints
+        });
+    }
+    group.finish();
+}
+
 fn bench_lsh(c: &mut Criterion) {
     let (corpus, prepared) = (synthetic(), prepared());
     let mut group = c.benchmark_group("lsh");
@@ -426,7 +453,7 @@ fn config() -> Criterion {
 criterion_group! {
     name = stages;
     config = config();
-    targets = bench_normalize, bench_shingle, bench_sketch, bench_lsh, bench_spill,
+    targets = bench_normalize, bench_shingle, bench_sketch, bench_article, bench_lsh, bench_spill,
         bench_verify, bench_align, bench_cluster
 }
 criterion_main!(stages);

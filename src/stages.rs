@@ -28,6 +28,8 @@ pub use crate::lsh::{
 pub use crate::normalize::for_each_word;
 pub use crate::overlap::{shared_fingerprint_pairs, OverlapCandidates, OverlapParams};
 pub use crate::pipeline::{align_listed, ListedPair};
+#[cfg(feature = "index")]
+pub use crate::pipeline::{ArticleSketch, ArticleSketcher};
 pub use crate::shingle::{Scratch, ShingleSet, Shingler, Token};
 pub use crate::sketch::{MinHasher, Signature};
 pub use crate::spill::{Partitioned, Record, PARTITIONS};
