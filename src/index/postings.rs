@@ -303,6 +303,15 @@ impl AllPostings {
         })
     }
 
+    fn kinds(&self) -> [&Postings; 4] {
+        [
+            &self.bands,
+            &self.fingerprints,
+            &self.templates,
+            &self.terms,
+        ]
+    }
+
     fn each(&mut self) -> [&mut Postings; 4] {
         [
             &mut self.bands,
@@ -315,16 +324,11 @@ impl AllPostings {
     /// The lowest watermark of the four kinds: articles from it on are
     /// entered again at open (each kind takes those at or past its own).
     pub fn watermark(&self) -> u64 {
-        [
-            &self.bands,
-            &self.fingerprints,
-            &self.templates,
-            &self.terms,
-        ]
-        .iter()
-        .map(|p| p.watermark())
-        .min()
-        .unwrap_or(0)
+        self.kinds()
+            .iter()
+            .map(|p| p.watermark())
+            .min()
+            .unwrap_or(0)
     }
 
     /// Enters the sketches of documents into the tail of each kind whose
@@ -417,15 +421,10 @@ impl AllPostings {
 
     /// Bytes of the runs on disk, and of their summaries held in memory.
     pub fn bytes(&self) -> (u64, u64) {
-        [
-            &self.bands,
-            &self.fingerprints,
-            &self.templates,
-            &self.terms,
-        ]
-        .iter()
-        .map(|p| p.bytes())
-        .fold((0, 0), |(d, m), (pd, pm)| (d + pd, m + pm))
+        self.kinds()
+            .iter()
+            .map(|p| p.bytes())
+            .fold((0, 0), |(d, m), (pd, pm)| (d + pd, m + pm))
     }
 }
 

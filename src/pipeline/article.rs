@@ -7,7 +7,6 @@
 //! content terms (what the scan's document frequencies count).
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 
 use crate::boilerplate::BoilerplateMarker;
 use crate::config::Config;
@@ -43,12 +42,6 @@ pub struct ArticleSketch {
     /// The day of the year its dateline gives (none when the overlap stage
     /// is off).
     pub lead_day: Option<u16>,
-}
-
-thread_local! {
-    /// Buffers reused from one article to the next on a thread, as a scan's
-    /// workers reuse theirs (they grow to the longest article sketched).
-    static SCRATCH: RefCell<SketchScratch> = RefCell::default();
 }
 
 /// Sketches articles one at a time with a scan's settings. Sketches do not
@@ -96,19 +89,17 @@ impl ArticleSketcher {
             spill_budget: 0,
             background: self.background.as_deref(),
         };
+        let mut scratch = SketchScratch::default();
+        let sketch = sketcher.sketch(text, &mut scratch)?;
         let sorted = |mut values: Vec<u64>| {
             values.sort_unstable();
             values.dedup();
             values
         };
-        let (sketch, content_terms) = SCRATCH.with_borrow_mut(|scratch| {
-            let sketch = sketcher.sketch(text, scratch)?;
-            let content_terms = match self.background {
-                Some(_) => sorted(scratch.terms.iter().map(|t| t.term).collect()),
-                None => Vec::new(),
-            };
-            Some((sketch, content_terms))
-        })?;
+        let content_terms = match self.background {
+            Some(_) => sorted(scratch.terms.iter().map(|t| t.term).collect()),
+            None => Vec::new(),
+        };
         Some(ArticleSketch {
             band_keys: sketch.band_keys,
             copy_key: sketch.copy_key,
