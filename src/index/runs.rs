@@ -534,26 +534,35 @@ impl RunStore {
             return Ok(());
         }
         // Keys repeated across chunks are counted once a chunk: a bound.
-        let key_bound = chunks
-            .iter()
-            .map(|chunk| distinct_keys(chunk).count() as u64)
-            .sum();
+        let key_bound = chunks.iter().map(|chunk| distinct_keys(chunk)).sum();
         let id = self.allocate_run_id();
         let (dir, bloom_mask) = (&self.dir, self.bloom_mask);
         let (bloom, writer) = rayon::join(
             || {
                 let mut bloom = Bloom::with_blocks(Bloom::blocks_for(key_bound));
-                for key in chunks.iter().flat_map(|chunk| distinct_keys(chunk)) {
-                    bloom.insert(key & bloom_mask);
+                for chunk in &chunks {
+                    for pair in chunk.windows(2).filter(|p| p[0].0 != p[1].0) {
+                        bloom.insert(pair[1].0 & bloom_mask);
+                    }
+                    if let Some(&(first, _)) = chunk.first() {
+                        bloom.insert(first & bloom_mask);
+                    }
                 }
                 bloom
             },
             || -> io::Result<RunWriter> {
                 let mut writer = RunWriter::create(dir, id, 0, bloom_mask)?.without_bloom();
-                let mut rests: Vec<&[(u64, u32)]> = chunks.iter().map(Vec::as_slice).collect();
-                while let Some(at) = smallest_head(rests.iter().map(|rest| rest.first().copied())) {
-                    let (&(key, value), rest) = rests[at].split_first().expect("a head");
-                    rests[at] = rest;
+                let mut heads: Vec<&[(u64, u32)]> = chunks.iter().map(Vec::as_slice).collect();
+                // A few chunks: a linear scan for the smallest head.
+                while let Some(chunk) = heads
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(at, rest)| rest.first().map(|head| (head, at)))
+                    .min()
+                    .map(|(_, at)| at)
+                {
+                    let (&(key, value), rest) = heads[chunk].split_first().expect("a head");
+                    heads[chunk] = rest;
                     writer.push(key, value)?;
                 }
                 Ok(writer)
@@ -1221,15 +1230,10 @@ impl RunWriter {
     }
 }
 
-/// The distinct keys of sorted records, in order.
-fn distinct_keys(records: &[(u64, u32)]) -> impl Iterator<Item = u64> + '_ {
-    let first = records.first().map(|&(key, _)| key);
-    first.into_iter().chain(
-        records
-            .windows(2)
-            .filter(|pair| pair[0].0 != pair[1].0)
-            .map(|pair| pair[1].0),
-    )
+/// The number of distinct keys in sorted records.
+fn distinct_keys(records: &[(u64, u32)]) -> u64 {
+    let repeats = records.windows(2).filter(|p| p[0].0 == p[1].0).count();
+    (records.len() - repeats) as u64
 }
 
 /// Streams a run's records in order through a bounded buffer, checking
@@ -1315,9 +1319,9 @@ fn size_tier(records: u64) -> u32 {
         .unwrap_or(0)
 }
 
-/// K-way merge of `inputs` into new run `id`, streaming (bounded memory).
-/// Merges `inputs` into the run `id`, leaving out the records of `dropped`
-/// values; `None` (and no files) when none is left.
+/// K-way merge of `inputs` into new run `id`, streaming (bounded memory),
+/// leaving out the records of `dropped` values; `None` (and no files) when
+/// none is left.
 fn merge_runs(
     dir: &Path,
     id: u64,
@@ -1335,8 +1339,19 @@ fn merge_runs(
         .iter_mut()
         .map(RecordReader::next)
         .collect::<io::Result<Vec<_>>>()?;
-    while let Some(index) = smallest_head(heads.iter().copied()) {
-        let (key, value) = heads[index].expect("the smallest head is a record");
+    loop {
+        // FANOUT inputs: a linear scan beats a heap.
+        let mut smallest: Option<(usize, (u64, u32))> = None;
+        for (index, head) in heads.iter().enumerate() {
+            if let Some(record) = *head {
+                if smallest.is_none_or(|(_, best)| record < best) {
+                    smallest = Some((index, record));
+                }
+            }
+        }
+        let Some((index, (key, value))) = smallest else {
+            break;
+        };
         if !dropped.get(value as usize).unwrap_or(false) {
             writer.push(key, value)?;
         }
@@ -1347,17 +1362,6 @@ fn merge_runs(
         return Ok(None);
     }
     writer.finish().map(Some)
-}
-
-/// Which of a few sorted sources' heads (`None`: the source has ended) holds
-/// the smallest record, the first on ties; `None` when all have ended. For
-/// the few sources of a merge a linear scan beats a heap.
-fn smallest_head(heads: impl Iterator<Item = Option<(u64, u32)>>) -> Option<usize> {
-    heads
-        .enumerate()
-        .filter_map(|(at, head)| head.map(|record| (record, at)))
-        .min()
-        .map(|(_, at)| at)
 }
 
 fn run_file_name(id: u64, extension: &str) -> String {
