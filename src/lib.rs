@@ -75,6 +75,7 @@ pub mod defaults;
 mod error;
 mod hash;
 mod ids;
+pub mod options;
 pub mod progress;
 
 pub mod stages;
@@ -94,7 +95,7 @@ pub use grade::Verdict;
 pub use ids::DocId;
 pub use input::{
     document_from_record, parse_time, read_document, reads_as_article, CorpusReader, Document,
-    Entry, Origin, Skipped,
+    Entry, Origin, Record, RecordReader, Skipped,
 };
 pub use pipeline::{compare, run, run_with_progress, Scan};
 pub use report::{Comparison, Report};

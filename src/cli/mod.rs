@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use reprint::config::{Keep, ShingleUnit, TimeField};
 use reprint::defaults;
+use reprint::options;
 use reprint::Config;
 
 /// Find near-duplicate and overlapping news articles.
@@ -64,7 +65,7 @@ pub(crate) struct GlobalArgs {
         long,
         global = true,
         default_value_t = defaults::MEMORY_LIMIT,
-        value_parser = parse_size,
+        value_parser = options::parse_size,
         value_name = "SIZE"
     )]
     pub memory_limit: u64,
@@ -244,12 +245,7 @@ impl OverlapArgs {
         if let Some(path) = &self.ignore_phrases {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read the phrase list {}", path.display()))?;
-            config.overlap.ignore_phrases = text
-                .lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty() && !line.starts_with('#'))
-                .map(str::to_string)
-                .collect();
+            config.overlap.ignore_phrases = options::phrase_list(&text);
         }
         Ok(())
     }
@@ -312,40 +308,6 @@ impl ShingleArgs {
     }
 }
 
-/// A size in bytes: a number, optionally with a unit K, M, G or T (powers
-/// of 1024; `KB`, `MiB` and the like read the same), e.g. `512M`, `1.5G`.
-fn parse_size(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let shift = match unit
-        .trim()
-        .to_ascii_uppercase()
-        .trim_end_matches(['B', 'I'])
-    {
-        "" => 0,
-        "K" => 10,
-        "M" => 20,
-        "G" => 30,
-        "T" => 40,
-        _ => {
-            return Err(format!(
-                "unknown unit {unit:?}: use K, M, G or T, e.g. 512M"
-            ))
-        }
-    };
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a size, e.g. 512M or 2G"))?;
-    let bytes = value * (1u64 << shift) as f64;
-    if !bytes.is_finite() || bytes >= u64::MAX as f64 {
-        return Err(format!("{text:?} is too large"));
-    }
-    Ok(bytes as u64)
-}
-
 /// Builds and validates the library config from the parsed arguments. A
 /// command without story options (`dedup`) runs no story stage.
 pub(crate) fn to_config(
@@ -388,7 +350,7 @@ pub(crate) fn to_config(
     }
     config
         .validate()
-        .map_err(|err| match err.setting().and_then(flag_of) {
+        .map_err(|err| match err.setting().and_then(options::option_of) {
             Some(flag) => anyhow::Error::new(err).context(format!("invalid {flag}")),
             None => err.into(),
         })?;
@@ -420,56 +382,10 @@ fn warn_if_banding_misses(config: &Config, global: &GlobalArgs) {
 /// by its path in the config (`input.text_field`) is named by its option
 /// (`--text-field`).
 pub(crate) fn in_cli_terms(err: reprint::Error) -> anyhow::Error {
-    let message = err.to_string();
-    // Dotted paths only (a bare `threshold` also stands inside other
-    // names), longest first, so that `grade.story_threshold` does not
-    // replace the start of `grade.story_threshold_outside_window`.
-    let mut named: Vec<(&str, &str)> = OPTIONS
-        .iter()
-        .copied()
-        .filter(|(setting, _)| setting.contains('.') && message.contains(setting))
-        .collect();
-    if named.is_empty() {
-        return err.into();
+    match options::in_option_terms(&err.to_string(), |flag| flag.to_string()) {
+        Some(message) => anyhow::anyhow!(message),
+        None => err.into(),
     }
-    named.sort_by_key(|(setting, _)| std::cmp::Reverse(setting.len()));
-    let message = named
-        .iter()
-        .fold(message, |m, (setting, flag)| m.replace(setting, flag));
-    anyhow::anyhow!(message)
-}
-
-/// Every config setting (by its path in the config, as the library's errors
-/// name it) that an option sets, with that option.
-const OPTIONS: [(&str, &str); 17] = [
-    ("threshold", "--threshold"),
-    ("threads", "--threads"),
-    ("memory_limit", "--memory-limit"),
-    ("shingle.size", "--shingle-size or --char-ngrams"),
-    ("sketch.num_perm", "--num-perm"),
-    ("lsh.bands", "--bands"),
-    ("lsh.rows", "--rows"),
-    ("align.min_passage_words", "--min-passage-words"),
-    ("align.max_gap_words", "--max-gap-words"),
-    ("overlap.max_df", "--max-df"),
-    ("grade.story_threshold", "--story-threshold"),
-    ("grade.min_passage_specifics", "--min-passage-specifics"),
-    (
-        "grade.story_threshold_outside_window",
-        "--story-threshold-outside-window",
-    ),
-    ("story.cluster_threshold", "--story-cluster-threshold"),
-    ("input.id_field", "--id-field"),
-    ("input.text_field", "--text-field"),
-    ("input.time_field", "--time-field"),
-];
-
-/// The option that sets a config setting, for settings that have one.
-fn flag_of(setting: &str) -> Option<&'static str> {
-    OPTIONS
-        .iter()
-        .find(|(name, _)| *name == setting)
-        .map(|&(_, flag)| flag)
 }
 
 #[cfg(test)]
@@ -568,24 +484,6 @@ mod tests {
     }
 
     #[test]
-    fn sizes_read_with_their_units() {
-        for (text, bytes) in [
-            ("0", 0),
-            ("4096", 4096),
-            ("512M", 512 << 20),
-            ("512MB", 512 << 20),
-            ("2g", 2 << 30),
-            ("1.5GiB", 3 << 29),
-            ("64 K", 64 << 10),
-        ] {
-            assert_eq!(parse_size(text), Ok(bytes), "{text}");
-        }
-        for bad in ["", "M", "12X", "1.2.3G", "-1G", "99999999999T"] {
-            assert!(parse_size(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
     fn the_command_line_defaults_are_the_library_defaults() {
         assert_eq!(parsed_config("scan"), Config::default());
         let mut without_story = Config::default();
@@ -602,7 +500,7 @@ mod tests {
         let mut config = Config::default();
         config.align.min_passage_words = 0;
         let setting = config.validate().unwrap_err().setting().unwrap();
-        assert_eq!(flag_of(setting), Some("--min-passage-words"));
+        assert_eq!(options::option_of(setting), Some("--min-passage-words"));
         let bad_line = reprint::Error::BadLine {
             path: "a.jsonl".into(),
             line: 3,
@@ -620,9 +518,10 @@ mod tests {
             .chain(command.get_arguments())
             .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
             .collect();
-        let settings = OPTIONS.iter().filter(|(s, _)| *s != "shingle.size");
-        for (setting, _) in settings {
-            let flag = flag_of(setting).unwrap();
+        let settings = options::OPTIONS
+            .iter()
+            .filter(|(s, _)| *s != "shingle.size");
+        for (_, flag) in settings {
             assert!(
                 options.iter().any(|o| o == flag),
                 "{flag} is not an option of scan"

@@ -29,8 +29,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use xxhash_rust::xxh3::xxh3_128;
 
+mod records;
 mod time;
 
+pub use records::{Record, RecordReader};
 pub use time::parse_time;
 
 use crate::config::InputConfig;
@@ -347,20 +349,75 @@ pub struct CorpusReader {
     pending: VecDeque<PathBuf>,
     current: Option<Source>,
     config: InputConfig,
-    /// Where each id was first seen, by the id's 128-bit hash (two ids of
-    /// ten million share one with a chance near 1e-25): 32 bytes an id, where
-    /// the id and its origin took about 170 at a million documents.
-    first_seen: AHashMap<u128, FirstSeen>,
-    /// The files of the origins in `first_seen`, numbered.
-    seen_paths: Vec<Arc<Path>>,
+    /// The ids seen so far.
+    ids: IdRegistry,
     /// More than one input: an id-less record's id names its file too.
     several_inputs: bool,
     /// The temporary copy of input that cannot be read twice, made on first use.
     spill: Option<Spill>,
 }
 
+/// Every id seen so far, to tell a duplicate where its id was first seen.
+#[derive(Default)]
+struct IdRegistry {
+    /// Where each id was first seen, by the id's 128-bit hash (two ids of
+    /// ten million share one with a chance near 1e-25): 32 bytes an id, where
+    /// the id and its origin took about 170 at a million documents.
+    first_seen: AHashMap<u128, FirstSeen>,
+    /// The files of the origins in `first_seen`, numbered.
+    seen_paths: Vec<Arc<Path>>,
+}
+
+impl IdRegistry {
+    /// Registers the id, or reports it as a duplicate.
+    fn accept(&mut self, document: Document, skip_duplicates: bool) -> crate::Result<Entry> {
+        let key = xxh3_128(document.id.as_bytes());
+        if let Some(seen) = self.first_seen.get(&key) {
+            let first = Origin {
+                path: self.seen_paths[seen.path as usize].clone(),
+                line: (seen.line != 0).then_some(seen.line),
+            };
+            let (here, first) = (document.origin.to_string(), first.to_string());
+            if document.id_kind == IdKind::Line || seen.kind == IdKind::Line {
+                return Err(Error::IdClash {
+                    at: here,
+                    id: document.id,
+                    first,
+                });
+            }
+            if !skip_duplicates {
+                return Err(Error::DuplicateId {
+                    at: here,
+                    id: document.id,
+                    first,
+                });
+            }
+            return Ok(Entry::Skipped(Skipped {
+                reason: format!("duplicate id (first seen at {first})"),
+                location: here,
+                id: Some(document.id),
+            }));
+        }
+        // Documents of one file come in a row: one number for all of them.
+        if !self
+            .seen_paths
+            .last()
+            .is_some_and(|last| Arc::ptr_eq(last, &document.origin.path))
+        {
+            self.seen_paths.push(document.origin.path.clone());
+        }
+        let seen = FirstSeen {
+            line: document.origin.line.unwrap_or(0),
+            path: (self.seen_paths.len() - 1) as u32,
+            kind: document.id_kind,
+        };
+        self.first_seen.insert(key, seen);
+        Ok(Entry::Document(document))
+    }
+}
+
 /// Where an id was first seen: its origin's line (0 for none, as lines count
-/// from 1) and file (a number in `CorpusReader::seen_paths`), and its kind.
+/// from 1) and file (a number in `IdRegistry::seen_paths`), and its kind.
 struct FirstSeen {
     line: u64,
     path: u32,
@@ -484,8 +541,7 @@ impl CorpusReader {
             pending: paths.iter().cloned().collect(),
             current: None,
             config: config.clone(),
-            first_seen: AHashMap::new(),
-            seen_paths: Vec::new(),
+            ids: IdRegistry::default(),
             several_inputs: paths.len() > 1,
             spill: None,
         })
@@ -607,48 +663,7 @@ impl CorpusReader {
 
     /// Registers the id, or reports it as a duplicate.
     fn accept(&mut self, document: Document) -> crate::Result<Entry> {
-        let key = xxh3_128(document.id.as_bytes());
-        if let Some(seen) = self.first_seen.get(&key) {
-            let first = Origin {
-                path: self.seen_paths[seen.path as usize].clone(),
-                line: (seen.line != 0).then_some(seen.line),
-            };
-            let (here, first) = (document.origin.to_string(), first.to_string());
-            if document.id_kind == IdKind::Line || seen.kind == IdKind::Line {
-                return Err(Error::IdClash {
-                    at: here,
-                    id: document.id,
-                    first,
-                });
-            }
-            if !self.config.skip_bad_lines {
-                return Err(Error::DuplicateId {
-                    at: here,
-                    id: document.id,
-                    first,
-                });
-            }
-            return Ok(Entry::Skipped(Skipped {
-                reason: format!("duplicate id (first seen at {first})"),
-                location: here,
-                id: Some(document.id),
-            }));
-        }
-        // Documents of one file come in a row: one number for all of them.
-        if !self
-            .seen_paths
-            .last()
-            .is_some_and(|last| Arc::ptr_eq(last, &document.origin.path))
-        {
-            self.seen_paths.push(document.origin.path.clone());
-        }
-        let seen = FirstSeen {
-            line: document.origin.line.unwrap_or(0),
-            path: (self.seen_paths.len() - 1) as u32,
-            kind: document.id_kind,
-        };
-        self.first_seen.insert(key, seen);
-        Ok(Entry::Document(document))
+        self.ids.accept(document, self.config.skip_bad_lines)
     }
 
     /// Reads the next entry of the current source, or `None` when it is exhausted.
@@ -847,12 +862,23 @@ fn parse_record(
     })?;
     let value: Value =
         serde_json::from_str(text).map_err(|e| (None, format!("malformed JSON: {e}")))?;
-    let Value::Object(mut record) = value else {
+    let Value::Object(record) = value else {
         return Err((
             None,
             format!("expected a JSON object, got {}", kind(&value)),
         ));
     };
+    record_document(record, config, line)
+}
+
+/// The document of one parsed record: its id and text fields by `config`,
+/// the rest kept as metadata. On failure returns the id (if readable) and
+/// the reason.
+fn record_document(
+    mut record: Map<String, Value>,
+    config: &InputConfig,
+    line: u64,
+) -> Result<Document, (Option<String>, String)> {
     // A record without an id gets its line's; the reader names it (see
     // `CorpusReader::line_id`).
     let (id, id_kind) = match record.remove(&config.id_field) {
