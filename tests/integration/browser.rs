@@ -7,19 +7,10 @@
 //! Set `REPRINT_SKIP_BROWSER_TEST=1` to skip it on a machine that cannot
 //! install chromium; it says so on stderr.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use reprint::synthetic::{generate, generate_reuse, CorpusSpec, ReuseSpec};
-
-use crate::util::{reprint, seeds_dir, stderr};
-
-/// Text every other generated article ends with: in far more articles than
-/// the boilerplate limit, so pairs that share it show it as boilerplate.
-const FOOTER: &str = "This article is distributed by the Example Wire Service and may not be \
-                      republished without a license from its syndication desk, which answers \
-                      requests on working days.";
+use crate::util::{planted_corpus, reprint, seeds_dir, stderr};
 
 #[test]
 fn html_report_in_headless_chromium_lists_the_pairs_and_highlights_the_reported_passages() {
@@ -95,7 +86,7 @@ fn html_report_in_headless_chromium_lists_the_pairs_and_highlights_the_reported_
 
     // A generated corpus with planted copies, planted passages and
     // boilerplate; its texts are longer than their boxes.
-    let (corpus, planted) = generated_corpus(&out);
+    let (corpus, planted) = planted_corpus(&out, 300, 600);
     check_in_browser(
         &browser,
         &out,
@@ -215,59 +206,4 @@ fn seeds_with_a_reprint(out: &Path, seeds: &[String]) -> (PathBuf, String) {
     );
     std::fs::write(folder.join(REPRINT), reprint).unwrap();
     (folder, source)
-}
-
-/// Writes a JSON Lines corpus of near-duplicate copies and of articles with
-/// planted passages; returns its path and the planted pairs. Every article
-/// starts with accented letters and emoji, so character offsets differ from
-/// byte offsets and from the browser's UTF-16 indexes.
-fn generated_corpus(out: &Path) -> (PathBuf, Vec<(String, String)>) {
-    let copies = generate(&CorpusSpec {
-        documents: 300,
-        mean_words: 200,
-        duplicate_share: 0.15,
-        max_edit_rate: 0.03,
-        seed: 7,
-        ..CorpusSpec::default()
-    });
-    let reuse = generate_reuse(&ReuseSpec {
-        documents: 600,
-        mean_words: 300,
-        // Not the copies' seed: the generators would draw the same words.
-        seed: 8,
-        ..ReuseSpec::default()
-    });
-    let texts = copies
-        .texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (format!("copy-{i}"), t))
-        .chain(
-            reuse
-                .texts
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (format!("reuse-{i}"), t)),
-        );
-    let mut lines = String::new();
-    for (n, (id, text)) in texts.enumerate() {
-        let emoji = ['📰', '🗞', '🌍', '✈'][n % 4];
-        let footer = if n % 2 == 0 { FOOTER } else { "" };
-        let text = format!("Édition n°{n} {emoji} — {text}\n\n{footer}");
-        writeln!(lines, "{}", serde_json::json!({ "id": id, "text": text })).unwrap();
-    }
-    let path = out.join("generated.jsonl");
-    std::fs::write(&path, lines).unwrap();
-    let planted = copies
-        .planted
-        .iter()
-        .map(|&(copy, source)| (format!("copy-{copy}"), format!("copy-{source}")))
-        .chain(
-            reuse
-                .passages
-                .iter()
-                .map(|p| (format!("reuse-{}", p.source), format!("reuse-{}", p.target))),
-        )
-        .collect();
-    (path, planted)
 }

@@ -10,6 +10,7 @@ mod inputs;
 mod library;
 mod outputs;
 mod properties;
+mod python;
 mod reuse;
 mod robustness;
 mod serve;

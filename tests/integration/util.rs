@@ -1,10 +1,11 @@
 //! Helpers shared by the integration tests.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
-use reprint::synthetic::{generate, CorpusSpec, SyntheticCorpus};
+use reprint::synthetic::{generate, generate_reuse, CorpusSpec, ReuseSpec, SyntheticCorpus};
 use reprint::{Document, Entry};
 
 /// The repository's seeds folder.
@@ -108,4 +109,69 @@ pub fn seed_records() -> Vec<(String, String)> {
             (id, std::fs::read_to_string(p).unwrap())
         })
         .collect()
+}
+
+/// Text every other generated article ends with: in far more articles than
+/// the boilerplate limit, so pairs that share it show it as boilerplate.
+const FOOTER: &str = "This article is distributed by the Example Wire Service and may not be \
+                      republished without a license from its syndication desk, which answers \
+                      requests on working days.";
+
+/// Writes a JSON Lines corpus of near-duplicate copies and of articles with
+/// planted passages; returns its path and the planted pairs. Every article
+/// starts with accented letters and emoji, so character offsets differ from
+/// byte offsets and from the browser's UTF-16 indexes.
+pub fn planted_corpus(
+    out: &Path,
+    copies: usize,
+    reuses: usize,
+) -> (PathBuf, Vec<(String, String)>) {
+    let copies = generate(&CorpusSpec {
+        documents: copies,
+        mean_words: 200,
+        duplicate_share: 0.15,
+        max_edit_rate: 0.03,
+        seed: 7,
+        ..CorpusSpec::default()
+    });
+    let reuse = generate_reuse(&ReuseSpec {
+        documents: reuses,
+        mean_words: 300,
+        // Not the copies' seed: the generators would draw the same words.
+        seed: 8,
+        ..ReuseSpec::default()
+    });
+    let texts = copies
+        .texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("copy-{i}"), t))
+        .chain(
+            reuse
+                .texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("reuse-{i}"), t)),
+        );
+    let mut lines = String::new();
+    for (n, (id, text)) in texts.enumerate() {
+        let emoji = ['📰', '🗞', '🌍', '✈'][n % 4];
+        let footer = if n % 2 == 0 { FOOTER } else { "" };
+        let text = format!("Édition n°{n} {emoji} — {text}\n\n{footer}");
+        writeln!(lines, "{}", serde_json::json!({ "id": id, "text": text })).unwrap();
+    }
+    let path = out.join("generated.jsonl");
+    std::fs::write(&path, lines).unwrap();
+    let planted = copies
+        .planted
+        .iter()
+        .map(|&(copy, source)| (format!("copy-{copy}"), format!("copy-{source}")))
+        .chain(
+            reuse
+                .passages
+                .iter()
+                .map(|p| (format!("reuse-{}", p.source), format!("reuse-{}", p.target))),
+        )
+        .collect();
+    (path, planted)
 }
