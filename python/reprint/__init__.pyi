@@ -16,6 +16,21 @@ from ._reprint import (
     scan as scan,
 )
 
+__all__ = [
+    "SCAN_SETTINGS",
+    "Index",
+    "IndexStoreError",
+    "InputError",
+    "Report",
+    "ReprintError",
+    "SettingError",
+    "Sketcher",
+    "__version__",
+    "compare",
+    "scan",
+    "sketch_numpy",
+]
+
 def sketch_numpy(
     sketcher: Sketcher, texts: Iterable[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...

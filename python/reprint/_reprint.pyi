@@ -1,13 +1,27 @@
 """Type stubs of the compiled module `reprint._reprint` (re-exported by `reprint`)."""
 
 import os
-from typing import Any, Iterable, Literal, Mapping, TypedDict
+from typing import Any, Iterable, Literal, Mapping, TypedDict, final
+
+__all__ = [
+    "IndexStoreError",
+    "InputError",
+    "ReprintError",
+    "SettingError",
+    "SCAN_SETTINGS",
+    "__version__",
+    "scan",
+    "compare",
+    "Report",
+    "Sketcher",
+    "Index",
+]
 
 __version__: str
 SCAN_SETTINGS: list[str]
 """Every keyword setting of `scan` and `Index.create`: the CLI's `scan` options without dashes."""
 
-Article = Mapping[str, Any] | tuple[str | int, str]
+_Article = Mapping[str, Any] | tuple[str | int, str]
 """A dict read as a JSON Lines record (`id` and `text` fields by default), or an `(id, text)` tuple."""
 
 class ReprintError(Exception):
@@ -23,7 +37,7 @@ class IndexStoreError(ReprintError):
     """An index that cannot be used: not an index, written by another process, read-only, failing files."""
 
 def scan(
-    docs: Iterable[Article],
+    docs: Iterable[_Article],
     *,
     threshold: float = ...,
     shingle_size: int = ...,
@@ -76,6 +90,7 @@ def compare(
 ) -> dict[str, Any]:
     """Compares two articles whatever their similarity, as `reprint compare` does."""
 
+@final
 class Report:
     """The report of a scan or an index check; sections as plain Python values."""
 
@@ -112,10 +127,11 @@ class _Sketch(TypedDict):
     band_keys: bytes
     words: list[int]
 
+@final
 class Sketcher:
     """Sketches texts as a scan with the same settings does (the scan's settings but the corpus ones)."""
 
-    def __init__(self, **settings: Any) -> None: ...
+    def __new__(cls, **settings: Any) -> Sketcher: ...
     @property
     def num_perm(self) -> int: ...
     @property
@@ -127,16 +143,17 @@ class Sketcher:
     def sketch_articles(self, texts: list[str]) -> list[dict[str, Any] | None]:
         """Each text's whole sketch (band keys, copy key, fingerprints, templates, story terms)."""
 
+@final
 class Index:
     """The persistent index of `reprint index`."""
 
-    def __init__(
-        self, path: str | os.PathLike[str], read_only: bool = False, threads: int = 0, memory_limit: int = 0
-    ) -> None: ...
+    def __new__(
+        cls, path: str | os.PathLike[str], read_only: bool = False, threads: int = 0, memory_limit: int = 0
+    ) -> Index: ...
     @staticmethod
     def create(path: str | os.PathLike[str], **settings: Any) -> Index: ...
-    def add(self, docs: Iterable[Article], skip_bad_lines: bool = False) -> dict[str, Any]: ...
-    def check(self, docs: Iterable[Article], add: bool = False, skip_bad_lines: bool = False) -> Report: ...
+    def add(self, docs: Iterable[_Article], skip_bad_lines: bool = False) -> dict[str, Any]: ...
+    def check(self, docs: Iterable[_Article], add: bool = False, skip_bad_lines: bool = False) -> Report: ...
     def remove(self, ids: list[str]) -> dict[str, list[str]]: ...
     def evict(self, time_field: str, before: int | str) -> dict[str, Any]: ...
     def compact(self) -> None: ...
