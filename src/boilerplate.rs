@@ -137,7 +137,7 @@ pub fn templates(
         fillings.dedup();
         fillings
             .chunk_by(|&x, &y| template_id(x) == template_id(y))
-            .filter(|fillings| fillings.len() >= MIN_FILLINGS)
+            .filter(|fillings| is_template(fillings.len()))
             .map(|fillings| template_id(fillings[0]))
             .collect::<Vec<u64>>()
     };
@@ -147,6 +147,12 @@ pub fn templates(
         Ok(())
     })?;
     Ok(common)
+}
+
+/// Whether a skeleton k-gram filled `fillings` different ways in a corpus
+/// (distinct packed fingerprints of one [`template_id`]) is a template.
+pub fn is_template(fillings: usize) -> bool {
+    fillings >= MIN_FILLINGS
 }
 
 /// The bits of a packed template fingerprint that name its skeleton k-gram

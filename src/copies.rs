@@ -41,6 +41,29 @@ pub fn is_listed_group(size: usize) -> bool {
     (2..=MAX_LISTED_COPIES).contains(&size)
 }
 
+/// The pairs a candidate `pair` stands for when an end is the first of a
+/// listed group (`group_a`, `group_b`: its members, first included): each
+/// member of one end's group (or the end itself) with each of the other's,
+/// other than `pair` itself and a document with itself.
+pub fn listed_pairs(
+    pair: CandidatePair,
+    group_a: Option<&[DocId]>,
+    group_b: Option<&[DocId]>,
+) -> Vec<CandidatePair> {
+    let group_a = group_a.unwrap_or(std::slice::from_ref(&pair.a));
+    let group_b = group_b.unwrap_or(std::slice::from_ref(&pair.b));
+    let mut pairs = Vec::new();
+    for &x in group_a {
+        for &y in group_b.iter().filter(|&&y| y != x) {
+            let listed = CandidatePair::new(x, y);
+            if listed != pair {
+                pairs.push(listed);
+            }
+        }
+    }
+    pairs
+}
+
 /// Each document's group of equal signatures, by its first member.
 #[derive(Debug, Clone, Default)]
 pub struct Copies {
@@ -165,6 +188,23 @@ pub fn copy_key(signature: &Signature) -> u128 {
 mod tests {
     use super::*;
     use crate::sketch::MinHasher;
+
+    #[test]
+    fn a_listed_group_stands_for_each_of_its_members() {
+        let pair = CandidatePair::new(DocId(1), DocId(5));
+        let group = [DocId(1), DocId(2), DocId(3)];
+        let listed = listed_pairs(pair, Some(&group), None);
+        assert_eq!(
+            listed,
+            [
+                CandidatePair::new(DocId(2), DocId(5)),
+                CandidatePair::new(DocId(3), DocId(5))
+            ]
+        );
+        // The pair of the first and a copy stands for the other copy's.
+        let inside = listed_pairs(CandidatePair::new(DocId(1), DocId(2)), Some(&group), None);
+        assert_eq!(inside, [CandidatePair::new(DocId(2), DocId(3))]);
+    }
 
     fn signatures(texts: &[&str]) -> Vec<Signature> {
         let hasher = MinHasher::new(crate::Config::default().shingle, 128, 1);

@@ -248,27 +248,76 @@ fn bucket_pairs(
         .collect();
     keys.sort_unstable();
     let (mut pairs, mut capped, mut left_out) = (Vec::new(), 0, 0u64);
-    for bucket in keys.chunk_by(|x, y| x.0 == y.0).filter(|b| b.len() > 1) {
-        if is_crowded(bucket.len()) {
-            let first = bucket[0].1 as u64;
-            pairs.extend(bucket[1..].iter().map(|&(_, b)| first << 32 | b as u64));
-            let m = bucket.len() as u64;
-            capped += 1;
-            left_out += m * (m - 1) / 2 - (m - 1);
-            continue;
-        }
-        for (i, &(_, a)) in bucket.iter().enumerate() {
-            for &(_, b) in &bucket[i + 1..] {
-                pairs.push((a as u64) << 32 | b as u64);
-            }
-        }
+    let mut members = Vec::new();
+    for bucket in keys.chunk_by(|x, y| x.0 == y.0) {
+        members.clear();
+        members.extend(bucket.iter().map(|&(_, doc)| doc));
+        let found = bucket_pairs_of(&members);
+        pairs.extend(
+            found
+                .pairs
+                .iter()
+                .map(|&(a, b)| (a as u64) << 32 | b as u64),
+        );
+        capped += usize::from(found.capped);
+        left_out += found.left_out;
     }
     (pairs, capped, left_out)
+}
+
+/// The pairs one LSH bucket gives: what [`bucket_pairs_of`] finds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BucketPairs {
+    /// The pairs, `a < b`, by their documents' numbers.
+    pub pairs: Vec<(u32, u32)>,
+    /// The bucket was crowded (see [`is_crowded`]): its first member stands
+    /// for it.
+    pub capped: bool,
+    /// Pairs a crowded bucket did not give.
+    pub left_out: u64,
+}
+
+/// The pairs of the documents in one bucket (every document holding one band
+/// key, by number, ascending): every two of them, or, in a crowded bucket,
+/// each with the first. The one rule of a scan, an index's check and a
+/// cluster engine grouping band keys.
+pub fn bucket_pairs_of(members: &[u32]) -> BucketPairs {
+    let mut found = BucketPairs::default();
+    if members.len() < 2 {
+        return found;
+    }
+    if is_crowded(members.len()) {
+        let first = members[0];
+        found.pairs = members[1..].iter().map(|&b| (first, b)).collect();
+        let m = members.len() as u64;
+        found.capped = true;
+        found.left_out = m * (m - 1) / 2 - (m - 1);
+        return found;
+    }
+    for (i, &a) in members.iter().enumerate() {
+        found.pairs.extend(members[i + 1..].iter().map(|&b| (a, b)));
+    }
+    found
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bucket_pairs_all_its_members_until_it_is_crowded() {
+        assert_eq!(bucket_pairs_of(&[4]), BucketPairs::default());
+        let small = bucket_pairs_of(&[1, 3, 7]);
+        assert_eq!(small.pairs, [(1, 3), (1, 7), (3, 7)]);
+        assert!(!small.capped);
+        let members: Vec<u32> = (10..10 + MAX_BUCKET as u32 + 1).collect();
+        let crowded = bucket_pairs_of(&members);
+        assert!(crowded.capped);
+        assert_eq!(crowded.pairs.len(), MAX_BUCKET);
+        assert!(crowded.pairs.iter().all(|&(a, _)| a == 10));
+        let m = members.len() as u64;
+        assert_eq!(crowded.left_out, m * (m - 1) / 2 - (m - 1));
+    }
 
     #[test]
     fn optimal_params_favour_recall() {

@@ -76,15 +76,21 @@ impl Days {
     /// The days between the earliest and the latest of `documents` with a
     /// known day (around the year for days of the year); 0 with fewer than two.
     pub fn span(&self, documents: impl Iterator<Item = u32>) -> u32 {
-        let mut known: Vec<u32> = documents
+        let known: Vec<u32> = documents
             .filter_map(|d| self.days.get(d as usize).copied().flatten())
             .collect();
+        Days::span_of(known, self.around_the_year)
+    }
+
+    /// The days `known` span (days of the year, compared around the year,
+    /// when `around_the_year`); 0 with fewer than two.
+    pub fn span_of(mut known: Vec<u32>, around_the_year: bool) -> u32 {
         if known.len() < 2 {
             return 0;
         }
         known.sort_unstable();
         let (first, last) = (known[0], known[known.len() - 1]);
-        if !self.around_the_year {
+        if !around_the_year {
             return last - first;
         }
         // The shortest arc of the year that holds them all: the year less its

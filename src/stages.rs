@@ -18,19 +18,28 @@
 //! change between minor versions.
 
 pub use crate::align::{align, align_by_runs, align_from, AlignText, Alignment, Runs};
+pub use crate::boilerplate::{is_template, template_id};
 pub use crate::cluster::{cluster, Cluster};
+pub use crate::copies::{is_listed_group, listed_pairs, MAX_LISTED_COPIES};
 pub use crate::fingerprint::{Scratch as FingerprintScratch, Winnower};
 pub use crate::grade::{Grade, Rules, Source};
 pub use crate::ids::CandidatePair;
 pub use crate::lsh::{
-    band_keys, banded_pairs, banded_pairs_of_store, BandedPairs, LshParams, MAX_BUCKET,
+    band_keys, banded_pairs, banded_pairs_of_store, bucket_pairs_of, is_crowded, BandedPairs,
+    BucketPairs, LshParams, MAX_BUCKET,
 };
 pub use crate::normalize::for_each_word;
-pub use crate::overlap::{shared_fingerprint_pairs, OverlapCandidates, OverlapParams};
-pub use crate::pipeline::{align_listed, ListedPair};
+pub use crate::overlap::{
+    shared_fingerprint_pairs, Days, FingerprintRole, OverlapCandidates, OverlapParams,
+    RECURRING_MIN_DOCUMENTS, RECURRING_SPAN_DAYS,
+};
+pub use crate::pipeline::{
+    align_listed, check_given, GivenCandidates, GivenPair, ListedPair, Timing,
+};
 #[cfg(feature = "index")]
 pub use crate::pipeline::{ArticleSketch, ArticleSketcher};
 pub use crate::shingle::{Scratch, ShingleSet, Shingler, Token};
 pub use crate::sketch::{MinHasher, Signature};
 pub use crate::spill::{Partitioned, Record, PARTITIONS};
+pub use crate::story::candidates::{ChanceRule, MAX_CHANCE_PARTNERS, MAX_POSTINGS};
 pub use crate::verify::{verify, ScoredPair, Similarity};

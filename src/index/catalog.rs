@@ -18,8 +18,7 @@ use nohash_hasher::IntMap;
 use crate::config::{Config, TimeField};
 use crate::defaults;
 use crate::input::{parse_time, Document};
-use crate::overlap::Days;
-use crate::pipeline::{day_of_time, days_by_time, detected_time_field, ArticleSketch};
+use crate::pipeline::ArticleSketch;
 
 /// What the index keeps in memory of one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -320,55 +319,6 @@ impl Catalog {
     }
 }
 
-/// The corpus's time field and days, over the catalog and the new
-/// documents of a check: as `scan` decides them over the same documents.
-#[derive(Debug, Clone)]
-pub(super) struct Timing {
-    /// The field read (an index into the catalog's fields), if any.
-    pub field: Option<usize>,
-    /// Documents with a readable time in it.
-    pub timed: usize,
-    /// Whether days are publication days (else dateline days of the year).
-    pub by_time: bool,
-}
-
-impl Timing {
-    /// The timing of `documents` documents, `readable` of them readable in
-    /// each field, for a scan that `detect`s its field (else reads the only
-    /// one, if any).
-    pub fn of(readable: &[usize], documents: usize, detect: bool) -> Timing {
-        let field = if detect {
-            detected_time_field(readable)
-        } else {
-            (!readable.is_empty()).then_some(0)
-        };
-        let timed = field.map_or(0, |f| readable[f]);
-        Timing {
-            field,
-            timed,
-            by_time: days_by_time(timed, documents),
-        }
-    }
-
-    /// The day of a document with `time` in the field read and `lead_day`
-    /// from its dateline, as the overlap stage's recurring rule counts it.
-    pub fn day(&self, time: Option<i64>, lead_day: Option<u16>) -> Option<u32> {
-        if self.by_time {
-            time.and_then(day_of_time)
-        } else {
-            lead_day.map(u32::from)
-        }
-    }
-
-    /// The days of `days` documents under this timing (for their span).
-    pub fn days(&self, days: Vec<Option<u32>>) -> Days {
-        Days {
-            days,
-            around_the_year: !self.by_time,
-        }
-    }
-}
-
 /// Document frequencies of content terms: the part written to a file with
 /// the postings (`base`) and the part counted since (`tail`).
 #[derive(Debug, Default)]
@@ -465,17 +415,5 @@ mod tests {
         assert_eq!((catalog.documents(), catalog.readable()), (2, &[0][..]));
         assert_eq!(catalog.remove(0), None, "removed twice");
         assert_eq!(catalog.gone(), 3);
-    }
-
-    #[test]
-    fn timing_follows_the_scans_rule() {
-        // Field 1 has most readable times; most documents are timed.
-        let t = Timing::of(&[2, 3, 3], 5, true);
-        assert_eq!((t.field, t.timed, t.by_time), (Some(1), 3, true));
-        assert_eq!(t.day(Some(86_400 * 3 + 5), Some(9)), Some(3));
-        let t = Timing::of(&[2], 5, false);
-        assert!(!t.by_time);
-        assert_eq!(t.day(Some(86_400), Some(9)), Some(9));
-        assert_eq!(Timing::of(&[], 5, false).field, None);
     }
 }

@@ -28,10 +28,10 @@ use std::collections::BTreeMap;
 use ahash::{AHashMap, AHashSet};
 use nohash_hasher::IntMap;
 
-use super::catalog::{Facts, Timing};
+use super::catalog::Facts;
 use super::engine::{Engine, Numbered};
 use super::postings::{postings_dir, Postings};
-use crate::boilerplate::{template_id, MIN_FILLINGS};
+use crate::boilerplate::{is_template, template_id};
 use crate::config::{Config, TimeField};
 use crate::copies::is_listed_group;
 use crate::error::Error;
@@ -40,6 +40,7 @@ use crate::ids::{CandidatePair, DocId};
 use crate::input::Document;
 use crate::lsh;
 use crate::overlap::{FingerprintRole, OverlapPair};
+use crate::pipeline::Timing;
 use crate::pipeline::{ArticleSketch, GivenCandidates, GivenPair};
 use crate::story::candidates::{ChanceRule, MAX_CHANCE_PARTNERS, MAX_POSTINGS};
 
@@ -545,7 +546,7 @@ impl<'e> Overlay<'e> {
             }
             for &packed in &sketch.templates {
                 let id = template_id(packed);
-                if templates_seen.insert(id) && self.fillings(id)? >= MIN_FILLINGS {
+                if templates_seen.insert(id) && is_template(self.fillings(id)?) {
                     common_templates.push(id);
                 }
             }

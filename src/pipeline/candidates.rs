@@ -10,7 +10,7 @@
 //! distinctive terms (one story). A corpus small enough to compare every pair
 //! gives the story stage every pair.
 
-use crate::copies::Copies;
+use crate::copies::{listed_pairs, Copies};
 use crate::grade::Rules;
 use crate::ids::{CandidatePair, DocId};
 use crate::lsh::{self, LshParams};
@@ -181,21 +181,15 @@ fn with_listed_copies(merged: Vec<Found>, copies: &Copies) -> Vec<Found> {
     let mut extra: Vec<Found> = Vec::new();
     for found in &merged {
         let (a, b) = (found.pair.a, found.pair.b);
-        let (group_a, group_b) = match (copies.listed_group(a), copies.listed_group(b)) {
-            (None, None) => continue,
-            (x, y) => (
-                x.unwrap_or(std::slice::from_ref(&found.pair.a)),
-                y.unwrap_or(std::slice::from_ref(&found.pair.b)),
-            ),
-        };
-        for &x in group_a {
-            for &y in group_b.iter().filter(|&&y| y != x) {
-                let pair = CandidatePair::new(x, y);
-                if pair != found.pair {
-                    extra.push(Found { pair, by: found.by });
-                }
-            }
+        let (group_a, group_b) = (copies.listed_group(a), copies.listed_group(b));
+        if group_a.is_none() && group_b.is_none() {
+            continue;
         }
+        extra.extend(
+            listed_pairs(found.pair, group_a, group_b)
+                .into_iter()
+                .map(|pair| Found { pair, by: found.by }),
+        );
     }
     if extra.is_empty() {
         return merged;

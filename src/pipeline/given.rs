@@ -51,28 +51,34 @@ pub struct GivenCandidates {
     /// The documents of the pairs, in corpus order, with their texts held
     /// or readable again.
     pub documents: Vec<Document>,
-    /// Per document: its copy key, words (as the sketch counts them) and
-    /// publication time (of the corpus's time field).
+    /// Per document: its copy key.
     pub copy_keys: Vec<u128>,
+    /// Per document: its words, as the sketch counts them.
     pub words: Vec<u32>,
+    /// Per document: its publication time (of the corpus's time field).
     pub times: Vec<Option<i64>>,
     /// The pairs, each once.
     pub pairs: Vec<GivenPair>,
     /// The overlap stage's pairs among them, with the fingerprints they share.
     pub overlap_pairs: Vec<OverlapPair>,
-    /// Fingerprints and template ids that are boilerplate in the corpus (at
-    /// least those of these documents).
+    /// Fingerprints that are boilerplate in the corpus (at least those of
+    /// these documents).
     pub common_fingerprints: Vec<u64>,
+    /// Template ids that are boilerplate in the corpus (at least those of
+    /// these documents).
     pub common_templates: Vec<u64>,
     /// Documents of the corpus holding each content term (at least the terms
-    /// of these documents), and the corpus's documents.
+    /// of these documents).
     pub document_frequencies: IntMap<u64, u32>,
+    /// The corpus's documents.
     pub corpus_documents: usize,
-    /// The corpus's time field, and its documents without a time there.
+    /// The corpus's time field.
     pub time_field: Option<String>,
+    /// The corpus's documents without a time in its time field.
     pub documents_without_time: usize,
-    /// Input items read and skipped.
+    /// Input items read.
     pub read_count: usize,
+    /// Input items skipped.
     pub skipped: Vec<Skipped>,
 }
 

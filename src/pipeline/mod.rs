@@ -517,6 +517,57 @@ fn document_days(times: &[Option<i64>], lead_days: &[Option<u16>]) -> Option<Day
     days.days.iter().any(Option::is_some).then_some(days)
 }
 
+/// A corpus's time field and documents' days, from how many documents have
+/// a readable time in each field: the rule a scan follows, for an index's
+/// check (over the catalog and the new documents) and a cluster engine
+/// (over counts summed across the corpus) to follow too.
+#[derive(Debug, Clone)]
+pub struct Timing {
+    /// The field read (an index into the catalog's fields), if any.
+    pub field: Option<usize>,
+    /// Documents with a readable time in it.
+    pub timed: usize,
+    /// Whether days are publication days (else dateline days of the year).
+    pub by_time: bool,
+}
+
+impl Timing {
+    /// The timing of `documents` documents, `readable` of them readable in
+    /// each field, for a scan that `detect`s its field (else reads the only
+    /// one, if any).
+    pub fn of(readable: &[usize], documents: usize, detect: bool) -> Timing {
+        let field = if detect {
+            detected_time_field(readable)
+        } else {
+            (!readable.is_empty()).then_some(0)
+        };
+        let timed = field.map_or(0, |f| readable[f]);
+        Timing {
+            field,
+            timed,
+            by_time: days_by_time(timed, documents),
+        }
+    }
+
+    /// The day of a document with `time` in the field read and `lead_day`
+    /// from its dateline, as the overlap stage's recurring rule counts it.
+    pub fn day(&self, time: Option<i64>, lead_day: Option<u16>) -> Option<u32> {
+        if self.by_time {
+            time.and_then(day_of_time)
+        } else {
+            lead_day.map(u32::from)
+        }
+    }
+
+    /// The days of `days` documents under this timing (for their span).
+    pub fn days(&self, days: Vec<Option<u32>>) -> Days {
+        Days {
+            days,
+            around_the_year: !self.by_time,
+        }
+    }
+}
+
 /// Whether documents' days are their publication days (`timed` of
 /// `documents` have a time: most of them) rather than their datelines'.
 pub(crate) fn days_by_time(timed: usize, documents: usize) -> bool {
@@ -586,5 +637,22 @@ fn document_times(config: &Config, documents: &[&Document]) -> DocumentTimes {
         times,
         missing,
         field,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timing_follows_the_scans_rule() {
+        // Field 1 has most readable times; most documents are timed.
+        let t = Timing::of(&[2, 3, 3], 5, true);
+        assert_eq!((t.field, t.timed, t.by_time), (Some(1), 3, true));
+        assert_eq!(t.day(Some(86_400 * 3 + 5), Some(9)), Some(3));
+        let t = Timing::of(&[2], 5, false);
+        assert!(!t.by_time);
+        assert_eq!(t.day(Some(86_400), Some(9)), Some(9));
+        assert_eq!(Timing::of(&[], 5, false).field, None);
     }
 }

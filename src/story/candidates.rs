@@ -77,6 +77,18 @@ impl ChanceRule {
     pub fn is_candidate(&self, shared: f64) -> bool {
         shared >= self.needed
     }
+
+    /// Whether two documents are a candidate by the terms they share that
+    /// pair documents (each term with the number of lists holding it): the
+    /// surprises are added from 0 in ascending term order, the order a scan
+    /// and an index's check add them in, so the sum is the same to the bit.
+    pub fn is_pair(&self, shared: &mut [(u64, usize)]) -> bool {
+        shared.sort_unstable();
+        let sum = shared
+            .iter()
+            .fold(0.0, |sum, &(_, postings)| sum + self.surprise(postings));
+        self.is_candidate(sum)
+    }
 }
 
 /// What the story index found.
@@ -160,6 +172,23 @@ const MIN_DOCUMENTS_PER_TASK: usize = 1024;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pairs_sum_does_not_depend_on_the_order_its_terms_come_in() {
+        let rule = ChanceRule::new(1000, MAX_POSTINGS, MAX_CHANCE_PARTNERS);
+        // ln(1000/2) + ln(1000/3) = 11.5 > ln(1000) + 1 = 7.9: a candidate.
+        let mut terms = [(u64::MAX, 3), (7, 2)];
+        assert!(rule.is_pair(&mut terms));
+        assert_eq!(
+            terms,
+            [(7, 2), (u64::MAX, 3)],
+            "summed in ascending term order"
+        );
+        assert!(
+            !rule.is_pair(&mut [(7, 60)]),
+            "one common term is not enough"
+        );
+    }
 
     /// `n` documents, each with a term of its own, then `shared` added: each
     /// (term, documents) puts the term in those documents' lists.
