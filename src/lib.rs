@@ -94,8 +94,8 @@ pub use error::Error;
 pub use grade::Verdict;
 pub use ids::DocId;
 pub use input::{
-    document_from_record, parse_time, read_document, reads_as_article, CorpusReader, Document,
-    Entry, Origin, Record, RecordReader, Skipped,
+    document_from_line, document_from_record, parse_time, read_document, reads_as_article,
+    CorpusReader, Document, Entry, Origin, Record, RecordReader, Skipped,
 };
 pub use pipeline::{compare, run, run_with_progress, Scan};
 pub use report::{Comparison, Report};

@@ -10,6 +10,7 @@
 mod documents;
 mod errors;
 mod index;
+mod plan;
 mod report;
 mod settings;
 mod sketcher;
@@ -98,5 +99,6 @@ fn reprint_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Report>()?;
     m.add_class::<sketcher::Sketcher>()?;
     m.add_class::<index::Index>()?;
+    m.add_class::<plan::ScanPlan>()?;
     Ok(())
 }

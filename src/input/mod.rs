@@ -845,6 +845,26 @@ pub fn document_from_record(
     Ok(doc)
 }
 
+/// [`document_from_record`] for line `line` of the JSON Lines file `path`,
+/// as a [`CorpusReader`] reading that file alone reads it: a record without
+/// an id takes its line's number as its id, and errors say the reason.
+///
+/// # Errors
+/// Why the line is not a record (as [`document_from_record`]).
+pub fn document_from_line(
+    record: &[u8],
+    config: &InputConfig,
+    path: &Path,
+    line: u64,
+) -> Result<Document, String> {
+    let mut doc = parse_record(record, config, line).map_err(|(_, reason)| reason)?;
+    doc.origin = Origin {
+        path: path.into(),
+        line: Some(line),
+    };
+    Ok(doc)
+}
+
 /// Parses one JSON Lines record; on failure returns the id (if readable) and the reason.
 fn parse_record(
     bytes: &[u8],

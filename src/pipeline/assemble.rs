@@ -11,7 +11,7 @@ use crate::copies::Copies;
 use crate::fingerprint::Winnower;
 use crate::grade::{Demotion, Source, Verdict};
 use crate::hash::HASH_NAME;
-use crate::ids::DocId;
+use crate::ids::{CandidatePair, DocId};
 use crate::input::{Document, Skipped};
 use crate::report::{
     ClusterReport, Counts, HashInfo, LshReport, OverlapReport, PairReport, PairScores, Parameters,
@@ -260,21 +260,63 @@ fn parameters(
 }
 
 /// Report order of graded pairs: strongest verdict, then (rewrites) highest
-/// story similarity, then highest Jaccard, then most reused text, then the
-/// documents' input order.
+/// story similarity, then highest Jaccard, then the documents' input order
+/// (see [`pair_order_key`]).
 fn report_order(x: &Graded, y: &Graded) -> std::cmp::Ordering {
-    let reused = |g: &Graded| g.grade.reused_words_a + g.grade.reused_words_b;
-    // Rewrites share little text, so their Jaccard says nothing: story first.
-    let story = |g: &Graded| match g.grade.verdict {
-        Verdict::Rewrite => g.candidate.story.as_ref().map_or(0.0, |s| s.similarity),
+    let key = |g: &Graded| {
+        pair_order_key(
+            g.grade.verdict,
+            g.candidate.story.as_ref().map(|s| s.similarity),
+            g.candidate.scored.similarity.jaccard,
+            g.candidate.scored.pair,
+        )
+    };
+    key(x).cmp(&key(y))
+}
+
+/// Where a listed pair stands in a report, as a key: pairs sorted by their
+/// keys are in the report's order (strongest verdict, then for rewrites the
+/// highest story similarity, then the highest Jaccard, then the documents'
+/// input order). Rewrites share little text, so their Jaccard says little:
+/// story first. A cluster engine sorts the pairs of a distributed scan by it
+/// ([`PairOrderKey::to_hex`], whose text order is the same).
+pub fn pair_order_key(
+    verdict: Verdict,
+    story_similarity: Option<f64>,
+    jaccard: f64,
+    pair: CandidatePair,
+) -> PairOrderKey {
+    let story = match verdict {
+        Verdict::Rewrite => story_similarity.unwrap_or(0.0),
         _ => 0.0,
     };
-    x.grade
-        .verdict
-        .cmp(&y.grade.verdict)
-        .then(story(y).total_cmp(&story(x)))
-        .then(near_miss_order(&x.candidate.scored, &y.candidate.scored))
-        .then(reused(y).cmp(&reused(x)))
+    PairOrderKey([
+        verdict as u64,
+        !total_order_bits(story),
+        !total_order_bits(jaccard),
+        (pair.a.0 as u64) << 32 | pair.b.0 as u64,
+    ])
+}
+
+/// See [`pair_order_key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PairOrderKey([u64; 4]);
+
+impl PairOrderKey {
+    /// The key as 64 hexadecimal digits: text order is key order.
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|part| format!("{part:016x}")).collect()
+    }
+}
+
+/// An f64's bits, ordered as `f64::total_cmp` orders the numbers.
+fn total_order_bits(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
 }
 
 /// Report order of scored pairs: exact Jaccard (highest first), then the

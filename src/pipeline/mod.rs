@@ -52,6 +52,7 @@ use crate::verify::ScoredPair;
 #[cfg(feature = "index")]
 pub use article::{ArticleSketch, ArticleSketcher};
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
+pub use assemble::{pair_order_key, PairOrderKey};
 #[cfg(feature = "index")]
 pub use candidates::EXHAUSTIVE_NEAR_MISS_DOCS;
 use candidates::{find_candidates, ByEntry};

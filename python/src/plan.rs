@@ -1,0 +1,508 @@
+//! `reprint.ScanPlan`: the scan cut into steps a cluster engine (the Spark
+//! job, `spark/reprint_spark.py`) runs between its shuffles. The engine
+//! groups and joins; every decision is the library's, through these calls:
+//! reading and sketching lines, the time field, each kind of key group's
+//! rule, the pair stage over a bucket of candidates, the clusters of one
+//! component, and the report's order.
+//!
+//! Keys cross as signed 64-bit integers (their bits; Spark's `LongType`):
+//! the calls turn them back before any rule orders them.
+
+use std::path::PathBuf;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use reprint::config::{Keep, TimeField};
+use reprint::defaults::TIME_FIELDS;
+use reprint::stages::{
+    bucket_pairs_of, check_given, cluster, is_crowded, is_listed_group, is_template, listed_pairs,
+    pair_order_key, template_id, without_words, ArticleSketcher, CandidatePair, ChanceRule, Days,
+    FingerprintRole, GivenCandidates, GivenPair, Rules, Timing, EXHAUSTIVE_NEAR_MISS_DOCS,
+    MAX_BUCKET, MAX_CHANCE_PARTNERS, MAX_POSTINGS,
+};
+use reprint::{document_from_line, parse_time, Config, DocId, Document, Entry};
+
+use crate::errors::to_py;
+use crate::settings::{config_from, CORPUS, GLOBAL, SHINGLE, SIMILARITY, STORY};
+
+/// The steps of one scan's settings (the CLI's options by name, as `scan`).
+#[pyclass(module = "reprint", frozen)]
+pub struct ScanPlan {
+    config: Config,
+    sketcher: ArticleSketcher,
+    rules: Rules,
+}
+
+/// A u64 key as the bits of an i64, and back.
+fn signed(x: u64) -> i64 {
+    x as i64
+}
+fn unsigned(x: i64) -> u64 {
+    x as u64
+}
+
+#[pymethods]
+impl ScanPlan {
+    #[new]
+    #[pyo3(signature = (**settings))]
+    fn new(settings: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let mut config = config_from(settings, &[SHINGLE, SIMILARITY, STORY, CORPUS, GLOBAL])?;
+        // One thread: the engine runs a task per core.
+        config.threads = 1;
+        Ok(ScanPlan {
+            sketcher: ArticleSketcher::new(&config).map_err(to_py)?,
+            rules: Rules::new(&config),
+            config,
+        })
+    }
+
+    /// The settings as a scan report lists them... as the config.
+    #[getter]
+    fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.config)?)
+    }
+
+    /// The time fields read, in order: the nine usual names when the time
+    /// field is detected, the one named, or none.
+    #[getter]
+    fn time_fields(&self) -> Vec<String> {
+        match &self.config.input.time_field {
+            TimeField::Ignore => Vec::new(),
+            TimeField::Named(name) => vec![name.clone()],
+            TimeField::Detect => TIME_FIELDS.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    /// Reads and sketches lines of one JSON Lines file (`(line number from
+    /// 1, text)`; blank lines are not records and are left out). Per record
+    /// a dict: `line`, `id`, and either `error` (why it is not a record) or
+    /// its sketch: `words` (0: no words, a scan skips it), `band_keys`,
+    /// `copy_key` (two longs), `fingerprints`, `templates` (`(id, packed)`),
+    /// `distinctive`, `content_terms`, `lead_day`, `times` (per time field)
+    /// and `chars`.
+    fn read_lines<'py>(
+        &self,
+        py: Python<'py>,
+        path: PathBuf,
+        lines: Vec<(u64, String)>,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let fields = self.time_fields();
+        let read: Vec<Result<Read, (u64, Option<String>, String)>> = py.detach(|| {
+            lines
+                .iter()
+                .filter(|(_, text)| !text.trim().is_empty())
+                .map(|(line, text)| self.read_line(&path, *line, text, &fields))
+                .collect()
+        });
+        read.into_iter()
+            .map(|read| {
+                let out = PyDict::new(py);
+                match read {
+                    Err((line, id, reason)) => {
+                        out.set_item("line", line)?;
+                        out.set_item("id", id)?;
+                        out.set_item("error", reason)?;
+                    }
+                    Ok(read) => read.into_dict(&out)?,
+                }
+                Ok(out)
+            })
+            .collect()
+    }
+
+    /// The corpus's time field (its place in `time_fields`) and whether
+    /// days are publication days, from how many of `documents` documents
+    /// have a readable time in each field: `(field, by_time)`.
+    fn timing(&self, readable: Vec<usize>, documents: usize) -> (Option<usize>, bool) {
+        let detect = matches!(self.config.input.time_field, TimeField::Detect);
+        let timing = Timing::of(&readable, documents, detect);
+        (timing.field, timing.by_time)
+    }
+
+    /// A document's day for the recurring-text rule (see `timing`).
+    #[staticmethod]
+    fn day(by_time: bool, time: Option<i64>, lead_day: Option<u16>) -> Option<u32> {
+        let timing = Timing {
+            field: None,
+            timed: 0,
+            by_time,
+        };
+        timing.day(time, lead_day)
+    }
+
+    /// Most documents an LSH bucket pairs every two of; a larger one is
+    /// crowded (see `is_crowded`).
+    #[classattr]
+    const MAX_BUCKET: usize = MAX_BUCKET;
+
+    /// A corpus of at most this many documents is scanned whole: every
+    /// pair is scored (`scan_lines`).
+    #[classattr]
+    const EXHAUSTIVE_DOCUMENTS: usize = EXHAUSTIVE_NEAR_MISS_DOCS;
+
+    /// Scans the records of these lines (`(line, text)`, every document of a
+    /// small corpus) as `reprint scan` scans the file: `(pairs, clusters)`,
+    /// pairs as `check_pairs` gives them (keys in report order), clusters
+    /// as `cluster_of`, in report order.
+    #[allow(clippy::type_complexity)]
+    fn scan_lines(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        lines: Vec<(u64, String)>,
+    ) -> PyResult<(
+        Vec<(u32, u32, &'static str, f64, String, String)>,
+        Vec<(usize, String, Vec<String>)>,
+    )> {
+        py.detach(|| {
+            let entries = lines.iter().map(|(line, text)| {
+                document_from_line(text.as_bytes(), &self.config.input, &path, *line)
+                    .map(Entry::Document)
+                    .map_err(|reason| reprint::Error::BadLine {
+                        path: path.clone(),
+                        line: *line,
+                        reason,
+                    })
+            });
+            let scan = reprint::run(&self.config, entries).map_err(to_py)?;
+            let number_of = |id: &str| -> u32 {
+                scan.documents
+                    .iter()
+                    .position(|d| d.id == id)
+                    .expect("listed") as u32
+            };
+            let pairs = scan
+                .report
+                .pairs
+                .iter()
+                .enumerate()
+                .map(|(place, pair)| {
+                    let json = serde_json::to_string(pair)
+                        .map_err(|err| PyValueError::new_err(err.to_string()))?;
+                    Ok((
+                        number_of(&pair.scores.a),
+                        number_of(&pair.scores.b),
+                        pair.verdict.name(),
+                        pair.scores.jaccard,
+                        format!("{place:016x}"),
+                        json,
+                    ))
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            let clusters = scan
+                .report
+                .clusters
+                .iter()
+                .map(|c| (c.size, c.representative.clone(), c.members.clone()))
+                .collect();
+            Ok((pairs, clusters))
+        })
+    }
+
+    /// Whether an LSH bucket of `members` documents is crowded: each member
+    /// then pairs with the first only.
+    #[staticmethod]
+    fn is_crowded(members: usize) -> bool {
+        is_crowded(members)
+    }
+
+    /// The pairs of one LSH bucket (its documents by number, any order).
+    #[staticmethod]
+    fn bucket_pairs(mut members: Vec<u32>) -> Vec<(u32, u32)> {
+        members.sort_unstable();
+        bucket_pairs_of(&members).pairs
+    }
+
+    /// The role of a fingerprint in `df` documents whose days (for the
+    /// recurring rule; none when unknown) are `days`: `alone`, `pairs`,
+    /// `common` or `recurring`. `days` is read only when it decides.
+    fn fingerprint_role(&self, df: usize, days: Vec<Option<u32>>, by_time: bool) -> &'static str {
+        let role = FingerprintRole::of(df, self.config.overlap.max_df, || {
+            let known: Vec<u32> = days.iter().flatten().copied().collect();
+            Some(Days::span_of(known, !by_time))
+        });
+        match role {
+            FingerprintRole::Alone => "alone",
+            FingerprintRole::Pairs => "pairs",
+            FingerprintRole::Common => "common",
+            FingerprintRole::Recurring => "recurring",
+        }
+    }
+
+    /// Whether a pair sharing `shared` fingerprints (and `shared_boilerplate`
+    /// boilerplate ones) can hold partial reuse, by the lengths of its two
+    /// documents: the overlap stage keeps only those.
+    fn overlap_pair_kept(
+        &self,
+        shared: usize,
+        shared_boilerplate: usize,
+        words_a: usize,
+        words_b: usize,
+    ) -> bool {
+        self.rules.overlap_can_be_reuse(
+            shared + shared_boilerplate,
+            self.sketcher.winnower().max_run_words_per_fingerprint(),
+            (words_a, words_b),
+        )
+    }
+
+    /// Whether a skeleton k-gram filled `fillings` ways is a template.
+    #[staticmethod]
+    fn is_template(fillings: usize) -> bool {
+        is_template(fillings)
+    }
+
+    /// Whether a distinctive term in `postings` of `documents` documents'
+    /// lists pairs them.
+    #[staticmethod]
+    fn story_term_pairs(documents: usize, postings: usize) -> bool {
+        ChanceRule::new(documents, MAX_POSTINGS, MAX_CHANCE_PARTNERS).pairs_by(postings)
+    }
+
+    /// Whether two documents sharing these pairing terms (`(term,
+    /// postings)`) are a story candidate among `documents` documents.
+    #[staticmethod]
+    fn story_pair(documents: usize, terms: Vec<(i64, usize)>) -> bool {
+        let mut terms: Vec<(u64, usize)> =
+            terms.into_iter().map(|(t, p)| (unsigned(t), p)).collect();
+        ChanceRule::new(documents, MAX_POSTINGS, MAX_CHANCE_PARTNERS).is_pair(&mut terms)
+    }
+
+    /// Whether a group of `size` copies lists each member's pairs.
+    #[staticmethod]
+    fn is_listed_group(size: usize) -> bool {
+        is_listed_group(size)
+    }
+
+    /// The pairs a candidate `(a, b)` stands for when an end is the first
+    /// of a listed group (its members, first included; `None` otherwise).
+    #[staticmethod]
+    #[pyo3(signature = (a, b, group_a = None, group_b = None))]
+    fn listed_pairs(
+        a: u32,
+        b: u32,
+        group_a: Option<Vec<u32>>,
+        group_b: Option<Vec<u32>>,
+    ) -> Vec<(u32, u32)> {
+        let docs = |group: Option<Vec<u32>>| -> Option<Vec<DocId>> {
+            group.map(|g| g.into_iter().map(DocId).collect())
+        };
+        let (group_a, group_b) = (docs(group_a), docs(group_b));
+        listed_pairs(
+            CandidatePair::new(DocId(a), DocId(b)),
+            group_a.as_deref(),
+            group_b.as_deref(),
+        )
+        .into_iter()
+        .map(|p| (p.a.0, p.b.0))
+        .collect()
+    }
+
+    /// The pair stage over a bucket of candidates, as a scan of the whole
+    /// corpus grades each. `documents`: `(number, line, record, copy key hi,
+    /// lo, words, time)` of every document of the pairs; `pairs`: `(a, b,
+    /// minhash, overlap, story)` by number; the corpus's facts about these
+    /// documents: boilerplate fingerprints and template ids, content terms'
+    /// document frequencies, its documents and time field. Returns per pair
+    /// graded other than unrelated: `(a, b, verdict, jaccard, order key,
+    /// JSON line)`, the JSON line as `reprint scan --jsonl` writes it.
+    #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+    #[pyo3(signature = (path, documents, pairs, common_fingerprints, common_templates, document_frequencies, corpus_documents, time_field))]
+    fn check_pairs(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        mut documents: Vec<(u32, u64, String, i64, i64, u32, Option<i64>)>,
+        pairs: Vec<(u32, u32, bool, bool, bool)>,
+        common_fingerprints: Vec<i64>,
+        common_templates: Vec<i64>,
+        document_frequencies: Vec<(i64, u32)>,
+        corpus_documents: usize,
+        time_field: Option<String>,
+    ) -> PyResult<Vec<(u32, u32, &'static str, f64, String, String)>> {
+        py.detach(|| {
+            documents.sort_unstable_by_key(|d| d.0);
+            documents.dedup_by_key(|d| d.0);
+            let numbers: Vec<u32> = documents.iter().map(|d| d.0).collect();
+            let local = |n: u32| -> PyResult<DocId> {
+                numbers
+                    .binary_search(&n)
+                    .map(|i| DocId(i as u32))
+                    .map_err(|_| {
+                        PyValueError::new_err(format!("pair names document {n}, not given"))
+                    })
+            };
+            let mut given = GivenCandidates {
+                corpus_documents,
+                time_field,
+                common_fingerprints: common_fingerprints.into_iter().map(unsigned).collect(),
+                common_templates: common_templates.into_iter().map(unsigned).collect(),
+                document_frequencies: document_frequencies
+                    .into_iter()
+                    .map(|(t, df)| (unsigned(t), df))
+                    .collect(),
+                ..GivenCandidates::default()
+            };
+            for (_, line, record, hi, lo, words, time) in &documents {
+                let document =
+                    document_from_line(record.as_bytes(), &self.config.input, &path, *line)
+                        .map_err(|reason| {
+                            PyValueError::new_err(format!("line {line}: {reason}"))
+                        })?;
+                given.documents.push(document);
+                given
+                    .copy_keys
+                    .push((unsigned(*hi) as u128) << 64 | unsigned(*lo) as u128);
+                given.words.push(*words);
+                given.times.push(*time);
+            }
+            for &(a, b, minhash, overlap, story) in &pairs {
+                given.pairs.push(GivenPair {
+                    pair: CandidatePair::new(local(a)?, local(b)?),
+                    minhash,
+                    overlap,
+                    story,
+                });
+            }
+            let ids: Vec<String> = given.documents.iter().map(|d| d.id.clone()).collect();
+            let scan = check_given(&self.config, given).map_err(to_py)?;
+            let number_of = |id: &str| -> u32 {
+                numbers[ids
+                    .iter()
+                    .position(|x| x == id)
+                    .expect("a pair names its documents")]
+            };
+            scan.report
+                .pairs
+                .iter()
+                .map(|pair| {
+                    let (a, b) = (number_of(&pair.scores.a), number_of(&pair.scores.b));
+                    let key = pair_order_key(
+                        pair.verdict,
+                        pair.story.as_ref().map(|s| s.similarity),
+                        pair.scores.jaccard,
+                        CandidatePair::new(DocId(a), DocId(b)),
+                    );
+                    let json = serde_json::to_string(pair)
+                        .map_err(|err| PyValueError::new_err(err.to_string()))?;
+                    Ok((
+                        a,
+                        b,
+                        pair.verdict.name(),
+                        pair.scores.jaccard,
+                        key.to_hex(),
+                        json,
+                    ))
+                })
+                .collect()
+        })
+    }
+
+    /// The duplicate cluster of one connected component: its edges (pairs
+    /// at or above the threshold, by number) with each member's id and
+    /// length in characters (`(number, id, chars)`). Returns `(size,
+    /// representative, members)` by id, members in input order.
+    fn cluster_of(
+        &self,
+        mut members: Vec<(u32, String, usize)>,
+        edges: Vec<(u32, u32)>,
+    ) -> PyResult<Vec<(usize, String, Vec<String>)>> {
+        members.sort_unstable_by_key(|m| m.0);
+        let local = |n: u32| -> PyResult<DocId> {
+            members
+                .binary_search_by_key(&n, |m| m.0)
+                .map(|i| DocId(i as u32))
+                .map_err(|_| PyValueError::new_err(format!("edge names document {n}, not given")))
+        };
+        let pairs = edges
+            .iter()
+            .map(|&(a, b)| Ok(CandidatePair::new(local(a)?, local(b)?)))
+            .collect::<PyResult<Vec<_>>>()?;
+        let keep: Keep = self.config.cluster.keep;
+        let clusters = cluster(members.len(), &pairs, |d| members[d.index()].2, keep);
+        Ok(clusters
+            .into_iter()
+            .map(|c| {
+                let id = |d: DocId| members[d.index()].1.clone();
+                (
+                    c.members.len(),
+                    id(c.representative),
+                    c.members.into_iter().map(id).collect(),
+                )
+            })
+            .collect())
+    }
+}
+
+/// One record read and sketched.
+struct Read {
+    line: u64,
+    id: String,
+    sketch: Option<reprint::stages::ArticleSketch>,
+    /// Why a scan skips it (no words).
+    skipped: Option<String>,
+    times: Vec<Option<i64>>,
+    chars: usize,
+}
+
+impl Read {
+    fn into_dict(self, out: &Bound<'_, PyDict>) -> PyResult<()> {
+        out.set_item("line", self.line)?;
+        out.set_item("id", self.id)?;
+        out.set_item("times", self.times)?;
+        out.set_item("chars", self.chars)?;
+        out.set_item("skipped", self.skipped)?;
+        let Some(s) = self.sketch else {
+            out.set_item("words", 0)?;
+            return Ok(());
+        };
+        let signed_all = |keys: &[u64]| -> Vec<i64> { keys.iter().map(|&k| signed(k)).collect() };
+        out.set_item("words", s.words)?;
+        out.set_item("band_keys", signed_all(&s.band_keys))?;
+        out.set_item(
+            "copy_key",
+            (signed((s.copy_key >> 64) as u64), signed(s.copy_key as u64)),
+        )?;
+        out.set_item("fingerprints", signed_all(&s.fingerprints))?;
+        let templates: Vec<(i64, i64)> = s
+            .templates
+            .iter()
+            .map(|&t| (signed(template_id(t)), signed(t)))
+            .collect();
+        out.set_item("templates", templates)?;
+        out.set_item("distinctive", signed_all(&s.distinctive))?;
+        out.set_item("content_terms", signed_all(&s.content_terms))?;
+        out.set_item("lead_day", s.lead_day)?;
+        Ok(())
+    }
+}
+
+impl ScanPlan {
+    fn read_line(
+        &self,
+        path: &std::path::Path,
+        line: u64,
+        text: &str,
+        fields: &[String],
+    ) -> Result<Read, (u64, Option<String>, String)> {
+        let document: Document =
+            document_from_line(text.as_bytes(), &self.config.input, path, line)
+                .map_err(|reason| (line, None, reason))?;
+        let held = document.held_text().unwrap_or_default();
+        let times = fields
+            .iter()
+            .map(|f| document.metadata().get(f).and_then(parse_time))
+            .collect();
+        let sketch = self.sketcher.sketch(held);
+        let skipped = sketch.is_none().then(|| without_words(&document).reason);
+        Ok(Read {
+            line,
+            skipped,
+            sketch,
+            chars: held.chars().count(),
+            id: document.id.clone(),
+            times,
+        })
+    }
+}

@@ -1,0 +1,606 @@
+#!/usr/bin/env python3
+"""reprint on Apache Spark: scan a JSON Lines corpus larger than one machine
+and write exactly the pairs and duplicate clusters `reprint scan` gives for
+it on one machine.
+
+    spark-submit spark/reprint_spark.py INPUT.jsonl OUTPUT_DIR [--threshold 0.8 ...]
+
+Settings are `reprint scan`'s options (`--threshold`, `--no-story`,
+`--max-df`, ...), with its defaults. Every executor needs the `reprint`
+Python package (`python/build.sh`, or a wheel installed into the
+environment PYSPARK_PYTHON names).
+
+The stages (each a shuffle; the decisions are the library's, through
+`reprint.ScanPlan`, so they are the scan's own rules):
+
+ 1. read: the file's lines in order (`zipWithIndex` gives each its line
+    number), read and sketched per partition; duplicate ids grouped by id;
+    documents numbered by their line (the scan's input order);
+ 2. time field: how many documents have a readable time in each usual field
+    (nine numbers to the driver) decides it, as a scan does;
+ 3. copies: documents grouped by their signature's key;
+ 4. band join: LSH band keys exploded and grouped by key;
+ 5. overlap: winnowed fingerprints grouped (each one's role: pairs,
+    common, recurring), shared counts per pair, boilerplate shared;
+    templates grouped by skeleton;
+ 6. story: document frequencies of content terms, and distinctive terms
+    grouped into story candidates;
+ 7. verify: candidates (with the pairs listed copies stand for) grouped into
+    buckets with their documents' records and facts; each bucket's pairs
+    verified, aligned and graded by the library;
+ 8. components: duplicate clusters by large-star/small-star connected
+    components over the pairs at or above the threshold, each component's
+    cluster made by the library.
+
+Nothing but counts goes to the driver. A corpus of at most 100 documents is
+scanned whole in one task, as a scan compares every pair of such a corpus.
+
+Output, in OUTPUT_DIR (which must not exist): `pairs/` (JSON Lines, one pair a
+line in the report's order: what `reprint scan --jsonl` writes), `pairs.parquet`
+(ids, verdict, Jaccard, order key and the pair's JSON), `clusters/` (JSON
+Lines: size, representative, members; largest first), `clusters.parquet`,
+`skipped/` (JSON Lines: records not scanned, with why) and `summary.json`
+(counts, the settings, and each stage's seconds).
+"""
+
+import argparse
+import json
+import sys
+import time
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import (
+    ArrayType,
+    BooleanType,
+    DoubleType,
+    IntegerType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+)
+from pyspark.storagelevel import StorageLevel
+
+import reprint
+from reprint import ScanPlan
+
+# Candidate pairs whose documents are prepared together in one task (what a
+# scan's batch holds, about).
+PAIRS_PER_BUCKET = 2000
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("input", help="a JSON Lines file (one {\"id\": .., \"text\": ..} object a line)")
+    parser.add_argument("output", help="a folder that does not exist yet")
+    flags = {"no_story", "no_overlap", "skip_bad_lines", "no_time"}
+    for name in reprint.SCAN_SETTINGS:
+        if name in ("threads", "memory_limit"):
+            continue  # an executor's own
+        option = "--" + name.replace("_", "-")
+        if name in flags:
+            parser.add_argument(option, action="store_true", default=None)
+        else:
+            parser.add_argument(option, metavar="VALUE")
+    args = parser.parse_args(argv)
+    settings = {}
+    for name in reprint.SCAN_SETTINGS:
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if name not in flags and isinstance(value, str):
+            try:
+                value = json.loads(value)  # numbers
+            except ValueError:
+                pass  # a name: keep, id field, ...
+            if name in ("id_field", "text_field", "time_field", "keep"):
+                value = str(value) if not isinstance(value, str) else value
+        settings[name] = value
+    return args, settings
+
+
+class Stages:
+    """Seconds per stage, each measured by the action that ends it."""
+
+    def __init__(self):
+        self.seconds = {}
+        self.started = time.perf_counter()
+
+    def done(self, name):
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self.started, 3)
+        self.started = now
+
+
+def main(argv):
+    args, settings = parse_arguments(argv)
+    spark = SparkSession.builder.appName("reprint").getOrCreate()
+    sc = spark.sparkContext
+    sc.setLogLevel("WARN")
+    plan = ScanPlan(**settings)  # checks the settings before any work
+    settings_b = sc.broadcast(settings)
+    path = args.input
+    stages = Stages()
+
+    # 1. Read: lines in file order, numbered from 1 as a reader counts them.
+    # Lines end at "\n" only, as the CLI reads them (Spark's default also
+    # splits at "\r"). Partitions follow the file's order; their size is
+    # spark.sql.files.maxPartitionBytes.
+    lines = spark.read.option("lineSep", "\n").text(path).rdd.map(lambda row: row.value)
+    numbered = lines.zipWithIndex().map(lambda x: (x[1] + 1, x[0]))
+
+    def read(partition):
+        plan = ScanPlan(**settings_b.value)
+
+        def read_batch(batch):
+            texts = dict(batch)
+            for read in plan.read_lines(path, batch):
+                yield read["line"], texts[read["line"]], read
+
+        batch = []
+        for item in partition:
+            batch.append(item)
+            if len(batch) == 1000:
+                yield from read_batch(batch)
+                batch = []
+        if batch:
+            yield from read_batch(batch)
+
+    records = spark.createDataFrame(numbered.mapPartitions(read).map(record_row), RECORD_SCHEMA)
+    records = records.persist(StorageLevel.MEMORY_AND_DISK)
+    read_count = records.count()
+    skip_bad_lines = bool(settings.get("skip_bad_lines"))
+    bad = records.filter(F.col("error").isNotNull())
+    first_bad = bad.orderBy("line").limit(1).collect()
+    if first_bad and not skip_bad_lines:
+        row = first_bad[0]
+        raise SystemExit(f"reprint: error: {path}, line {row.line}: {row.error}")
+    # Duplicate ids: the first wins (an error without skip_bad_lines).
+    firsts = records.filter(F.col("error").isNull()).groupBy("id").agg(F.min("line").alias("first_line"))
+    records = records.join(firsts, "id", "left")
+    duplicates = records.filter(F.col("error").isNull() & (F.col("line") != F.col("first_line")))
+    first_duplicate = duplicates.orderBy("line").limit(1).collect()
+    if first_duplicate and not skip_bad_lines:
+        row = first_duplicate[0]
+        raise SystemExit(
+            f"reprint: error: {path}, line {row.line}: duplicate document id {json.dumps(row.id)} "
+            f"(first seen at {path}, line {row.first_line})"
+        )
+    skipped = (
+        bad.select("line", "id", F.col("error").alias("reason"))
+        .union(duplicates.select("line", "id", F.concat(F.lit(f"duplicate id (first seen at {path}, line "), F.col("first_line").cast("string"), F.lit(")")).alias("reason")))
+        .union(records.filter(F.col("skipped").isNotNull()).select("line", "id", F.col("skipped").alias("reason")))
+    )
+    scanned = records.filter(F.col("error").isNull() & (F.col("line") == F.col("first_line")) & F.col("skipped").isNull())
+    # Document numbers: the scan's input order.
+
+    ordered = scanned.orderBy("line").rdd.zipWithIndex().map(lambda x: tuple(x[0]) + (x[1],))
+    schema = StructType(scanned.schema.fields + [StructField("doc", LongType())])
+    docs = spark.createDataFrame(ordered, schema).persist(StorageLevel.MEMORY_AND_DISK)
+    n = docs.count()
+    stages.done("read and sketch")
+
+    out = args.output
+    skipped.orderBy("line").select(F.to_json(F.struct(F.concat(F.lit(path + ", line "), F.col("line").cast("string")).alias("location"), "id", "reason")).alias("value")).write.text(out + "/skipped")
+
+    if n <= ScanPlan.EXHAUSTIVE_DOCUMENTS:
+        pairs, clusters = whole_scan(spark, sc, records, settings_b, path)
+        stages.done("whole scan")
+    else:
+        pairs, clusters = distributed_scan(spark, sc, plan, docs, n, settings, settings_b, path, stages)
+
+    # Output: pairs in the report's order, clusters largest first.
+    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
+    pairs.orderBy("order_key").select(F.col("json").alias("value")).write.text(out + "/pairs")
+    pairs.orderBy("order_key").write.parquet(out + "/pairs.parquet")
+    clusters = clusters.persist(StorageLevel.MEMORY_AND_DISK)
+    clusters.orderBy(F.desc("size"), "first").select(
+        F.to_json(F.struct("size", "representative", "members")).alias("value")
+    ).write.text(out + "/clusters")
+    clusters.orderBy(F.desc("size"), "first").drop("first").write.parquet(out + "/clusters.parquet")
+    verdicts = {row.verdict: row["count"] for row in pairs.groupBy("verdict").count().collect()}
+    summary = {
+        "input": path,
+        "settings": settings,
+        "records_read": read_count,
+        "documents_scanned": n,
+        "skipped": skipped.count(),
+        "pairs": sum(verdicts.values()),
+        "verdicts": verdicts,
+        "clusters": clusters.count(),
+        "documents_in_clusters": clusters.agg(F.sum("size")).first()[0] or 0,
+    }
+    stages.done("write")
+    summary["seconds"] = stages.seconds
+    with open_output(sc, out + "/summary.json") as summary_file:
+        summary_file.write(json.dumps(summary, indent=2) + "\n")
+    print(json.dumps(summary, indent=2))
+    spark.stop()
+
+
+def open_output(sc, path):
+    """A text file on the job's file system (local, HDFS, S3 ...), written by the driver."""
+    jvm = sc._jvm
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+    fs = hadoop_path.getFileSystem(sc._jsc.hadoopConfiguration())
+    stream = fs.create(hadoop_path, False)
+
+    class Writer:
+        def __enter__(self):
+            return self
+
+        def write(self, text):
+            stream.write(bytearray(text.encode("utf-8")))
+
+        def __exit__(self, *exc):
+            stream.close()
+
+    return Writer()
+
+
+LONGS = ArrayType(LongType())
+RECORD_SCHEMA = StructType(
+    [
+        StructField("line", LongType()),
+        StructField("record", StringType()),
+        StructField("id", StringType()),
+        StructField("error", StringType()),
+        StructField("skipped", StringType()),
+        StructField("words", IntegerType()),
+        StructField("chars", LongType()),
+        StructField("band_keys", LONGS),
+        StructField("copy_hi", LongType()),
+        StructField("copy_lo", LongType()),
+        StructField("fingerprints", LONGS),
+        StructField("template_ids", LONGS),
+        StructField("templates", LONGS),
+        StructField("distinctive", LONGS),
+        StructField("content_terms", LONGS),
+        StructField("lead_day", IntegerType()),
+        StructField("times", LONGS),
+    ]
+)
+
+
+def record_row(item):
+    line, record, read = item
+    copy = read.get("copy_key") or (None, None)
+    templates = read.get("templates") or []
+    return (
+        line,
+        record,
+        read.get("id"),
+        read.get("error"),
+        read.get("skipped"),
+        read.get("words", 0),
+        read.get("chars"),
+        read.get("band_keys"),
+        copy[0],
+        copy[1],
+        read.get("fingerprints"),
+        [t[0] for t in templates],
+        [t[1] for t in templates],
+        read.get("distinctive"),
+        read.get("content_terms"),
+        read.get("lead_day"),
+        read.get("times"),
+    )
+
+
+def whole_scan(spark, sc, records, settings_b, path):
+    """A small corpus scanned whole in one task: every pair compared."""
+    kept = records.filter(F.col("error").isNull() & (F.col("line") == F.col("first_line"))).select("line", "record")
+
+    def scan(partition):
+        plan = ScanPlan(**settings_b.value)
+        lines = sorted((row.line, row.record) for row in partition)
+        pairs, clusters = plan.scan_lines(path, lines)
+        for pair in pairs:
+            yield ("pair", pair)
+        for size, representative, members in clusters:
+            yield ("cluster", (size, representative, members))
+
+    results = kept.rdd.coalesce(1).mapPartitions(scan).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs = spark.createDataFrame(results.filter(lambda r: r[0] == "pair").map(lambda r: pair_row(r[1])), PAIR_SCHEMA)
+    clusters = spark.createDataFrame(
+        results.filter(lambda r: r[0] == "cluster").zipWithIndex().map(lambda r: (r[0][1][0], r[0][1][1], r[0][1][2], r[1])),
+        CLUSTER_SCHEMA,
+    )
+    return pairs, clusters
+
+
+PAIR_SCHEMA = StructType(
+    [
+        StructField("a", LongType()),
+        StructField("b", LongType()),
+        StructField("a_id", StringType()),
+        StructField("b_id", StringType()),
+        StructField("verdict", StringType()),
+        StructField("jaccard", DoubleType()),
+        StructField("order_key", StringType()),
+        StructField("json", StringType()),
+    ]
+)
+CLUSTER_SCHEMA = StructType(
+    [
+        StructField("size", LongType()),
+        StructField("representative", StringType()),
+        StructField("members", ArrayType(StringType())),
+        StructField("first", LongType()),
+    ]
+)
+
+
+def pair_row(pair):
+    a, b, verdict, jaccard, key, text = pair
+    report = json.loads(text)
+    return (a, b, report["a"], report["b"], verdict, jaccard, key, text)
+
+
+
+
+# The executors' plan: one per Python worker, made on first use.
+_EXECUTOR_PLAN = None
+
+
+def executor_plan(settings):
+    global _EXECUTOR_PLAN
+    if _EXECUTOR_PLAN is None:
+        _EXECUTOR_PLAN = ScanPlan(**settings)
+    return _EXECUTOR_PLAN
+
+
+def distributed_scan(spark, sc, plan, docs, n, settings, settings_b, path, stages):
+    """Stages 2 to 8 (see the module's docs) over the numbered documents."""
+    config = plan.config
+    threshold = config["threshold"]
+    max_df = config["overlap"]["max_df"]
+
+    # 2. The time field, from nine counts.
+    fields = plan.time_fields
+    readable = list(docs.select([F.count(F.col("times")[i]) for i in range(len(fields))]).first()) if fields else []
+    field, by_time = plan.timing(readable, n)
+    time_field = fields[field] if field is not None else None
+    day = F.udf(lambda t, lead: ScanPlan.day(by_time, t, lead), IntegerType())
+    docs = docs.withColumn("time", F.col("times")[field] if field is not None else F.lit(None).cast("long"))
+    docs = docs.withColumn("day", day("time", "lead_day"))
+
+    # 3. Copies: one group per signature; a copy is in no postings.
+    groups = docs.groupBy("copy_hi", "copy_lo").agg(F.min("doc").alias("first"), F.count("*").alias("size"))
+    docs = docs.join(groups, ["copy_hi", "copy_lo"]).withColumn("is_copy", F.col("doc") != F.col("first"))
+    docs = docs.persist(StorageLevel.MEMORY_AND_DISK)
+    is_listed = F.udf(ScanPlan.is_listed_group, BooleanType())
+    listed = docs.filter(is_listed("size")).groupBy("first").agg(F.sort_array(F.collect_list("doc")).alias("members"))
+    originals = docs.filter(~F.col("is_copy"))
+    copy_pairs = docs.filter("is_copy").select(F.col("first").alias("a"), F.col("doc").alias("b"))
+
+    # 4. Band join. A crowded bucket pairs each member with its first (the
+    # rule of lsh::bucket_pairs_of, as a join: no member list in memory).
+    postings = originals.select("doc", F.explode("band_keys").alias("key"))
+    buckets = postings.groupBy("key").agg(F.count("*").alias("m"), F.min("doc").alias("first_doc"))
+    crowded = F.udf(ScanPlan.is_crowded, BooleanType())
+    crowded_pairs = (
+        postings.join(buckets.filter(crowded("m")), "key")
+        .filter(F.col("doc") != F.col("first_doc"))
+        .select(F.col("first_doc").alias("a"), F.col("doc").alias("b"))
+    )
+    small = postings.join(buckets.filter((F.col("m") >= 2) & ~crowded("m")).select("key"), "key")
+    small_pairs = (
+        small.groupBy("key")
+        .agg(F.collect_list("doc").alias("members"))
+        .rdd.flatMap(lambda row: ScanPlan.bucket_pairs(row.members))
+    )
+    small_pairs = spark.createDataFrame(small_pairs, "a long, b long")
+    minhash = copy_pairs.union(crowded_pairs).union(small_pairs).distinct()
+    minhash = minhash.withColumn("m", F.lit(1)).withColumn("o", F.lit(0)).withColumn("s", F.lit(0))
+    minhash = minhash.persist(StorageLevel.MEMORY_AND_DISK)
+    minhash.count()
+    stages.done("copies and band join")
+
+    candidates = minhash
+    empty_longs = F.array().cast("array<long>")
+    boilerplate = spark.createDataFrame([], "fp long")
+    common_templates = spark.createDataFrame([], "id long")
+    if config["overlap"]["enabled"]:
+        # 5. Overlap: each fingerprint's role by the documents holding it.
+        fp = originals.select("doc", "day", F.explode("fingerprints").alias("fp"))
+        fp_df = fp.groupBy("fp").agg(F.count("*").alias("df"))
+        common = fp_df.filter(F.col("df") > max_df).select("fp")
+        listed_fp = (
+            fp.join(fp_df.filter((F.col("df") >= 2) & (F.col("df") <= max_df)), "fp")
+            .groupBy("fp")
+            .agg(F.collect_list(F.struct("doc", "day")).alias("members"))
+        )
+
+        def roles(partition):
+            plan = executor_plan(settings_b.value)
+            for row in partition:
+                days = [m.day for m in row.members]
+                role = plan.fingerprint_role(len(row.members), days, by_time)
+                yield row.fp, role, sorted(m.doc for m in row.members)
+
+        roles = listed_fp.rdd.mapPartitions(roles).persist(StorageLevel.MEMORY_AND_DISK)
+        recurring = spark.createDataFrame(roles.filter(lambda r: r[1] == "recurring").map(lambda r: (r[0],)), "fp long")
+        boilerplate = common.union(recurring).persist(StorageLevel.MEMORY_AND_DISK)
+
+        def every_pair(members):
+            return [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+
+        emissions = roles.filter(lambda r: r[1] == "pairs").flatMap(lambda r: every_pair(r[2]))
+        shared = spark.createDataFrame(emissions, "a long, b long").groupBy("a", "b").agg(F.count("*").alias("shared"))
+        bp_of_doc = fp.join(boilerplate, "fp").groupBy("doc").agg(F.collect_set("fp").alias("bps"))
+        words = originals.select("doc", "words")
+        overlap = (
+            shared.join(bp_of_doc.withColumnRenamed("doc", "a").withColumnRenamed("bps", "bps_a"), "a", "left")
+            .join(bp_of_doc.withColumnRenamed("doc", "b").withColumnRenamed("bps", "bps_b"), "b", "left")
+            .join(words.withColumnRenamed("doc", "a").withColumnRenamed("words", "words_a"), "a")
+            .join(words.withColumnRenamed("doc", "b").withColumnRenamed("words", "words_b"), "b")
+            .withColumn(
+                "shared_bp",
+                F.size(F.array_intersect(F.coalesce("bps_a", empty_longs), F.coalesce("bps_b", empty_longs))),
+            )
+        )
+        kept = F.udf(
+            lambda s, bp, wa, wb: executor_plan(settings_b.value).overlap_pair_kept(s, bp, wa, wb), BooleanType()
+        )
+        overlap = overlap.filter(kept("shared", "shared_bp", "words_a", "words_b")).select("a", "b")
+        overlap = overlap.withColumn("m", F.lit(0)).withColumn("o", F.lit(1)).withColumn("s", F.lit(0))
+        candidates = candidates.union(overlap)
+
+        # Templates: a skeleton k-gram filled many ways across the corpus.
+        templates = originals.select(F.explode(F.arrays_zip("template_ids", "templates")).alias("t"))
+        templates = templates.select(F.col("t.template_ids").alias("id"), F.col("t.templates").alias("packed")).distinct()
+        is_template = F.udf(ScanPlan.is_template, BooleanType())
+        common_templates = templates.groupBy("id").count().filter(is_template("count")).select("id")
+        common_templates = common_templates.persist(StorageLevel.MEMORY_AND_DISK)
+        candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
+        candidates.count()
+        stages.done("overlap")
+
+    document_frequencies = spark.createDataFrame([], "term long, df long")
+    if config["story"]["enabled"]:
+        # 6. Story: document frequencies over every document (copies too),
+        # candidates by the distinctive terms documents share.
+        document_frequencies = (
+            docs.select(F.explode("content_terms").alias("term")).groupBy("term").agg(F.count("*").alias("df"))
+        ).persist(StorageLevel.MEMORY_AND_DISK)
+        distinctive = originals.select("doc", F.explode("distinctive").alias("term"))
+        pairing = F.udf(lambda p: ScanPlan.story_term_pairs(n, p), BooleanType())
+        counts = distinctive.groupBy("term").agg(F.count("*").alias("p")).filter(pairing("p"))
+        postings = distinctive.join(counts, "term").groupBy("term", "p").agg(F.collect_list("doc").alias("members"))
+
+        def term_pairs(row):
+            members = sorted(row.members)
+            return [(a, b, row.term, row.p) for i, a in enumerate(members) for b in members[i + 1 :]]
+
+        shared_terms = spark.createDataFrame(postings.rdd.flatMap(term_pairs), "a long, b long, term long, p long")
+        is_pair = F.udf(lambda terms: ScanPlan.story_pair(n, [(t.term, t.p) for t in terms]), BooleanType())
+        story = (
+            shared_terms.groupBy("a", "b")
+            .agg(F.collect_list(F.struct("term", "p")).alias("terms"))
+            .filter(is_pair("terms"))
+            .select("a", "b")
+        )
+        story = story.withColumn("m", F.lit(0)).withColumn("o", F.lit(0)).withColumn("s", F.lit(1))
+        candidates = candidates.union(story)
+
+    # The pairs each pair of a listed group's first stands for.
+    flags = [F.max("m").alias("m"), F.max("o").alias("o"), F.max("s").alias("s")]
+    candidates = candidates.groupBy("a", "b").agg(*flags)
+    ends = (
+        candidates.join(listed.select(F.col("first").alias("a"), F.col("members").alias("group_a")), "a", "left")
+        .join(listed.select(F.col("first").alias("b"), F.col("members").alias("group_b")), "b", "left")
+        .filter(F.col("group_a").isNotNull() | F.col("group_b").isNotNull())
+    )
+    extra = ends.rdd.flatMap(
+        lambda r: [(a, b, r.m, r.o, r.s) for a, b in ScanPlan.listed_pairs(r.a, r.b, r.group_a, r.group_b)]
+    )
+    extra = spark.createDataFrame(extra, "a long, b long, m int, o int, s int")
+    candidates = candidates.select("a", "b", "m", "o", "s").union(extra).groupBy("a", "b").agg(*flags)
+    candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
+    candidate_count = candidates.count()
+    stages.done("story and all candidates")
+
+    # 7. Verify: buckets of pairs, each with its documents and their facts.
+    buckets = max(1, -(-candidate_count // PAIRS_PER_BUCKET))
+    candidates = candidates.withColumn("bucket", F.pmod(F.hash("a", "b"), F.lit(buckets)))
+    needed = candidates.select("bucket", F.col("a").alias("doc")).union(candidates.select("bucket", F.col("b").alias("doc"))).distinct()
+    fingerprints_of = docs.select("doc", F.explode("fingerprints").alias("fp")).join(boilerplate, "fp")
+    fingerprints_of = fingerprints_of.groupBy("doc").agg(F.collect_set("fp").alias("common_fps"))
+    templates_of = docs.select("doc", F.explode("template_ids").alias("id")).join(common_templates, "id")
+    templates_of = templates_of.groupBy("doc").agg(F.collect_set("id").alias("common_tids"))
+    frequencies_of = docs.select("doc", F.explode("content_terms").alias("term")).join(document_frequencies, "term")
+    frequencies_of = frequencies_of.groupBy("doc").agg(F.collect_list(F.struct("term", "df")).alias("dfs"))
+    info = (
+        docs.select("doc", "line", "record", "copy_hi", "copy_lo", "words", "time")
+        .join(fingerprints_of, "doc", "left")
+        .join(templates_of, "doc", "left")
+        .join(frequencies_of, "doc", "left")
+    )
+    needed = needed.join(info, "doc")
+    pairs_by_bucket = candidates.rdd.map(lambda r: (r.bucket, (r.a, r.b, bool(r.m), bool(r.o), bool(r.s))))
+    docs_by_bucket = needed.rdd.map(lambda r: (r.bucket, r))
+
+    def check(bucket):
+        _, (pairs, documents) = bucket
+        plan = executor_plan(settings_b.value)
+        documents = list(documents)
+        fps, tids, dfs = set(), set(), {}
+        for d in documents:
+            fps.update(d.common_fps or ())
+            tids.update(d.common_tids or ())
+            dfs.update((f.term, f.df) for f in d.dfs or ())
+        rows = [(d.doc, d.line, d.record, d.copy_hi, d.copy_lo, d.words, d.time) for d in documents]
+        return plan.check_pairs(path, rows, list(pairs), sorted(fps), sorted(tids), sorted(dfs.items()), n, time_field)
+
+    checked = pairs_by_bucket.cogroup(docs_by_bucket, buckets).flatMap(check).map(pair_row)
+    pairs = spark.createDataFrame(checked, PAIR_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs.count()
+    stages.done("verify")
+
+    # 8. Duplicate clusters: components of the pairs at or above the threshold.
+    edges = pairs.filter(F.col("jaccard") >= threshold).select("a", "b").rdd.map(tuple).persist(StorageLevel.MEMORY_AND_DISK)
+    stars = connected_components(edges)
+    labels = stars.union(stars.map(lambda e: (e[1], e[1])).distinct())
+    labels = spark.createDataFrame(labels, "doc long, label long").persist(StorageLevel.MEMORY_AND_DISK)
+    labelled = spark.createDataFrame(edges, "a long, b long").join(labels.withColumnRenamed("doc", "a"), "a")
+    members = labels.join(docs.select("doc", "id", "chars"), "doc")
+    component_edges = labelled.groupBy("label").agg(F.collect_list(F.struct("a", "b")).alias("edges"))
+    component_members = members.groupBy("label").agg(F.collect_list(F.struct("doc", "id", "chars")).alias("members"))
+
+    def cluster(row):
+        plan = executor_plan(settings_b.value)
+        found = plan.cluster_of([(m.doc, m.id, m.chars) for m in row.members], [(e.a, e.b) for e in row.edges])
+        return [(size, representative, ids, row.label) for size, representative, ids in found]
+
+    clusters = component_edges.join(component_members, "label").rdd.flatMap(cluster)
+    clusters = spark.createDataFrame(clusters, CLUSTER_SCHEMA)
+    clusters.count()
+    stages.done("components")
+    return pairs, clusters
+
+
+def connected_components(edges):
+    """Each node of `edges` (an RDD of pairs) with the smallest node of its
+    component, by alternating large-star and small-star (Kiveris et al.,
+    "Connected Components in MapReduce and Beyond", SoCC 2014) until a round
+    changes no edge: then every edge joins a node to its component's
+    minimum. Returns an RDD of (node, minimum) for every node but the
+    minima."""
+
+    def large_star(edges):
+        def emit(item):
+            u, neighbours = item
+            neighbours = set(neighbours)
+            m = min(neighbours | {u})
+            return [(v, m) for v in neighbours if v > u]
+
+        both = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])])
+        return both.groupByKey().flatMap(emit).distinct()
+
+    def small_star(edges):
+        def emit(item):
+            u, neighbours = item
+            neighbours = set(neighbours)
+            m = min(neighbours | {u})
+            return [(v, m) for v in neighbours | {u} if v != m]
+
+        oriented = edges.map(lambda e: (max(e), min(e)))
+        return oriented.groupByKey().flatMap(emit).distinct()
+
+    def normal(edges):
+        return edges.map(lambda e: (max(e), min(e)))
+
+    current = normal(edges).distinct().persist(StorageLevel.MEMORY_AND_DISK)
+    while True:
+        following = normal(small_star(large_star(current))).distinct().persist(StorageLevel.MEMORY_AND_DISK)
+        changed = following.subtract(current).union(current.subtract(following)).count()
+        current.unpersist()
+        current = following
+        if changed == 0:
+            return current
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
