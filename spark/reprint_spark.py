@@ -121,6 +121,10 @@ def main(argv):
     plan = ScanPlan(**settings)  # checks the settings before any work
     settings_b = sc.broadcast(settings)
     path = args.input
+    if not exists(sc, path):
+        fail(f"{path}: no such file or folder")
+    if exists(sc, args.output):
+        fail(f"{args.output} exists: the job writes a new folder (it never overwrites)")
     stages = Stages()
 
     # 1. Read: lines in file order, numbered from 1 as a reader counts them.
@@ -155,7 +159,7 @@ def main(argv):
     first_bad = bad.orderBy("line").limit(1).collect()
     if first_bad and not skip_bad_lines:
         row = first_bad[0]
-        raise SystemExit(f"reprint: error: {path}, line {row.line}: {row.error}")
+        fail(f"{path}, line {row.line}: {row.error}")
     # Duplicate ids: the first wins (an error without skip_bad_lines).
     firsts = records.filter(F.col("error").isNull()).groupBy("id").agg(F.min("line").alias("first_line"))
     records = records.join(firsts, "id", "left")
@@ -163,8 +167,8 @@ def main(argv):
     first_duplicate = duplicates.orderBy("line").limit(1).collect()
     if first_duplicate and not skip_bad_lines:
         row = first_duplicate[0]
-        raise SystemExit(
-            f"reprint: error: {path}, line {row.line}: duplicate document id {json.dumps(row.id)} "
+        fail(
+            f"{path}, line {row.line}: duplicate document id {json.dumps(row.id, ensure_ascii=False)} "
             f"(first seen at {path}, line {row.first_line})"
         )
     skipped = (
@@ -219,11 +223,26 @@ def main(argv):
     spark.stop()
 
 
-def open_output(sc, path):
-    """A text file on the job's file system (local, HDFS, S3 ...), written by the driver."""
+def fail(message):
+    """Stops the job with the CLI's message for the same input."""
+    print(f"reprint: error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def file_system(sc, path):
     jvm = sc._jvm
     hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
-    fs = hadoop_path.getFileSystem(sc._jsc.hadoopConfiguration())
+    return hadoop_path, hadoop_path.getFileSystem(sc._jsc.hadoopConfiguration())
+
+
+def exists(sc, path):
+    hadoop_path, fs = file_system(sc, path)
+    return fs.exists(hadoop_path)
+
+
+def open_output(sc, path):
+    """A text file on the job's file system (local, HDFS, S3 ...), written by the driver."""
+    hadoop_path, fs = file_system(sc, path)
     stream = fs.create(hadoop_path, False)
 
     class Writer:

@@ -57,7 +57,7 @@ impl ScanPlan {
         })
     }
 
-    /// The settings as a scan report lists them... as the config.
+    /// The settings in force, as the library's config (nested by stage).
     #[getter]
     fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize::pythonize(py, &self.config)?)

@@ -2,10 +2,13 @@
 //! project's own environment, `target/python-env` (made on first use, with
 //! maturin and pytest from PyPI), and its pytest suite `python/tests` runs
 //! there against this build's CLI, on seeds/ and a generated corpus of 3,000
-//! articles with planted copies and reuse.
+//! articles with planted copies and reuse; its Spark tests run the Spark job
+//! (`spark/reprint_spark.py`) on a loopback cluster (`spark/cluster.sh`, Java
+//! 17 or later) and compare its output with the CLI's report.
 //!
 //! Set `REPRINT_SKIP_PYTHON_TEST=1` to skip it on a machine without Python
-//! 3.11 or PyPI; it says so on stderr.
+//! 3.11 or PyPI, `REPRINT_SKIP_SPARK_TEST=1` to skip only the Spark tests
+//! (without Java); each says so.
 
 use std::path::Path;
 use std::process::Command;

@@ -1,0 +1,94 @@
+"""The Spark job on a loopback cluster (spark/cluster.sh: a master and two
+workers) gives exactly the CLI's pairs and clusters.
+
+Needs Java 17 or later; REPRINT_SKIP_SPARK_TEST=1 skips these tests.
+"""
+
+import glob
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("REPRINT_SKIP_SPARK_TEST")), reason="REPRINT_SKIP_SPARK_TEST is set"
+)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    if shutil.which("java") is None:
+        pytest.fail("the Spark tests need Java 17 or later on PATH (or set REPRINT_SKIP_SPARK_TEST=1)")
+    folder = tmp_path_factory.mktemp("spark-cluster")
+    script = ROOT / "spark" / "cluster.sh"
+    started = subprocess.run([script, "start", folder], capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
+    yield started.stdout.strip()
+    subprocess.run([script, "stop", folder], check=True)
+
+
+def submit(cluster, corpus, out, *options):
+    python = sys.executable
+    env = os.environ | {"PYSPARK_PYTHON": python, "PYSPARK_DRIVER_PYTHON": python, "SPARK_LOCAL_IP": "127.0.0.1"}
+    command = [
+        str(pathlib.Path(python).with_name("spark-submit")),
+        "--master", cluster,
+        "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.executor.memory=1g",
+        "--conf", "spark.sql.shuffle.partitions=4",
+        "--conf", "spark.sql.files.maxPartitionBytes=1m",
+        str(ROOT / "spark" / "reprint_spark.py"), str(corpus), str(out), *options,
+    ]  # fmt: skip
+    return subprocess.run(command, capture_output=True, text=True, env=env)
+
+
+def lines_of(folder):
+    return "".join(open(part, encoding="utf-8").read() for part in sorted(glob.glob(str(folder / "part-*"))))
+
+
+def check_same_as_cli(cli, cluster, corpus, out, *options):
+    done = submit(cluster, corpus, out, *options)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
+    by_cli = json.loads(cli("scan", corpus, "--json", "-", "-q", *options).stdout)
+    by_cli_lines = cli("scan", corpus, "--jsonl", "-", "-q", *options).stdout
+    assert lines_of(out / "pairs") == by_cli_lines
+    clusters = [json.loads(line) for line in lines_of(out / "clusters").splitlines()]
+    assert clusters == by_cli["clusters"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["pairs"] == len(by_cli["pairs"])
+    assert summary["documents_scanned"] == by_cli["counts"]["documents_scanned"]
+    return by_cli, summary
+
+
+def test_seeds_on_spark_are_the_cli_report(cli, cluster, tmp_path, seed_articles):
+    corpus = tmp_path / "seeds.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in seed_articles), encoding="utf-8")
+    by_cli, _ = check_same_as_cli(cli, cluster, corpus, tmp_path / "out")
+    assert [p["verdict"] for p in by_cli["pairs"]] == ["rewrite"] * 10
+
+
+def test_generated_corpus_on_spark_is_the_cli_report(cli, cluster, tmp_path, corpus_path):
+    by_cli, summary = check_same_as_cli(cli, cluster, corpus_path, tmp_path / "out")
+    assert summary["documents_scanned"] > 100, "the distributed stages ran, not the whole-corpus scan"
+    assert {"duplicate", "near_duplicate", "partial_reuse"} <= summary["verdicts"].keys()
+    assert by_cli["clusters"], "the corpus plants copies"
+    assert set(summary["seconds"]) >= {"read and sketch", "copies and band join", "verify", "components"}
+    assert (tmp_path / "out" / "pairs.parquet").is_dir()
+
+
+def test_a_duplicate_id_stops_the_job_as_it_stops_the_cli(cli, cluster, tmp_path):
+    corpus = tmp_path / "twice.jsonl"
+    text = "The council approved the budget for the new bridge on Monday after a long debate."
+    corpus.write_text("".join(json.dumps({"id": i, "text": f"{text} {n}"}) + "\n" for n, i in enumerate("abca")))
+    done = submit(cluster, corpus, tmp_path / "out")
+    assert done.returncode != 0
+    message = f'{corpus}, line 4: duplicate document id "a" (first seen at {corpus}, line 1)'
+    # spark-submit passes the driver's standard error on to its standard output.
+    assert message in done.stdout + done.stderr
+    assert message in cli("scan", corpus, check=False).stderr
