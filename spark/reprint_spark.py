@@ -4,6 +4,7 @@ and write exactly the pairs and duplicate clusters `reprint scan` gives for
 it on one machine.
 
     spark-submit spark/reprint_spark.py INPUT.jsonl OUTPUT_DIR [--threshold 0.8 ...]
+    spark-submit spark/reprint_spark.py INPUT.parquet OUTPUT_DIR [...]
 
 Settings are `reprint scan`'s options (`--threshold`, `--no-story`,
 `--max-df`, ...), with its defaults. Every executor needs the `reprint`
@@ -72,7 +73,11 @@ PAIRS_PER_BUCKET = 2000
 
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("input", help="a JSON Lines file (one {\"id\": .., \"text\": ..} object a line)")
+    parser.add_argument(
+        "input",
+        help="a JSON Lines file (one {\"id\": .., \"text\": ..} object a line), or Parquet (a name "
+        "ending in .parquet; columns id, text and any others, read in the file's row order)",
+    )
     parser.add_argument("output", help="a folder that does not exist yet")
     flags = {"no_story", "no_overlap", "skip_bad_lines", "no_time"}
     for name in reprint.SCAN_SETTINGS:
@@ -118,6 +123,9 @@ def main(argv):
     spark = SparkSession.builder.appName("reprint").getOrCreate()
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
+    # Rows carry hundreds of keys each: cached batches of 1,000 rows (not
+    # 10,000) keep an executor's reads of them small.
+    spark.conf.set("spark.sql.inMemoryColumnarStorage.batchSize", 1000)
     plan = ScanPlan(**settings)  # checks the settings before any work
     settings_b = sc.broadcast(settings)
     path = args.input
@@ -131,7 +139,12 @@ def main(argv):
     # Lines end at "\n" only, as the CLI reads them (Spark's default also
     # splits at "\r"). Partitions follow the file's order; their size is
     # spark.sql.files.maxPartitionBytes.
-    lines = spark.read.option("lineSep", "\n").text(path).rdd.map(lambda row: row.value)
+    if is_parquet(path):
+        # Each row as the JSON object of its columns: row n stands for line n.
+        rows = spark.read.parquet(path).select(F.to_json(F.struct("*")).alias("value"))
+        lines = rows.rdd.map(lambda row: row.value)
+    else:
+        lines = spark.read.option("lineSep", "\n").text(path).rdd.map(lambda row: row.value)
     numbered = lines.zipWithIndex().map(lambda x: (x[1] + 1, x[0]))
 
     def read(partition):
@@ -152,7 +165,8 @@ def main(argv):
             yield from read_batch(batch)
 
     records = spark.createDataFrame(numbered.mapPartitions(read).map(record_row), RECORD_SCHEMA)
-    records = records.persist(StorageLevel.MEMORY_AND_DISK)
+    # Read once, kept on disk: the texts and sketches of every record.
+    records = records.persist(StorageLevel.DISK_ONLY)
     read_count = records.count()
     skip_bad_lines = bool(settings.get("skip_bad_lines"))
     bad = records.filter(F.col("error").isNotNull())
@@ -181,7 +195,10 @@ def main(argv):
 
     ordered = scanned.orderBy("line").rdd.zipWithIndex().map(lambda x: tuple(x[0]) + (x[1],))
     schema = StructType(scanned.schema.fields + [StructField("doc", LongType())])
-    docs = spark.createDataFrame(ordered, schema).persist(StorageLevel.MEMORY_AND_DISK)
+    numbered = spark.createDataFrame(ordered, schema).persist(StorageLevel.DISK_ONLY)
+    # The texts apart (only the pair stage reads them), the sketches at hand.
+    texts = numbered.select("doc", "line", "record").persist(StorageLevel.DISK_ONLY)
+    docs = numbered.drop("record").persist(StorageLevel.MEMORY_AND_DISK)
     n = docs.count()
     stages.done("read and sketch")
 
@@ -192,7 +209,7 @@ def main(argv):
         pairs, clusters = whole_scan(spark, sc, records, settings_b, path)
         stages.done("whole scan")
     else:
-        pairs, clusters = distributed_scan(spark, sc, plan, docs, n, settings, settings_b, path, stages)
+        pairs, clusters = distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages)
 
     # Output: pairs in the report's order, clusters largest first.
     pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
@@ -221,6 +238,11 @@ def main(argv):
         summary_file.write(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
     spark.stop()
+
+
+def is_parquet(path):
+    """Parquet input: a .parquet file or folder (else JSON Lines)."""
+    return path.rstrip("/").lower().endswith(".parquet")
 
 
 def fail(message):
@@ -370,7 +392,7 @@ def executor_plan(settings):
     return _EXECUTOR_PLAN
 
 
-def distributed_scan(spark, sc, plan, docs, n, settings, settings_b, path, stages):
+def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
     """Stages 2 to 8 (see the module's docs) over the numbered documents."""
     config = plan.config
     threshold = config["threshold"]
@@ -487,20 +509,18 @@ def distributed_scan(spark, sc, plan, docs, n, settings, settings_b, path, stage
         distinctive = originals.select("doc", F.explode("distinctive").alias("term"))
         pairing = F.udf(lambda p: ScanPlan.story_term_pairs(n, p), BooleanType())
         counts = distinctive.groupBy("term").agg(F.count("*").alias("p")).filter(pairing("p"))
-        postings = distinctive.join(counts, "term").groupBy("term", "p").agg(F.collect_list("doc").alias("members"))
-
-        def term_pairs(row):
-            members = sorted(row.members)
-            return [(a, b, row.term, row.p) for i, a in enumerate(members) for b in members[i + 1 :]]
-
-        shared_terms = spark.createDataFrame(postings.rdd.flatMap(term_pairs), "a long, b long, term long, p long")
-        is_pair = F.udf(lambda terms: ScanPlan.story_pair(n, [(t.term, t.p) for t in terms]), BooleanType())
-        story = (
-            shared_terms.groupBy("a", "b")
-            .agg(F.collect_list(F.struct("term", "p")).alias("terms"))
-            .filter(is_pair("terms"))
-            .select("a", "b")
+        lists = distinctive.join(counts, "term").groupBy("term", "p").agg(F.sort_array(F.collect_list("doc")).alias("members"))
+        # Per document, its pairing terms with their lists (at most 20 of at
+        # most 70): no row per shared term of every pair.
+        per_document = distinctive.join(lists, "term").groupBy("doc").agg(
+            F.collect_list(F.struct("term", "p", "members")).alias("terms")
         )
+
+        def partners(row):
+            terms = [(t.term, t.p, t.members) for t in row.terms]
+            return [(row.doc, b) for b in ScanPlan.story_partners(n, row.doc, terms)]
+
+        story = spark.createDataFrame(per_document.rdd.flatMap(partners), "a long, b long")
         story = story.withColumn("m", F.lit(0)).withColumn("o", F.lit(0)).withColumn("s", F.lit(1))
         candidates = candidates.union(story)
 
@@ -532,7 +552,8 @@ def distributed_scan(spark, sc, plan, docs, n, settings, settings_b, path, stage
     frequencies_of = docs.select("doc", F.explode("content_terms").alias("term")).join(document_frequencies, "term")
     frequencies_of = frequencies_of.groupBy("doc").agg(F.collect_list(F.struct("term", "df")).alias("dfs"))
     info = (
-        docs.select("doc", "line", "record", "copy_hi", "copy_lo", "words", "time")
+        docs.select("doc", "copy_hi", "copy_lo", "words", "time")
+        .join(texts, "doc")
         .join(fingerprints_of, "doc", "left")
         .join(templates_of, "doc", "left")
         .join(frequencies_of, "doc", "left")

@@ -260,13 +260,30 @@ impl ScanPlan {
         ChanceRule::new(documents, MAX_POSTINGS, MAX_CHANCE_PARTNERS).pairs_by(postings)
     }
 
-    /// Whether two documents sharing these pairing terms (`(term,
-    /// postings)`) are a story candidate among `documents` documents.
+    /// The later documents `document` is a story candidate with, among
+    /// `documents` documents, from its pairing terms: `(term, postings,
+    /// the documents listing it)`. Each partner's shared terms are summed as
+    /// `story_pair` sums them.
     #[staticmethod]
-    fn story_pair(documents: usize, terms: Vec<(i64, usize)>) -> bool {
-        let mut terms: Vec<(u64, usize)> =
-            terms.into_iter().map(|(t, p)| (unsigned(t), p)).collect();
-        ChanceRule::new(documents, MAX_POSTINGS, MAX_CHANCE_PARTNERS).is_pair(&mut terms)
+    fn story_partners(
+        documents: usize,
+        document: u32,
+        terms: Vec<(i64, usize, Vec<u32>)>,
+    ) -> Vec<u32> {
+        let rule = ChanceRule::new(documents, MAX_POSTINGS, MAX_CHANCE_PARTNERS);
+        let mut shared: std::collections::BTreeMap<u32, Vec<(u64, usize)>> = Default::default();
+        for (term, postings, members) in terms {
+            for b in members.into_iter().filter(|&b| b > document) {
+                shared
+                    .entry(b)
+                    .or_default()
+                    .push((unsigned(term), postings));
+            }
+        }
+        shared
+            .into_iter()
+            .filter_map(|(b, mut terms)| rule.is_pair(&mut terms).then_some(b))
+            .collect()
     }
 
     /// Whether a group of `size` copies lists each member's pairs.

@@ -92,3 +92,17 @@ def test_a_duplicate_id_stops_the_job_as_it_stops_the_cli(cli, cluster, tmp_path
     # spark-submit passes the driver's standard error on to its standard output.
     assert message in done.stdout + done.stderr
     assert message in cli("scan", corpus, check=False).stderr
+
+
+def test_parquet_input_gives_the_pairs_of_its_json_lines(cli, cluster, tmp_path, corpus_path):
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false").getOrCreate()
+    try:
+        parquet = tmp_path / "corpus.parquet"
+        spark.read.json(str(corpus_path)).select("id", "text").coalesce(1).write.parquet(str(parquet))
+    finally:
+        spark.stop()
+    done = submit(cluster, parquet, tmp_path / "out")
+    assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
+    assert lines_of(tmp_path / "out" / "pairs") == cli("scan", corpus_path, "--jsonl", "-", "-q").stdout
