@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A Spark standalone cluster on loopback: one master and two workers (one
-# core and 3 GB each), from the pyspark package in the project's Python
+# core and 3 GB each, or SPARK_WORKER_MEMORY), from the pyspark package in the project's Python
 # environment (python/build.sh makes it). For the Spark job's tests and
 # benchmarks; nothing listens beyond 127.0.0.1.
 #
@@ -48,7 +48,7 @@ start)
     fi
     for worker in 1 2; do
         "$spark_home/bin/spark-class" org.apache.spark.deploy.worker.Worker \
-            --host 127.0.0.1 --webui-port 0 --cores 1 --memory 3g \
+            --host 127.0.0.1 --webui-port 0 --cores 1 --memory "${SPARK_WORKER_MEMORY:-3g}" \
             --work-dir "$dir/work/$worker" "$url" >"$dir/logs/worker$worker.log" 2>&1 &
         echo $! >"$dir/worker$worker.pid"
     done
