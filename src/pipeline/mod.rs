@@ -20,7 +20,6 @@ mod article;
 mod assemble;
 mod candidates;
 mod direct;
-#[cfg(feature = "index")]
 mod given;
 mod ordered;
 mod pairs;
@@ -53,14 +52,11 @@ use crate::verify::ScoredPair;
 pub use article::{ArticleSketch, ArticleSketcher};
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
 pub use assemble::{pair_order_key, PairOrderKey};
-#[cfg(feature = "index")]
 pub use candidates::EXHAUSTIVE_NEAR_MISS_DOCS;
 use candidates::{find_candidates, ByEntry};
 pub use direct::{align_listed, compare, ListedPair};
-#[cfg(feature = "index")]
 pub use given::{check_given, GivenCandidates, GivenPair};
 use pairs::{group_words, Checked, Graded, PairChecker, BATCH_WORDS};
-#[cfg(feature = "index")]
 pub use read::without_words;
 use read::{read_and_sketch, Sketched, Sketcher, NOT_A_DOCUMENT};
 
