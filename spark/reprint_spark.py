@@ -94,13 +94,13 @@ def parse_arguments(argv):
         value = getattr(args, name, None)
         if value is None:
             continue
-        if name not in flags and isinstance(value, str):
+        # Numbers as numbers; names (fields, keep, files) as given.
+        names = ("id_field", "text_field", "time_field", "keep", "ignore_phrases", "idf")
+        if name not in flags and name not in names:
             try:
-                value = json.loads(value)  # numbers
+                value = json.loads(value)
             except ValueError:
-                pass  # a name: keep, id field, ...
-            if name in ("id_field", "text_field", "time_field", "keep"):
-                value = str(value) if not isinstance(value, str) else value
+                pass  # the setting's own check says what is wrong
         settings[name] = value
     return args, settings
 
@@ -206,7 +206,7 @@ def main(argv):
     skipped.orderBy("line").select(F.to_json(F.struct(F.concat(F.lit(path + ", line "), F.col("line").cast("string")).alias("location"), "id", "reason")).alias("value")).write.text(out + "/skipped")
 
     if n <= ScanPlan.EXHAUSTIVE_DOCUMENTS:
-        pairs, clusters = whole_scan(spark, sc, records, settings_b, path)
+        pairs, clusters = whole_scan(spark, records, settings_b, path)
         stages.done("whole scan")
     else:
         pairs, clusters = distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages)
@@ -329,7 +329,7 @@ def record_row(item):
     )
 
 
-def whole_scan(spark, sc, records, settings_b, path):
+def whole_scan(spark, records, settings_b, path):
     """A small corpus scanned whole in one task: every pair compared."""
     kept = records.filter(F.col("error").isNull() & (F.col("line") == F.col("first_line"))).select("line", "record")
 

@@ -88,7 +88,7 @@ impl ScanPlan {
         lines: Vec<(u64, String)>,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
         let fields = self.time_fields();
-        let read: Vec<Result<Read, (u64, Option<String>, String)>> = py.detach(|| {
+        let read: Vec<Result<Read, Unread>> = py.detach(|| {
             lines
                 .iter()
                 .filter(|(_, text)| !text.trim().is_empty())
@@ -99,9 +99,9 @@ impl ScanPlan {
             .map(|read| {
                 let out = PyDict::new(py);
                 match read {
-                    Err((line, id, reason)) => {
+                    Err(Unread { line, reason }) => {
                         out.set_item("line", line)?;
-                        out.set_item("id", id)?;
+                        out.set_item("id", None::<String>)?;
                         out.set_item("error", reason)?;
                     }
                     Ok(read) => read.into_dict(&out)?,
@@ -382,14 +382,14 @@ impl ScanPlan {
                     story,
                 });
             }
-            let ids: Vec<String> = given.documents.iter().map(|d| d.id.clone()).collect();
+            let number_by_id: std::collections::HashMap<String, u32> = given
+                .documents
+                .iter()
+                .zip(&numbers)
+                .map(|(d, &n)| (d.id.clone(), n))
+                .collect();
             let scan = check_given(&self.config, given).map_err(to_py)?;
-            let number_of = |id: &str| -> u32 {
-                numbers[ids
-                    .iter()
-                    .position(|x| x == id)
-                    .expect("a pair names its documents")]
-            };
+            let number_of = |id: &str| -> u32 { number_by_id[id] };
             scan.report
                 .pairs
                 .iter()
@@ -452,6 +452,12 @@ impl ScanPlan {
     }
 }
 
+/// A line that is not a record, and why.
+struct Unread {
+    line: u64,
+    reason: String,
+}
+
 /// One record read and sketched.
 struct Read {
     line: u64,
@@ -502,10 +508,10 @@ impl ScanPlan {
         line: u64,
         text: &str,
         fields: &[String],
-    ) -> Result<Read, (u64, Option<String>, String)> {
+    ) -> Result<Read, Unread> {
         let document: Document =
             document_from_line(text.as_bytes(), &self.config.input, path, line)
-                .map_err(|reason| (line, None, reason))?;
+                .map_err(|reason| Unread { line, reason })?;
         let held = document.held_text().unwrap_or_default();
         let times = fields
             .iter()
