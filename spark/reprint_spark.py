@@ -193,9 +193,11 @@ def main(argv):
     scanned = records.filter(F.col("error").isNull() & (F.col("line") == F.col("first_line")) & F.col("skipped").isNull())
     # Document numbers: the scan's input order.
 
-    ordered = scanned.orderBy("line").rdd.zipWithIndex().map(lambda x: tuple(x[0]) + (x[1],))
-    schema = StructType(scanned.schema.fields + [StructField("doc", LongType())])
-    numbered = spark.createDataFrame(ordered, schema).persist(StorageLevel.DISK_ONLY)
+    # Only the line numbers go through Python to be ranked; the rows stay
+    # in the JVM and take their number by a join.
+    ranked = scanned.select("line").orderBy("line").rdd.zipWithIndex().map(lambda x: (x[0].line, x[1]))
+    numbers = spark.createDataFrame(ranked, "line long, doc long")
+    numbered = scanned.join(numbers, "line").persist(StorageLevel.DISK_ONLY)
     # The texts apart (only the pair stage reads them), the sketches at hand.
     texts = numbered.select("doc", "line", "record").persist(StorageLevel.DISK_ONLY)
     docs = numbered.drop("record").persist(StorageLevel.MEMORY_AND_DISK)
