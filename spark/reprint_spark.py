@@ -148,7 +148,7 @@ def main(argv):
     numbered = lines.zipWithIndex().map(lambda x: (x[1] + 1, x[0]))
 
     def read(partition):
-        plan = ScanPlan(**settings_b.value)
+        plan = executor_plan(settings_b.value)
 
         def read_batch(batch):
             texts = dict(batch)
@@ -336,7 +336,7 @@ def whole_scan(spark, records, settings_b, path):
     kept = records.filter(F.col("error").isNull() & (F.col("line") == F.col("first_line"))).select("line", "record")
 
     def scan(partition):
-        plan = ScanPlan(**settings_b.value)
+        plan = executor_plan(settings_b.value)
         lines = sorted((row.line, row.record) for row in partition)
         pairs, clusters = plan.scan_lines(path, lines)
         for pair in pairs:

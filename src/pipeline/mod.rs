@@ -500,17 +500,18 @@ fn story_background(config: &Config) -> crate::Result<Option<Cow<'static, Backgr
 /// when no document's day is known.
 fn document_days(times: &[Option<i64>], lead_days: &[Option<u16>]) -> Option<Days> {
     let timed = times.iter().filter(|t| t.is_some()).count();
-    let days = if days_by_time(timed, times.len()) {
-        Days {
-            days: times.iter().map(|t| t.and_then(day_of_time)).collect(),
-            around_the_year: false,
-        }
-    } else {
-        Days {
-            days: lead_days.iter().map(|d| d.map(u32::from)).collect(),
-            around_the_year: true,
-        }
+    let timing = Timing {
+        field: None,
+        timed,
+        by_time: days_by_time(timed, times.len()),
     };
+    let days = timing.days(
+        times
+            .iter()
+            .zip(lead_days)
+            .map(|(&time, &lead_day)| timing.day(time, lead_day))
+            .collect(),
+    );
     days.days.iter().any(Option::is_some).then_some(days)
 }
 
