@@ -61,7 +61,7 @@
 //! wire story inside a longer article), `b_in_a` the other way round, `mutual`
 //! otherwise.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::align::figures::FigureMatch;
 use crate::align::Passage;
@@ -73,7 +73,7 @@ use crate::verify::Similarity;
 pub const CONTAINMENT_RATIO: f64 = 1.5;
 
 /// What a pair is, strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// The same text, give or take a few words.
@@ -108,7 +108,7 @@ impl Verdict {
 }
 
 /// Which text holds the other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Containment {
     /// Most of A's reused text is a small part of B: A sits inside B.

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Scan(scan) => cli::scan::run(scan, &args.global),
         Command::Dedup(dedup) => cli::dedup::run(dedup, &args.global),
         Command::Compare(compare) => cli::compare::run(compare, &args.global),
+        Command::Report(report) => cli::report::run(report, &args.global),
         Command::Eval(eval) => cli::eval::run(eval, &args.global),
         Command::Index(index) => cli::index::run(index, &args.global),
         Command::Serve(serve) => cli::serve::run(serve, &args.global),

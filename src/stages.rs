@@ -34,8 +34,8 @@ pub use crate::overlap::{
     RECURRING_MIN_DOCUMENTS, RECURRING_SPAN_DAYS,
 };
 pub use crate::pipeline::{
-    align_listed, check_given, pair_order_key, without_words, GivenCandidates, GivenPair,
-    ListedPair, PairOrderKey, Timing, EXHAUSTIVE_NEAR_MISS_DOCS,
+    align_listed, check_given, pair_order_key, report_parameters, without_words, GivenCandidates,
+    GivenPair, ListedPair, PairOrderKey, Timing, EXHAUSTIVE_NEAR_MISS_DOCS,
 };
 #[cfg(feature = "index")]
 pub use crate::pipeline::{ArticleSketch, ArticleSketcher};

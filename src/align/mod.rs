@@ -21,7 +21,7 @@ pub mod seed;
 use std::ops::Range;
 
 use bit_vec::BitVec;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::AlignConfig;
 use extend::extend;
@@ -30,7 +30,7 @@ pub use prepared::AlignText;
 use seed::{exact_runs, sentence_pairs, PairWeights, Seed, SentenceChoice};
 
 /// One side of a passage: where it is in an original text, and its text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PassageSide {
     /// First byte in the original text.
     pub start_byte: usize,
@@ -51,7 +51,7 @@ pub struct PassageSide {
 }
 
 /// A region both documents share.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     /// The passage in the first document.
     pub a: PassageSide,

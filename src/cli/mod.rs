@@ -6,6 +6,7 @@ pub(crate) mod eval;
 pub(crate) mod index;
 mod output;
 mod progress;
+pub(crate) mod report;
 pub(crate) mod scan;
 pub(crate) mod serve;
 
@@ -92,6 +93,12 @@ pub(crate) enum Command {
     ///
     /// Example: reprint compare a.txt b.txt
     Compare(compare::CompareArgs),
+    /// Write a saved report again (HTML, CSV, JSON Lines, JSON or the
+    /// summary): a JSON report of `scan`, or the output folder of the Spark
+    /// job, with the corpus it was made from for the texts.
+    ///
+    /// Example: reprint report spark-out corpus.jsonl --html report.html
+    Report(report::ReportCommandArgs),
     /// Keep articles in a persistent index and check new ones against it
     /// (create, add, check, remove, evict, compact, stats).
     ///

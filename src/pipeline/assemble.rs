@@ -5,6 +5,8 @@
 //! `grade`, pairs and clusters from the stages; this module counts, orders and
 //! names documents by their ids.
 
+use std::borrow::Cow;
+
 use crate::cluster::{cluster_of, Cluster};
 use crate::config::{Config, TimeField};
 use crate::copies::Copies;
@@ -62,7 +64,6 @@ pub(super) fn assemble(mut findings: Findings) -> (Report, Vec<Cluster>) {
     let suppressed = suppressed(&findings);
     let parameters = parameters(
         findings.config,
-        findings.candidates,
         findings.winnower,
         findings.story_background.take(),
         findings.time_field.take(),
@@ -215,18 +216,17 @@ fn suppressed(f: &Findings) -> Suppressed {
 }
 
 /// The settings in force, as the report states them.
-fn parameters(
+pub(super) fn parameters(
     config: &Config,
-    candidates: &Candidates,
     winnower: &Winnower,
     story_background: Option<String>,
     time_field: Option<String>,
 ) -> Parameters {
-    let lsh = candidates.lsh;
+    let lsh = super::lsh_params(config);
     Parameters {
         shingle: config.shingle,
         hash: HashInfo {
-            name: HASH_NAME,
+            name: Cow::Borrowed(HASH_NAME),
             seed: config.seed,
         },
         num_perm: config.sketch.num_perm,
@@ -234,11 +234,11 @@ fn parameters(
         lsh: LshReport {
             bands: lsh.bands,
             rows: lsh.rows,
-            chosen: if config.lsh.bands.is_none() && config.lsh.rows.is_none() {
+            chosen: Cow::Borrowed(if config.lsh.bands.is_none() && config.lsh.rows.is_none() {
                 "auto"
             } else {
                 "set"
-            },
+            }),
             unused_permutations: config.sketch.num_perm - lsh.bands * lsh.rows,
             candidate_probability_at_threshold: lsh.candidate_probability(config.threshold),
         },
@@ -347,7 +347,7 @@ pub(super) fn pair_report(graded: Graded, id: &dyn Fn(DocId) -> String) -> PairR
         (candidate.found_by.story, "story"),
     ]
     .into_iter()
-    .filter_map(|(found, name)| found.then_some(name))
+    .filter_map(|(found, name)| found.then_some(Cow::Borrowed(name)))
     .collect();
     PairReport {
         scores: pair_scores(&candidate.scored, id),

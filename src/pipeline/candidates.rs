@@ -13,7 +13,7 @@
 use crate::copies::{listed_pairs, Copies};
 use crate::grade::Rules;
 use crate::ids::{CandidatePair, DocId};
-use crate::lsh::{self, LshParams};
+use crate::lsh;
 use crate::overlap::{Days, OverlapCandidates, OverlapIndex, OverlapParams};
 use crate::spill::Partitioned;
 use crate::story;
@@ -29,8 +29,6 @@ pub const EXHAUSTIVE_NEAR_MISS_DOCS: usize = 100;
 
 /// What the candidate stages found.
 pub(super) struct Candidates {
-    /// The banding used.
-    pub lsh: LshParams,
     /// Every candidate, sorted by pair, each once with the stages that found it.
     pub merged: Vec<Found>,
     /// Pairs found by LSH, and each copy with its first.
@@ -86,7 +84,6 @@ pub(super) fn find_candidates(
     let config = setup.config;
     // One word count per document.
     let documents = words.len();
-    let lsh = super::lsh_params(config);
     let clock = Instant::now();
     let banded = lsh::banded_pairs_of_store(band_keys, doc_of, config.spill_budget())?;
     let mut minhash_pairs = banded.pairs;
@@ -134,7 +131,6 @@ pub(super) fn find_candidates(
         .filter(|f| f.by.minhash && f.by.overlap)
         .count();
     Ok(Candidates {
-        lsh,
         merged,
         minhash: minhash_pairs.len(),
         capped_buckets: banded.capped_buckets,

@@ -4,6 +4,8 @@
 //! threshold on what is aligned; the same preparation, alignment and grading
 //! as a scan.
 
+use std::borrow::Cow;
+
 use bit_vec::BitVec;
 use rayon::prelude::*;
 
@@ -104,7 +106,7 @@ pub fn compare(config: &Config, a: &Document, b: &Document) -> crate::Result<Com
         tool: Tool::default(),
         shingle: config.shingle,
         hash: HashInfo {
-            name: HASH_NAME,
+            name: Cow::Borrowed(HASH_NAME),
             seed: config.seed,
         },
         num_perm: config.sketch.num_perm,

@@ -30,7 +30,7 @@ use crate::story::TermWeights;
 use super::assemble::{assemble, Findings};
 use super::candidates::Candidates;
 use super::pairs::{group_words, Found, FoundBy, PairChecker, BATCH_WORDS};
-use super::{group, lsh_params, story_background, thread_pool, winnower, Scan};
+use super::{group, story_background, thread_pool, winnower, Scan};
 
 /// A candidate pair found elsewhere, with the stages that found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -118,7 +118,6 @@ pub fn check_given(config: &Config, given: GivenCandidates) -> crate::Result<Sca
         .collect();
     let count = |by: fn(&GivenPair) -> bool| pairs.iter().filter(|p| by(p)).count();
     let candidates = Candidates {
-        lsh: lsh_params(config),
         minhash: count(|p| p.minhash),
         capped_buckets: 0,
         bucket_pairs_left_out: 0,

@@ -52,6 +52,7 @@ use crate::verify::ScoredPair;
 pub use article::{ArticleSketch, ArticleSketcher};
 use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
 pub use assemble::{pair_order_key, PairOrderKey};
+
 pub use candidates::EXHAUSTIVE_NEAR_MISS_DOCS;
 use candidates::{find_candidates, ByEntry};
 pub use direct::{align_listed, compare, ListedPair};
@@ -155,6 +156,26 @@ fn thread_pool(config: &Config) -> crate::Result<rayon::ThreadPool> {
             threads: config.threads,
             source,
         })
+}
+
+/// The settings a scan with `config` states in its report, when documents
+/// were read with `time_field`: for a report assembled elsewhere (the Spark
+/// job's, from its parts).
+///
+/// # Errors
+/// Invalid settings; a story background file that cannot be read.
+pub fn report_parameters(
+    config: &Config,
+    time_field: Option<String>,
+) -> crate::Result<crate::report::Parameters> {
+    config.validate()?;
+    let background = story_background(config)?.map(|b| b.name().to_string());
+    Ok(assemble::parameters(
+        config,
+        &winnower(config),
+        background,
+        time_field,
+    ))
 }
 
 /// The winnower whose guarantee is the shortest passage.

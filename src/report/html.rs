@@ -16,6 +16,7 @@
 //! so the page stays responsive with tens of thousands of pairs (README:
 //! measured with `benches/html/measure.mjs`).
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
 use ahash::{AHashMap, AHashSet};
@@ -189,7 +190,7 @@ struct PagePair<'r> {
     estimated_jaccard: f64,
     containment_a_in_b: f64,
     containment_b_in_a: f64,
-    found_by: &'r [&'static str],
+    found_by: &'r [Cow<'static, str>],
     reuse: PageReuse<'r>,
     passages: Vec<PagePassage>,
     story: Option<PageStory<'r>>,

@@ -139,7 +139,7 @@
 
 use std::io::Write;
 
-use super::Report;
+use super::{Report, FORMAT_VERSION};
 
 /// Writes `report` as pretty-printed JSON followed by a newline.
 ///
@@ -164,4 +164,86 @@ use super::Report;
 pub fn write_json(report: &Report, mut out: impl Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut out, report)?;
     out.write_all(b"\n")
+}
+
+/// Reads a report [`write_json`] wrote.
+///
+/// # Errors
+/// What is not such a report: malformed JSON, a missing or mistyped field,
+/// or another `format_version` than [`FORMAT_VERSION`] (named in the message).
+pub fn read_json(input: impl std::io::Read) -> Result<Report, ReadError> {
+    // Through a Value: with serde_json's arbitrary precision, a number read
+    // straight into a flattened struct (a pair's scores) is a map.
+    let value: serde_json::Value = serde_json::from_reader(input)?;
+    let version = value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(FORMAT_VERSION)) {
+        return Err(ReadError::Version(version));
+    }
+    Ok(serde_json::from_value(value)?)
+}
+
+/// Why a JSON report could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Not JSON, or not a report.
+    #[error("not a reprint JSON report: {0}")]
+    Malformed(#[from] serde_json::Error),
+    /// A report of another format version (`None`: no version at all).
+    #[error("{}: this reprint reads format version {FORMAT_VERSION}", match .0 {
+        Some(v) => format!("a report of format version {v}"),
+        None => "no format_version (not a reprint JSON report)".to_string(),
+    })]
+    Version(Option<u64>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Document, Entry};
+
+    #[test]
+    fn a_written_report_reads_back_equal() {
+        let story = "The harbour authority said on Monday that the new container terminal \
+                     will open in spring, doubling the port's capacity for ships arriving \
+                     from Asia, and officials expect more trucks on the ring road.";
+        let docs = [
+            ("wire", format!("{story} The minister welcomed the plan.")),
+            ("reprint", format!("Ünïcödé 📰 — {story}")),
+            ("copy", story.to_string()),
+            (
+                "other",
+                "A local team won the cup final after extra time.".to_string(),
+            ),
+        ];
+        let entries = docs
+            .iter()
+            .map(|(id, text)| Ok(Entry::Document(Document::new(*id, text.clone()))));
+        let report = crate::run(&Config::default(), entries).unwrap().report;
+        assert!(report.pairs.iter().any(|p| !p.passages.is_empty()));
+        assert!(!report.clusters.is_empty());
+        let mut json = Vec::new();
+        write_json(&report, &mut json).unwrap();
+        assert_eq!(read_json(&json[..]).unwrap(), report);
+    }
+
+    #[test]
+    fn another_version_is_named() {
+        let err = read_json(&br#"{"format_version": 6, "pairs": []}"#[..]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "a report of format version 6: this reprint reads format version {FORMAT_VERSION}"
+            )
+        );
+        assert!(matches!(
+            read_json(&b"[1]"[..]),
+            Err(ReadError::Version(None))
+        ));
+        assert!(matches!(
+            read_json(&br#"{"format_version": 7}"#[..]),
+            Err(ReadError::Malformed(_))
+        ));
+    }
 }

@@ -11,7 +11,9 @@ pub mod json;
 pub mod lines;
 pub mod terminal;
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use crate::config::{AlignConfig, GradeConfig, Keep, ShingleConfig};
 use crate::input::Skipped;
@@ -34,7 +36,7 @@ pub use crate::story::score::Side;
 pub const FORMAT_VERSION: u32 = 7;
 
 /// A finished scan. See [`json`] for the meaning of every field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// [`FORMAT_VERSION`].
     pub format_version: u32,
@@ -64,25 +66,25 @@ pub struct Report {
 }
 
 /// Name and version of the program.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tool {
     /// Always `reprint`.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     /// The crate version.
-    pub version: &'static str,
+    pub version: Cow<'static, str>,
 }
 
 impl Default for Tool {
     fn default() -> Self {
         Tool {
-            name: "reprint",
-            version: env!("CARGO_PKG_VERSION"),
+            name: Cow::Borrowed("reprint"),
+            version: Cow::Borrowed(env!("CARGO_PKG_VERSION")),
         }
     }
 }
 
 /// The settings in force.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Parameters {
     /// Shingle unit and size.
     pub shingle: ShingleConfig,
@@ -114,7 +116,7 @@ pub struct Parameters {
 }
 
 /// Settings of the partial-overlap candidate stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OverlapReport {
     /// Whether the stage ran.
     pub enabled: bool,
@@ -130,7 +132,7 @@ pub struct OverlapReport {
 }
 
 /// What was left out, counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Suppressed {
     /// Distinct fingerprints found in more than `max_df` documents: they made no
     /// candidates, and their words count as boilerplate.
@@ -188,23 +190,23 @@ pub struct Suppressed {
 }
 
 /// The named, seeded shingle hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HashInfo {
     /// Hash function name.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     /// Seed (also the seed of the MinHash permutations).
     pub seed: u64,
 }
 
 /// Banding parameters and what they imply.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LshReport {
     /// Number of bands.
     pub bands: usize,
     /// Rows per band.
     pub rows: usize,
     /// `auto` (chosen from the threshold) or `set` (given by the user).
-    pub chosen: &'static str,
+    pub chosen: Cow<'static, str>,
     /// `num_perm - bands * rows`: permutations computed but not used by LSH.
     pub unused_permutations: usize,
     /// Probability that a pair whose Jaccard equals the threshold becomes a candidate.
@@ -212,7 +214,7 @@ pub struct LshReport {
 }
 
 /// Per-stage counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Counts {
     /// Documents and unusable items read from the input.
     pub documents_read: usize,
@@ -266,7 +268,7 @@ pub struct Counts {
 }
 
 /// Scores of one pair of documents.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairScores {
     /// Id of the document that came first in the input.
     pub a: String,
@@ -289,7 +291,7 @@ pub struct PairScores {
 }
 
 /// A graded pair with its shared passages.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairReport {
     /// Ids and scores.
     #[serde(flatten)]
@@ -297,7 +299,7 @@ pub struct PairReport {
     /// What the pair is (see `crate::grade` for the rule).
     pub verdict: Verdict,
     /// The candidate stages that found it: `minhash`, `overlap`, `story`.
-    pub found_by: Vec<&'static str>,
+    pub found_by: Vec<Cow<'static, str>>,
     /// How much of each text the shared passages (not boilerplate) cover.
     pub reuse: ReuseReport,
     /// Shared passages, in the order they appear in A.
@@ -308,7 +310,7 @@ pub struct PairReport {
 }
 
 /// How alike two articles' stories are (see `crate::story::score`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoryReport {
     /// The mean of `cosine` and `passage_containment`.
     pub similarity: f64,
@@ -338,7 +340,7 @@ pub struct StoryReport {
 }
 
 /// The passage of one article whose story the other shares most.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoryPassage {
     /// Which article it is in.
     pub side: Side,
@@ -355,7 +357,7 @@ pub struct StoryPassage {
 }
 
 /// A story cluster: articles about one story (see `crate::story::linkage`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoryClusterReport {
     /// Number of members.
     pub size: usize,
@@ -368,7 +370,7 @@ pub struct StoryClusterReport {
 }
 
 /// Reused text of a pair and its direction.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReuseReport {
     /// Words of A inside shared passages that are not boilerplate.
     pub words_a: usize,
@@ -385,7 +387,7 @@ pub struct ReuseReport {
 }
 
 /// A duplicate cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterReport {
     /// Number of members.
     pub size: usize,
@@ -396,7 +398,7 @@ pub struct ClusterReport {
 }
 
 /// Threads and wall-clock seconds per stage.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct RunInfo {
     /// Worker threads used.
     pub threads: usize,
@@ -412,7 +414,7 @@ pub struct RunInfo {
 }
 
 /// Wall-clock seconds per stage.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct Timings {
     /// Reading and parsing the input.
     pub read: f64,
@@ -439,7 +441,7 @@ pub struct Timings {
 }
 
 /// The result of `compare`: one pair, with the settings that scored it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// [`FORMAT_VERSION`].
     pub format_version: u32,

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use ahash::AHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::dateline::is_day_of_month;
 use super::weights::{tf_weight, TermWeights};
@@ -21,7 +21,7 @@ pub const MAX_LISTED: usize = 12;
 const MIN_QUOTE_WORDS: usize = 2;
 
 /// Shared names, numbers, quotes and terms of a pair.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SharedEvidence {
     /// Capitalized words inside sentences in both articles ("Umerov").
     pub names: Vec<String>,

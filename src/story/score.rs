@@ -18,7 +18,7 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::dateline::{days_apart, is_day_of_month, lead_day};
 use super::evidence::names;
@@ -57,7 +57,7 @@ struct Window {
 }
 
 /// Which article a passage is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// Article A.

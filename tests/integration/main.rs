@@ -13,5 +13,6 @@ mod properties;
 mod python;
 mod reuse;
 mod robustness;
+mod saved;
 mod serve;
 mod util;

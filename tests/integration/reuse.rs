@@ -65,7 +65,7 @@ fn check_recall(documents: usize, seed: u64) {
             continue;
         }
         *verdicts.entry(pair.verdict.name()).or_default() += 1;
-        if pair.verdict > Verdict::PartialReuse || !pair.found_by.contains(&"overlap") {
+        if pair.verdict > Verdict::PartialReuse || !pair.found_by.iter().any(|s| s == "overlap") {
             wrong_pairs.push((planted, pair.verdict, pair.found_by.clone()));
         }
     }
