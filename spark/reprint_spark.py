@@ -40,8 +40,13 @@ Output, in OUTPUT_DIR (which must not exist): `pairs/` (JSON Lines, one pair a
 line in the report's order: what `reprint scan --jsonl` writes), `pairs.parquet`
 (ids, verdict, Jaccard, order key and the pair's JSON), `clusters/` (JSON
 Lines: size, representative, members; largest first), `clusters.parquet`,
-`skipped/` (JSON Lines: records not scanned, with why) and `summary.json`
-(counts, the settings, and each stage's seconds).
+`skipped/` (JSON Lines: records not scanned, with why), `report.json` (the
+rest of the report: settings, counts, stage seconds; with pairs/, clusters/
+and skipped/ it is the report `reprint report OUTPUT_DIR CORPUS --html
+page.html` writes again) and `summary.json` (counts, the settings, and each
+stage's seconds). A corpus of more than 100 documents gets no story clusters
+or near misses (their counts are 0), nor the count of pairs its copies and
+clusters imply (`pairs_not_listed`); every other count is the CLI's.
 """
 
 import argparse
@@ -207,11 +212,14 @@ def main(argv):
     out = args.output
     skipped.orderBy("line").select(F.to_json(F.struct(F.concat(F.lit(path + ", line "), F.col("line").cast("string")).alias("location"), "id", "reason")).alias("value")).write.text(out + "/skipped")
 
+    skipped_count = skipped.count()
     if n <= ScanPlan.EXHAUSTIVE_DOCUMENTS:
-        pairs, clusters = whole_scan(spark, records, settings_b, path)
+        pairs, clusters, header = whole_scan(spark, records, settings_b, path)
         stages.done("whole scan")
     else:
-        pairs, clusters = distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages)
+        pairs, clusters, time_field, counts, suppressed = distributed_scan(
+            spark, plan, docs, texts, n, settings_b, path, stages
+        )
 
     # Output: pairs in the report's order, clusters largest first.
     pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
@@ -223,23 +231,62 @@ def main(argv):
     ).write.text(out + "/clusters")
     clusters.orderBy(F.desc("size"), "first").drop("first").write.parquet(out + "/clusters.parquet")
     verdicts = {row.verdict: row["count"] for row in pairs.groupBy("verdict").count().collect()}
+    cluster_count = clusters.count()
+    in_clusters = clusters.agg(F.sum("size")).first()[0] or 0
     summary = {
         "input": path,
         "settings": settings,
         "records_read": read_count,
         "documents_scanned": n,
-        "skipped": skipped.count(),
+        "skipped": skipped_count,
         "pairs": sum(verdicts.values()),
         "verdicts": verdicts,
-        "clusters": clusters.count(),
-        "documents_in_clusters": clusters.agg(F.sum("size")).first()[0] or 0,
+        "clusters": cluster_count,
+        "documents_in_clusters": in_clusters,
     }
     stages.done("write")
     summary["seconds"] = stages.seconds
+    seconds = report_seconds(stages.seconds)
+    if n <= ScanPlan.EXHAUSTIVE_DOCUMENTS:
+        # The library's report of the whole corpus, with what only the job saw.
+        header["counts"].update(documents_read=read_count, documents_skipped=skipped_count)
+        stage_seconds = dict.fromkeys(header["run"]["seconds"], 0.0) | seconds
+        header["run"].update(threads=sc.defaultParallelism, seconds=stage_seconds, spilled_bytes=0, peak_memory_bytes=None)
+        header = json.dumps(header)
+    else:
+        counts.update(
+            documents_read=read_count,
+            documents_skipped=skipped_count,
+            documents_scanned=n,
+            clusters=cluster_count,
+            documents_in_clusters=in_clusters,
+            duplicates=in_clusters - cluster_count,
+        )
+        header = plan.report_header(time_field, counts, suppressed, seconds, sc.defaultParallelism)
+    with open_output(sc, out + "/report.json") as report_file:
+        report_file.write(header + "\n")
     with open_output(sc, out + "/summary.json") as summary_file:
         summary_file.write(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
     spark.stop()
+
+
+def report_seconds(stages):
+    """The job's stage seconds under the report's stage names."""
+    names = {
+        "read and sketch": "sketch",
+        "whole scan": "verify",
+        "copies and band join": "lsh",
+        "overlap": "overlap",
+        "story and all candidates": "story",
+        "verify": "verify",
+        "components": "cluster",
+    }
+    seconds = {"total": round(sum(stages.values()), 3)}
+    for stage, spent in stages.items():
+        if stage in names:
+            seconds[names[stage]] = seconds.get(names[stage], 0) + spent
+    return seconds
 
 
 def is_parquet(path):
@@ -338,11 +385,12 @@ def whole_scan(spark, records, settings_b, path):
     def scan(partition):
         plan = executor_plan(settings_b.value)
         lines = sorted((row.line, row.record) for row in partition)
-        pairs, clusters = plan.scan_lines(path, lines)
+        pairs, clusters, header = plan.scan_lines(path, lines)
         for pair in pairs:
             yield ("pair", pair)
         for size, representative, members in clusters:
             yield ("cluster", (size, representative, members))
+        yield ("header", header)
 
     results = kept.rdd.coalesce(1).mapPartitions(scan).persist(StorageLevel.MEMORY_AND_DISK)
     pairs = spark.createDataFrame(results.filter(lambda r: r[0] == "pair").map(lambda r: pair_row(r[1])), PAIR_SCHEMA)
@@ -350,7 +398,8 @@ def whole_scan(spark, records, settings_b, path):
         results.filter(lambda r: r[0] == "cluster").zipWithIndex().map(lambda r: (r[0][1][0], r[0][1][1], r[0][1][2], r[1])),
         CLUSTER_SCHEMA,
     )
-    return pairs, clusters
+    header = json.loads(results.filter(lambda r: r[0] == "header").first()[1])
+    return pairs, clusters, header
 
 
 PAIR_SCHEMA = StructType(
@@ -438,7 +487,15 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
     minhash = copy_pairs.union(crowded_pairs).union(small_pairs).distinct()
     minhash = minhash.withColumn("m", F.lit(1)).withColumn("o", F.lit(0)).withColumn("s", F.lit(0))
     minhash = minhash.persist(StorageLevel.MEMORY_AND_DISK)
-    minhash.count()
+    # The report's counts of the corpus (those of the pairs add up over
+    # the verify stage's buckets).
+    counts = {"minhash_candidates": minhash.count(), "copies": docs.filter("is_copy").count()}
+    crowded_buckets = buckets.filter(crowded("m")).agg(
+        F.count("*"), F.sum(F.col("m") * (F.col("m") - 1) / 2 - (F.col("m") - 1)).cast("long")
+    ).first()
+    suppressed = {"crowded_lsh_buckets": crowded_buckets[0], "crowded_bucket_pairs": crowded_buckets[1] or 0}
+    if time_field is not None:
+        suppressed["documents_without_time"] = docs.filter(F.col("time").isNull()).count()
     stages.done("copies and band join")
 
     candidates = minhash
@@ -464,8 +521,14 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
                 yield row.fp, role, sorted(m.doc for m in row.members)
 
         roles = listed_fp.rdd.mapPartitions(roles).persist(StorageLevel.MEMORY_AND_DISK)
-        recurring = spark.createDataFrame(roles.filter(lambda r: r[1] == "recurring").map(lambda r: (r[0],)), "fp long")
-        boilerplate = common.union(recurring).persist(StorageLevel.MEMORY_AND_DISK)
+        recurring = spark.createDataFrame(roles.filter(lambda r: r[1] == "recurring").map(lambda r: (r[0], len(r[2]))), "fp long, df long")
+        boilerplate = common.union(recurring.select("fp")).persist(StorageLevel.MEMORY_AND_DISK)
+        emissions_left_out = lambda df: F.sum(F.col("df") * (F.col("df") - 1) / 2).cast("long")
+        common_counts = fp_df.filter(F.col("df") > max_df).agg(F.count("*"), emissions_left_out("df")).first()
+        recurring_counts = recurring.agg(F.count("*"), emissions_left_out("df")).first()
+        suppressed["boilerplate_fingerprints"] = common_counts[0]
+        suppressed["recurring_fingerprints"] = recurring_counts[0]
+        suppressed["boilerplate_pair_emissions"] = (common_counts[1] or 0) + (recurring_counts[1] or 0)
 
         def every_pair(members):
             return [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
@@ -487,7 +550,13 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         kept = F.udf(
             lambda s, bp, wa, wb: executor_plan(settings_b.value).overlap_pair_kept(s, bp, wa, wb), BooleanType()
         )
-        overlap = overlap.filter(kept("shared", "shared_bp", "words_a", "words_b")).select("a", "b")
+        overlap = overlap.withColumn("kept", kept("shared", "shared_bp", "words_a", "words_b"))
+        overlap = overlap.persist(StorageLevel.MEMORY_AND_DISK)
+        counts["overlap_candidates"] = overlap.count()
+        # Too small to hold reuse, and found by no other stage.
+        too_small = overlap.filter(~F.col("kept")).select("a", "b").join(minhash.select("a", "b"), ["a", "b"], "left_anti")
+        suppressed["overlap_pairs_too_small"] = too_small.count()
+        overlap = overlap.filter("kept").select("a", "b")
         overlap = overlap.withColumn("m", F.lit(0)).withColumn("o", F.lit(1)).withColumn("s", F.lit(0))
         candidates = candidates.union(overlap)
 
@@ -497,6 +566,7 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         is_template = F.udf(ScanPlan.is_template, BooleanType())
         common_templates = templates.groupBy("id").count().filter(is_template("count")).select("id")
         common_templates = common_templates.persist(StorageLevel.MEMORY_AND_DISK)
+        suppressed["boilerplate_templates"] = common_templates.count()
         candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
         candidates.count()
         stages.done("overlap")
@@ -510,8 +580,8 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         ).persist(StorageLevel.MEMORY_AND_DISK)
         distinctive = originals.select("doc", F.explode("distinctive").alias("term"))
         pairing = F.udf(lambda p: ScanPlan.story_term_pairs(n, p), BooleanType())
-        counts = distinctive.groupBy("term").agg(F.count("*").alias("p")).filter(pairing("p"))
-        lists = distinctive.join(counts, "term").groupBy("term", "p").agg(F.sort_array(F.collect_list("doc")).alias("members"))
+        pairing_terms = distinctive.groupBy("term").agg(F.count("*").alias("p")).filter(pairing("p"))
+        lists = distinctive.join(pairing_terms, "term").groupBy("term", "p").agg(F.sort_array(F.collect_list("doc")).alias("members"))
         # Per document, its pairing terms with their lists (at most 20 of at
         # most 70): no row per shared term of every pair.
         per_document = distinctive.join(lists, "term").groupBy("doc").agg(
@@ -524,6 +594,8 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
 
         story = spark.createDataFrame(per_document.rdd.flatMap(partners), "a long, b long")
         story = story.withColumn("m", F.lit(0)).withColumn("o", F.lit(0)).withColumn("s", F.lit(1))
+        story = story.persist(StorageLevel.MEMORY_AND_DISK)
+        counts["story_candidates"] = story.count()
         candidates = candidates.union(story)
 
     # The pairs each pair of a listed group's first stands for.
@@ -541,6 +613,7 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
     candidates = candidates.select("a", "b", "m", "o", "s").union(extra).groupBy("a", "b").agg(*flags)
     candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
     candidate_count = candidates.count()
+    counts["candidate_pairs"] = candidate_count
     stages.done("story and all candidates")
 
     # 7. Verify: buckets of pairs, each with its documents and their facts.
@@ -576,11 +649,16 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
             tids.update(d.common_tids or ())
             dfs.update((f.term, f.df) for f in d.dfs or ())
         rows = [(d.doc, d.line, d.record, d.copy_hi, d.copy_lo, d.words, d.time) for d in documents]
-        return plan.check_pairs(path, rows, list(pairs), sorted(fps), sorted(tids), sorted(dfs.items()), n, time_field)
+        pairs, tally = plan.check_pairs(path, rows, list(pairs), sorted(fps), sorted(tids), sorted(dfs.items()), n, time_field)
+        return [("pair", pair) for pair in pairs] + [("tally", tally)]
 
-    checked = pairs_by_bucket.cogroup(docs_by_bucket, buckets).flatMap(check).map(pair_row)
-    pairs = spark.createDataFrame(checked, PAIR_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK)
+    checked = pairs_by_bucket.cogroup(docs_by_bucket, buckets).flatMap(check).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs = spark.createDataFrame(checked.filter(lambda r: r[0] == "pair").map(lambda r: pair_row(r[1])), PAIR_SCHEMA)
+    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
     pairs.count()
+    tallies = checked.filter(lambda r: r[0] == "tally").flatMap(lambda r: [((sec, name), c) for sec, name, c in r[1]])
+    for (section, name), count in tallies.reduceByKey(lambda x, y: x + y).collect():
+        (counts if section == "counts" else suppressed)[name] = count
     stages.done("verify")
 
     # 8. Duplicate clusters: components of the pairs at or above the threshold.
@@ -602,7 +680,7 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
     clusters = spark.createDataFrame(clusters, CLUSTER_SCHEMA)
     clusters.count()
     stages.done("components")
-    return pairs, clusters
+    return pairs, clusters, time_field, counts, suppressed
 
 
 def connected_components(edges):

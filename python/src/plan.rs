@@ -17,11 +17,15 @@ use reprint::config::{Keep, TimeField};
 use reprint::defaults::TIME_FIELDS;
 use reprint::stages::{
     bucket_pairs_of, check_given, cluster, is_crowded, is_listed_group, is_template, listed_pairs,
-    pair_order_key, template_id, without_words, ArticleSketcher, CandidatePair, ChanceRule, Days,
+    pair_order_key, report_parameters, template_id, without_words, ArticleSketcher, CandidatePair, ChanceRule, Days,
     FingerprintRole, GivenCandidates, GivenPair, Rules, Timing, EXHAUSTIVE_NEAR_MISS_DOCS,
     MAX_BUCKET, MAX_CHANCE_PARTNERS, MAX_POSTINGS,
 };
-use reprint::{document_from_line, parse_time, Config, DocId, Document, Entry};
+use reprint::report::{Counts, RunInfo, Suppressed, Timings, Tool, FORMAT_VERSION};
+use reprint::{document_from_line, parse_time, Config, DocId, Document, Entry, Report};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::errors::to_py;
 use crate::settings::{config_from, CORPUS, GLOBAL, SHINGLE, SIMILARITY, STORY};
@@ -32,6 +36,72 @@ pub struct ScanPlan {
     config: Config,
     sketcher: ArticleSketcher,
     rules: Rules,
+}
+
+/// The counts of a report that are sums over its pairs (each pair's grade
+/// alone decides them), by section: a report of parts adds up its parts'.
+/// The other counts are the corpus's, the engine's to make.
+const PAIR_COUNTS: [(&str, &[&str]); 2] = [
+    (
+        "counts",
+        &[
+            "found_by_both",
+            "verified_pairs",
+            "rejected_pairs",
+            "aligned_pairs",
+            "duplicate_pairs",
+            "near_duplicate_pairs",
+            "partial_reuse_pairs",
+            "rewrite_pairs",
+            "story_rejected",
+        ],
+    ),
+    (
+        "suppressed",
+        &[
+            "boilerplate_passages",
+            "pairs_without_reuse",
+            "pairs_with_repetitive_text",
+            "stories_without_specifics",
+            "stories_far_apart",
+            "recurring_reports",
+            "stories_with_other_amounts",
+        ],
+    ),
+];
+
+/// `report`'s [`PAIR_COUNTS`], as `(section, name, count)`.
+fn pair_counts(report: &Report) -> PyResult<Vec<(&'static str, &'static str, u64)>> {
+    let report = serde_json::to_value(report).map_err(|err| PyValueError::new_err(err.to_string()))?;
+    let mut found = Vec::new();
+    for (section, names) in PAIR_COUNTS {
+        for &name in names {
+            let count = report[section][name].as_u64().expect("a count");
+            found.push((section, name, count));
+        }
+    }
+    Ok(found)
+}
+
+/// `value` with the fields `given` names set to its values.
+fn with_values<T: Serialize + DeserializeOwned>(
+    value: T,
+    given: &Bound<'_, PyDict>,
+    what: &str,
+) -> PyResult<T> {
+    let mut value = serde_json::to_value(value).expect("a struct");
+    let given: Map<String, Value> = pythonize::depythonize(given)?;
+    for (name, number) in given {
+        match value.get_mut(&name) {
+            Some(field) => *field = number,
+            None => return Err(PyValueError::new_err(format!("no {what} named {name:?}"))),
+        }
+    }
+    serde_json::from_value(value).map_err(|err| PyValueError::new_err(err.to_string()))
+}
+
+fn to_json(value: &impl Serialize) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|err| PyValueError::new_err(err.to_string()))
 }
 
 /// A u64 key as the bits of an i64, and back.
@@ -142,9 +212,11 @@ impl ScanPlan {
     const EXHAUSTIVE_DOCUMENTS: usize = EXHAUSTIVE_NEAR_MISS_DOCS;
 
     /// Scans the records of these lines (`(line, text)`, every document of a
-    /// small corpus) as `reprint scan` scans the file: `(pairs, clusters)`,
-    /// pairs as `check_pairs` gives them (keys in report order), clusters
-    /// as `cluster_of`, in report order.
+    /// small corpus) as `reprint scan` scans the file: `(pairs, clusters,
+    /// header)`, pairs as `check_pairs` gives them (keys in report order),
+    /// clusters as `cluster_of`, in report order, and the report's JSON
+    /// without its lists of pairs, clusters and skipped records (as
+    /// `report_header`).
     #[allow(clippy::type_complexity)]
     fn scan_lines(
         &self,
@@ -154,6 +226,7 @@ impl ScanPlan {
     ) -> PyResult<(
         Vec<(u32, u32, &'static str, f64, String, String)>,
         Vec<(usize, String, Vec<String>)>,
+        String,
     )> {
         py.detach(|| {
             let entries = lines.iter().map(|(line, text)| {
@@ -196,7 +269,11 @@ impl ScanPlan {
                 .iter()
                 .map(|c| (c.size, c.representative.clone(), c.members.clone()))
                 .collect();
-            Ok((pairs, clusters))
+            let mut header = scan.report;
+            header.pairs.clear();
+            header.clusters.clear();
+            header.skipped.clear();
+            Ok((pairs, clusters, to_json(&header)?))
         })
     }
 
@@ -323,7 +400,9 @@ impl ScanPlan {
     /// documents: boilerplate fingerprints and template ids, content terms'
     /// document frequencies, its documents and time field. Returns per pair
     /// graded other than unrelated: `(a, b, verdict, jaccard, order key,
-    /// JSON line)`, the JSON line as `reprint scan --jsonl` writes it.
+    /// JSON line)`, the JSON line as `reprint scan --jsonl` writes it; and
+    /// the bucket's share of the report's counts that add up over buckets
+    /// (`PAIR_COUNTS`: `(section, name, count)`).
     #[allow(clippy::too_many_arguments, clippy::type_complexity)]
     #[pyo3(signature = (path, documents, pairs, common_fingerprints, common_templates, document_frequencies, corpus_documents, time_field))]
     fn check_pairs(
@@ -337,7 +416,10 @@ impl ScanPlan {
         document_frequencies: Vec<(i64, u32)>,
         corpus_documents: usize,
         time_field: Option<String>,
-    ) -> PyResult<Vec<(u32, u32, &'static str, f64, String, String)>> {
+    ) -> PyResult<(
+        Vec<(u32, u32, &'static str, f64, String, String)>,
+        Vec<(&'static str, &'static str, u64)>,
+    )> {
         py.detach(|| {
             documents.sort_unstable_by_key(|d| d.0);
             documents.dedup_by_key(|d| d.0);
@@ -390,7 +472,8 @@ impl ScanPlan {
                 .collect();
             let scan = check_given(&self.config, given).map_err(to_py)?;
             let number_of = |id: &str| -> u32 { number_by_id[id] };
-            scan.report
+            let pairs = scan
+                .report
                 .pairs
                 .iter()
                 .map(|pair| {
@@ -412,8 +495,45 @@ impl ScanPlan {
                         json,
                     ))
                 })
-                .collect()
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok((pairs, pair_counts(&scan.report)?))
         })
+    }
+
+    /// The JSON of the report of a scan made of parts (by a cluster
+    /// engine), without its lists of pairs, clusters and skipped records:
+    /// these settings, read with `time_field`; `counts` and `suppressed` by
+    /// the report's names (a count not given is 0); `seconds` by the
+    /// report's stage names; the engine's `threads`.
+    #[pyo3(signature = (time_field, counts, suppressed, seconds, threads))]
+    fn report_header(
+        &self,
+        time_field: Option<String>,
+        counts: &Bound<'_, PyDict>,
+        suppressed: &Bound<'_, PyDict>,
+        seconds: &Bound<'_, PyDict>,
+        threads: usize,
+    ) -> PyResult<String> {
+        let parameters = report_parameters(&self.config, time_field).map_err(to_py)?;
+        let report = Report {
+            format_version: FORMAT_VERSION,
+            tool: Tool::default(),
+            parameters,
+            counts: with_values(Counts::default(), counts, "count")?,
+            skipped: Vec::new(),
+            suppressed: with_values(Suppressed::default(), suppressed, "suppressed count")?,
+            pairs: Vec::new(),
+            clusters: Vec::new(),
+            story_clusters: Vec::new(),
+            near_misses: Vec::new(),
+            run: RunInfo {
+                threads,
+                seconds: with_values(Timings::default(), seconds, "stage")?,
+                spilled_bytes: 0,
+                peak_memory_bytes: None,
+            },
+        };
+        to_json(&report)
     }
 
     /// The duplicate cluster of one connected component: its edges (pairs

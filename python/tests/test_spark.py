@@ -63,7 +63,31 @@ def check_same_as_cli(cli, cluster, corpus, out, *options):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["pairs"] == len(by_cli["pairs"])
     assert summary["documents_scanned"] == by_cli["counts"]["documents_scanned"]
+    check_report_of_the_job(cli, corpus, out, by_cli, whole=summary["documents_scanned"] <= 100)
     return by_cli, summary
+
+
+# Counts of the CLI's report the distributed job does not make (it makes no
+# story clusters, and does not count the pairs its copies and clusters imply).
+NOT_COUNTED = {"story_clusters", "pairs_not_listed"}
+
+
+def check_report_of_the_job(cli, corpus, out, by_cli, whole):
+    """`reprint report` reads the job's folder as the CLI's report."""
+    by_job = json.loads(cli("report", out, corpus, "--json", "-", "-q").stdout)
+    for key in ("format_version", "tool", "parameters", "skipped", "pairs", "clusters", "suppressed"):
+        assert by_job[key] == by_cli[key], key
+    not_counted = set() if whole else NOT_COUNTED
+    assert {k: v for k, v in by_job["counts"].items() if k not in not_counted} == {
+        k: v for k, v in by_cli["counts"].items() if k not in not_counted
+    }
+    if whole:
+        assert by_job["story_clusters"] == by_cli["story_clusters"]
+        assert by_job["near_misses"] == by_cli["near_misses"]
+    assert set(by_job["run"]["seconds"]) >= {"sketch", "verify", "total"}
+    page = out.parent / "report.html"
+    cli("report", out, corpus, "--html", page, "-q")
+    assert "reprint-data" in page.read_text(encoding="utf-8")
 
 
 def test_seeds_on_spark_are_the_cli_report(cli, cluster, tmp_path, seed_articles):
