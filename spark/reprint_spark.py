@@ -125,7 +125,9 @@ class Stages:
 
 def main(argv):
     args, settings = parse_arguments(argv)
-    spark = SparkSession.builder.appName("reprint").getOrCreate()
+    # Cached blocks compressed (lz4) as shuffles are: at 1,000,000 documents
+    # the texts and keys cached uncompressed filled 25 GB of an executor's disk.
+    spark = SparkSession.builder.appName("reprint").config("spark.rdd.compress", "true").getOrCreate()
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
     # Rows carry hundreds of keys each: cached batches of 1,000 rows (not
@@ -202,17 +204,20 @@ def main(argv):
     # in the JVM and take their number by a join.
     ranked = scanned.select("line").orderBy("line").rdd.zipWithIndex().map(lambda x: (x[0].line, x[1]))
     numbers = spark.createDataFrame(ranked, "line long, doc long")
-    numbered = scanned.join(numbers, "line").persist(StorageLevel.DISK_ONLY)
+    numbered = scanned.join(numbers, "line")
     # The texts apart (only the pair stage reads them), the sketches at hand.
     texts = numbered.select("doc", "line", "record").persist(StorageLevel.DISK_ONLY)
     docs = numbered.drop("record").persist(StorageLevel.MEMORY_AND_DISK)
     n = docs.count()
+    texts.count()
     stages.done("read and sketch")
 
     out = args.output
     skipped.orderBy("line").select(F.to_json(F.struct(F.concat(F.lit(path + ", line "), F.col("line").cast("string")).alias("location"), "id", "reason")).alias("value")).write.text(out + "/skipped")
 
     skipped_count = skipped.count()
+    if n > ScanPlan.EXHAUSTIVE_DOCUMENTS:
+        records.unpersist()  # all the later stages need is in texts and docs
     if n <= ScanPlan.EXHAUSTIVE_DOCUMENTS:
         pairs, clusters, header = whole_scan(spark, records, settings_b, path)
         stages.done("whole scan")
@@ -460,8 +465,11 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
 
     # 3. Copies: one group per signature; a copy is in no postings.
     groups = docs.groupBy("copy_hi", "copy_lo").agg(F.min("doc").alias("first"), F.count("*").alias("size"))
+    sketched = docs
     docs = docs.join(groups, ["copy_hi", "copy_lo"]).withColumn("is_copy", F.col("doc") != F.col("first"))
     docs = docs.persist(StorageLevel.MEMORY_AND_DISK)
+    docs.count()
+    sketched.unpersist()  # one copy of every document's keys on disk
     is_listed = F.udf(ScanPlan.is_listed_group, BooleanType())
     listed = docs.filter(is_listed("size")).groupBy("first").agg(F.sort_array(F.collect_list("doc")).alias("members"))
     originals = docs.filter(~F.col("is_copy"))
@@ -487,6 +495,8 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
     minhash = copy_pairs.union(crowded_pairs).union(small_pairs).distinct()
     minhash = minhash.withColumn("m", F.lit(1)).withColumn("o", F.lit(0)).withColumn("s", F.lit(0))
     minhash = minhash.persist(StorageLevel.MEMORY_AND_DISK)
+    # Cached steps to candidates, dropped once the candidates are merged.
+    steps = [minhash]
     # The report's counts of the corpus (those of the pairs add up over
     # the verify stage's buckets).
     counts = {"minhash_candidates": minhash.count(), "copies": docs.filter("is_copy").count()}
@@ -521,6 +531,7 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
                 yield row.fp, role, sorted(m.doc for m in row.members)
 
         roles = listed_fp.rdd.mapPartitions(roles).persist(StorageLevel.MEMORY_AND_DISK)
+        steps.append(roles)
         recurring = spark.createDataFrame(roles.filter(lambda r: r[1] == "recurring").map(lambda r: (r[0], len(r[2]))), "fp long, df long")
         boilerplate = common.union(recurring.select("fp")).persist(StorageLevel.MEMORY_AND_DISK)
         emissions_left_out = lambda df: F.sum(F.col("df") * (F.col("df") - 1) / 2).cast("long")
@@ -552,6 +563,7 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         )
         overlap = overlap.withColumn("kept", kept("shared", "shared_bp", "words_a", "words_b"))
         overlap = overlap.persist(StorageLevel.MEMORY_AND_DISK)
+        steps.append(overlap)
         counts["overlap_candidates"] = overlap.count()
         # Too small to hold reuse, and found by no other stage.
         too_small = overlap.filter(~F.col("kept")).select("a", "b").join(minhash.select("a", "b"), ["a", "b"], "left_anti")
@@ -568,6 +580,7 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         common_templates = common_templates.persist(StorageLevel.MEMORY_AND_DISK)
         suppressed["boilerplate_templates"] = common_templates.count()
         candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
+        steps.append(candidates)
         candidates.count()
         stages.done("overlap")
 
@@ -595,6 +608,7 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         story = spark.createDataFrame(per_document.rdd.flatMap(partners), "a long, b long")
         story = story.withColumn("m", F.lit(0)).withColumn("o", F.lit(0)).withColumn("s", F.lit(1))
         story = story.persist(StorageLevel.MEMORY_AND_DISK)
+        steps.append(story)
         counts["story_candidates"] = story.count()
         candidates = candidates.union(story)
 
@@ -614,6 +628,8 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
     candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
     candidate_count = candidates.count()
     counts["candidate_pairs"] = candidate_count
+    for step in steps:
+        step.unpersist()
     stages.done("story and all candidates")
 
     # 7. Verify: buckets of pairs, each with its documents and their facts.

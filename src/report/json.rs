@@ -1,4 +1,5 @@
-//! The JSON report: one JSON object, written by [`write_json`].
+//! The JSON report: one JSON object, written by [`write_json`] and read back
+//! by [`read_json`].
 //!
 //! # Format (`format_version` 7)
 //!
