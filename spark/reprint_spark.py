@@ -216,12 +216,11 @@ def main(argv):
     skipped.orderBy("line").select(F.to_json(F.struct(F.concat(F.lit(path + ", line "), F.col("line").cast("string")).alias("location"), "id", "reason")).alias("value")).write.text(out + "/skipped")
 
     skipped_count = skipped.count()
-    if n > ScanPlan.EXHAUSTIVE_DOCUMENTS:
-        records.unpersist()  # all the later stages need is in texts and docs
     if n <= ScanPlan.EXHAUSTIVE_DOCUMENTS:
         pairs, clusters, header = whole_scan(spark, records, settings_b, path)
         stages.done("whole scan")
     else:
+        records.unpersist()  # all the later stages need is in texts and docs
         pairs, clusters, time_field, counts, suppressed = distributed_scan(
             spark, plan, docs, texts, n, settings_b, path, stages
         )
@@ -534,9 +533,10 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         steps.append(roles)
         recurring = spark.createDataFrame(roles.filter(lambda r: r[1] == "recurring").map(lambda r: (r[0], len(r[2]))), "fp long, df long")
         boilerplate = common.union(recurring.select("fp")).persist(StorageLevel.MEMORY_AND_DISK)
-        emissions_left_out = lambda df: F.sum(F.col("df") * (F.col("df") - 1) / 2).cast("long")
-        common_counts = fp_df.filter(F.col("df") > max_df).agg(F.count("*"), emissions_left_out("df")).first()
-        recurring_counts = recurring.agg(F.count("*"), emissions_left_out("df")).first()
+        # Boilerplate fingerprints, and the pairs they would have made.
+        left_out = F.sum(F.col("df") * (F.col("df") - 1) / 2).cast("long")
+        common_counts = fp_df.filter(F.col("df") > max_df).agg(F.count("*"), left_out).first()
+        recurring_counts = recurring.agg(F.count("*"), left_out).first()
         suppressed["boilerplate_fingerprints"] = common_counts[0]
         suppressed["recurring_fingerprints"] = recurring_counts[0]
         suppressed["boilerplate_pair_emissions"] = (common_counts[1] or 0) + (recurring_counts[1] or 0)
