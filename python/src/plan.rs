@@ -15,13 +15,13 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use reprint::config::{Keep, TimeField};
 use reprint::defaults::TIME_FIELDS;
+use reprint::report::{Counts, RunInfo, Suppressed, Timings, Tool, FORMAT_VERSION};
 use reprint::stages::{
     bucket_pairs_of, check_given, cluster, is_crowded, is_listed_group, is_template, listed_pairs,
-    pair_order_key, report_parameters, template_id, without_words, ArticleSketcher, CandidatePair, ChanceRule, Days,
-    FingerprintRole, GivenCandidates, GivenPair, Rules, Timing, EXHAUSTIVE_NEAR_MISS_DOCS,
-    MAX_BUCKET, MAX_CHANCE_PARTNERS, MAX_POSTINGS,
+    pair_order_key, report_parameters, template_id, without_words, ArticleSketcher, CandidatePair,
+    ChanceRule, Days, FingerprintRole, GivenCandidates, GivenPair, Rules, Timing,
+    EXHAUSTIVE_NEAR_MISS_DOCS, MAX_BUCKET, MAX_CHANCE_PARTNERS, MAX_POSTINGS,
 };
-use reprint::report::{Counts, RunInfo, Suppressed, Timings, Tool, FORMAT_VERSION};
 use reprint::{document_from_line, parse_time, Config, DocId, Document, Entry, Report};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -72,7 +72,8 @@ const PAIR_COUNTS: [(&str, &[&str]); 2] = [
 
 /// `report`'s [`PAIR_COUNTS`], as `(section, name, count)`.
 fn pair_counts(report: &Report) -> PyResult<Vec<(&'static str, &'static str, u64)>> {
-    let report = serde_json::to_value(report).map_err(|err| PyValueError::new_err(err.to_string()))?;
+    let report =
+        serde_json::to_value(report).map_err(|err| PyValueError::new_err(err.to_string()))?;
     let mut found = Vec::new();
     for (section, names) in PAIR_COUNTS {
         for &name in names {
