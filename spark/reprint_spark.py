@@ -56,6 +56,7 @@ import time
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.window import Window
 from pyspark.sql.types import (
     ArrayType,
     BooleanType,
@@ -127,7 +128,14 @@ def main(argv):
     args, settings = parse_arguments(argv)
     # Cached blocks compressed (lz4) as shuffles are: at 1,000,000 documents
     # the texts and keys cached uncompressed filled 25 GB of an executor's disk.
-    spark = SparkSession.builder.appName("reprint").config("spark.rdd.compress", "true").getOrCreate()
+    # The context's garbage collected each minute: a shuffle's files go when
+    # no live plan refers to it (see `keep`), found at a collection.
+    spark = (
+        SparkSession.builder.appName("reprint")
+        .config("spark.rdd.compress", "true")
+        .config("spark.cleaner.periodicGC.interval", "1min")
+        .getOrCreate()
+    )
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
     # Rows carry hundreds of keys each: cached batches of 1,000 rows (not
@@ -141,88 +149,19 @@ def main(argv):
     if exists(sc, args.output):
         fail(f"{args.output} exists: the job writes a new folder (it never overwrites)")
     stages = Stages()
-
-    # 1. Read: lines in file order, numbered from 1 as a reader counts them.
-    # Lines end at "\n" only, as the CLI reads them (Spark's default also
-    # splits at "\r"). Partitions follow the file's order; their size is
-    # spark.sql.files.maxPartitionBytes.
-    if is_parquet(path):
-        # Each row as the JSON object of its columns: row n stands for line n.
-        rows = spark.read.parquet(path).select(F.to_json(F.struct("*")).alias("value"))
-        lines = rows.rdd.map(lambda row: row.value)
-    else:
-        lines = spark.read.option("lineSep", "\n").text(path).rdd.map(lambda row: row.value)
-    numbered = lines.zipWithIndex().map(lambda x: (x[1] + 1, x[0]))
-
-    def read(partition):
-        plan = executor_plan(settings_b.value)
-
-        def read_batch(batch):
-            texts = dict(batch)
-            for read in plan.read_lines(path, batch):
-                yield read["line"], texts[read["line"]], read
-
-        batch = []
-        for item in partition:
-            batch.append(item)
-            if len(batch) == 1000:
-                yield from read_batch(batch)
-                batch = []
-        if batch:
-            yield from read_batch(batch)
-
-    records = spark.createDataFrame(numbered.mapPartitions(read).map(record_row), RECORD_SCHEMA)
-    # Read once, kept on disk: the texts and sketches of every record.
-    records = records.persist(StorageLevel.DISK_ONLY)
-    read_count = records.count()
-    skip_bad_lines = bool(settings.get("skip_bad_lines"))
-    bad = records.filter(F.col("error").isNotNull())
-    first_bad = bad.orderBy("line").limit(1).collect()
-    if first_bad and not skip_bad_lines:
-        row = first_bad[0]
-        fail(f"{path}, line {row.line}: {row.error}")
-    # Duplicate ids: the first wins (an error without skip_bad_lines).
-    firsts = records.filter(F.col("error").isNull()).groupBy("id").agg(F.min("line").alias("first_line"))
-    records = records.join(firsts, "id", "left")
-    duplicates = records.filter(F.col("error").isNull() & (F.col("line") != F.col("first_line")))
-    first_duplicate = duplicates.orderBy("line").limit(1).collect()
-    if first_duplicate and not skip_bad_lines:
-        row = first_duplicate[0]
-        fail(
-            f"{path}, line {row.line}: duplicate document id {json.dumps(row.id, ensure_ascii=False)} "
-            f"(first seen at {path}, line {row.first_line})"
-        )
-    skipped = (
-        bad.select("line", "id", F.col("error").alias("reason"))
-        .union(duplicates.select("line", "id", F.concat(F.lit(f"duplicate id (first seen at {path}, line "), F.col("first_line").cast("string"), F.lit(")")).alias("reason")))
-        .union(records.filter(F.col("skipped").isNotNull()).select("line", "id", F.col("skipped").alias("reason")))
-    )
-    scanned = records.filter(F.col("error").isNull() & (F.col("line") == F.col("first_line")) & F.col("skipped").isNull())
-    # Document numbers: the scan's input order.
-
-    # Only the line numbers go through Python to be ranked; the rows stay
-    # in the JVM and take their number by a join.
-    ranked = scanned.select("line").orderBy("line").rdd.zipWithIndex().map(lambda x: (x[0].line, x[1]))
-    numbers = spark.createDataFrame(ranked, "line long, doc long")
-    numbered = scanned.join(numbers, "line")
-    # The texts apart (only the pair stage reads them), the sketches at hand.
-    texts = numbered.select("doc", "line", "record").persist(StorageLevel.DISK_ONLY)
-    docs = numbered.drop("record").persist(StorageLevel.MEMORY_AND_DISK)
-    n = docs.count()
-    texts.count()
-    stages.done("read and sketch")
-
+    read_count, records, meta, skipped = read_corpus(spark, path, settings_b, bool(settings.get("skip_bad_lines")))
     out = args.output
     skipped.orderBy("line").select(F.to_json(F.struct(F.concat(F.lit(path + ", line "), F.col("line").cast("string")).alias("location"), "id", "reason")).alias("value")).write.text(out + "/skipped")
-
     skipped_count = skipped.count()
+    n = meta.filter(F.col("scanned")).count()
+
     if n <= ScanPlan.EXHAUSTIVE_DOCUMENTS:
-        pairs, clusters, header = whole_scan(spark, records, settings_b, path)
+        stages.done("read and sketch")
+        pairs, clusters, header = whole_scan(spark, records, meta, settings_b, path)
         stages.done("whole scan")
     else:
-        records.unpersist()  # all the later stages need is in texts and docs
         pairs, clusters, time_field, counts, suppressed = distributed_scan(
-            spark, plan, docs, texts, n, settings_b, path, stages
+            spark, plan, records, meta, n, settings_b, path, stages
         )
 
     # Output: pairs in the report's order, clusters largest first.
@@ -382,9 +321,92 @@ def record_row(item):
     )
 
 
-def whole_scan(spark, records, settings_b, path):
+def read_corpus(spark, path, settings_b, skip_bad_lines):
+    """1. Read: lines in file order, numbered from 1 as a reader counts them,
+    read and sketched per partition. Returns the number of records, the
+    records (kept on disk: texts and sketches), their narrow facts (`meta`:
+    line, id, `first_line` of the id, `scanned`) and the records skipped,
+    with why. Stops at a bad line or a duplicate id unless `skip_bad_lines`."""
+    # Lines end at "\n" only, as the CLI reads them (Spark's default also
+    # splits at "\r"). Partitions follow the file's order; their size is
+    # spark.sql.files.maxPartitionBytes.
+    if is_parquet(path):
+        # Each row as the JSON object of its columns: row n stands for line n.
+        rows = spark.read.parquet(path).select(F.to_json(F.struct("*")).alias("value"))
+        lines = rows.rdd.map(lambda row: row.value)
+    else:
+        lines = spark.read.option("lineSep", "\n").text(path).rdd.map(lambda row: row.value)
+    numbered = lines.zipWithIndex().map(lambda x: (x[1] + 1, x[0]))
+
+    def read(partition):
+        plan = executor_plan(settings_b.value)
+
+        def read_batch(batch):
+            texts = dict(batch)
+            for read in plan.read_lines(path, batch):
+                yield read["line"], texts[read["line"]], read
+
+        batch = []
+        for item in partition:
+            batch.append(item)
+            if len(batch) == 1000:
+                yield from read_batch(batch)
+                batch = []
+        if batch:
+            yield from read_batch(batch)
+
+    records = spark.createDataFrame(numbered.mapPartitions(read).map(record_row), RECORD_SCHEMA)
+    # Read once, kept on disk: the texts and sketches of every record.
+    records = records.persist(StorageLevel.DISK_ONLY)
+    read_count = records.count()
+    # Which records are scanned, decided on their narrow facts alone (the
+    # wide rows are shuffled once, to be numbered).
+    meta = records.select("line", "id", "error", "skipped")
+    bad = meta.filter(F.col("error").isNotNull())
+    first_bad = bad.orderBy("line").limit(1).collect()
+    if first_bad and not skip_bad_lines:
+        row = first_bad[0]
+        fail(f"{path}, line {row.line}: {row.error}")
+    # Duplicate ids: the first wins (an error without skip_bad_lines).
+    firsts = meta.filter(F.col("error").isNull()).groupBy("id").agg(F.min("line").alias("first_line"))
+    meta = meta.join(firsts, "id", "left")
+    meta = meta.withColumn(
+        "scanned", F.col("error").isNull() & (F.col("line") == F.col("first_line")) & F.col("skipped").isNull()
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    duplicates = meta.filter(F.col("error").isNull() & (F.col("line") != F.col("first_line")))
+    first_duplicate = duplicates.orderBy("line").limit(1).collect()
+    if first_duplicate and not skip_bad_lines:
+        row = first_duplicate[0]
+        fail(
+            f"{path}, line {row.line}: duplicate document id {json.dumps(row.id, ensure_ascii=False)} "
+            f"(first seen at {path}, line {row.first_line})"
+        )
+    skipped = (
+        bad.select("line", "id", F.col("error").alias("reason"))
+        .union(duplicates.select("line", "id", F.concat(F.lit(f"duplicate id (first seen at {path}, line "), F.col("first_line").cast("string"), F.lit(")")).alias("reason")))
+        .union(meta.filter(F.col("skipped").isNotNull()).select("line", "id", F.col("skipped").alias("reason")))
+    )
+    return read_count, records, meta, skipped
+
+
+def number_documents(spark, records, meta):
+    """The scanned records numbered in the scan's input order: their texts
+    apart (only the pair stage reads them) and their sketches, both kept."""
+    # Only the line numbers go through Python to be ranked; the rows stay
+    # in the JVM and take their number by a join.
+    ranked = meta.filter(F.col("scanned")).select("line").orderBy("line").rdd.zipWithIndex().map(lambda x: (x[0].line, x[1]))
+    numbers = spark.createDataFrame(ranked, "line long, doc long")
+    numbered = records.drop("error", "skipped").join(numbers, "line")
+    texts = keep(numbered.select("doc", "line", "record"), StorageLevel.DISK_ONLY)
+    docs = keep(numbered.drop("record"))
+    records.unpersist()  # all the later stages need is in texts and docs
+    return texts, docs
+
+
+def whole_scan(spark, records, meta, settings_b, path):
     """A small corpus scanned whole in one task: every pair compared."""
-    kept = records.filter(F.col("error").isNull() & (F.col("line") == F.col("first_line"))).select("line", "record")
+    firsts = meta.filter(F.col("error").isNull() & (F.col("line") == F.col("first_line"))).select("line")
+    kept = records.join(firsts, "line").select("line", "record")
 
     def scan(partition):
         plan = executor_plan(settings_b.value)
@@ -447,13 +469,74 @@ def executor_plan(settings):
     return _EXECUTOR_PLAN
 
 
-def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
-    """Stages 2 to 8 (see the module's docs) over the numbered documents."""
-    config = plan.config
-    threshold = config["threshold"]
-    max_df = config["overlap"]["max_df"]
+def keep(frame, level=None):
+    """`frame` computed and kept with its lineage cut. Spark keeps a
+    shuffle's files while any live plan refers to it: at 1,000,000 documents
+    the fingerprints' shuffles, kept by the cached results made from them,
+    filled the executors' disks. Kept in the context's checkpoint folder when
+    it has one (reliable storage on a real cluster), else on the executors."""
+    if frame.sparkSession.sparkContext.getCheckpointDir():
+        return frame.checkpoint(eager=True)
+    return frame.localCheckpoint(eager=True, storageLevel=level)
 
-    # 2. The time field, from nine counts.
+
+def keep_rdd(rdd):
+    """`keep` of an RDD."""
+    if rdd.context.getCheckpointDir():
+        rdd.checkpoint()
+    else:
+        rdd.persist(StorageLevel.MEMORY_AND_DISK).localCheckpoint()
+    rdd.count()
+    return rdd
+
+
+def distributed_scan(spark, plan, records, meta, n, settings_b, path, stages):
+    """Stages 2 to 8 (see the module's docs) over the records read. Each
+    stage is a function that returns only kept (`keep`) frames, so that
+    the shuffles behind it can be cleaned once it returns."""
+    config = plan.config
+    texts, docs = number_documents(spark, records, meta)
+    stages.done("read and sketch")
+    # The report's counts of the corpus (those of the pairs add up over
+    # the verify stage's buckets), and what the scan left out.
+    counts, suppressed = {}, {}
+    docs, time_field, by_time = choose_time(plan, docs, n, suppressed)
+    docs, listed = find_copies(docs, counts)
+    minhash = minhash_candidates(spark, docs, counts, suppressed)
+    stages.done("copies and band join")
+
+    parts = [minhash]
+    boilerplate_of = spark.createDataFrame([], "doc long, common_fps array<long>")
+    common_templates = spark.createDataFrame([], "id long")
+    if config["overlap"]["enabled"]:
+        overlap, boilerplate_of, common_templates = overlap_candidates(
+            spark, docs, minhash, config, settings_b, by_time, counts, suppressed
+        )
+        parts.append(overlap)
+        stages.done("overlap")
+
+    document_frequencies = spark.createDataFrame([], "term long, df long")
+    if config["story"]["enabled"]:
+        story, document_frequencies = story_candidates(spark, docs, n, counts)
+        parts.append(story)
+
+    candidates = all_candidates(spark, parts, listed, counts)
+    del parts, minhash
+    stages.done("story and all candidates")
+
+    pairs = verify(
+        docs, texts, candidates, boilerplate_of, common_templates, document_frequencies,
+        settings_b, path, n, time_field, counts, suppressed,
+    )
+    stages.done("verify")
+
+    clusters = duplicate_clusters(spark, pairs, docs, config["threshold"], settings_b)
+    stages.done("components")
+    return pairs, clusters, time_field, counts, suppressed
+
+
+def choose_time(plan, docs, n, suppressed):
+    """2. The time field, from nine counts; each document's time and day."""
     fields = plan.time_fields
     readable = list(docs.select([F.count(F.col("times")[i]) for i in range(len(fields))]).first()) if fields else []
     field, by_time = plan.timing(readable, n)
@@ -461,23 +544,37 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
     day = F.udf(lambda t, lead: ScanPlan.day(by_time, t, lead), IntegerType())
     docs = docs.withColumn("time", F.col("times")[field] if field is not None else F.lit(None).cast("long"))
     docs = docs.withColumn("day", day("time", "lead_day"))
+    if time_field is not None:
+        suppressed["documents_without_time"] = docs.filter(F.col("time").isNull()).count()
+    return docs, time_field, by_time
 
-    # 3. Copies: one group per signature; a copy is in no postings.
+
+def find_copies(docs, counts):
+    """3. Copies: one group per signature; a copy is in no postings. Returns
+    the documents with their group (`first`, `size`, `is_copy`) and the
+    groups listed pair by pair."""
     groups = docs.groupBy("copy_hi", "copy_lo").agg(F.min("doc").alias("first"), F.count("*").alias("size"))
-    sketched = docs
-    docs = docs.join(groups, ["copy_hi", "copy_lo"]).withColumn("is_copy", F.col("doc") != F.col("first"))
-    docs = docs.persist(StorageLevel.MEMORY_AND_DISK)
-    docs.count()
-    sketched.unpersist()  # one copy of every document's keys on disk
+    docs = keep(docs.join(groups, ["copy_hi", "copy_lo"]).withColumn("is_copy", F.col("doc") != F.col("first")))
+    counts["copies"] = docs.filter("is_copy").count()
     is_listed = F.udf(ScanPlan.is_listed_group, BooleanType())
     listed = docs.filter(is_listed("size")).groupBy("first").agg(F.sort_array(F.collect_list("doc")).alias("members"))
+    return docs, keep(listed)
+
+
+def candidate_flags(pairs, minhash=0, overlap=0, story=0):
+    """Pairs (a, b) with the stages that found them."""
+    return pairs.withColumn("m", F.lit(minhash)).withColumn("o", F.lit(overlap)).withColumn("s", F.lit(story))
+
+
+def minhash_candidates(spark, docs, counts, suppressed):
+    """4. Band join: copies with their firsts, and the pairs of each LSH
+    bucket. A crowded bucket pairs each member with its first (the rule of
+    lsh::bucket_pairs_of, as a join: no member list in memory)."""
     originals = docs.filter(~F.col("is_copy"))
     copy_pairs = docs.filter("is_copy").select(F.col("first").alias("a"), F.col("doc").alias("b"))
-
-    # 4. Band join. A crowded bucket pairs each member with its first (the
-    # rule of lsh::bucket_pairs_of, as a join: no member list in memory).
     postings = originals.select("doc", F.explode("band_keys").alias("key"))
     buckets = postings.groupBy("key").agg(F.count("*").alias("m"), F.min("doc").alias("first_doc"))
+    buckets = buckets.persist(StorageLevel.MEMORY_AND_DISK)
     crowded = F.udf(ScanPlan.is_crowded, BooleanType())
     crowded_pairs = (
         postings.join(buckets.filter(crowded("m")), "key")
@@ -491,129 +588,130 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         .rdd.flatMap(lambda row: ScanPlan.bucket_pairs(row.members))
     )
     small_pairs = spark.createDataFrame(small_pairs, "a long, b long")
-    minhash = copy_pairs.union(crowded_pairs).union(small_pairs).distinct()
-    minhash = minhash.withColumn("m", F.lit(1)).withColumn("o", F.lit(0)).withColumn("s", F.lit(0))
-    minhash = minhash.persist(StorageLevel.MEMORY_AND_DISK)
-    # Cached steps to candidates, dropped once the candidates are merged.
-    steps = [minhash]
-    # The report's counts of the corpus (those of the pairs add up over
-    # the verify stage's buckets).
-    counts = {"minhash_candidates": minhash.count(), "copies": docs.filter("is_copy").count()}
+    minhash = keep(candidate_flags(copy_pairs.union(crowded_pairs).union(small_pairs).distinct(), minhash=1))
+    counts["minhash_candidates"] = minhash.count()
     crowded_buckets = buckets.filter(crowded("m")).agg(
         F.count("*"), F.sum(F.col("m") * (F.col("m") - 1) / 2 - (F.col("m") - 1)).cast("long")
     ).first()
-    suppressed = {"crowded_lsh_buckets": crowded_buckets[0], "crowded_bucket_pairs": crowded_buckets[1] or 0}
-    if time_field is not None:
-        suppressed["documents_without_time"] = docs.filter(F.col("time").isNull()).count()
-    stages.done("copies and band join")
+    suppressed["crowded_lsh_buckets"] = crowded_buckets[0]
+    suppressed["crowded_bucket_pairs"] = crowded_buckets[1] or 0
+    buckets.unpersist()
+    return minhash
 
-    candidates = minhash
+
+def overlap_candidates(spark, docs, minhash, config, settings_b, by_time, counts, suppressed):
+    """5. Overlap: each fingerprint's role by the documents holding it
+    (pairs, common, recurring), the pairs sharing enough of them, and
+    templates (a skeleton k-gram filled many ways across the corpus).
+    Returns the pairs kept, each document's boilerplate fingerprints and the
+    common templates."""
+    max_df = config["overlap"]["max_df"]
+    originals = docs.filter(~F.col("is_copy"))
+    # One shuffle of every fingerprint: its document frequency beside each
+    # occurrence (a window, not a count joined back), the unique ones
+    # dropped (they pair nothing and are no boilerplate).
+    fp = originals.select("doc", "day", F.explode("fingerprints").alias("fp"))
+    fp = fp.withColumn("df", F.count("*").over(Window.partitionBy("fp"))).filter(F.col("df") >= 2)
+    fp = fp.persist(StorageLevel.MEMORY_AND_DISK)
+    common = fp.filter(F.col("df") > max_df).groupBy("fp").agg(F.first("df").alias("df"))
+    listed_fp = fp.filter(F.col("df") <= max_df).groupBy("fp").agg(F.collect_list(F.struct("doc", "day")).alias("members"))
+
+    def roles(partition):
+        plan = executor_plan(settings_b.value)
+        for row in partition:
+            days = [m.day for m in row.members]
+            role = plan.fingerprint_role(len(row.members), days, by_time)
+            yield row.fp, role, sorted(m.doc for m in row.members)
+
+    roles = listed_fp.rdd.mapPartitions(roles).persist(StorageLevel.MEMORY_AND_DISK)
+    recurring = roles.filter(lambda r: r[1] == "recurring")
+    recurring_df = spark.createDataFrame(recurring.map(lambda r: (r[0], len(r[2]))), "fp long, df long")
+    # Boilerplate fingerprints, and the pairs they would have made.
+    left_out = F.sum(F.col("df") * (F.col("df") - 1) / 2).cast("long")
+    common_counts = common.agg(F.count("*"), left_out).first()
+    recurring_counts = recurring_df.agg(F.count("*"), left_out).first()
+    suppressed["boilerplate_fingerprints"] = common_counts[0]
+    suppressed["recurring_fingerprints"] = recurring_counts[0]
+    suppressed["boilerplate_pair_emissions"] = (common_counts[1] or 0) + (recurring_counts[1] or 0)
+
+    # Each document's boilerplate fingerprints: the originals' from the
+    # groups above, a copy's by its own fingerprints (it counts in no
+    # document frequency, and its text may differ from its first's).
+    boilerplate = common.select("fp").union(recurring_df.select("fp"))
+    copies_marks = (
+        docs.filter("is_copy").select("doc", F.explode("fingerprints").alias("fp")).join(boilerplate, "fp").select("doc", "fp")
+    )
+    recurring_marks = spark.createDataFrame(recurring.flatMap(lambda r: [(d, r[0]) for d in r[2]]), "doc long, fp long")
+    marks = fp.filter(F.col("df") > max_df).select("doc", "fp").union(recurring_marks).union(copies_marks)
+    boilerplate_of = keep(marks.groupBy("doc").agg(F.collect_set("fp").alias("common_fps")))
+
+    def every_pair(members):
+        return [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+
+    emissions = roles.filter(lambda r: r[1] == "pairs").flatMap(lambda r: every_pair(r[2]))
+    shared = spark.createDataFrame(emissions, "a long, b long").groupBy("a", "b").agg(F.count("*").alias("shared"))
+    words = originals.select("doc", "words")
     empty_longs = F.array().cast("array<long>")
-    boilerplate = spark.createDataFrame([], "fp long")
-    common_templates = spark.createDataFrame([], "id long")
-    if config["overlap"]["enabled"]:
-        # 5. Overlap: each fingerprint's role by the documents holding it.
-        fp = originals.select("doc", "day", F.explode("fingerprints").alias("fp"))
-        fp_df = fp.groupBy("fp").agg(F.count("*").alias("df"))
-        common = fp_df.filter(F.col("df") > max_df).select("fp")
-        listed_fp = (
-            fp.join(fp_df.filter((F.col("df") >= 2) & (F.col("df") <= max_df)), "fp")
-            .groupBy("fp")
-            .agg(F.collect_list(F.struct("doc", "day")).alias("members"))
+    overlap = (
+        shared.join(boilerplate_of.withColumnRenamed("doc", "a").withColumnRenamed("common_fps", "bps_a"), "a", "left")
+        .join(boilerplate_of.withColumnRenamed("doc", "b").withColumnRenamed("common_fps", "bps_b"), "b", "left")
+        .join(words.withColumnRenamed("doc", "a").withColumnRenamed("words", "words_a"), "a")
+        .join(words.withColumnRenamed("doc", "b").withColumnRenamed("words", "words_b"), "b")
+        .withColumn(
+            "shared_bp",
+            F.size(F.array_intersect(F.coalesce("bps_a", empty_longs), F.coalesce("bps_b", empty_longs))),
         )
+    )
+    kept = F.udf(lambda s, bp, wa, wb: executor_plan(settings_b.value).overlap_pair_kept(s, bp, wa, wb), BooleanType())
+    overlap = keep(overlap.withColumn("kept", kept("shared", "shared_bp", "words_a", "words_b")).select("a", "b", "kept"))
+    fp.unpersist()
+    roles.unpersist()
+    counts["overlap_candidates"] = overlap.count()
+    # Too small to hold reuse, and found by no other stage.
+    too_small = overlap.filter(~F.col("kept")).select("a", "b").join(minhash.select("a", "b"), ["a", "b"], "left_anti")
+    suppressed["overlap_pairs_too_small"] = too_small.count()
+    overlap = candidate_flags(overlap.filter("kept").select("a", "b"), overlap=1)
 
-        def roles(partition):
-            plan = executor_plan(settings_b.value)
-            for row in partition:
-                days = [m.day for m in row.members]
-                role = plan.fingerprint_role(len(row.members), days, by_time)
-                yield row.fp, role, sorted(m.doc for m in row.members)
+    templates = originals.select(F.explode(F.arrays_zip("template_ids", "templates")).alias("t"))
+    templates = templates.select(F.col("t.template_ids").alias("id"), F.col("t.templates").alias("packed")).distinct()
+    is_template = F.udf(ScanPlan.is_template, BooleanType())
+    common_templates = keep(templates.groupBy("id").count().filter(is_template("count")).select("id"))
+    suppressed["boilerplate_templates"] = common_templates.count()
+    return overlap, boilerplate_of, common_templates
 
-        roles = listed_fp.rdd.mapPartitions(roles).persist(StorageLevel.MEMORY_AND_DISK)
-        steps.append(roles)
-        recurring = spark.createDataFrame(roles.filter(lambda r: r[1] == "recurring").map(lambda r: (r[0], len(r[2]))), "fp long, df long")
-        boilerplate = common.union(recurring.select("fp")).persist(StorageLevel.MEMORY_AND_DISK)
-        # Boilerplate fingerprints, and the pairs they would have made.
-        left_out = F.sum(F.col("df") * (F.col("df") - 1) / 2).cast("long")
-        common_counts = fp_df.filter(F.col("df") > max_df).agg(F.count("*"), left_out).first()
-        recurring_counts = recurring.agg(F.count("*"), left_out).first()
-        suppressed["boilerplate_fingerprints"] = common_counts[0]
-        suppressed["recurring_fingerprints"] = recurring_counts[0]
-        suppressed["boilerplate_pair_emissions"] = (common_counts[1] or 0) + (recurring_counts[1] or 0)
 
-        def every_pair(members):
-            return [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+def story_candidates(spark, docs, n, counts):
+    """6. Story: document frequencies over every document (copies too),
+    candidates by the distinctive terms documents share."""
+    document_frequencies = keep(
+        docs.select(F.explode("content_terms").alias("term")).groupBy("term").agg(F.count("*").alias("df"))
+    )
+    distinctive = docs.filter(~F.col("is_copy")).select("doc", F.explode("distinctive").alias("term"))
+    pairing = F.udf(lambda p: ScanPlan.story_term_pairs(n, p), BooleanType())
+    pairing_terms = distinctive.groupBy("term").agg(F.count("*").alias("p")).filter(pairing("p"))
+    lists = distinctive.join(pairing_terms, "term").groupBy("term", "p").agg(F.sort_array(F.collect_list("doc")).alias("members"))
+    # Per document, its pairing terms with their lists (at most 20 of at
+    # most 70): no row per shared term of every pair.
+    per_document = distinctive.join(lists, "term").groupBy("doc").agg(
+        F.collect_list(F.struct("term", "p", "members")).alias("terms")
+    )
 
-        emissions = roles.filter(lambda r: r[1] == "pairs").flatMap(lambda r: every_pair(r[2]))
-        shared = spark.createDataFrame(emissions, "a long, b long").groupBy("a", "b").agg(F.count("*").alias("shared"))
-        bp_of_doc = fp.join(boilerplate, "fp").groupBy("doc").agg(F.collect_set("fp").alias("bps"))
-        words = originals.select("doc", "words")
-        overlap = (
-            shared.join(bp_of_doc.withColumnRenamed("doc", "a").withColumnRenamed("bps", "bps_a"), "a", "left")
-            .join(bp_of_doc.withColumnRenamed("doc", "b").withColumnRenamed("bps", "bps_b"), "b", "left")
-            .join(words.withColumnRenamed("doc", "a").withColumnRenamed("words", "words_a"), "a")
-            .join(words.withColumnRenamed("doc", "b").withColumnRenamed("words", "words_b"), "b")
-            .withColumn(
-                "shared_bp",
-                F.size(F.array_intersect(F.coalesce("bps_a", empty_longs), F.coalesce("bps_b", empty_longs))),
-            )
-        )
-        kept = F.udf(
-            lambda s, bp, wa, wb: executor_plan(settings_b.value).overlap_pair_kept(s, bp, wa, wb), BooleanType()
-        )
-        overlap = overlap.withColumn("kept", kept("shared", "shared_bp", "words_a", "words_b"))
-        overlap = overlap.persist(StorageLevel.MEMORY_AND_DISK)
-        steps.append(overlap)
-        counts["overlap_candidates"] = overlap.count()
-        # Too small to hold reuse, and found by no other stage.
-        too_small = overlap.filter(~F.col("kept")).select("a", "b").join(minhash.select("a", "b"), ["a", "b"], "left_anti")
-        suppressed["overlap_pairs_too_small"] = too_small.count()
-        overlap = overlap.filter("kept").select("a", "b")
-        overlap = overlap.withColumn("m", F.lit(0)).withColumn("o", F.lit(1)).withColumn("s", F.lit(0))
-        candidates = candidates.union(overlap)
+    def partners(row):
+        terms = [(t.term, t.p, t.members) for t in row.terms]
+        return [(row.doc, b) for b in ScanPlan.story_partners(n, row.doc, terms)]
 
-        # Templates: a skeleton k-gram filled many ways across the corpus.
-        templates = originals.select(F.explode(F.arrays_zip("template_ids", "templates")).alias("t"))
-        templates = templates.select(F.col("t.template_ids").alias("id"), F.col("t.templates").alias("packed")).distinct()
-        is_template = F.udf(ScanPlan.is_template, BooleanType())
-        common_templates = templates.groupBy("id").count().filter(is_template("count")).select("id")
-        common_templates = common_templates.persist(StorageLevel.MEMORY_AND_DISK)
-        suppressed["boilerplate_templates"] = common_templates.count()
-        candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
-        steps.append(candidates)
-        candidates.count()
-        stages.done("overlap")
+    story = keep(candidate_flags(spark.createDataFrame(per_document.rdd.flatMap(partners), "a long, b long"), story=1))
+    counts["story_candidates"] = story.count()
+    return story, document_frequencies
 
-    document_frequencies = spark.createDataFrame([], "term long, df long")
-    if config["story"]["enabled"]:
-        # 6. Story: document frequencies over every document (copies too),
-        # candidates by the distinctive terms documents share.
-        document_frequencies = (
-            docs.select(F.explode("content_terms").alias("term")).groupBy("term").agg(F.count("*").alias("df"))
-        ).persist(StorageLevel.MEMORY_AND_DISK)
-        distinctive = originals.select("doc", F.explode("distinctive").alias("term"))
-        pairing = F.udf(lambda p: ScanPlan.story_term_pairs(n, p), BooleanType())
-        pairing_terms = distinctive.groupBy("term").agg(F.count("*").alias("p")).filter(pairing("p"))
-        lists = distinctive.join(pairing_terms, "term").groupBy("term", "p").agg(F.sort_array(F.collect_list("doc")).alias("members"))
-        # Per document, its pairing terms with their lists (at most 20 of at
-        # most 70): no row per shared term of every pair.
-        per_document = distinctive.join(lists, "term").groupBy("doc").agg(
-            F.collect_list(F.struct("term", "p", "members")).alias("terms")
-        )
 
-        def partners(row):
-            terms = [(t.term, t.p, t.members) for t in row.terms]
-            return [(row.doc, b) for b in ScanPlan.story_partners(n, row.doc, terms)]
-
-        story = spark.createDataFrame(per_document.rdd.flatMap(partners), "a long, b long")
-        story = story.withColumn("m", F.lit(0)).withColumn("o", F.lit(0)).withColumn("s", F.lit(1))
-        story = story.persist(StorageLevel.MEMORY_AND_DISK)
-        steps.append(story)
-        counts["story_candidates"] = story.count()
-        candidates = candidates.union(story)
-
-    # The pairs each pair of a listed group's first stands for.
+def all_candidates(spark, parts, listed, counts):
+    """Every stage's candidates merged, with the pairs each pair of a listed
+    group's first stands for."""
     flags = [F.max("m").alias("m"), F.max("o").alias("o"), F.max("s").alias("s")]
+    candidates = parts[0]
+    for part in parts[1:]:
+        candidates = candidates.union(part)
     candidates = candidates.groupBy("a", "b").agg(*flags)
     ends = (
         candidates.join(listed.select(F.col("first").alias("a"), F.col("members").alias("group_a")), "a", "left")
@@ -624,22 +722,23 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         lambda r: [(a, b, r.m, r.o, r.s) for a, b in ScanPlan.listed_pairs(r.a, r.b, r.group_a, r.group_b)]
     )
     extra = spark.createDataFrame(extra, "a long, b long, m int, o int, s int")
-    candidates = candidates.select("a", "b", "m", "o", "s").union(extra).groupBy("a", "b").agg(*flags)
-    candidates = candidates.persist(StorageLevel.MEMORY_AND_DISK)
-    candidate_count = candidates.count()
-    counts["candidate_pairs"] = candidate_count
-    for step in steps:
-        step.unpersist()
-    stages.done("story and all candidates")
+    candidates = keep(candidates.select("a", "b", "m", "o", "s").union(extra).groupBy("a", "b").agg(*flags))
+    counts["candidate_pairs"] = candidates.count()
+    return candidates
 
-    # 7. Verify: buckets of pairs, each with its documents and their facts.
+
+def verify(
+    docs, texts, candidates, boilerplate_of, common_templates, document_frequencies,
+    settings_b, path, n, time_field, counts, suppressed,
+):
+    """7. Verify: buckets of pairs, each with its documents and their facts;
+    each bucket's pairs verified, aligned and graded by the library."""
+    candidate_count = counts["candidate_pairs"]
     buckets = max(1, -(-candidate_count // PAIRS_PER_BUCKET))
     candidates = candidates.withColumn("bucket", F.pmod(F.hash("a", "b"), F.lit(buckets)))
     needed = candidates.select("bucket", F.col("a").alias("doc")).union(candidates.select("bucket", F.col("b").alias("doc"))).distinct()
     # Facts only of the documents some pair names.
     in_pairs = docs.join(needed.select("doc").distinct(), "doc", "left_semi")
-    fingerprints_of = in_pairs.select("doc", F.explode("fingerprints").alias("fp")).join(boilerplate, "fp")
-    fingerprints_of = fingerprints_of.groupBy("doc").agg(F.collect_set("fp").alias("common_fps"))
     templates_of = in_pairs.select("doc", F.explode("template_ids").alias("id")).join(common_templates, "id")
     templates_of = templates_of.groupBy("doc").agg(F.collect_set("id").alias("common_tids"))
     frequencies_of = in_pairs.select("doc", F.explode("content_terms").alias("term")).join(document_frequencies, "term")
@@ -647,7 +746,7 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
     info = (
         in_pairs.select("doc", "copy_hi", "copy_lo", "words", "time")
         .join(texts, "doc")
-        .join(fingerprints_of, "doc", "left")
+        .join(boilerplate_of, "doc", "left")
         .join(templates_of, "doc", "left")
         .join(frequencies_of, "doc", "left")
     )
@@ -668,17 +767,20 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         pairs, tally = plan.check_pairs(path, rows, list(pairs), sorted(fps), sorted(tids), sorted(dfs.items()), n, time_field)
         return [("pair", pair) for pair in pairs] + [("tally", tally)]
 
+    spark = docs.sparkSession
     checked = pairs_by_bucket.cogroup(docs_by_bucket, buckets).flatMap(check).persist(StorageLevel.MEMORY_AND_DISK)
-    pairs = spark.createDataFrame(checked.filter(lambda r: r[0] == "pair").map(lambda r: pair_row(r[1])), PAIR_SCHEMA)
-    pairs = pairs.persist(StorageLevel.MEMORY_AND_DISK)
-    pairs.count()
+    pairs = keep(spark.createDataFrame(checked.filter(lambda r: r[0] == "pair").map(lambda r: pair_row(r[1])), PAIR_SCHEMA))
     tallies = checked.filter(lambda r: r[0] == "tally").flatMap(lambda r: [((sec, name), c) for sec, name, c in r[1]])
     for (section, name), count in tallies.reduceByKey(lambda x, y: x + y).collect():
         (counts if section == "counts" else suppressed)[name] = count
-    stages.done("verify")
+    checked.unpersist()
+    return pairs
 
-    # 8. Duplicate clusters: components of the pairs at or above the threshold.
-    edges = pairs.filter(F.col("jaccard") >= threshold).select("a", "b").rdd.map(tuple).persist(StorageLevel.MEMORY_AND_DISK)
+
+def duplicate_clusters(spark, pairs, docs, threshold, settings_b):
+    """8. Duplicate clusters: components of the pairs at or above the
+    threshold, each component's cluster made by the library."""
+    edges = keep_rdd(pairs.filter(F.col("jaccard") >= threshold).select("a", "b").rdd.map(tuple))
     stars = connected_components(edges)
     labels = stars.union(stars.map(lambda e: (e[1], e[1])).distinct())
     labels = spark.createDataFrame(labels, "doc long, label long").persist(StorageLevel.MEMORY_AND_DISK)
@@ -693,10 +795,9 @@ def distributed_scan(spark, plan, docs, texts, n, settings_b, path, stages):
         return [(size, representative, ids, row.label) for size, representative, ids in found]
 
     clusters = component_edges.join(component_members, "label").rdd.flatMap(cluster)
-    clusters = spark.createDataFrame(clusters, CLUSTER_SCHEMA)
-    clusters.count()
-    stages.done("components")
-    return pairs, clusters, time_field, counts, suppressed
+    clusters = keep(spark.createDataFrame(clusters, CLUSTER_SCHEMA))
+    labels.unpersist()
+    return clusters
 
 
 def connected_components(edges):
@@ -705,7 +806,8 @@ def connected_components(edges):
     "Connected Components in MapReduce and Beyond", SoCC 2014) until a round
     changes no edge: then every edge joins a node to its component's
     minimum. Returns an RDD of (node, minimum) for every node but the
-    minima."""
+    minima. Each round is kept (`keep_rdd`): the shuffles of the rounds
+    before it can then be cleaned."""
 
     def large_star(edges):
         def emit(item):
@@ -730,9 +832,9 @@ def connected_components(edges):
     def normal(edges):
         return edges.map(lambda e: (max(e), min(e)))
 
-    current = normal(edges).distinct().persist(StorageLevel.MEMORY_AND_DISK)
+    current = keep_rdd(normal(edges).distinct())
     while True:
-        following = normal(small_star(large_star(current))).distinct().persist(StorageLevel.MEMORY_AND_DISK)
+        following = keep_rdd(normal(small_star(large_star(current))).distinct())
         changed = following.subtract(current).union(current.subtract(following)).count()
         current.unpersist()
         current = following
