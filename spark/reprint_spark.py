@@ -31,22 +31,26 @@ The stages (each a shuffle; the decisions are the library's, through
     verified, aligned and graded by the library;
  8. components: duplicate clusters by large-star/small-star connected
     components over the pairs at or above the threshold, each component's
-    cluster made by the library.
+    cluster made by the library;
+ 9. story clusters: each scored pair's story link (from the verify
+    buckets) between accounts (a duplicate cluster counts as one), the
+    strongest of each two, their connected components, and each
+    component's story clusters made by the library.
 
-Nothing but counts goes to the driver. A corpus of at most 100 documents is
-scanned whole in one task, as a scan compares every pair of such a corpus.
+Nothing but counts and the ten near misses goes to the driver. A corpus of
+at most 100 documents is scanned whole in one task, as a scan compares every
+pair of such a corpus.
 
 Output, in OUTPUT_DIR (which must not exist): `pairs/` (JSON Lines, one pair a
 line in the report's order: what `reprint scan --jsonl` writes), `pairs.parquet`
 (ids, verdict, Jaccard, order key and the pair's JSON), `clusters/` (JSON
 Lines: size, representative, members; largest first), `clusters.parquet`,
-`skipped/` (JSON Lines: records not scanned, with why), `report.json` (the
-rest of the report: settings, counts, stage seconds; with pairs/, clusters/
-and skipped/ it is the report `reprint report OUTPUT_DIR CORPUS --html
-page.html` writes again) and `summary.json` (counts, the settings, and each
-stage's seconds). A corpus of more than 100 documents gets no story clusters
-or near misses (their counts are 0), nor the count of pairs its copies and
-clusters imply (`pairs_not_listed`); every other count is the CLI's.
+`story_clusters/` (JSON Lines: size, members, weakest link, linked share;
+largest first), `skipped/` (JSON Lines: records not scanned, with why),
+`report.json` (the rest of the report: settings, counts, near misses, stage
+seconds; with the four folders it is the report `reprint report OUTPUT_DIR
+CORPUS --html page.html` writes again, the CLI's but for the run's timings)
+and `summary.json` (counts, the settings, and each stage's seconds).
 """
 
 import argparse
@@ -158,9 +162,13 @@ def main(argv):
     if n <= ScanPlan.EXHAUSTIVE_DOCUMENTS:
         stages.done("read and sketch")
         pairs, clusters, header = whole_scan(spark, records, meta, settings_b, path)
+        # Story clusters as parts, as the distributed scan writes them.
+        # (Their place in the report's order stands for their numbers.)
+        stories = [(c["size"], [i], json.dumps(c)) for i, c in enumerate(header.pop("story_clusters"))]
+        stories = spark.createDataFrame(stories, "size long, docs array<long>, json string")
         stages.done("whole scan")
     else:
-        pairs, clusters, time_field, counts, suppressed = distributed_scan(
+        pairs, clusters, stories, near_misses, time_field, counts, suppressed = distributed_scan(
             spark, plan, records, meta, n, settings_b, path, stages
         )
 
@@ -172,10 +180,14 @@ def main(argv):
     clusters.orderBy(F.desc("size"), "first").select(
         F.to_json(F.struct("size", "representative", "members")).alias("value")
     ).write.text(out + "/clusters")
-    clusters.orderBy(F.desc("size"), "first").drop("first").write.parquet(out + "/clusters.parquet")
+    clusters.orderBy(F.desc("size"), "first").drop("first", "docs").write.parquet(out + "/clusters.parquet")
+    # Story clusters largest first, then by their members' numbers (a
+    # small corpus's come in order).
+    stories.orderBy(F.desc("size"), "docs").select(F.col("json").alias("value")).write.text(out + "/story_clusters")
     verdicts = {row.verdict: row["count"] for row in pairs.groupBy("verdict").count().collect()}
     cluster_count = clusters.count()
     in_clusters = clusters.agg(F.sum("size")).first()[0] or 0
+    story_count = stories.count()
     summary = {
         "input": path,
         "settings": settings,
@@ -186,6 +198,7 @@ def main(argv):
         "verdicts": verdicts,
         "clusters": cluster_count,
         "documents_in_clusters": in_clusters,
+        "story_clusters": story_count,
     }
     stages.done("write")
     summary["seconds"] = stages.seconds
@@ -204,8 +217,11 @@ def main(argv):
             clusters=cluster_count,
             documents_in_clusters=in_clusters,
             duplicates=in_clusters - cluster_count,
+            story_clusters=story_count,
         )
-        header = plan.report_header(time_field, counts, suppressed, seconds, sc.defaultParallelism)
+        header = json.loads(plan.report_header(time_field, counts, suppressed, seconds, sc.defaultParallelism))
+        header["near_misses"] = near_misses
+        header = json.dumps(header)
     with open_output(sc, out + "/report.json") as report_file:
         report_file.write(header + "\n")
     with open_output(sc, out + "/summary.json") as summary_file:
@@ -224,6 +240,7 @@ def report_seconds(stages):
         "story and all candidates": "story",
         "verify": "verify",
         "components": "cluster",
+        "story clusters": "cluster",
     }
     seconds = {"total": round(sum(stages.values()), 3)}
     for stage, spent in stages.items():
@@ -291,6 +308,7 @@ RECORD_SCHEMA = StructType(
         StructField("distinctive", LONGS),
         StructField("content_terms", LONGS),
         StructField("lead_day", IntegerType()),
+        StructField("phrase_occurrences", LongType()),
         StructField("times", LONGS),
     ]
 )
@@ -317,6 +335,7 @@ def record_row(item):
         read.get("distinctive"),
         read.get("content_terms"),
         read.get("lead_day"),
+        read.get("phrase_occurrences", 0),
         read.get("times"),
     )
 
@@ -421,7 +440,7 @@ def whole_scan(spark, records, meta, settings_b, path):
     results = kept.rdd.coalesce(1).mapPartitions(scan).persist(StorageLevel.MEMORY_AND_DISK)
     pairs = spark.createDataFrame(results.filter(lambda r: r[0] == "pair").map(lambda r: pair_row(r[1])), PAIR_SCHEMA)
     clusters = spark.createDataFrame(
-        results.filter(lambda r: r[0] == "cluster").zipWithIndex().map(lambda r: (r[0][1][0], r[0][1][1], r[0][1][2], r[1])),
+        results.filter(lambda r: r[0] == "cluster").zipWithIndex().map(lambda r: (r[0][1][0], r[0][1][1], r[0][1][2], r[1], None)),
         CLUSTER_SCHEMA,
     )
     header = json.loads(results.filter(lambda r: r[0] == "header").first()[1])
@@ -446,6 +465,8 @@ CLUSTER_SCHEMA = StructType(
         StructField("representative", StringType()),
         StructField("members", ArrayType(StringType())),
         StructField("first", LongType()),
+        # The members' numbers (the distributed scan's alone).
+        StructField("docs", LONGS),
     ]
 )
 
@@ -500,6 +521,7 @@ def distributed_scan(spark, plan, records, meta, n, settings_b, path, stages):
     # The report's counts of the corpus (those of the pairs add up over
     # the verify stage's buckets), and what the scan left out.
     counts, suppressed = {}, {}
+    suppressed["ignored_phrase_occurrences"] = docs.agg(F.sum("phrase_occurrences")).first()[0] or 0
     docs, time_field, by_time = choose_time(plan, docs, n, suppressed)
     docs, listed = find_copies(docs, counts)
     minhash = minhash_candidates(spark, docs, counts, suppressed)
@@ -524,15 +546,18 @@ def distributed_scan(spark, plan, records, meta, n, settings_b, path, stages):
     del parts, minhash
     stages.done("story and all candidates")
 
-    pairs = verify(
+    pairs, links, near_misses = verify(
         docs, texts, candidates, boilerplate_of, common_templates, document_frequencies,
         settings_b, path, n, time_field, counts, suppressed,
     )
     stages.done("verify")
 
     clusters = duplicate_clusters(spark, pairs, docs, config["threshold"], settings_b)
+    counts["pairs_not_listed"] = pairs_not_listed(pairs, clusters, docs)
     stages.done("components")
-    return pairs, clusters, time_field, counts, suppressed
+    stories = story_clusters(spark, links, clusters, docs, settings_b)
+    stages.done("story clusters")
+    return pairs, clusters, stories, near_misses, time_field, counts, suppressed
 
 
 def choose_time(plan, docs, n, suppressed):
@@ -764,26 +789,38 @@ def verify(
             tids.update(d.common_tids or ())
             dfs.update((f.term, f.df) for f in d.dfs or ())
         rows = [(d.doc, d.line, d.record, d.copy_hi, d.copy_lo, d.words, d.time) for d in documents]
-        pairs, tally = plan.check_pairs(path, rows, list(pairs), sorted(fps), sorted(tids), sorted(dfs.items()), n, time_field)
-        return [("pair", pair) for pair in pairs] + [("tally", tally)]
+        checked = plan.check_pairs(path, rows, list(pairs), sorted(fps), sorted(tids), sorted(dfs.items()), n, time_field)
+        pairs, tally, links, near_misses = checked
+        return (
+            [("pair", pair) for pair in pairs]
+            + [("tally", tally)]
+            + [("link", link) for link in links]
+            + [("near miss", near_miss) for near_miss in near_misses]
+        )
 
     spark = docs.sparkSession
     checked = pairs_by_bucket.cogroup(docs_by_bucket, buckets).flatMap(check).persist(StorageLevel.MEMORY_AND_DISK)
-    pairs = keep(spark.createDataFrame(checked.filter(lambda r: r[0] == "pair").map(lambda r: pair_row(r[1])), PAIR_SCHEMA))
-    tallies = checked.filter(lambda r: r[0] == "tally").flatMap(lambda r: [((sec, name), c) for sec, name, c in r[1]])
+
+    def of_kind(kind):
+        return checked.filter(lambda r: r[0] == kind).map(lambda r: r[1])
+
+    pairs = keep(spark.createDataFrame(of_kind("pair").map(pair_row), PAIR_SCHEMA))
+    links = keep(spark.createDataFrame(of_kind("link"), "a long, b long, strength double"))
+    tallies = of_kind("tally").flatMap(lambda tally: [((sec, name), c) for sec, name, c in tally])
     for (section, name), count in tallies.reduceByKey(lambda x, y: x + y).collect():
         (counts if section == "counts" else suppressed)[name] = count
+    # The closest of every bucket's closest: the report's (a few rows).
+    near_misses = spark.createDataFrame(of_kind("near miss"), "a long, b long, jaccard double, json string")
+    closest = near_misses.orderBy(F.desc("jaccard"), "a", "b").limit(ScanPlan.MAX_NEAR_MISSES).collect()
     checked.unpersist()
-    return pairs
+    return pairs, links, [json.loads(row.json) for row in closest]
 
 
 def duplicate_clusters(spark, pairs, docs, threshold, settings_b):
     """8. Duplicate clusters: components of the pairs at or above the
     threshold, each component's cluster made by the library."""
     edges = keep_rdd(pairs.filter(F.col("jaccard") >= threshold).select("a", "b").rdd.map(tuple))
-    stars = connected_components(edges)
-    labels = stars.union(stars.map(lambda e: (e[1], e[1])).distinct())
-    labels = spark.createDataFrame(labels, "doc long, label long").persist(StorageLevel.MEMORY_AND_DISK)
+    labels = component_labels(spark, edges).persist(StorageLevel.MEMORY_AND_DISK)
     labelled = spark.createDataFrame(edges, "a long, b long").join(labels.withColumnRenamed("doc", "a"), "a")
     members = labels.join(docs.select("doc", "id", "chars"), "doc")
     component_edges = labelled.groupBy("label").agg(F.collect_list(F.struct("a", "b")).alias("edges"))
@@ -792,12 +829,98 @@ def duplicate_clusters(spark, pairs, docs, threshold, settings_b):
     def cluster(row):
         plan = executor_plan(settings_b.value)
         found = plan.cluster_of([(m.doc, m.id, m.chars) for m in row.members], [(e.a, e.b) for e in row.edges])
-        return [(size, representative, ids, row.label) for size, representative, ids in found]
+        number = {m.id: m.doc for m in row.members}
+        return [(size, representative, ids, row.label, [number[i] for i in ids]) for size, representative, ids in found]
 
     clusters = component_edges.join(component_members, "label").rdd.flatMap(cluster)
     clusters = keep(spark.createDataFrame(clusters, CLUSTER_SCHEMA))
     labels.unpersist()
     return clusters
+
+
+def pairs_not_listed(pairs, clusters, docs):
+    """The pairs the listed ones imply but that are not listed (the report's
+    `pairs_not_listed`): inside each duplicate cluster, its pairs not
+    listed; for a listed pair across clusters, the pairs of its ends'
+    copies (`ScanPlan.implied_pairs`)."""
+    member = clusters.select(F.explode("docs").alias("doc"), F.array_min("docs").alias("cluster"))
+    group_size = docs.select("doc", F.when(F.col("is_copy"), 0).otherwise(F.col("size")).alias("group_size"))
+
+    def end(name):
+        return (
+            member.join(group_size, "doc", "right")
+            .withColumnRenamed("doc", name)
+            .withColumnRenamed("cluster", "cluster_" + name)
+            .withColumnRenamed("group_size", "group_size_" + name)
+        )
+
+    ends = pairs.select("a", "b").join(end("a"), "a").join(end("b"), "b")
+    same = F.col("cluster_a").isNotNull() & (F.col("cluster_a") == F.col("cluster_b"))
+    listed_inside = ends.filter(same).groupBy(F.col("cluster_a").alias("cluster")).agg(F.count("*").alias("listed"))
+    per_cluster = clusters.select(F.array_min("docs").alias("cluster"), "size").join(listed_inside, "cluster", "left")
+    unlisted = F.greatest(F.lit(0), F.col("size") * (F.col("size") - 1) / 2 - F.coalesce("listed", F.lit(0)))
+    inside = per_cluster.agg(F.sum(unlisted.cast("long"))).first()[0] or 0
+    implied = F.udf(ScanPlan.implied_pairs, LongType())
+    across = ends.filter(~same).agg(F.sum(implied("group_size_a", "group_size_b"))).first()[0] or 0
+    return inside + across
+
+
+def story_clusters(spark, links, clusters, docs, settings_b):
+    """Story clusters of distinct accounts (a duplicate cluster's documents
+    are one account, named by its first), as the scan makes them: the
+    strongest link between each two accounts, the connected components of
+    those links, and per component the library's average linkage (it merges
+    only linked groups, so components are independent). Returns rows of
+    `size`, `docs` (numbers) and `json` (the report's)."""
+    member = clusters.select(F.explode("docs").alias("doc"), F.array_min("docs").alias("account"))
+
+    def account(name):
+        ends = member.withColumnRenamed("doc", name).withColumnRenamed("account", "account_" + name)
+        return ends, F.coalesce("account_" + name, name)
+
+    ends_a, account_a = account("a")
+    ends_b, account_b = account("b")
+    between = (
+        links.join(ends_a, "a", "left")
+        .join(ends_b, "b", "left")
+        .select(F.least(account_a, account_b).alias("x"), F.greatest(account_a, account_b).alias("y"), "strength")
+        .filter(F.col("x") != F.col("y"))
+        .groupBy("x", "y")
+        .agg(F.max("strength").alias("strength"))
+    )
+    between = keep(between)
+    labels = component_labels(spark, between.select("x", "y").rdd.map(tuple)).withColumnRenamed("doc", "account")
+    accounts = member.groupBy("account").agg(F.collect_list("doc").alias("docs"))
+    # Each account's documents: its cluster's members, or itself alone.
+    documents = (
+        labels.join(accounts, "account", "left")
+        .select("label", "account", F.explode(F.coalesce("docs", F.array("account"))).alias("doc"))
+        .join(docs.select("doc", "id"), "doc")
+        .groupBy("label")
+        .agg(F.collect_list(F.struct("doc", "id", "account")).alias("documents"))
+    )
+    component_links = (
+        between.join(labels.withColumnRenamed("account", "x"), "x")
+        .groupBy("label")
+        .agg(F.collect_list(F.struct("x", "y", "strength")).alias("links"))
+    )
+
+    def stories(row):
+        plan = executor_plan(settings_b.value)
+        documents = [(d.doc, d.id, d.account) for d in row.documents]
+        found = plan.story_clusters_of(documents, [(link.x, link.y, link.strength) for link in row.links])
+        return [(len(numbers), numbers, text) for numbers, text in found]
+
+    found = documents.join(component_links, "label").rdd.flatMap(stories)
+    return keep(spark.createDataFrame(found, "size long, docs array<long>, json string"))
+
+
+def component_labels(spark, edges):
+    """Each node of `edges` (an RDD of pairs) with its component's smallest
+    node (itself for that one): a frame of `doc` and `label`."""
+    stars = connected_components(edges)
+    labels = stars.union(stars.map(lambda e: (e[1], e[1])).distinct())
+    return spark.createDataFrame(labels, "doc long, label long")
 
 
 def connected_components(edges):

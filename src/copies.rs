@@ -161,16 +161,23 @@ impl Copies {
     /// end is the first of a group too large to list, the pairs of its
     /// copies with the other end (`size(a) * size(b) - 1`).
     pub fn implied_pairs(&self, pair: CandidatePair) -> u64 {
-        let size = |d: DocId| {
-            let size = self.group_size.get(d.index()).copied().unwrap_or(1) as usize;
-            if size > MAX_LISTED_COPIES {
-                size as u64
-            } else {
-                1
-            }
-        };
-        size(pair.a) * size(pair.b) - 1
+        let size = |d: DocId| self.group_size.get(d.index()).copied().unwrap_or(1);
+        implied_pairs(size(pair.a), size(pair.b))
     }
+}
+
+/// The pairs a listed pair stands for but that are not listed, from its
+/// two documents' group sizes (a copy's is 0, a document without copies'
+/// 1, a group's first's the group's): see [`Copies::implied_pairs`].
+pub fn implied_pairs(group_size_a: u32, group_size_b: u32) -> u64 {
+    let size = |group_size: u32| {
+        if group_size as usize > MAX_LISTED_COPIES {
+            u64::from(group_size)
+        } else {
+            1
+        }
+    };
+    size(group_size_a) * size(group_size_b) - 1
 }
 
 /// A signature's key for [`Copies::find_by_keys`]: two seeded 64-bit hashes

@@ -20,7 +20,7 @@
 pub use crate::align::{align, align_by_runs, align_from, AlignText, Alignment, Runs};
 pub use crate::boilerplate::{is_template, template_id};
 pub use crate::cluster::{cluster, Cluster};
-pub use crate::copies::{is_listed_group, listed_pairs, MAX_LISTED_COPIES};
+pub use crate::copies::{implied_pairs, is_listed_group, listed_pairs, MAX_LISTED_COPIES};
 pub use crate::fingerprint::{Scratch as FingerprintScratch, Winnower};
 pub use crate::grade::{Grade, Rules, Source};
 pub use crate::ids::CandidatePair;
@@ -34,8 +34,9 @@ pub use crate::overlap::{
     RECURRING_MIN_DOCUMENTS, RECURRING_SPAN_DAYS,
 };
 pub use crate::pipeline::{
-    align_listed, check_given, pair_order_key, report_parameters, without_words, GivenCandidates,
-    GivenPair, ListedPair, PairOrderKey, Timing, EXHAUSTIVE_NEAR_MISS_DOCS,
+    align_listed, check_given, check_given_linked, pair_order_key, report_parameters,
+    story_clusters_of_accounts, without_words, GivenCandidates, GivenPair, ListedPair,
+    PairOrderKey, StoryCluster, StoryLink, Timing, EXHAUSTIVE_NEAR_MISS_DOCS, MAX_NEAR_MISSES,
 };
 #[cfg(feature = "index")]
 pub use crate::pipeline::{ArticleSketch, ArticleSketcher};

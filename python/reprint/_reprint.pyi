@@ -172,6 +172,7 @@ class ScanPlan:
 
     MAX_BUCKET: int
     EXHAUSTIVE_DOCUMENTS: int
+    MAX_NEAR_MISSES: int
     def __new__(cls, **settings: Any) -> ScanPlan: ...
     @property
     def config(self) -> dict[str, Any]: ...
@@ -212,7 +213,17 @@ class ScanPlan:
         document_frequencies: list[tuple[int, int]],
         corpus_documents: int,
         time_field: str | None,
-    ) -> tuple[list[tuple[int, int, str, float, str, str]], list[tuple[str, str, int]]]: ...
+    ) -> tuple[
+        list[tuple[int, int, str, float, str, str]],
+        list[tuple[str, str, int]],
+        list[tuple[int, int, float]],
+        list[tuple[int, int, float, str]],
+    ]: ...
+    def story_clusters_of(
+        self, documents: list[tuple[int, str, int]], links: list[tuple[int, int, float]]
+    ) -> list[tuple[list[int], str]]: ...
+    @staticmethod
+    def implied_pairs(group_size_a: int, group_size_b: int) -> int: ...
     def report_header(
         self,
         time_field: str | None,

@@ -2,12 +2,13 @@
 //! job, `spark/reprint_spark.py`) runs between its shuffles. The engine
 //! groups and joins; every decision is the library's, through these calls:
 //! reading and sketching lines, the time field, each kind of key group's
-//! rule, the pair stage over a bucket of candidates, the clusters of one
-//! component, and the report's order.
+//! rule, the pair stage over a bucket of candidates, the duplicate and story
+//! clusters of one component, and the report's order.
 //!
 //! Keys cross as signed 64-bit integers (their bits; Spark's `LongType`):
 //! the calls turn them back before any rule orders them.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use pyo3::exceptions::PyValueError;
@@ -15,12 +16,15 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use reprint::config::{Keep, TimeField};
 use reprint::defaults::TIME_FIELDS;
-use reprint::report::{Counts, RunInfo, Suppressed, Timings, Tool, FORMAT_VERSION};
+use reprint::report::{
+    Counts, RunInfo, StoryClusterReport, Suppressed, Timings, Tool, FORMAT_VERSION,
+};
 use reprint::stages::{
-    bucket_pairs_of, check_given, cluster, is_crowded, is_listed_group, is_template, listed_pairs,
-    pair_order_key, report_parameters, template_id, without_words, ArticleSketcher, CandidatePair,
-    ChanceRule, Days, FingerprintRole, GivenCandidates, GivenPair, Rules, Timing,
-    EXHAUSTIVE_NEAR_MISS_DOCS, MAX_BUCKET, MAX_CHANCE_PARTNERS, MAX_POSTINGS,
+    bucket_pairs_of, check_given_linked, cluster, implied_pairs, is_crowded, is_listed_group,
+    is_template, listed_pairs, pair_order_key, report_parameters, story_clusters_of_accounts,
+    template_id, without_words, ArticleSketcher, CandidatePair, ChanceRule, Cluster, Days,
+    FingerprintRole, GivenCandidates, GivenPair, Rules, Timing, EXHAUSTIVE_NEAR_MISS_DOCS,
+    MAX_BUCKET, MAX_CHANCE_PARTNERS, MAX_NEAR_MISSES, MAX_POSTINGS,
 };
 use reprint::{document_from_line, parse_time, Config, DocId, Document, Entry, Report};
 use serde::de::DeserializeOwned;
@@ -72,12 +76,21 @@ const PAIR_COUNTS: [(&str, &[&str]); 2] = [
 
 /// `report`'s [`PAIR_COUNTS`], as `(section, name, count)`.
 fn pair_counts(report: &Report) -> PyResult<Vec<(&'static str, &'static str, u64)>> {
-    let report =
-        serde_json::to_value(report).map_err(|err| PyValueError::new_err(err.to_string()))?;
+    let section_value = |value: serde_json::Result<Value>| {
+        value.map_err(|err| PyValueError::new_err(err.to_string()))
+    };
+    // The two sections alone: a bucket's report also holds its pairs.
+    let counts = section_value(serde_json::to_value(&report.counts))?;
+    let suppressed = section_value(serde_json::to_value(&report.suppressed))?;
     let mut found = Vec::new();
     for (section, names) in PAIR_COUNTS {
+        let values = if section == "counts" {
+            &counts
+        } else {
+            &suppressed
+        };
         for &name in names {
-            let count = report[section][name].as_u64().expect("a count");
+            let count = values[name].as_u64().expect("a count");
             found.push((section, name, count));
         }
     }
@@ -150,8 +163,8 @@ impl ScanPlan {
     /// a dict: `line`, `id`, and either `error` (why it is not a record) or
     /// its sketch: `words` (0: no words, a scan skips it), `band_keys`,
     /// `copy_key` (two longs), `fingerprints`, `templates` (`(id, packed)`),
-    /// `distinctive`, `content_terms`, `lead_day`, `times` (per time field)
-    /// and `chars`.
+    /// `distinctive`, `content_terms`, `lead_day`, `phrase_occurrences`,
+    /// `times` (per time field) and `chars`.
     fn read_lines<'py>(
         &self,
         py: Python<'py>,
@@ -211,6 +224,10 @@ impl ScanPlan {
     /// pair is scored (`scan_lines`).
     #[classattr]
     const EXHAUSTIVE_DOCUMENTS: usize = EXHAUSTIVE_NEAR_MISS_DOCS;
+
+    /// Near misses a report lists.
+    #[classattr]
+    const MAX_NEAR_MISSES: usize = MAX_NEAR_MISSES;
 
     /// Scans the records of these lines (`(line, text)`, every document of a
     /// small corpus) as `reprint scan` scans the file: `(pairs, clusters,
@@ -403,7 +420,10 @@ impl ScanPlan {
     /// graded other than unrelated: `(a, b, verdict, jaccard, order key,
     /// JSON line)`, the JSON line as `reprint scan --jsonl` writes it; and
     /// the bucket's share of the report's counts that add up over buckets
-    /// (`PAIR_COUNTS`: `(section, name, count)`).
+    /// (`PAIR_COUNTS`: `(section, name, count)`); every scored pair's story
+    /// link, `(a, b, strength)` (for `story_clusters_of`); and the bucket's
+    /// near misses, `(a, b, jaccard, JSON)`, closest first (the report's are
+    /// the closest of all buckets': highest Jaccard, then lowest `(a, b)`).
     #[allow(clippy::too_many_arguments, clippy::type_complexity)]
     #[pyo3(signature = (path, documents, pairs, common_fingerprints, common_templates, document_frequencies, corpus_documents, time_field))]
     fn check_pairs(
@@ -420,6 +440,8 @@ impl ScanPlan {
     ) -> PyResult<(
         Vec<(u32, u32, &'static str, f64, String, String)>,
         Vec<(&'static str, &'static str, u64)>,
+        Vec<(u32, u32, f64)>,
+        Vec<(u32, u32, f64, String)>,
     )> {
         py.detach(|| {
             documents.sort_unstable_by_key(|d| d.0);
@@ -471,7 +493,7 @@ impl ScanPlan {
                 .zip(&numbers)
                 .map(|(d, &n)| (d.id.clone(), n))
                 .collect();
-            let scan = check_given(&self.config, given).map_err(to_py)?;
+            let (scan, links) = check_given_linked(&self.config, given).map_err(to_py)?;
             let number_of = |id: &str| -> u32 { number_by_id[id] };
             let pairs = scan
                 .report
@@ -497,8 +519,96 @@ impl ScanPlan {
                     ))
                 })
                 .collect::<PyResult<Vec<_>>>()?;
-            Ok((pairs, pair_counts(&scan.report)?))
+            let links = links
+                .iter()
+                .map(|&(a, b, strength)| (numbers[a.index()], numbers[b.index()], strength))
+                .collect();
+            let near_misses = scan
+                .report
+                .near_misses
+                .iter()
+                .map(|scores| {
+                    let json = serde_json::to_string(scores)
+                        .map_err(|err| PyValueError::new_err(err.to_string()))?;
+                    let (a, b) = (number_of(&scores.a), number_of(&scores.b));
+                    Ok((a, b, scores.jaccard, json))
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok((pairs, pair_counts(&scan.report)?, links, near_misses))
         })
+    }
+
+    /// The story clusters of one connected component of the story links
+    /// between accounts (a duplicate cluster's documents are one account,
+    /// named by its first): `documents` are `(number, id, account)` of
+    /// every document of its accounts, `links` `(a, b, strength)` between
+    /// accounts (the strongest of each two). Returns per story cluster
+    /// `(numbers, JSON)`: its members' numbers in input order (the report
+    /// orders story clusters by size, then by these) and the report's JSON
+    /// of it.
+    fn story_clusters_of(
+        &self,
+        py: Python<'_>,
+        mut documents: Vec<(u32, String, u32)>,
+        links: Vec<(u32, u32, f64)>,
+    ) -> PyResult<Vec<(Vec<u32>, String)>> {
+        py.detach(|| {
+            documents.sort_unstable_by_key(|d| d.0);
+            documents.dedup_by_key(|d| d.0);
+            // Numbered in corpus order, as the scan numbers them.
+            let local = |n: u32| -> PyResult<DocId> {
+                documents
+                    .binary_search_by_key(&n, |d| d.0)
+                    .map(|i| DocId(i as u32))
+                    .map_err(|_| {
+                        PyValueError::new_err(format!("link names document {n}, not given"))
+                    })
+            };
+            let mut accounts: BTreeMap<u32, Vec<DocId>> = BTreeMap::new();
+            for (i, document) in documents.iter().enumerate() {
+                accounts
+                    .entry(document.2)
+                    .or_default()
+                    .push(DocId(i as u32));
+            }
+            let clusters: Vec<Cluster> = accounts
+                .into_values()
+                .filter(|members| members.len() > 1)
+                .map(|members| Cluster {
+                    representative: members[0],
+                    members,
+                })
+                .collect();
+            let links = links
+                .iter()
+                .map(|&(a, b, strength)| Ok((local(a)?, local(b)?, strength)))
+                .collect::<PyResult<Vec<_>>>()?;
+            let threshold = self.config.story.cluster_threshold;
+            let stories = story_clusters_of_accounts(&links, &clusters, documents.len(), threshold);
+            stories
+                .into_iter()
+                .map(|story| {
+                    let of = |m: &DocId| &documents[m.index()];
+                    let report = StoryClusterReport {
+                        size: story.members.len(),
+                        members: story.members.iter().map(|m| of(m).1.clone()).collect(),
+                        weakest_link: story.weakest_link,
+                        linked_share: story.linked_share,
+                    };
+                    let numbers = story.members.iter().map(|m| of(m).0).collect();
+                    Ok((numbers, to_json(&report)?))
+                })
+                .collect()
+        })
+    }
+
+    /// The pairs a listed pair stands for but that are not listed, from its
+    /// documents' group sizes: a copy's 0, a document without copies' 1, a
+    /// group's first's the group's (the report's `pairs_not_listed` adds
+    /// these up over the pairs across duplicate clusters).
+    #[staticmethod]
+    fn implied_pairs(group_size_a: u32, group_size_b: u32) -> u64 {
+        implied_pairs(group_size_a, group_size_b)
     }
 
     /// The JSON of the report of a scan made of parts (by a cluster
@@ -618,6 +728,7 @@ impl Read {
         out.set_item("distinctive", signed_all(&s.distinctive))?;
         out.set_item("content_terms", signed_all(&s.content_terms))?;
         out.set_item("lead_day", s.lead_day)?;
+        out.set_item("phrase_occurrences", s.phrase_occurrences)?;
         Ok(())
     }
 }

@@ -45,10 +45,10 @@ pub(crate) fn run(args: &DedupArgs, global: &GlobalArgs) -> anyhow::Result<Exit>
             // As given: a number stays a number; a record without an id
             // (its id is its line) stays without one.
             if let Some(id) = doc.given_id() {
-                record.insert(args.corpus.id_field.clone(), id);
+                record.insert(args.corpus.records.id_field.clone(), id);
             }
             record.insert(
-                args.corpus.text_field.clone(),
+                args.corpus.records.text_field.clone(),
                 Value::String(text.into_owned()),
             );
             record.extend(doc.metadata().iter().map(|(k, v)| (k.clone(), v.clone())));

@@ -13,7 +13,7 @@ pub(crate) mod serve;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use reprint::config::{Keep, ShingleUnit, TimeField};
+use reprint::config::{InputConfig, Keep, ShingleUnit, TimeField};
 use reprint::defaults;
 use reprint::options;
 use reprint::Config;
@@ -126,16 +126,8 @@ pub(crate) struct CorpusArgs {
     /// copied to a temporary file (in TMPDIR) while it is read.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// JSON field holding the document id (a string or number; if absent, the line number).
-    #[arg(long, default_value = defaults::ID_FIELD, value_name = "NAME")]
-    pub id_field: String,
-    /// JSON field holding the text. Other fields are kept as metadata.
-    #[arg(long, default_value = defaults::TEXT_FIELD, value_name = "NAME")]
-    pub text_field: String,
-    /// Skip malformed lines, missing text fields and duplicate ids instead of
-    /// stopping; each is counted and listed in the report.
-    #[arg(long)]
-    pub skip_bad_lines: bool,
+    #[command(flatten)]
+    pub records: RecordArgs,
     /// JSON field holding each article's publication time (RFC 3339, YYYY-MM-DD,
     /// "YYYY-MM-DD HH:MM:SS" in UTC, or Unix seconds). The earlier article of a
     /// reuse pair is then named as its likely source, and articles far apart in
@@ -147,6 +139,33 @@ pub(crate) struct CorpusArgs {
     /// Read no publication times, even from a field with a usual name.
     #[arg(long)]
     pub no_time: bool,
+}
+
+/// How the records of JSON Lines input are read.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RecordArgs {
+    /// JSON field holding the document id (a string or number; if absent, the line number).
+    #[arg(long, default_value = defaults::ID_FIELD, value_name = "NAME")]
+    pub id_field: String,
+    /// JSON field holding the text. Other fields are kept as metadata.
+    #[arg(long, default_value = defaults::TEXT_FIELD, value_name = "NAME")]
+    pub text_field: String,
+    /// Skip malformed lines, missing text fields and duplicate ids instead of
+    /// stopping; each is counted and listed in the report.
+    #[arg(long)]
+    pub skip_bad_lines: bool,
+}
+
+impl RecordArgs {
+    /// The input settings these options give, with `time_field`.
+    pub fn input_config(&self, time_field: TimeField) -> InputConfig {
+        InputConfig {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            skip_bad_lines: self.skip_bad_lines,
+            time_field,
+        }
+    }
 }
 
 /// How similarity is measured.
@@ -335,14 +354,12 @@ pub(crate) fn to_config(
         None => config.story.enabled = false,
     }
     if let Some(corpus) = corpus {
-        config.input.id_field = corpus.id_field.clone();
-        config.input.text_field = corpus.text_field.clone();
-        config.input.skip_bad_lines = corpus.skip_bad_lines;
-        config.input.time_field = match (&corpus.time_field, corpus.no_time) {
+        let time_field = match (&corpus.time_field, corpus.no_time) {
             (_, true) => TimeField::Ignore,
             (Some(name), false) => TimeField::Named(name.clone()),
             (None, false) => TimeField::Detect,
         };
+        config.input = corpus.records.input_config(time_field);
     }
     if let Some(s) = similarity {
         config.threshold = s.threshold;

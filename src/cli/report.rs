@@ -4,24 +4,22 @@
 //!
 //! A saved report is a JSON report (`reprint scan --json`) or the folder the
 //! Spark job (`spark/reprint_spark.py`) wrote: its `report.json` holds all
-//! but the lists, which are in parts of one JSON object a line, in order
-//! across the parts' names: `pairs/` (as `--jsonl` writes them), `clusters/`
-//! and `skipped/`.
+//! but the long lists, which are in parts of one JSON object a line, in
+//! order across the parts' names: `pairs/` (as `--jsonl` writes them),
+//! `clusters/`, `story_clusters/` and `skipped/`.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use ahash::AHashSet;
 use anyhow::{bail, Context};
 use reprint::config::{InputConfig, TimeField};
-use reprint::defaults;
 use reprint::report::json::read_json;
 use reprint::{CorpusReader, Entry, Report, Scan};
 use serde::de::DeserializeOwned;
 
 use super::scan::ReportArgs;
-use super::GlobalArgs;
+use super::{GlobalArgs, RecordArgs};
 use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
@@ -35,16 +33,9 @@ pub(crate) struct ReportCommandArgs {
     /// read from it.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// JSON field holding the document id, as in the scan.
-    #[arg(long, default_value = defaults::ID_FIELD, value_name = "NAME")]
-    pub id_field: String,
-    /// JSON field holding the text, as in the scan.
-    #[arg(long, default_value = defaults::TEXT_FIELD, value_name = "NAME")]
-    pub text_field: String,
-    /// Pass over malformed lines and duplicate ids in the corpus, as the
-    /// scan did with --skip-bad-lines.
-    #[arg(long)]
-    pub skip_bad_lines: bool,
+    /// How the corpus's records are read: as the scan read them.
+    #[command(flatten)]
+    pub records: RecordArgs,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -54,12 +45,7 @@ pub(crate) fn run(args: &ReportCommandArgs, global: &GlobalArgs) -> anyhow::Resu
     inputs.push(args.saved.clone());
     let outputs = args.report.prepare(&inputs)?;
     let report = read_saved(&args.saved)?;
-    let input = InputConfig {
-        id_field: args.id_field.clone(),
-        text_field: args.text_field.clone(),
-        skip_bad_lines: args.skip_bad_lines,
-        time_field: TimeField::Ignore,
-    };
+    let input = args.records.input_config(TimeField::Ignore);
     let documents = named_documents(&report, &args.inputs, &input)?;
     let scan = Scan {
         report,
@@ -87,6 +73,7 @@ fn read_saved(path: &Path) -> anyhow::Result<Report> {
         read_json(BufReader::new(file)).with_context(|| header.display().to_string())?;
     report.pairs = read_parts(&path.join("pairs"))?;
     report.clusters = read_parts(&path.join("clusters"))?;
+    report.story_clusters = read_parts(&path.join("story_clusters"))?;
     report.skipped = read_parts(&path.join("skipped"))?;
     Ok(report)
 }
@@ -131,17 +118,7 @@ fn named_documents(
     inputs: &[PathBuf],
     input: &InputConfig,
 ) -> anyhow::Result<Vec<reprint::Document>> {
-    let mut named: AHashSet<&str> = report
-        .pairs
-        .iter()
-        .flat_map(|p| [p.scores.a.as_str(), p.scores.b.as_str()])
-        .collect();
-    let clustered = report.clusters.iter().flat_map(|c| &c.members);
-    named.extend(
-        clustered
-            .chain(report.story_clusters.iter().flat_map(|c| &c.members))
-            .map(String::as_str),
-    );
+    let mut named = report.named_ids();
     let mut documents = Vec::new();
     for entry in CorpusReader::open(inputs, input)? {
         if let Entry::Document(mut document) = entry? {

@@ -42,6 +42,9 @@ pub struct ArticleSketch {
     /// The day of the year its dateline gives (none when the overlap stage
     /// is off).
     pub lead_day: Option<u16>,
+    /// Occurrences of ignored phrases in it (its fingerprints leave out
+    /// those touching one).
+    pub phrase_occurrences: usize,
 }
 
 /// Sketches articles one at a time with a scan's settings. Sketches do not
@@ -109,6 +112,7 @@ impl ArticleSketcher {
             distinctive: sketch.distinctive,
             content_terms,
             lead_day: sketch.lead_day,
+            phrase_occurrences: sketch.phrases,
         })
     }
 

@@ -30,7 +30,7 @@ use crate::story::TermWeights;
 use super::assemble::{assemble, Findings};
 use super::candidates::Candidates;
 use super::pairs::{group_words, Found, FoundBy, PairChecker, BATCH_WORDS};
-use super::{group, story_background, thread_pool, winnower, Scan};
+use super::{group, story_background, thread_pool, winnower, Scan, StoryLink};
 
 /// A candidate pair found elsewhere, with the stages that found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -89,6 +89,20 @@ pub struct GivenCandidates {
 /// An invalid config, a thread pool that cannot start, a text that cannot be
 /// read again.
 pub fn check_given(config: &Config, given: GivenCandidates) -> crate::Result<Scan> {
+    Ok(check_given_linked(config, given)?.0)
+}
+
+/// [`check_given`], and the story link of every pair it scored (by their
+/// places in [`GivenCandidates::documents`]): what story clusters are made
+/// of, for an engine that makes them from the links of many such calls
+/// (`story_clusters_of_accounts`).
+///
+/// # Errors
+/// As [`check_given`].
+pub fn check_given_linked(
+    config: &Config,
+    given: GivenCandidates,
+) -> crate::Result<(Scan, Vec<StoryLink>)> {
     config.validate()?;
     let started = Instant::now();
     let pool = thread_pool(config)?;
@@ -156,7 +170,8 @@ pub fn check_given(config: &Config, given: GivenCandidates) -> crate::Result<Sca
         };
         let checked = checker.check(&candidates.merged, false, &mut timings)?;
         let clock = Instant::now();
-        let groups = group(checked, documents.len(), config);
+        let mut groups = group(checked, documents.len(), config);
+        let story_links = std::mem::take(&mut groups.story_links);
         timings.cluster = clock.elapsed().as_secs_f64();
         timings.total = started.elapsed().as_secs_f64();
         let (report, clusters) = assemble(Findings {
@@ -177,10 +192,11 @@ pub fn check_given(config: &Config, given: GivenCandidates) -> crate::Result<Sca
             timings,
             spilled_bytes: 0,
         });
-        Ok(Scan {
+        let scan = Scan {
             report,
             documents,
             clusters,
-        })
+        };
+        Ok((scan, story_links))
     })
 }

@@ -45,18 +45,19 @@ use crate::progress::{Progress, Silent, Stage};
 use crate::report::{Report, Timings};
 use crate::shingle::Shingler;
 use crate::sketch::MinHasher;
-use crate::story::linkage::{link_strength, story_clusters, StoryCluster};
+pub use crate::story::linkage::StoryCluster;
+use crate::story::linkage::{link_strength, story_clusters};
 use crate::story::{Background, TermWeights};
 use crate::verify::ScoredPair;
 #[cfg(feature = "index")]
 pub use article::{ArticleSketch, ArticleSketcher};
-use assemble::{assemble, near_miss_order, Findings, MAX_NEAR_MISSES};
-pub use assemble::{pair_order_key, PairOrderKey};
+use assemble::{assemble, near_miss_order, Findings};
+pub use assemble::{pair_order_key, PairOrderKey, MAX_NEAR_MISSES};
 
 pub use candidates::EXHAUSTIVE_NEAR_MISS_DOCS;
 use candidates::{find_candidates, ByEntry};
 pub use direct::{align_listed, compare, ListedPair};
-pub use given::{check_given, GivenCandidates, GivenPair};
+pub use given::{check_given, check_given_linked, GivenCandidates, GivenPair};
 use pairs::{group_words, Checked, Graded, PairChecker, BATCH_WORDS};
 pub use read::without_words;
 use read::{read_and_sketch, Sketched, Sketcher, NOT_A_DOCUMENT};
@@ -396,8 +397,14 @@ struct Groups {
     verified: usize,
     clusters: Vec<Cluster>,
     story_clusters: Vec<StoryCluster>,
+    /// Every scored pair's story link: what `story_clusters` were made of.
+    story_links: Vec<StoryLink>,
     near_misses: Vec<ScoredPair>,
 }
+
+/// Two documents and how strongly they tell one story
+/// ([`link_strength`]).
+pub type StoryLink = (DocId, DocId, f64);
 
 /// Duplicate clusters from the verified pairs, story clusters from every
 /// story link, and the near misses.
@@ -425,7 +432,7 @@ fn group(checked: Checked, doc_count: usize, config: &Config) -> Groups {
         },
         config.cluster.keep,
     );
-    let mut story_links: Vec<(DocId, DocId, f64)> = aligned()
+    let mut story_links: Vec<StoryLink> = aligned()
         .map(|g| &g.candidate)
         .chain(&rejected)
         .filter_map(|c| {
@@ -453,6 +460,7 @@ fn group(checked: Checked, doc_count: usize, config: &Config) -> Groups {
         unlisted,
         clusters,
         story_clusters,
+        story_links,
         near_misses,
     }
 }
@@ -464,8 +472,13 @@ fn group(checked: Checked, doc_count: usize, config: &Config) -> Groups {
 /// crowded LSH buckets), which average linkage over single documents would
 /// read as weak ties. A story cluster holds at least two accounts, each with
 /// all its members.
-fn story_clusters_of_accounts(
-    links: &[(DocId, DocId, f64)],
+///
+/// Average linkage merges only linked groups, so the clusters of each
+/// connected component of the accounts' links are those of the whole: an
+/// engine may call this per component (numbering each one's documents in
+/// corpus order).
+pub fn story_clusters_of_accounts(
+    links: &[StoryLink],
     clusters: &[Cluster],
     doc_count: usize,
     threshold: f64,

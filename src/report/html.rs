@@ -19,7 +19,7 @@
 use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
-use ahash::{AHashMap, AHashSet};
+use ahash::AHashMap;
 use base64::prelude::BASE64_STANDARD;
 use base64::write::EncoderWriter;
 use flate2::write::GzEncoder;
@@ -97,13 +97,7 @@ struct NamedDocuments<'d> {
 
 impl<'d> NamedDocuments<'d> {
     fn of(report: &Report, documents: &'d [Document]) -> io::Result<Self> {
-        let mut named = AHashSet::new();
-        let ids = report.pairs.iter().flat_map(|p| [&p.scores.a, &p.scores.b]);
-        let ids = ids.chain(report.clusters.iter().flat_map(|c| &c.members));
-        let ids = ids.chain(report.story_clusters.iter().flat_map(|c| &c.members));
-        for id in ids {
-            named.insert(id.as_str());
-        }
+        let named = report.named_ids();
         let documents: Vec<&Document> = documents
             .iter()
             .filter(|d| named.contains(d.id.as_str()))

@@ -13,6 +13,7 @@ pub mod terminal;
 
 use std::borrow::Cow;
 
+use ahash::AHashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{AlignConfig, GradeConfig, Keep, ShingleConfig};
@@ -63,6 +64,21 @@ pub struct Report {
     pub near_misses: Vec<PairScores>,
     /// Threads and timings: the only part that varies between identical runs.
     pub run: RunInfo,
+}
+
+impl Report {
+    /// The ids of the documents its pairs, clusters and story clusters name,
+    /// each once: the documents whose texts a written report shows.
+    pub fn named_ids(&self) -> AHashSet<&str> {
+        let paired = self.pairs.iter().flat_map(|p| [&p.scores.a, &p.scores.b]);
+        let clustered = self.clusters.iter().flat_map(|c| &c.members);
+        let in_stories = self.story_clusters.iter().flat_map(|c| &c.members);
+        paired
+            .chain(clustered)
+            .chain(in_stories)
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 /// Name and version of the program.

@@ -12,7 +12,7 @@ use crate::util::{planted_corpus, reprint, stderr};
 /// without the lists, each list in two part files beside Spark's own files.
 fn split_into_parts(path: &Path, folder: &Path) {
     let mut report: Value = serde_json::from_slice(&fs::read(path).unwrap()).unwrap();
-    for list in ["pairs", "clusters", "skipped"] {
+    for list in ["pairs", "clusters", "story_clusters", "skipped"] {
         let items = report[list].as_array().unwrap().clone();
         report[list] = Value::Array(Vec::new());
         let dir = folder.join(list);
