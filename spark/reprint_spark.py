@@ -164,7 +164,8 @@ def main(argv):
         pairs, clusters, header = whole_scan(spark, records, meta, settings_b, path)
         # Story clusters as parts, as the distributed scan writes them.
         # (Their place in the report's order stands for their numbers.)
-        stories = [(c["size"], [i], json.dumps(c)) for i, c in enumerate(header.pop("story_clusters"))]
+        stories = [(c["size"], [i], json.dumps(c)) for i, c in enumerate(header["story_clusters"])]
+        header["story_clusters"] = []
         stories = spark.createDataFrame(stories, "size long, docs array<long>, json string")
         stages.done("whole scan")
     else:
