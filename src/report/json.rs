@@ -188,8 +188,8 @@ pub fn read_json(input: impl std::io::Read) -> Result<Report, ReadError> {
 /// Why a JSON report could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    /// Not JSON, or not a report.
-    #[error("not a reprint JSON report: {0}")]
+    /// Not JSON, or not a report (the source says where).
+    #[error("not a reprint JSON report")]
     Malformed(#[from] serde_json::Error),
     /// A report of another format version (`None`: no version at all).
     #[error("{}: this reprint reads format version {FORMAT_VERSION}", match .0 {

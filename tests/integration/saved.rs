@@ -136,4 +136,21 @@ fn a_saved_report_that_does_not_fit_its_corpus_or_format_is_refused_with_where()
         "{}",
         stderr(&out)
     );
+
+    // A header without a part of the report says which, once.
+    let mut report: Value =
+        serde_json::from_slice(&fs::read(dir.path().join("scan.json")).unwrap()).unwrap();
+    report.as_object_mut().unwrap().remove("near_misses");
+    fs::write(dir.path().join("partial.json"), report.to_string()).unwrap();
+    let out = reprint(
+        dir.path(),
+        &["report", "partial.json", corpus, "--json", "r.json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains("partial.json: not a reprint JSON report: missing field `near_misses`"),
+        "{message}"
+    );
+    assert_eq!(message.matches("missing field").count(), 1, "{message}");
 }
