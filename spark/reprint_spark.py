@@ -89,6 +89,12 @@ def parse_arguments(argv):
         "ending in .parquet; columns id, text and any others, read in the file's row order)",
     )
     parser.add_argument("output", help="a folder that does not exist yet")
+    parser.add_argument(
+        "--checkpoint-dir",
+        metavar="DIR",
+        help="where stages keep their results (a folder on reliable storage, such as HDFS or S3, "
+        "that survives a lost executor); default: on the executors (lost with one)",
+    )
     flags = {"no_story", "no_overlap", "skip_bad_lines", "no_time"}
     for name in reprint.SCAN_SETTINGS:
         if name in ("threads", "memory_limit"):
@@ -147,6 +153,8 @@ def main(argv):
     spark.conf.set("spark.sql.inMemoryColumnarStorage.batchSize", 1000)
     plan = ScanPlan(**settings)  # checks the settings before any work
     settings_b = sc.broadcast(settings)
+    if args.checkpoint_dir:
+        sc.setCheckpointDir(args.checkpoint_dir)
     path = args.input
     if not exists(sc, path):
         fail(f"{path}: no such file or folder")
@@ -496,7 +504,8 @@ def keep(frame, level=None):
     shuffle's files while any live plan refers to it: at 1,000,000 documents
     the fingerprints' shuffles, kept by the cached results made from them,
     filled the executors' disks. Kept in the context's checkpoint folder when
-    it has one (reliable storage on a real cluster), else on the executors."""
+    it has one (`--checkpoint-dir`: reliable storage on a real cluster),
+    else on the executors."""
     if frame.sparkSession.sparkContext.getCheckpointDir():
         return frame.checkpoint(eager=True)
     return frame.localCheckpoint(eager=True, storageLevel=level)

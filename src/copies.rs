@@ -168,7 +168,8 @@ impl Copies {
 
 /// The pairs a listed pair stands for but that are not listed, from its
 /// two documents' group sizes (a copy's is 0, a document without copies'
-/// 1, a group's first's the group's): see [`Copies::implied_pairs`].
+/// 1, a group's first's the group's). A report's `pairs_not_listed` adds
+/// these up over its listed pairs across duplicate clusters.
 pub fn implied_pairs(group_size_a: u32, group_size_b: u32) -> u64 {
     let size = |group_size: u32| {
         if group_size as usize > MAX_LISTED_COPIES {

@@ -402,8 +402,8 @@ struct Groups {
     near_misses: Vec<ScoredPair>,
 }
 
-/// Two documents and how strongly they tell one story
-/// ([`link_strength`]).
+/// Two documents and how strongly they tell one story: the mean of their
+/// story similarity and the cosine of their names and numbers.
 pub type StoryLink = (DocId, DocId, f64);
 
 /// Duplicate clusters from the verified pairs, story clusters from every
