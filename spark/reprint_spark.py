@@ -139,11 +139,13 @@ def main(argv):
     # Cached blocks compressed (lz4) as shuffles are: at 1,000,000 documents
     # the texts and keys cached uncompressed filled 25 GB of an executor's disk.
     # The context's garbage collected each minute: a shuffle's files go when
-    # no live plan refers to it (see `keep`), found at a collection.
+    # no live plan refers to it (see `keep`), found at a collection; so do
+    # checkpoint files in a --checkpoint-dir.
     spark = (
         SparkSession.builder.appName("reprint")
         .config("spark.rdd.compress", "true")
         .config("spark.cleaner.periodicGC.interval", "1min")
+        .config("spark.cleaner.referenceTracking.cleanCheckpoints", "true")
         .getOrCreate()
     )
     sc = spark.sparkContext
