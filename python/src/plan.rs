@@ -80,8 +80,8 @@ fn pair_counts(report: &Report) -> PyResult<Vec<(&'static str, &'static str, u64
         value.map_err(|err| PyValueError::new_err(err.to_string()))
     };
     // The two sections alone: a bucket's report also holds its pairs.
-    let counts = section_value(serde_json::to_value(&report.counts))?;
-    let suppressed = section_value(serde_json::to_value(&report.suppressed))?;
+    let counts = section_value(serde_json::to_value(report.counts))?;
+    let suppressed = section_value(serde_json::to_value(report.suppressed))?;
     let mut found = Vec::new();
     for (section, names) in PAIR_COUNTS {
         let values = if section == "counts" {
