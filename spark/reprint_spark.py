@@ -524,7 +524,7 @@ def keep_rdd(rdd):
 
 
 def distributed_scan(spark, plan, records, meta, n, settings_b, path, stages):
-    """Stages 2 to 8 (see the module's docs) over the records read. Each
+    """Stages 2 to 9 (see the module's docs) over the records read. Each
     stage is a function that returns only kept (`keep`) frames, so that
     the shuffles behind it can be cleaned once it returns."""
     config = plan.config
