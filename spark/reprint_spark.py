@@ -850,12 +850,18 @@ def duplicate_clusters(spark, pairs, docs, threshold, settings_b):
     return clusters
 
 
+def clustered_documents(clusters):
+    """Each document of a duplicate cluster (`doc`) with the cluster's first
+    member (`first`: its name, a cluster's members being in input order)."""
+    return clusters.select(F.explode("docs").alias("doc"), F.array_min("docs").alias("first"))
+
+
 def pairs_not_listed(pairs, clusters, docs):
     """The pairs the listed ones imply but that are not listed (the report's
     `pairs_not_listed`): inside each duplicate cluster, its pairs not
     listed; for a listed pair across clusters, the pairs of its ends'
     copies (`ScanPlan.implied_pairs`)."""
-    member = clusters.select(F.explode("docs").alias("doc"), F.array_min("docs").alias("cluster"))
+    member = clustered_documents(clusters).withColumnRenamed("first", "cluster")
     group_size = docs.select("doc", F.when(F.col("is_copy"), 0).otherwise(F.col("size")).alias("group_size"))
 
     def end(name):
@@ -884,7 +890,7 @@ def story_clusters(spark, links, clusters, docs, settings_b):
     those links, and per component the library's average linkage (it merges
     only linked groups, so components are independent). Returns rows of
     `size`, `docs` (numbers) and `json` (the report's)."""
-    member = clusters.select(F.explode("docs").alias("doc"), F.array_min("docs").alias("account"))
+    member = clustered_documents(clusters).withColumnRenamed("first", "account")
 
     def account(name):
         ends = member.withColumnRenamed("doc", name).withColumnRenamed("account", "account_" + name)
